@@ -1,0 +1,15 @@
+"""Chinese government policy PDFs (公文) -> structured, traceable JSON.
+
+    >>> from pipeline import parse_pdf, to_dict
+    >>> doc = parse_pdf("samples/zhengzhengban-2017-30.pdf")
+    >>> doc.metadata.doc_number.text
+    '郑政办〔2017〕30号'
+"""
+
+from pipeline.emit import to_dict, validate, write_document
+from pipeline.extract import PdfError
+from pipeline.run import parse_pdf
+
+__version__ = "0.1.0"
+
+__all__ = ["PdfError", "__version__", "parse_pdf", "to_dict", "validate", "write_document"]

@@ -1,0 +1,393 @@
+"""Pages of characters -> one clean text with a box for every offset.
+
+Named steps, each a plain function:
+
+1. ``group_lines``: characters into visual lines, layout spaces closed
+   (justified and letter-spaced lines read "郑 州 市" -> "郑州市"), wide
+   gaps between fields kept as one full-width space.
+2. ``split_furniture``: page numbers (— 8 —, -8-, 第 8 页 共 16 页, 3/5) and
+   running headers/footers repeated across pages come off, kept aside.
+3. ``make_blocks``: lines broken by layout re-joined into paragraphs, also
+   across page breaks; paragraph breaks kept.
+4. ``clean_text``: the whole, as ``CleanText``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from statistics import median
+
+from pipeline.model import Block, Char, CleanText, Line, PageInfo, RawPage, Rule
+
+# A gap between two glyphs wider than this many font sizes separates fields
+# on one line (印发机关 ... 印发日期 in 版记) and is kept as one U+3000.
+DEFAULT_FIELD_GAP = 1.5
+# A gap this wide (in font sizes) between glyphs counts as a space.
+DEFAULT_SPACE_GAP = 0.35
+# Lines whose glyph gaps are this uniform are letter-spaced: 郑 州 市 人 民 政 府.
+DEFAULT_LETTER_SPACED_SHARE = 0.8
+# Page bands (share of the page height) where headers, footers and page
+# numbers live; GB/T 9704 puts the text area 37 mm from the top, 225 mm high.
+DEFAULT_HEADER_BAND = 0.13
+DEFAULT_FOOTER_BAND = 0.85
+FULL_SPACE = "\u3000"
+
+_CJK_RANGES = (
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F),
+    (0x3001, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40), (0xFF5B, 0xFF65),
+    (0x2014, 0x2027),  # — ‘ ’ “ ” … ·
+)
+
+
+def is_cjk(ch: str) -> bool:
+    """True for ideographs and CJK punctuation: 郑, 。, 《, “ (not U+3000)."""
+    cp = ord(ch)
+    return any(a <= cp <= b for a, b in _CJK_RANGES)
+
+
+def drop_space_between(prev: str, nxt: str) -> bool:
+    """Whether a layout space between two characters goes: 郑 州 -> 郑州, 2023 年 -> 2023年.
+
+    Spaces between two Latin letters or digits stay (B2B service, 5 000)."""
+    if is_cjk(prev) or is_cjk(nxt):
+        return True
+    return False
+
+
+_SPACES_RE = re.compile(r"(?<=\S)[ \t]+(?=\S)")
+
+
+def close_spaces(text: str) -> str:
+    """Remove layout spaces next to CJK text in a string; idempotent.
+
+    Args:
+        text: 郑 州 市 人 民 政 府  /  国令第 711 号  /  B2B 平台
+
+    Returns:
+        郑州市人民政府 / 国令第711号 / B2B平台. Full-width spaces (U+3000) stay.
+    """
+    return _SPACES_RE.sub(lambda m: "" if drop_space_between(text[m.start() - 1], text[m.end()]) else " ", text)
+
+
+# --- 1. lines -----------------------------------------------------------------
+
+
+def _dominant(values: Iterable):
+    counts = Counter(values)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _line_from(page: int, chars: list[Char]) -> Line | None:
+    """Compose a line's text from its glyphs in reading order."""
+    chars = sorted(chars, key=lambda c: c.x0)
+    ink = [c for c in chars if not c.text.isspace() and c.text]
+    if not ink:
+        return None
+    size = _dominant(round(c.size, 1) for c in ink) or ink[0].size
+    # letter-spaced: nearly every neighbouring pair stands apart
+    gaps = [b.x0 - a.x1 for a, b in zip(ink, ink[1:])]
+    spaced = sum(1 for g in gaps if g > DEFAULT_SPACE_GAP * size)
+    letter_spaced = len(gaps) >= 2 and spaced >= DEFAULT_LETTER_SPACED_SHARE * len(gaps)
+
+    out: list[Char] = []
+    pending_space: Char | None = None  # a space to decide on at the next glyph
+    prev: Char | None = None
+    for c in chars:
+        if not c.text:
+            continue
+        if c.text.isspace():
+            if prev is not None and pending_space is None:
+                pending_space = c
+            elif pending_space is not None and c.text == FULL_SPACE:
+                pending_space = c  # a full-width space wins over plain ones in a run
+            continue
+        if prev is not None:
+            gap = c.x0 - prev.x1
+            sep: str | None = None
+            if gap > DEFAULT_FIELD_GAP * size and not letter_spaced:
+                sep = FULL_SPACE
+            elif pending_space is not None and pending_space.text == FULL_SPACE and not letter_spaced:
+                sep = FULL_SPACE
+            elif pending_space is not None or gap > DEFAULT_SPACE_GAP * size:
+                if not (letter_spaced or drop_space_between(prev.text[-1], c.text[0])):
+                    sep = " "
+            if sep:
+                out.append(Char(sep, prev.x1, min(prev.top, c.top), max(prev.x1, c.x0), max(prev.bottom, c.bottom),
+                                size, prev.font, prev.color))
+        out.append(c)
+        prev = c
+        pending_space = None
+    # a glyph may carry several characters (ligatures, "(cid:12)"): one Char per character
+    flat: list[Char] = []
+    for c in out:
+        if len(c.text) == 1:
+            flat.append(c)
+        else:
+            w = (c.x1 - c.x0) / len(c.text)
+            flat.extend(Char(t, c.x0 + i * w, c.top, c.x0 + (i + 1) * w, c.bottom, c.size, c.font, c.color, c.bold)
+                        for i, t in enumerate(c.text))
+    text = "".join(c.text for c in flat)
+    return Line(
+        page=page, text=text, chars=tuple(flat),
+        x0=min(c.x0 for c in ink), top=min(c.top for c in ink), x1=max(c.x1 for c in ink),
+        bottom=max(c.bottom for c in ink), size=float(size),
+        color=_dominant(c.color for c in ink), bold=sum(c.bold for c in ink) * 2 > len(ink),
+    )
+
+
+def group_lines(page: RawPage) -> list[Line]:
+    """Group a page's characters into visual lines, top to bottom.
+
+    Args:
+        page: characters in any order.
+
+    Returns:
+        Lines whose text has layout spaces closed: "郑 州 市" -> "郑州市".
+    """
+    chars = sorted((c for c in page.chars if c.text), key=lambda c: ((c.top + c.bottom) / 2, c.x0))
+    rows: list[list[Char]] = []
+    centre = height = 0.0
+    for c in chars:
+        mid, h = (c.top + c.bottom) / 2, max(c.bottom - c.top, 1.0)
+        if rows and abs(mid - centre) <= 0.45 * max(h, height):
+            rows[-1].append(c)
+            n = len(rows[-1])
+            centre += (mid - centre) / n
+            height = max(height, h)
+        else:
+            rows.append([c])
+            centre, height = mid, h
+    lines = [line for row in rows if (line := _line_from(page.number, row)) is not None]
+    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+
+
+# --- 2. furniture -------------------------------------------------------------
+
+# page numbers as printed: — 8 —  -8-  －8－  8  ·8·
+_PAGE_DASHED = re.compile(r"^[\-—–－~〜·•\s]*(\d{1,4})[\-—–－~〜·•\s]*$")
+# 第 8 页 共 16 页, 第8页/共16页, 共16页 第8页
+_PAGE_CN = re.compile(r"^(?:共\s*\d+\s*页\s*[,，/]?\s*)?第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$")
+# 3/5, 3 / 5, Page 3 of 5
+_PAGE_OF = re.compile(r"^(?:\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$")
+
+
+def is_page_number(text: str) -> bool:
+    """— 8 —, -8-, 第 8 页 共 16 页, 3/5 -> True; 2017年 -> False."""
+    t = text.strip().replace(FULL_SPACE, " ")
+    return bool(_PAGE_DASHED.match(t) or _PAGE_CN.match(t) or _PAGE_OF.match(t))
+
+
+def _shape(text: str) -> str:
+    """A line's text with digits folded, so 公报 2023年第5期 and 第6期 compare equal."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def split_furniture(pages_lines: Sequence[list[Line]], pages: Sequence[RawPage]
+                    ) -> tuple[list[list[Line]], list[PageInfo]]:
+    """Take page numbers and running headers/footers off every page.
+
+    Args:
+        pages_lines: each page's lines, top to bottom.
+        pages: the pages themselves, for their size.
+
+    Returns:
+        The body lines of each page, and a ``PageInfo`` per page holding what
+        was removed (``page_number``, ``header``, ``footer``).
+    """
+    n = len(pages)
+    # running lines: the same shape in the top or bottom band of most pages
+    top_shapes: Counter[str] = Counter()
+    bottom_shapes: Counter[str] = Counter()
+    for lines, page in zip(pages_lines, pages):
+        top_shapes.update({_shape(ln.text) for ln in lines if ln.bottom <= DEFAULT_HEADER_BAND * page.height})
+        bottom_shapes.update({_shape(ln.text) for ln in lines if ln.top >= DEFAULT_FOOTER_BAND * page.height})
+    need = max(2, (n + 1) // 2)
+    running_top = {s for s, k in top_shapes.items() if k >= need}
+    running_bottom = {s for s, k in bottom_shapes.items() if k >= need}
+
+    body: list[list[Line]] = []
+    infos: list[PageInfo] = []
+    for lines, page in zip(pages_lines, pages):
+        keep: list[Line] = []
+        number = header = footer = None
+        for ln in lines:
+            in_top = ln.bottom <= DEFAULT_HEADER_BAND * page.height
+            in_bottom = ln.top >= DEFAULT_FOOTER_BAND * page.height
+            if (in_top or in_bottom) and is_page_number(ln.text):
+                number = ln.text.strip()
+            elif in_top and _shape(ln.text) in running_top:
+                header = ln.text if header is None else f"{header}\n{ln.text}"
+            elif in_bottom and _shape(ln.text) in running_bottom:
+                # a footer line may end with the page number: https://… 1/3
+                footer = ln.text if footer is None else f"{footer}\n{ln.text}"
+            else:
+                keep.append(ln)
+        # a page number that sits just below the text area but above the band
+        if number is None and keep and is_page_number(keep[-1].text) and keep[-1].top > 0.75 * page.height:
+            number = keep.pop().text.strip()
+        body.append(keep)
+        quality, reason = page.quality, page.quality_reason
+        if not page.chars and quality == "ok":
+            quality, reason = "unreadable", "no text layer"
+        infos.append(PageInfo(page.number, page.width, page.height, number, header, footer, quality, reason))
+    return body, infos
+
+
+# --- 3. blocks ----------------------------------------------------------------
+
+# a line that opens a new paragraph whatever its geometry
+_OPENS_BLOCK = re.compile(
+    r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)]"
+    r"|[①-⑳]|第[一二三四五六七八九十百千零〇\d]+[编章节条]|附件[:：\d]|抄送[:：]|主送[:：])"
+)
+
+
+def _layout_metrics(lines: Sequence[Line]) -> tuple[float, float, float]:
+    """The body font size and the text area's left and right edges, by majority."""
+    ink = [ln for ln in lines if len(ln.text) >= 6]
+    if not ink:
+        ink = list(lines)
+    if not ink:
+        return 16.0, 0.0, 0.0
+    size = _dominant(round(ln.size) for ln in ink) or 16.0
+    body = [ln for ln in ink if abs(ln.size - size) < 1] or ink
+    left = _dominant(round(ln.x0) for ln in body)
+    # full lines end at the right edge; punctuation may hang a little past it
+    right = _dominant(round(ln.x1) for ln in body if len(ln.text) >= 10) or max(round(ln.x1) for ln in body)
+    return float(size), float(left), float(right)
+
+
+def _align(ln: Line, left: float, right: float) -> str:
+    lm, rm = ln.x0 - left, right - ln.x1
+    if lm <= 0.6 * ln.size and rm <= 0.6 * ln.size:
+        return "justify"
+    if lm > 0.5 * ln.size and abs(lm - rm) <= 1.2 * ln.size:
+        return "centre"
+    # 成文日期 and 署名 stand 右空二字 to 四字 (GB/T 9704 7.3.5)
+    if lm > 4 * ln.size and rm < lm / 2:
+        return "right"
+    return "left"
+
+
+def _continues(prev: Line, cur: Line, size: float, left: float, right: float) -> bool:
+    """Whether ``cur`` carries on the paragraph of ``prev`` (a layout line break)."""
+    if abs(prev.size - cur.size) > 1.0 or (prev.color != cur.color and _is_red(prev.color) != _is_red(cur.color)):
+        return False
+    if _OPENS_BLOCK.match(cur.text):
+        return False
+    same_page = prev.page == cur.page
+    if same_page and cur.top - prev.bottom > 1.3 * max(prev.size, cur.size):
+        return False
+    pa, ca = _align(prev, left, right), _align(cur, left, right)
+    # a title set on several centred lines
+    if pa == "centre" and ca == "centre" and same_page and (prev.size > size + 1 or prev.bold):
+        return True
+    full = prev.x1 >= right - 0.7 * prev.size
+    indented = cur.x0 > left + 1.2 * cur.size
+    return full and not indented and pa in ("justify", "left") and ca in ("justify", "left")
+
+
+def _is_red(color: str | None) -> bool:
+    """#de0000, #ff0000, #e60012: a clearly red fill."""
+    if not color or len(color) != 7:
+        return False
+    r, g, b = int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+    return r > 150 and g < 90 and b < 90
+
+
+def is_red(color: str | None) -> bool:
+    return _is_red(color)
+
+
+def make_blocks(body: Sequence[list[Line]], rules: Sequence[Sequence[Rule]]
+                ) -> tuple[list[tuple[Block, list[tuple[int, Char]]]], float, float, float]:
+    """Join lines into paragraphs.
+
+    Args:
+        body: each page's body lines.
+        rules: each page's horizontal rules.
+
+    Returns:
+        (block, its (page, character) list) pairs in reading order, and the body size,
+        text left and text right edges.
+    """
+    lines = [ln for page in body for ln in page]
+    size, left, right = _layout_metrics(lines)
+    groups: list[list[Line]] = []
+    for ln in lines:
+        if groups and _continues(groups[-1][-1], ln, size, left, right):
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    out: list[tuple[Block, list[tuple[int, Char]]]] = []
+    prev_bottom: dict[int, float] = {}
+    for g in groups:
+        chars: list[tuple[int, Char]] = []
+        for a, b in zip([None, *g], g):
+            if a is not None and a.text and b.text and a.text[-1].isascii() and a.text[-1].isalpha() \
+                    and b.text[0].isascii() and b.text[0].isalpha():
+                last = a.chars[-1]
+                chars.append((a.page, Char(" ", last.x1, last.top, last.x1, last.bottom, last.size, last.font,
+                                           last.color)))
+            chars.extend((b.page, c) for c in b.chars)
+        # strip edge whitespace (indents written as U+3000, trailing spaces)
+        while chars and chars[0][1].text.isspace():
+            chars.pop(0)
+        while chars and chars[-1][1].text.isspace():
+            chars.pop()
+        if not chars:
+            continue
+        first = g[0]
+        page_rules = rules[first.page - 1] if first.page - 1 < len(rules) else ()
+        above = prev_bottom.get(first.page, -1.0)
+        rule = next((r for r in reversed(page_rules) if above <= r.top <= first.top), None)
+        aligns = {_align(ln, left, right) for ln in g}
+        align = "centre" if aligns == {"centre"} else _align(first, left, right) if len(g) == 1 else (
+            "justify" if "justify" in aligns else _align(first, left, right))
+        block = Block(
+            span=(0, 0), page=first.page, size=_dominant(ln.size for ln in g) or first.size,
+            color=_dominant(ln.color for ln in g), bold=sum(ln.bold for ln in g) * 2 > len(g), align=align,
+            indent=round((first.x0 - left) / first.size, 2), n_lines=len(g),
+            x0=min(ln.x0 for ln in g), top=first.top, x1=max(ln.x1 for ln in g), bottom=g[-1].bottom,
+            after_rule=(rule.color or "#000000") if rule else None,
+        )
+        prev_bottom[g[-1].page] = g[-1].bottom
+        out.append((block, chars))
+    return out, size, left, right
+
+
+# --- 4. the whole -------------------------------------------------------------
+
+
+def clean_text(pages: Iterable[RawPage]) -> CleanText:
+    """Turn extracted pages into the document's clean text.
+
+    Args:
+        pages: the extraction engine's pages, in order.
+
+    Returns:
+        ``CleanText`` whose paragraphs are joined by "\\n", with a box for
+        every character and the furniture kept aside per page.
+    """
+    pages = list(pages)
+    pages_lines = [group_lines(p) for p in pages]
+    body, infos = split_furniture(pages_lines, pages)
+    pairs, size, left, right = make_blocks(body, [p.rules for p in pages])
+    parts: list[str] = []
+    boxes: list[tuple[int, float, float, float, float]] = []
+    blocks: list[Block] = []
+    pos = 0
+    for block, chars in pairs:
+        if parts:
+            parts.append("\n")
+            boxes.append(boxes[-1])
+            pos += 1
+        text = "".join(c.text for _, c in chars)
+        parts.append(text)
+        boxes.extend((page, c.x0, c.top, c.x1, c.bottom) for page, c in chars)
+        blocks.append(replace(block, span=(pos, pos + len(text))))
+        pos += len(text)
+    return CleanText("".join(parts), tuple(boxes), tuple(blocks), tuple(infos), size, left, right)

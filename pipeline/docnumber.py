@@ -1,0 +1,240 @@
+"""发文字号: find and parse document numbers in every form seen in practice.
+
+GB/T 9704-2012 7.2.4: 机关代字 + 年份 in 〔〕 + 发文顺序号 + 号, e.g. 郑政办〔2017〕30号.
+In practice the year also sits in [] 【】 （） () or mixed OCR pairs (【2017]),
+with layout spaces anywhere (郑发 〔2016〕35号), full-width digits and, when a
+line or page break fell inside, a newline. Decrees are numbered without a
+year: 国务院令第663号, 国令第711号; announcements with one: 国家税务总局公告2018年第31号.
+
+The 机关代字 table (``data/agency_codes.csv``) lives here because both the
+finder (to tell a code from the prose before it) and ``references.guess_issuer``
+read it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.model import DocNumber, Span
+from pipeline.numerals import CN_NUMERAL_CHARS, cn_to_int
+
+DATA = Path(__file__).parent / "data"
+
+# One-to-one folds, so offsets into the folded text are offsets into the input:
+# full-width digits (２０１７) and full-width square brackets (［２０１７］).
+_FOLD = str.maketrans("０１２３４５６７８９［］", "0123456789[]")
+
+# 机关代字: CJK characters before the year (郑政办, 发改规划, 中办发); the finder
+# trims the prose a greedy match drags in (根据国发 -> 国发).
+_AGENCY = r"(?P<agency>[\u4e00-\u9fff]{1,12})"
+# the year in any bracket kind; OCR may mix the pair: 〔2017〕 [2017] 【2017] （2017）
+_OPEN = r"[〔\[【（(〈｛{]"
+_CLOSE = r"[〕\]】）)〉｝}]"
+_YEAR = rf"{_OPEN}\s*(?P<year>(?:19|20)\d\d)\s*{_CLOSE}"
+# 发文顺序号: 30号, 第30号 (malformed but seen), 030号
+_SERIAL = r"第?\s*(?P<serial>\d{1,5})\s*号"
+# 郑发 〔2016〕35号, 郑政文【2017] 44号, 国函〔2016〕\n204号
+DOC_NUMBER = re.compile(rf"{_AGENCY}[ \t\u3000]*\n?[ \t\u3000]*{_YEAR}\s*{_SERIAL}")
+
+# 令 without a year: 国务院令第663号, 国令第 711 号, 中华人民共和国主席令第八十一号,
+# 河南省人民政府令第180号; the issuer may be written before 第…号令 too: 国务院第711号令
+_CN_SERIAL = rf"(?P<serial>\d{{1,5}}|[{CN_NUMERAL_CHARS}]{{1,8}})"
+DECREE_NUMBER = re.compile(
+    r"(?P<issuer>(?:中华人民共和国)?[\u4e00-\u9fff]{1,16}?)"
+    rf"(?:令\s*第\s*{_CN_SERIAL}\s*号(?!令)|第\s*{_CN_SERIAL.replace('serial', 'serial2')}\s*号令)"
+)
+# 公告 numbered within a year: 国家税务总局公告2018年第31号
+NOTICE_NUMBER = re.compile(
+    r"(?P<issuer>[\u4e00-\u9fff]{2,16}?)公告\s*(?P<year>(?:19|20)\d\d)\s*年\s*第\s*(?P<serial>\d{1,5})\s*号"
+)
+
+# the State Council's decrees are 国令 whatever the wording: 国务院令 / 中华人民共和国国务院令
+_STATE_COUNCIL = ("国务院", "中华人民共和国国务院", "国")
+# bodies that issue 令: 国务院, 主席, 人民政府, 部, 委员会, 总局, 署, 银行
+_DECREE_ISSUER = re.compile(r"(?:国务院|主席|国|人民政府|部|委员会|委|总局|局|署|银行)$")
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyCode:
+    """One row of ``data/agency_codes.csv``: 豫政办 -> 河南省人民政府办公厅."""
+
+    code: str
+    issuer: str
+    level: str  # central / province / city
+    note: str = ""
+
+
+@lru_cache(maxsize=1)
+def load_agency_codes() -> dict[str, AgencyCode]:
+    """Read the 机关代字 table once.
+
+    Returns:
+        ``{"国函": AgencyCode("国函", "国务院", "central"), ...}``. Users extend
+        the table by adding rows to ``pipeline/data/agency_codes.csv``
+        (columns ``code,issuer,level,note``; ``code`` is matched as a prefix).
+    """
+    with open(DATA / "agency_codes.csv", encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r.get("code") and not r["code"].startswith("#")]
+    return {
+        r["code"].strip(): AgencyCode(r["code"].strip(), r["issuer"].strip(), (r.get("level") or "").strip(),
+                                      (r.get("note") or "").strip())
+        for r in rows
+    }
+
+
+def guess_issuer(agency_code: str) -> str | None:
+    """Name the body behind a 机关代字 by the longest table prefix.
+
+    Args:
+        agency_code: 发改规划, 豫政办, 国函, 国令.
+
+    Returns:
+        国家发展改革委 (发改规划 via 发改), 河南省人民政府办公厅, 国务院; None
+        when no table code is a prefix.
+    """
+    table = load_agency_codes()
+    for n in range(len(agency_code), 0, -1):
+        row = table.get(agency_code[:n])
+        if row:
+            return row.issuer
+    return None
+
+
+@lru_cache(maxsize=1)
+def _cut_words() -> tuple[str, ...]:
+    """Words that end the prose before a 机关代字 (根据, 落实, 印发, 的…), longest first."""
+    import json
+
+    cues = json.loads((DATA / "reference_cues.json").read_text(encoding="utf-8"))
+    return tuple(sorted(cues["before_agency"], key=len, reverse=True))
+
+
+def _trim_agency(run: str) -> str:
+    """Take the 机关代字 off the end of the CJK run before a bracketed year.
+
+    根据国发 -> 国发; 落实豫政办 -> 豫政办; 郑政文 -> 郑政文; 财政部财预 -> 财预.
+    """
+    best = -1
+    for word in _cut_words():
+        i = run.rfind(word)
+        if i >= 0 and i + len(word) < len(run):
+            best = max(best, i + len(word))
+    if best >= 0:
+        run = run[best:]
+    table = load_agency_codes()
+    # a known code inside what is left starts the 机关代字: 财政部财预 -> 财预; the
+    # leftmost one wins so that 国办发 is not cut to 办发
+    for i in range(len(run) - 1):
+        if any(run[i:j] in table for j in range(i + 2, len(run) + 1)):
+            if i == 0:
+                break
+            # 豫教基: 豫 opens codes of its own, so 教基 is not 教育部's code here
+            if not _ends_with_body(run[:i]) and any(c.startswith(run[:i]) for c in table):
+                break
+            return run[i:]
+    return run[-8:]
+
+
+def _ends_with_body(prefix: str) -> bool:
+    """A body's name before its own code: 财政部 in 财政部财预, 教育部 in 教育部教基."""
+    return len(prefix) >= 3 and prefix[-1] in "部委院厅局署府会办行"
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def find_doc_numbers(text: str) -> list[tuple[Span, DocNumber]]:
+    """Find every document number in a text, in text order.
+
+    Args:
+        text: clean text, e.g. 贯彻《…》（郑发〔2016〕35号）和《条例》（国令第 711 号）.
+
+    Returns:
+        ``[((10, 21), DocNumber("郑发〔2016〕35号", "郑发", 2016, 35)),
+        ((..), DocNumber("国令第711号", "国令", None, 711))]``; each span covers
+        the number as written, brackets and spaces included.
+    """
+    folded = _fold(text)
+    hits: list[tuple[Span, DocNumber]] = []
+    taken: list[Span] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for m in DOC_NUMBER.finditer(folded):
+        agency = _trim_agency(m.group("agency"))
+        start = m.start("agency") + len(m.group("agency")) - len(agency)
+        span = (start, m.end())
+        taken.append(span)
+        hits.append((span, make_doc_number(agency, m.group("year"), m.group("serial"))))
+    for m in NOTICE_NUMBER.finditer(folded):
+        issuer = _trim_agency(m.group("issuer"))
+        start = m.start("issuer") + len(m.group("issuer")) - len(issuer)
+        if free(start, m.end()):
+            taken.append((start, m.end()))
+            hits.append(((start, m.end()), make_doc_number(issuer + "公告", m.group("year"), m.group("serial"))))
+    for m in DECREE_NUMBER.finditer(folded):
+        got = _decree(m)
+        if got and free(*got[0]):
+            taken.append(got[0])
+            hits.append(got)
+    return sorted(hits, key=lambda h: h[0])
+
+
+def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
+    """Read a 令 number: 国务院令第663号 -> 国令第663号; None for 第3号令 without an issuer."""
+    serial = cn_to_int(m.group("serial") or m.group("serial2"))
+    if serial is None:
+        return None
+    issuer = m.group("issuer")
+    # keep the shortest tail naming a body that issues 令: 根据国务院 -> 国务院
+    tail = next((issuer[i:] for i in range(len(issuer)) if _DECREE_ISSUER.search(issuer[i:])
+                 and issuer[i:] in _STATE_COUNCIL + ("主席", "中华人民共和国主席")), None)
+    if tail is None:
+        tail = _trim_agency(issuer)
+        if not _DECREE_ISSUER.search(tail):
+            return None
+    start = m.end("issuer") - len(tail)
+    if tail in _STATE_COUNCIL:
+        agency = "国令"
+    elif tail.endswith("主席"):
+        agency = "主席令"
+    else:
+        agency = tail + "令"
+    return (start, m.end()), DocNumber(text=f"{agency}第{serial}号", agency_code=agency, year=None, serial=serial)
+
+
+def parse_doc_number(text: str) -> DocNumber | None:
+    """Parse a whole 发文字号.
+
+    Args:
+        text: 郑政办 〔2017〕30号, 国函[2016]204号, 郑政文【2017] 44号, 中华人民共和国国务院令 第663号.
+
+    Returns:
+        ``DocNumber(text="郑政办〔2017〕30号", agency_code="郑政办", year=2017, serial=30)``
+        or None when ``text`` holds no document number.
+    """
+    hits = find_doc_numbers(text)
+    return hits[0][1] if hits else None
+
+
+def make_doc_number(agency: str, year: str | int | None, serial: str | int | None) -> DocNumber:
+    """Build the normalised form: 〔〕 around the year, no spaces, no leading zeros.
+
+    郑政办, 2017, 30 -> 郑政办〔2017〕30号; 国令, None, 711 -> 国令第711号;
+    国家税务总局公告, 2018, 31 -> 国家税务总局公告2018年第31号.
+    """
+    y = int(_fold(str(year))) if year not in (None, "") else None
+    s = int(_fold(str(serial))) if serial not in (None, "") else None
+    if agency.endswith("公告") and y is not None:
+        text = f"{agency}{y}年第{s}号"
+    elif y is not None:
+        text = f"{agency}〔{y}〕{s}号"
+    else:
+        text = f"{agency}第{s}号"
+    return DocNumber(text=text, agency_code=agency, year=y, serial=s)

@@ -1,0 +1,99 @@
+"""Document -> dict, validated against ``schemas/document.schema.json``, written atomically.
+
+The one serialiser of the output. Nothing is written that fails the schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from pipeline.model import Document
+
+SCHEMA_VERSION = "1.0.0"
+
+
+class ValidationFailed(Exception):
+    """The output breaks the schema; the message names the JSON path."""
+
+
+def _schema_text() -> str:
+    here = resources.files("pipeline").joinpath("schemas", "document.schema.json")
+    if here.is_file():  # an installed wheel carries its own copy
+        return here.read_text("utf-8")
+    return (Path(__file__).resolve().parent.parent / "schemas" / "document.schema.json").read_text("utf-8")
+
+
+@cache
+def validator() -> Draft202012Validator:
+    """The compiled validator, built once per process."""
+    schema = json.loads(_schema_text())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_dict(doc: Document) -> dict[str, Any]:
+    """Serialise a document to the schema's form: tuples to lists, pairs to objects."""
+    out = _plain(doc)
+    out = {"schema_version": SCHEMA_VERSION, **out}
+    md = out["metadata"]
+    md["extra"] = dict(doc.metadata.extra)
+    for key in ("targets", "quantities"):
+        for item in out[key]:
+            item["normalized"] = item["normalized"] if item["normalized"] else None
+    return out
+
+
+def validate(data: dict[str, Any]) -> None:
+    """Raise ``ValidationFailed`` naming the JSON path of the first error."""
+    errors = sorted(validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.absolute_path)
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ValidationFailed(f"{path}: {e.message[:200]}{more}")
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename, so a
+    reader never sees half a file, even if the process is killed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_document(doc: Document, path: str | Path) -> dict[str, Any]:
+    """Validate and write one document; nothing is written when it fails."""
+    data = to_dict(doc)
+    validate(data)
+    write_atomic(path, dumps(data))
+    return data

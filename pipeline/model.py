@@ -1,0 +1,318 @@
+"""The typed model that flows through the stages.
+
+extract -> ``RawPage`` (positioned characters)
+clean   -> ``CleanText`` (one text, a box for every offset, layout blocks)
+structure -> ``Metadata`` and ``Section`` list
+extractors -> ``Quantity`` / ``DateMention`` / ``Reference`` / ``Entity``
+all of it -> ``Document``, which ``emit`` serialises against the schema.
+
+Every value is a frozen dataclass. Offsets (``span``) are ``(start, end)``
+into ``CleanText.text``; boxes are ``(x0, top, x1, bottom)`` in PDF points
+with the origin at the page's top-left corner (pdfplumber's convention).
+Extractors fill ``span`` only; ``pipeline.anchor`` adds ``page`` and ``bbox``
+from the clean text's offset map, so extractors stay pure text functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+BBox = tuple[float, float, float, float]
+
+
+# --- extraction -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Char:
+    """One glyph as drawn: 郑 at (88.0, 190.1)-(123.0, 225.1), 35 pt, red."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    font: str
+    color: str | None  # "#rrggbb" of the fill, None when the PDF gives none
+    bold: bool = False  # a bold face, or drawn twice at a small offset (fake bold)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A horizontal line or thin rectangle: the red rule under 发文字号, 版记 rules."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    color: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """One page as the engine read it."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: tuple[Char, ...]
+    rules: tuple[Rule, ...] = ()
+    quality: str = "ok"  # ok / repaired / ocr / unreadable
+    quality_reason: str | None = None
+
+
+# --- cleanup ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A visual line of one page, furniture already split off."""
+
+    page: int
+    text: str
+    chars: tuple[Char, ...]  # one per character of ``text``; spaces are synthetic
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float  # the dominant font size
+    color: str | None  # the dominant fill colour
+    bold: bool  # a bold/黑体 face or overprinted fake bold
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph of the clean text and the layout it came from.
+
+    Structure reads these cues: 版头 lines are large and red, titles are
+    centred and large, the 成文日期 is right-aligned, 版记 sits under rules.
+    """
+
+    span: Span
+    page: int
+    size: float
+    color: str | None
+    bold: bool
+    align: str  # left / centre / right / justify
+    indent: float  # first-line indent in multiples of the font size
+    n_lines: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    after_rule: str | None = None  # colour of a rule right above this block
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What the output says of a page, with the furniture cleanup removed."""
+
+    number: int
+    width: float
+    height: float
+    page_number: str | None = None
+    header: str | None = None
+    footer: str | None = None
+    quality: str = "ok"
+    quality_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """The document's clean text, paragraphs separated by newlines.
+
+    ``boxes[i]`` is ``(page, x0, top, x1, bottom)`` of ``text[i]``; a joined
+    newline or a removed layout space has the box of the character before it.
+    """
+
+    text: str
+    boxes: tuple[tuple[int, float, float, float, float], ...]
+    blocks: tuple[Block, ...]
+    pages: tuple[PageInfo, ...]
+    body_size: float = 16.0
+    text_left: float = 0.0
+    text_right: float = 0.0
+
+    def locate(self, span: Span) -> tuple[int, BBox] | tuple[None, None]:
+        """Give the page and box of a span: the union of its characters' boxes
+        on the page where it starts (a span across a page break keeps its
+        first part, so a reviewer lands where it begins)."""
+        start, end = span
+        if not self.boxes or start >= len(self.boxes) or end <= start:
+            return None, None
+        page = self.boxes[start][0]
+        x0 = top = float("inf")
+        x1 = bottom = float("-inf")
+        for i in range(start, min(end, len(self.boxes))):
+            p, a, b, c, d = self.boxes[i]
+            if p != page:
+                break
+            if self.text[i] in "\n ":
+                continue
+            x0, top, x1, bottom = min(x0, a), min(top, b), max(x1, c), max(bottom, d)
+        if x0 == float("inf"):
+            p, a, b, c, d = self.boxes[start]
+            return p, (round(a, 2), round(b, 2), round(c, 2), round(d, 2))
+        return page, (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
+
+
+# --- structure --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocNumber:
+    """A 发文字号 parsed: 郑政办〔2017〕30号 -> agency 郑政办, year 2017, serial 30."""
+
+    text: str  # normalised: 〔〕 brackets, no spaces, ASCII digits
+    agency_code: str
+    year: int | None
+    serial: int | None
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """The document's own elements as GB/T 9704-2012 names them."""
+
+    issuer: str | None = None
+    issuers: tuple[str, ...] = ()  # joint documents: every 发文机关
+    doc_number: DocNumber | None = None
+    title: str | None = None
+    doc_type: str | None = None
+    recipients: tuple[str, ...] = ()
+    issue_date: str | None = None  # 成文日期, ISO
+    signer: str | None = None  # 签发人
+    signatories: tuple[str, ...] = ()  # 发文机关署名
+    body_title: str | None = None  # the document a notice transmits
+    attachments: tuple[str, ...] = ()  # 附件说明
+    cc: tuple[str, ...] = ()  # 抄送
+    printer: str | None = None  # 印发机关
+    print_date: str | None = None  # 印发日期
+    copy_number: str | None = None  # 份号
+    secrecy: str | None = None  # 密级和保密期限
+    urgency: str | None = None  # 紧急程度
+    note: str | None = None  # 附注
+    extra: tuple[tuple[str, str], ...] = ()  # local 版记 lines: (主办, 市商务局)
+    flags: tuple[str, ...] = ()  # e.g. no_doc_number
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading or inline list item of the section tree.
+
+    ``span`` covers the whole section, heading to the end of its last child;
+    ``heading`` covers the marker and title only.
+    """
+
+    id: str
+    level: int
+    marker: str  # as written: 一、 （一） 1. （1） 第三条 一是
+    number: int
+    title: str | None
+    parent: str | None
+    kind: str  # heading / article / item
+    span: Span
+    heading: Span
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+# --- extractors -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit and what it measures: 航空港年旅客吞吐量达到2300万人次.
+
+    ``role`` is ``target`` (a goal, commitment or forecast), ``fact`` (a
+    reported figure) or ``limit`` (a rule's bound). The document's
+    ``targets`` list holds the targets; ``quantities`` holds the rest.
+    """
+
+    text: str
+    span: Span
+    indicator: str | None
+    value: float
+    value_max: float | None
+    unit: str
+    normalized: Normalized | None
+    comparator: str  # = >= > <= < between
+    kind: str  # level / growth / share
+    year: int | None
+    modality: str | None
+    section: str | None
+    sentence: str
+    role: str = "target"
+    source: str = "text"  # text / table
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """二〇一七年三月十三日 -> 2017-03-13; 2016—2018年 -> 2016/2018; 年内 -> 2017."""
+
+    text: str
+    span: Span
+    value: str
+    kind: str  # date / month / year / range / relative / period
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A cited document: 《…三年行动计划（2016—2018年）》（郑发〔2016〕35号）."""
+
+    text: str
+    span: Span
+    doc_number: DocNumber | None
+    title: str | None
+    relation: str  # cites / drafts / self / other
+    issuer_guess: str | None
+    repaired: bool = False
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    text: str
+    span: Span
+    label: str  # ORG / LOC / PER / EVENT
+    source: str  # rule / model
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+# --- the whole --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    file: str
+    sha256: str
+    pages: int
+    engine: str
+
+
+@dataclass(frozen=True)
+class Document:
+    source: Source
+    text: str
+    pages: tuple[PageInfo, ...]
+    metadata: Metadata
+    sections: tuple[Section, ...] = ()
+    targets: tuple[Quantity, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    references: tuple[Reference, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,70 @@
+"""The stages wired together: a PDF path in, a ``Document`` out.
+
+extract -> clean -> structure -> extractors -> anchor (page and box of every span).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+from pipeline.clean import clean_text
+from pipeline.extract import DEFAULT_ENGINE, extract_pages
+from pipeline.model import CleanText, Document, Source
+from pipeline.structure import read_metadata, segment_sections
+
+T = TypeVar("T")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def anchor(items: list[T], ct: CleanText) -> tuple[T, ...]:
+    """Give every item the page and box of its span, from the clean text's offset map."""
+    out = []
+    for item in items:
+        page, bbox = ct.locate(item.span)  # type: ignore[attr-defined]
+        out.append(replace(item, page=page, bbox=bbox))  # type: ignore[type-var]
+    return tuple(out)
+
+
+def analyse(ct: CleanText, source: Source) -> Document:
+    """Run structure and every extractor over a clean text."""
+    metadata, cur = read_metadata(ct)
+    sections = segment_sections(ct, cur.body_start, cur.body_end)
+    warnings = []
+    if metadata.doc_number is None:
+        warnings.append("no 发文字号 found")
+    if not ct.text:
+        warnings.append("no text: the PDF has no text layer")
+    return Document(
+        source=source, text=ct.text, pages=ct.pages, metadata=metadata, sections=tuple(sections),
+        warnings=tuple(warnings),
+    )
+
+
+def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None) -> Document:
+    """Parse one policy PDF.
+
+    Args:
+        path: the PDF, e.g. samples/zhengzhengban-2017-30.pdf.
+        engine: the extraction engine (``pipeline.extract.ENGINES``).
+        password: the user password of an encrypted PDF.
+
+    Returns:
+        The document with metadata, sections and every extracted item.
+
+    Raises:
+        pipeline.extract.PdfError: the file cannot be read as a PDF.
+    """
+    path = Path(path)
+    ct = clean_text(extract_pages(path, engine=engine, password=password))
+    source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=engine)
+    return analyse(ct, source)

@@ -245,18 +245,26 @@ _OPENS_BLOCK = re.compile(
 )
 
 
-def _layout_metrics(lines: Sequence[Line]) -> tuple[float, float, float]:
-    """The body font size and the text area's left and right edges, by majority."""
-    ink = [ln for ln in lines if len(ln.text) >= 6]
-    if not ink:
-        ink = list(lines)
+def _layout_metrics(lines: Sequence[Line], page_width: float) -> tuple[float, float, float]:
+    """The body font size and the text area's left and right edges.
+
+    The left edge is where most continuation lines start (first lines are
+    indented, so it is the leftmost common start); the right edge is where
+    most long lines end (punctuation may hang a little past it). With too
+    few lines to tell, the text area is taken as centred on the page.
+    """
+    ink = [ln for ln in lines if len(ln.text) >= 6] or list(lines)
     if not ink:
         return 16.0, 0.0, 0.0
     size = _dominant(round(ln.size) for ln in ink) or 16.0
     body = [ln for ln in ink if abs(ln.size - size) < 1] or ink
-    left = _dominant(round(ln.x0) for ln in body)
-    # full lines end at the right edge; punctuation may hang a little past it
-    right = _dominant(round(ln.x1) for ln in body if len(ln.text) >= 10) or max(round(ln.x1) for ln in body)
+    starts = Counter(round(ln.x0) for ln in body)
+    common = [x for x, k in starts.items() if k * 10 >= len(body)] or list(starts)
+    left = min(common)
+    ends = Counter(round(ln.x1) for ln in body if len(ln.text) >= 10)
+    right, agree = ends.most_common(1)[0] if ends else (0, 0)
+    if agree < 3 or agree * 5 < len(body):
+        right = max(right, page_width - left - size)
     return float(size), float(left), float(right)
 
 
@@ -302,20 +310,21 @@ def is_red(color: str | None) -> bool:
     return _is_red(color)
 
 
-def make_blocks(body: Sequence[list[Line]], rules: Sequence[Sequence[Rule]]
+def make_blocks(body: Sequence[list[Line]], rules: Sequence[Sequence[Rule]], page_width: float
                 ) -> tuple[list[tuple[Block, list[tuple[int, Char]]]], float, float, float]:
     """Join lines into paragraphs.
 
     Args:
         body: each page's body lines.
         rules: each page's horizontal rules.
+        page_width: the usual page width, for a guess at the text area.
 
     Returns:
         (block, its (page, character) list) pairs in reading order, and the body size,
         text left and text right edges.
     """
     lines = [ln for page in body for ln in page]
-    size, left, right = _layout_metrics(lines)
+    size, left, right = _layout_metrics(lines, page_width)
     groups: list[list[Line]] = []
     for ln in lines:
         if groups and _continues(groups[-1][-1], ln, size, left, right):
@@ -375,7 +384,8 @@ def clean_text(pages: Iterable[RawPage]) -> CleanText:
     pages = list(pages)
     pages_lines = [group_lines(p) for p in pages]
     body, infos = split_furniture(pages_lines, pages)
-    pairs, size, left, right = make_blocks(body, [p.rules for p in pages])
+    width = _dominant(round(p.width) for p in pages) or 595.0
+    pairs, size, left, right = make_blocks(body, [p.rules for p in pages], float(width))
     parts: list[str] = []
     boxes: list[tuple[int, float, float, float, float]] = []
     blocks: list[Block] = []

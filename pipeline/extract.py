@@ -157,7 +157,12 @@ def check_file(path: Path) -> None:
 
 
 def _pdfplumber_pages(path: Path, password: str | None) -> Iterator[RawPage]:
+    import logging
+
     import pdfplumber
+
+    # pdfminer logs every odd font descriptor; the pipeline reports problems itself
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException

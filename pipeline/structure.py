@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 
 from pipeline.clean import FULL_SPACE, is_red
-from pipeline.docnumber import DOC_NUMBER, parse_doc_number
+from pipeline.docnumber import find_doc_numbers
 from pipeline.model import Block, CleanText, Metadata, Section
 from pipeline.numerals import CN_NUMERAL_CHARS, cn_to_int
 
@@ -105,17 +105,25 @@ def _heading_title(kind: str, rest: str) -> tuple[str | None, int]:
     """
     body = rest.lstrip(" " + FULL_SPACE)
     skip = len(rest) - len(body)
+    title, covered = _raw_heading_title(kind, body)
+    if title is not None:
+        title = re.sub(rf"(?<=[\u4e00-\u9fff])[ {FULL_SPACE}]+(?=[\u4e00-\u9fff])", "", title)  # 总　则
+    return title, (skip + covered if covered else 0)
+
+
+def _raw_heading_title(kind: str, body: str) -> tuple[str | None, int]:
+    """The title at the start of ``body`` (marker and leading spaces removed)."""
     if kind == "article":
         m = re.match(r"^[【\[［(（]([^】\]］)）]{1,20})[】\]］)）]", body)
-        return (m.group(1), skip + m.end()) if m else (None, 0)
+        return (m.group(1), m.end()) if m else (None, 0)
     if kind in ("part", "chapter", "subchapter"):
-        return (body.strip() or None, len(rest))
+        return (body.strip() or None, len(body))
     m = re.match(r"^([^。；;！？!?]{1,%d})([。；;！？!?]|$)" % DEFAULT_INLINE_TITLE_MAX, body)
     if m and (m.group(2) == "" or len(body) > m.end()):
         title = m.group(1).strip().rstrip("：:")
         if "，" in title and m.group(2) != "":
             return None, 0  # a plain sentence, not a heading: 1.完善制度，加强管理。…
-        return (title or None), skip + m.end()
+        return (title or None), m.end()
     return None, 0
 
 
@@ -233,9 +241,10 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     # 发文字号 (and 签发人 on the same line for 上行文)
     for i in head[cur.head_end - 1 if cur.head_end else 0:]:
         t = _text(ct, blocks[i])
-        m = DOC_NUMBER.search(t)
-        if m and m.start() <= 2 + t.find(m.group("agency")) and len(t) <= len(m.group(0)) + 20:
-            md["doc_number"] = parse_doc_number(m.group(0))
+        hits = find_doc_numbers(t)
+        # the 发文字号 stands alone on its line, or beside 签发人 in a 上行文
+        if hits and len(t) <= hits[0][0][1] - hits[0][0][0] + 20:
+            md["doc_number"] = hits[0][1]
             sm = re.search(r"签发人[:：]\s*(\S+)", t)
             if sm:
                 md["signer"] = sm.group(1).strip(FULL_SPACE)
@@ -399,15 +408,15 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int) -> list[Se
     for b in blocks:
         t = _text(ct, b)
         found = match_marker(t)
-        if not found or _is_attachment_line(t):
-            continue
+        if not found or _is_attachment_line(t) or t.count(FULL_SPACE) >= 2:
+            continue  # 附件 lists and table rows (cells apart by field gaps) are no headings
         kind, marker, number = found
         # the nearest open heading of the same kind: its next sibling must follow it
         same = next((h for h in reversed(stack) if h["kind"] == kind), None)
         if same is not None and not (number == 1 or same["number"] < number <= same["number"] + 2):
             continue  # a paragraph that happens to start like a marker
-        if same is None and number > 2 and kind not in ("article", "chapter", "part", "subchapter"):
-            continue
+        if same is None and number > 2:
+            continue  # a list starts at 一 (or skips one at most): 第二十条 in a table is no heading
         if same is not None:
             while stack and stack[-1] is not same:
                 stack.pop()

@@ -1,0 +1,158 @@
+"""Cleanup: folding, layout spaces, furniture, paragraph joining; property tests."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from layout import HEIGHT, LEFT, SIZE, TOP, WIDTH, layout, line_chars
+
+from pipeline.clean import clean_text, close_spaces, group_lines, is_page_number
+from pipeline.extract import dedupe_overprint, fold_char
+from pipeline.model import RawPage
+
+FOLD_CASES = [
+    ("⼗", "十"),  # Kangxi radical, as Chrome's print to PDF writes it
+    ("⼈", "人"),
+    ("⺠", "民"),  # CJK radical supplement: NFKC leaves it, the table maps it
+    ("⻔", "门"),
+    ("３", "3"),
+    ("Ａ", "A"),
+    ("ｂ", "b"),
+    ("，", "，"),  # Chinese punctuation stays
+    ("（", "（"),
+    ("：", "："),
+    ("〔", "〔"),
+    ("郑", "郑"),
+]
+
+
+@pytest.mark.parametrize(("raw", "folded"), FOLD_CASES)
+def test_clean_fold_char(raw, folded):
+    assert fold_char(raw) == folded
+
+
+SPACE_CASES = [
+    ("郑 州 市", "郑州市"),
+    ("国令第 711 号", "国令第711号"),
+    ("2023 年", "2023年"),
+    ("健康发展 。", "健康发展。"),
+    ("B2B 平台", "B2B平台"),
+    ("Hello world", "Hello world"),
+    ("5 000", "5 000"),
+    ("中共河南省委\u3000河南省人民政府", "中共河南省委\u3000河南省人民政府"),  # a genuine full-width space
+    ("郑发 〔2016〕35号", "郑发〔2016〕35号"),
+]
+
+
+@pytest.mark.parametrize(("raw", "clean"), SPACE_CASES)
+def test_clean_close_spaces(raw, clean):
+    assert close_spaces(raw) == clean
+
+
+PAGE_NUMBER_CASES = [
+    ("— 8 —", True),
+    ("-8-", True),
+    ("－12－", True),
+    ("8", True),
+    ("第 8 页 共 16 页", True),
+    ("第8页", True),
+    ("共16页 第8页", True),
+    ("3/5", True),
+    ("Page 2 of 9", True),
+    ("2017年", False),
+    ("第八条", False),
+    ("一、总体思路", False),
+    ("8个", False),
+    ("2017-2030", False),
+    ("第8章", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PAGE_NUMBER_CASES)
+def test_clean_is_page_number(text, expected):
+    assert is_page_number(text) is expected
+
+
+def _page(chars, number=1):
+    return RawPage(number, WIDTH, HEIGHT, tuple(chars))
+
+
+def test_clean_letter_spaced_line_closes():
+    chars = line_chars("郑州市人民政府", 150, TOP, advance=SIZE * 2.2)  # glyphs far apart
+    assert [ln.text for ln in group_lines(_page(chars))] == ["郑州市人民政府"]
+
+
+def test_clean_real_spaces_between_cjk_close():
+    chars = line_chars("郑 州 市 人 民 政 府", 150, TOP, advance=SIZE * 0.8)
+    assert [ln.text for ln in group_lines(_page(chars))] == ["郑州市人民政府"]
+
+
+def test_clean_field_gap_kept_as_full_width_space():
+    chars = line_chars("东川市人民政府办公室", LEFT, TOP) + line_chars("2023年5月8日印发", 330, TOP)
+    assert [ln.text for ln in group_lines(_page(chars))] == ["东川市人民政府办公室\u30002023年5月8日印发"]
+
+
+def test_clean_fake_bold_overprint_removed():
+    once = line_chars("报告", LEFT, TOP)
+    twice = once + line_chars("报告", LEFT + 0.3, TOP + 0.2)
+    kept = dedupe_overprint(twice)
+    assert "".join(c.text for c in kept) == "报告"
+    assert all(c.bold for c in kept)
+
+
+PARAS = [
+    "为加强和规范本市非机动车管理，保障道路交通安全、有序和畅通，根据有关法律法规，结合本市实际，制定本办法。",
+    "一、总体要求",
+    "坚持以人民为中心的发展思想，统筹发展和安全，着力构建权责清晰、运转高效、保障有力的管理体系，切实提升城市治理水平。",
+]
+
+
+def test_clean_paragraphs_rejoined():
+    assert clean_text(layout(PARAS)).text == "\n".join(PARAS)
+
+
+def test_clean_page_numbers_and_running_header_removed():
+    paras = PARAS * 8  # several pages
+    ct = clean_text(layout(paras, header="东川市人民政府公报2023年第5期", page_numbers="— {n} —"))
+    assert ct.text == "\n".join(paras)
+    assert len(ct.pages) >= 2
+    assert all(p.page_number == f"—{p.number}—" for p in ct.pages)
+    assert all(p.header == "东川市人民政府公报2023年第5期" for p in ct.pages)
+
+
+def test_clean_sentence_rejoined_across_page_break():
+    # 22 lines a page: a paragraph long enough to run over the break
+    para = "各地区各部门要加强统筹协调，" * 50
+    ct = clean_text(layout([para], page_numbers="-{n}-"))
+    assert ct.text == para
+    # the characters after the break carry the second page
+    assert ct.boxes[0][0] == 1 and ct.boxes[-1][0] == 2
+
+
+_CJK = st.sampled_from(list("政府部门加强管理推进城市发展建设工作机制完善体系提升服务水平的和与在对"))
+_PUNCT = st.sampled_from(list("，、；"))
+# body paragraphs of two lines or more, so the text area's edges show
+_para = st.lists(st.one_of(_CJK, _CJK, _CJK, _PUNCT), min_size=40, max_size=160).map(
+    lambda cs: "".join(cs).strip("，、；") + "。")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_para, min_size=1, max_size=6))
+def test_clean_layout_round_trip(paras):
+    paras = [p for p in paras if len(p) > 1]
+    if not paras:
+        return
+    assert clean_text(layout(paras)).text == "\n".join(paras)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_para, min_size=1, max_size=6))
+def test_clean_is_idempotent(paras):
+    once = clean_text(layout(paras)).text
+    twice = clean_text(layout(once.split("\n"))).text
+    assert once == twice
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("郑州市 2023年B2B\u3000 ab，。")), max_size=40))
+def test_clean_close_spaces_idempotent(text):
+    assert close_spaces(close_spaces(text)) == close_spaces(text)

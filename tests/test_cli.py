@@ -1,0 +1,88 @@
+"""The CLI through its real entry point: exit codes, stdout, stderr, bad files."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SAMPLES
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+@pytest.mark.parametrize("pdf", SAMPLES[:1], ids=lambda p: p.stem)
+def test_cli_parse_to_stdout_and_validate(pdf, tmp_path):
+    r = run("parse", str(pdf))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["source"]["pages"] > 0
+    out = tmp_path / "x.json"
+    out.write_text(r.stdout, encoding="utf-8")
+    v = run("validate", str(out))
+    assert v.returncode == 0 and "valid" in v.stdout
+
+
+def test_cli_parse_writes_file(tmp_path):
+    out = tmp_path / "sub" / "x.json"
+    r = run("parse", str(SAMPLES[0]), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["schema_version"]
+    assert not list(out.parent.glob(".*.tmp"))  # no temporary file left behind
+
+
+BAD_FILES = [
+    ("not_pdf", b"this is a text file, not a PDF\n", "not a PDF"),
+    ("empty", b"", "empty file"),
+    ("truncated", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "corrupt"),
+    ("garbage", b"%PDF-1.7\n" + bytes(range(256)) * 20, "corrupt"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_cli_bad_file_one_line_error(name, content, message, tmp_path):
+    f = tmp_path / f"{name}.pdf"
+    f.write_bytes(content)
+    r = run("parse", str(f))
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_cli_missing_file(tmp_path):
+    r = run("parse", str(tmp_path / "nope.pdf"))
+    assert r.returncode == 1 and "cannot read" in r.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("parse",), ("frobnicate",), ("parse", "x.pdf", "--engine", "nope")])
+def test_cli_usage_error_exits_2(args):
+    assert run(*args).returncode == 2
+
+
+def test_cli_validate_rejects_bad_json(tmp_path):
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps({"schema_version": "1.0.0"}), encoding="utf-8")
+    r = run("validate", str(f))
+    assert r.returncode == 1 and "$" in r.stderr
+
+
+def test_cli_validate_names_json_path(tmp_path):
+    r = run("parse", str(SAMPLES[0]))
+    data = json.loads(r.stdout)
+    data["metadata"]["issue_date"] = 17
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    v = run("validate", str(f))
+    assert v.returncode == 1 and "$.metadata.issue_date" in v.stderr
+
+
+def test_cli_every_command_has_help_with_example():
+    from pipeline.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        assert p.description and p.epilog and "example" in p.epilog, name

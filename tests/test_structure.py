@@ -1,0 +1,121 @@
+"""Structure: section markers, 文种, body_title, lists, dates, and the sample's tree."""
+
+import pytest
+
+from pipeline.structure import body_title_of, doc_type_of, find_full_date, match_marker, split_list
+
+MARKER_CASES = [
+    ("一、总体思路", ("cn", "一、", 1)),
+    ("十六、保障措施", ("cn", "十六、", 16)),
+    ("（一）加快向国家中心城市迈进", ("cn_paren", "（一）", 1)),
+    ("(十二)强化考核", ("cn_paren", "(十二)", 12)),
+    ("1.完善居住证制度", ("num", "1.", 1)),
+    ("2．加强管理", ("num", "2．", 2)),
+    ("3、推进改革", ("num", "3、", 3)),
+    ("（1）年龄", ("num_paren", "（1）", 1)),
+    ("①提高效率", ("circled", "①", 1)),
+    ("第一章 总则", ("chapter", "第一章", 1)),
+    ("第十二条 依照本办法", ("article", "第十二条", 12)),
+    ("第二节 机动车驾驶人", ("subchapter", "第二节", 2)),
+    ("第一百零八条 罚则", ("article", "第一百零八条", 108)),
+    # negatives: numbers and words that only look like markers
+    ("2017年，力争建成运营", None),
+    ("1.2万人次", None),
+    ("一是强化联动机制", None),
+    ("依照本办法第十二条规定", None),
+    ("十三五期间", None),
+    ("（郑发〔2016〕35号）", None),
+    ("第二十三届中国郑州", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MARKER_CASES)
+def test_structure_match_marker(text, expected):
+    assert match_marker(text) == expected
+
+
+DOC_TYPE_CASES = [
+    ("郑州市人民政府办公厅关于印发郑州市2017年提升对外开放水平推进城市国际化实施方案的通知", "通知"),
+    ("国务院关于中原城市群发展规划的批复", "批复"),
+    ("东川市人民政府关于加强安全生产工作的意见", "意见"),
+    ("东川市城市管理办法（试行）", "办法"),
+    ("居住证暂行条例", "条例"),
+    ("东川市2023年提升营商环境实施方案", "方案"),
+    ("关于召开全市安全生产工作会议的函", "函"),
+    ("东川市人民政府2024年政府信息公开工作年度报告", "报告"),
+    ("东川市人民政府令", "命令"),
+    ("东川市人民政府第5次常务会议纪要", "纪要"),
+    ("某某工作情况", None),
+]
+
+
+@pytest.mark.parametrize(("title", "expected"), DOC_TYPE_CASES)
+def test_structure_doc_type(title, expected):
+    assert doc_type_of(title) == expected
+
+
+BODY_TITLE_CASES = [
+    ("东川市人民政府办公室关于印发东川市营商环境提升三年行动方案的通知", "东川市营商环境提升三年行动方案"),
+    ("东川市人民政府关于转发省发展改革委关于加强节能工作的意见的通知", "省发展改革委关于加强节能工作的意见"),
+    ("关于印发《东川市城市管理办法》的通知", "东川市城市管理办法"),
+    ("东川市人民政府关于加强安全生产工作的通知", None),
+    ("东川市人民政府关于加强安全生产工作的意见", None),
+]
+
+
+@pytest.mark.parametrize(("title", "expected"), BODY_TITLE_CASES)
+def test_structure_body_title(title, expected):
+    assert body_title_of(title) == expected
+
+
+LIST_CASES = [
+    ("各县（市、区）人民政府，市人民政府有关部门，各有关单位", ["各县（市、区）人民政府", "市人民政府有关部门", "各有关单位"]),
+    ("市委各部门，郑州警备区。", ["市委各部门", "郑州警备区"]),
+    ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构",
+     ["各省、自治区、直辖市人民政府", "国务院各部委、各直属机构"]),
+    ("市发展改革委、市财政局、市商务局", ["市发展改革委", "市财政局", "市商务局"]),
+    ("各区人民政府", ["各区人民政府"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LIST_CASES)
+def test_structure_split_list(text, expected):
+    assert split_list(text) == expected
+
+
+DATE_CASES = [
+    ("2017年3月13日", "2017-03-13"),
+    ("二〇一七年三月十三日", "2017-03-13"),
+    ("二○二三年十二月三十一日", "2023-12-31"),
+    ("2023年5月8日印发", "2023-05-08"),
+    ("2017.3.13", "2017-03-13"),
+    ("2017年13月1日", None),
+    ("2017年", None),
+    ("郑政办〔2017〕30号", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DATE_CASES)
+def test_structure_find_full_date(text, expected):
+    found = find_full_date(text)
+    assert (found[0] if found else None) == expected
+
+
+def test_structure_sample_metadata(sample_docs):
+    md = sample_docs["zhengzhengban-2017-30"].metadata
+    assert md.issuer == "郑州市人民政府办公厅"
+    assert md.doc_number.text == "郑政办〔2017〕30号"
+    assert (md.doc_number.agency_code, md.doc_number.year, md.doc_number.serial) == ("郑政办", 2017, 30)
+    assert md.doc_type == "通知"
+    assert md.issue_date == "2017-03-13"
+    assert md.print_date == "2017-03-13"
+    assert md.body_title.endswith("实施方案")
+    assert "no_doc_number" not in md.flags
+
+
+def test_structure_sample_tree(sample_docs):
+    secs = sample_docs["zhengzhengban-2017-30"].sections
+    top = [s.marker for s in secs if s.level == 1]
+    assert top == ["一、", "二、", "三、", "四、"]
+    items = [s for s in secs if s.kind == "item"]
+    assert items and all(s.title is None and s.marker.endswith("是") for s in items)

@@ -18,7 +18,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from statistics import median
 
 from pipeline.model import Block, Char, CleanText, Line, PageInfo, RawPage, Rule
 

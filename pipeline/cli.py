@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.emit import ValidationFailed, dumps, to_dict, validate, write_atomic
-from pipeline.extract import ENGINES, DEFAULT_ENGINE, PdfError
+from pipeline.extract import DEFAULT_ENGINE, ENGINES, PdfError
 
 
 class _Parser(argparse.ArgumentParser):

@@ -74,6 +74,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ITEM = re.compile(rf"(?:^|(?<=[。；;！？，,：:\s]))([{_CN}]{{1,3}})是(?=[\u4e00-\u9fff“（《])")
 # a heading set inline with its first sentence: （一）强化组织领导。坚持…
 DEFAULT_INLINE_TITLE_MAX = 30
+_INLINE_TITLE = re.compile(rf"^([^。；;！？!?]{{1,{DEFAULT_INLINE_TITLE_MAX}}})([。；;！？!?]|$)")
 
 
 def match_marker(text: str) -> tuple[str, str, int] | None:
@@ -118,7 +119,7 @@ def _raw_heading_title(kind: str, body: str) -> tuple[str | None, int]:
         return (m.group(1), m.end()) if m else (None, 0)
     if kind in ("part", "chapter", "subchapter"):
         return (body.strip() or None, len(body))
-    m = re.match(r"^([^。；;！？!?]{1,%d})([。；;！？!?]|$)" % DEFAULT_INLINE_TITLE_MAX, body)
+    m = _INLINE_TITLE.match(body)
     if m and (m.group(2) == "" or len(body) > m.end()):
         title = m.group(1).strip().rstrip("：:")
         if "，" in title and m.group(2) != "":

@@ -14,6 +14,7 @@ read it.
 from __future__ import annotations
 
 import csv
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,10 +53,17 @@ NOTICE_NUMBER = re.compile(
     r"(?P<issuer>[\u4e00-\u9fff]{2,16}?)公告\s*(?P<year>(?:19|20)\d\d)\s*年\s*第\s*(?P<serial>\d{1,5})\s*号"
 )
 
-# the State Council's decrees are 国令 whatever the wording: 国务院令 / 中华人民共和国国务院令
-_STATE_COUNCIL = ("国务院", "中华人民共和国国务院", "国")
-# bodies that issue 令: 国务院, 主席, 人民政府, 部, 委员会, 总局, 署, 银行
-_DECREE_ISSUER = re.compile(r"(?:国务院|主席|国|人民政府|部|委员会|委|总局|局|署|银行)$")
+# the State Council's decrees are 国令 whatever the wording (国务院令, 中华人民共和国国务院令),
+# laws are promulgated by 主席令; longest name first
+_DECREE_NAMES = {
+    "中华人民共和国国务院": "国令",
+    "中华人民共和国主席": "主席令",
+    "国务院": "国令",
+    "主席": "主席令",
+    "国": "国令",
+}
+# other bodies that issue 令: 人民政府, 部, 委员会, 总局, 署, 银行
+_DECREE_ISSUER = re.compile(r"(?:人民政府|部|委员会|委|总局|局|署|银行)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +88,9 @@ def load_agency_codes() -> dict[str, AgencyCode]:
     with open(DATA / "agency_codes.csv", encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r.get("code") and not r["code"].startswith("#")]
     return {
-        r["code"].strip(): AgencyCode(r["code"].strip(), r["issuer"].strip(), (r.get("level") or "").strip(),
-                                      (r.get("note") or "").strip())
+        r["code"].strip(): AgencyCode(
+            r["code"].strip(), r["issuer"].strip(), (r.get("level") or "").strip(), (r.get("note") or "").strip()
+        )
         for r in rows
     }
 
@@ -107,41 +116,62 @@ def guess_issuer(agency_code: str) -> str | None:
 @lru_cache(maxsize=1)
 def _cut_words() -> tuple[str, ...]:
     """Words that end the prose before a 机关代字 (根据, 落实, 印发, 的…), longest first."""
-    import json
-
     cues = json.loads((DATA / "reference_cues.json").read_text(encoding="utf-8"))
     return tuple(sorted(cues["before_agency"], key=len, reverse=True))
 
 
-def _trim_agency(run: str) -> str:
+def _trim_agency(run: str, delimited: bool = True) -> str:
     """Take the 机关代字 off the end of the CJK run before a bracketed year.
 
-    根据国发 -> 国发; 落实豫政办 -> 豫政办; 郑政文 -> 郑政文; 财政部财预 -> 财预.
+    Args:
+        run: the CJK characters before the year: 根据国发, 落实豫政办, 沪商商贸, 财政部财预.
+        delimited: whether punctuation or the line start comes right before ``run``
+            (（沪商商贸〔2024〕109号）); otherwise prose may precede the code.
+
+    Returns:
+        国发, 豫政办, 沪商商贸 (a whole delimited run is the code), 财预.
     """
-    best = -1
+    run, strong = _cut_prose(run)
+    # 根据 / 落实 end the prose for sure; a lone 为 or 的 may sit inside it
+    delimited = delimited or strong
+    table = load_agency_codes()
+    # codes run to 6 characters (工信部联产业); a longer run has prose in it
+    if delimited and len(run) <= 6:
+        # a body's name before its own code: 财政部财预 -> 财预, 教育部教基 -> 教基
+        for i in range(3, len(run) - 1):
+            if _ends_with_body(run[:i]) and any(run.startswith(c, i) for c in table):
+                return run[i:]
+        return run
+    # prose glued to the code (本地宝为您带来石公户发): codes open with a place or body
+    # abbreviation the table knows (石 of 石政, 国 of 国发); else keep a typical length
+    window = run[-6:]
+    at = next((k for k in range(len(window) - 1) if any(window.startswith(c, k) for c in table)), None)
+    if at is None:
+        starts = {c[0] for c in table}
+        at = next((k for k, ch in enumerate(window[:-1]) if ch in starts), None)
+    return window[at:] if at is not None else window[-4:]
+
+
+def _cut_prose(run: str) -> tuple[str, bool]:
+    """Drop the prose up to the last cue word: 根据国发 -> (国发, True); 宝为您带来石公户发 ->
+    (您带来石公户发, False): the flag says whether the cue was a sure one (two characters or more)."""
+    cut, strong = -1, False
     for word in _cut_words():
         i = run.rfind(word)
-        if i >= 0 and i + len(word) < len(run):
-            best = max(best, i + len(word))
-    if best >= 0:
-        run = run[best:]
-    table = load_agency_codes()
-    # a known code inside what is left starts the 机关代字: 财政部财预 -> 财预; the
-    # leftmost one wins so that 国办发 is not cut to 办发
-    for i in range(len(run) - 1):
-        if any(run[i:j] in table for j in range(i + 2, len(run) + 1)):
-            if i == 0:
-                break
-            # 豫教基: 豫 opens codes of its own, so 教基 is not 教育部's code here
-            if not _ends_with_body(run[:i]) and any(c.startswith(run[:i]) for c in table):
-                break
-            return run[i:]
-    return run[-8:]
+        if i >= 0 and i + len(word) < len(run) and i + len(word) >= cut:
+            strong = len(word) > 1 if i + len(word) > cut else strong or len(word) > 1
+            cut = i + len(word)
+    return (run[cut:], strong) if cut >= 0 else (run, False)
 
 
 def _ends_with_body(prefix: str) -> bool:
     """A body's name before its own code: 财政部 in 财政部财预, 教育部 in 教育部教基."""
     return len(prefix) >= 3 and prefix[-1] in "部委院厅局署府会办行"
+
+
+def _delimited(text: str, start: int) -> bool:
+    """Whether no CJK character comes right before ``start``: （郑发 yes, 根据郑发 no."""
+    return start == 0 or not "\u4e00" <= text[start - 1] <= "\u9fff"
 
 
 def _fold(text: str) -> str:
@@ -167,13 +197,13 @@ def find_doc_numbers(text: str) -> list[tuple[Span, DocNumber]]:
         return all(b <= s or a >= e for s, e in taken)
 
     for m in DOC_NUMBER.finditer(folded):
-        agency = _trim_agency(m.group("agency"))
+        agency = _trim_agency(m.group("agency"), _delimited(folded, m.start("agency")))
         start = m.start("agency") + len(m.group("agency")) - len(agency)
         span = (start, m.end())
         taken.append(span)
         hits.append((span, make_doc_number(agency, m.group("year"), m.group("serial"))))
     for m in NOTICE_NUMBER.finditer(folded):
-        issuer = _trim_agency(m.group("issuer"))
+        issuer = _trim_agency(m.group("issuer"), _delimited(folded, m.start("issuer")))
         start = m.start("issuer") + len(m.group("issuer")) - len(issuer)
         if free(start, m.end()):
             taken.append((start, m.end()))
@@ -192,20 +222,14 @@ def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
     if serial is None:
         return None
     issuer = m.group("issuer")
-    # keep the shortest tail naming a body that issues 令: 根据国务院 -> 国务院
-    tail = next((issuer[i:] for i in range(len(issuer)) if _DECREE_ISSUER.search(issuer[i:])
-                 and issuer[i:] in _STATE_COUNCIL + ("主席", "中华人民共和国主席")), None)
+    tail = next((name for name in _DECREE_NAMES if len(name) > 1 and issuer.endswith(name)), None)
     if tail is None:
-        tail = _trim_agency(issuer)
-        if not _DECREE_ISSUER.search(tail):
+        # 国令 as written (根据国令 -> 国, not 美国令), or a body's own 令: 河南省人民政府令第180号
+        tail = _cut_prose(issuer)[0]
+        if tail not in _DECREE_NAMES and not _DECREE_ISSUER.search(tail):
             return None
+    agency = _DECREE_NAMES.get(tail, tail + "令")
     start = m.end("issuer") - len(tail)
-    if tail in _STATE_COUNCIL:
-        agency = "国令"
-    elif tail.endswith("主席"):
-        agency = "主席令"
-    else:
-        agency = tail + "令"
     return (start, m.end()), DocNumber(text=f"{agency}第{serial}号", agency_code=agency, year=None, serial=serial)
 
 

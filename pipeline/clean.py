@@ -244,6 +244,9 @@ _OPENS_BLOCK = re.compile(
 )
 
 
+_CLAUSE_END = ("。", "：", ":", "；", ";", "！", "？")
+
+
 def _layout_metrics(lines: Sequence[Line], page_width: float) -> tuple[float, float, float]:
     """The body font size and the text area's left and right edges.
 
@@ -271,7 +274,8 @@ def _align(ln: Line, left: float, right: float) -> str:
     lm, rm = ln.x0 - left, right - ln.x1
     if lm <= 0.6 * ln.size and rm <= 0.6 * ln.size:
         return "justify"
-    if lm > 0.5 * ln.size and abs(lm - rm) <= 1.2 * ln.size:
+    # centred: even margins; a nearly full, 2-character-indented line is not
+    if lm > 0.5 * ln.size and abs(lm - rm) <= (0.6 if lm < 3 * ln.size else 1.2) * ln.size:
         return "centre"
     # 成文日期 and 署名 stand 右空二字 to 四字 (GB/T 9704 7.3.5)
     if lm > 4 * ln.size and rm < lm / 2:
@@ -283,17 +287,19 @@ def _continues(prev: Line, cur: Line, size: float, left: float, right: float) ->
     """Whether ``cur`` carries on the paragraph of ``prev`` (a layout line break)."""
     if abs(prev.size - cur.size) > 1.0 or (prev.color != cur.color and _is_red(prev.color) != _is_red(cur.color)):
         return False
-    if _OPENS_BLOCK.match(cur.text):
-        return False
     same_page = prev.page == cur.page
     if same_page and cur.top - prev.bottom > 1.3 * max(prev.size, cur.size):
         return False
     pa, ca = _align(prev, left, right), _align(cur, left, right)
-    # a title set on several centred lines
-    if pa == "centre" and ca == "centre" and same_page and (prev.size > size + 1 or prev.bold):
+    # a title set on several lines larger than the body, centred or nearly full
+    if same_page and prev.size > size + 1 and pa in ("centre", "justify") and ca in ("centre", "justify"):
+        return True
+    if pa == "centre" and ca == "centre" and same_page and prev.bold:
         return True
     full = prev.x1 >= right - 0.7 * prev.size
     indented = cur.x0 > left + 1.2 * cur.size
+    if _OPENS_BLOCK.match(cur.text) and not (full and not indented and not prev.text.endswith(_CLAUSE_END)):
+        return False  # a heading, unless a wrapped sentence just happens to go on with 第十二条
     return full and not indented and pa in ("justify", "left") and ca in ("justify", "left")
 
 
@@ -352,9 +358,9 @@ def make_blocks(body: Sequence[list[Line]], rules: Sequence[Sequence[Rule]], pag
         page_rules = rules[first.page - 1] if first.page - 1 < len(rules) else ()
         above = prev_bottom.get(first.page, -1.0)
         rule = next((r for r in reversed(page_rules) if above <= r.top <= first.top), None)
-        aligns = {_align(ln, left, right) for ln in g}
-        align = "centre" if aligns == {"centre"} else _align(first, left, right) if len(g) == 1 else (
-            "justify" if "justify" in aligns else _align(first, left, right))
+        aligns = [_align(ln, left, right) for ln in g]
+        # a paragraph is justified when any line fills the measure; a title is centred by its first line
+        align = "justify" if len(g) > 1 and "justify" in aligns and aligns[0] != "centre" else aligns[0]
         block = Block(
             span=(0, 0), page=first.page, size=_dominant(ln.size for ln in g) or first.size,
             color=_dominant(ln.color for ln in g), bold=sum(ln.bold for ln in g) * 2 > len(g), align=align,

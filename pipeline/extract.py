@@ -164,19 +164,17 @@ def _pdfplumber_pages(path: Path, password: str | None) -> Iterator[RawPage]:
     # pdfminer logs every odd font descriptor; the pipeline reports problems itself
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
 
     try:
         pdf = pdfplumber.open(path, password=password or "")
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise EncryptedPdfError(
-            f"{path}: encrypted PDF" + (": wrong password" if password else "; give --password")
-        ) from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as e:
-        raise CorruptPdfError(f"{path}: corrupt PDF ({type(e).__name__}: {str(e)[:120]})") from None
-    except Exception as e:  # pdfminer raises bare Exceptions on some broken files
-        raise CorruptPdfError(f"{path}: corrupt PDF ({type(e).__name__}: {str(e)[:120]})") from None
+    except Exception as e:
+        # pdfplumber wraps pdfminer's errors: PdfminerException(PDFPasswordIncorrect())
+        inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise EncryptedPdfError(
+                f"{path}: encrypted PDF" + (": wrong password" if password else "; give --password")
+            ) from None
+        raise CorruptPdfError(f"{path}: corrupt PDF ({type(inner).__name__}: {str(inner)[:120]})") from None
     with pdf:
         try:
             n = len(pdf.pages)
@@ -213,8 +211,16 @@ def _plumber_page(page, number: int) -> RawPage:
                    tuple(sorted(rules, key=lambda r: r.top)))
 
 
+def _pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
+    # imported here: extract_pdfium builds on this module's helpers
+    from pipeline.extract_pdfium import pdfium_pages
+
+    return pdfium_pages(path, password)
+
+
 ENGINES: dict[str, Callable[[Path, str | None], Iterator[RawPage]]] = {
     "pdfplumber": _pdfplumber_pages,
+    "pdfium": _pdfium_pages,
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -69,6 +69,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("circled", re.compile(r"^([①-⑳])")),  # ①
 )
 _RANK = {kind: i for i, (kind, _) in enumerate(_MARKERS)}
+_CONTINUOUS = ("part", "chapter", "article")  # numbered through the whole text (立法技术规范)
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # 一是…二是…: an inline enumeration item, at a sentence start
 _ITEM = re.compile(rf"(?:^|(?<=[。；;！？，,：:\s]))([{_CN}]{{1,3}})是(?=[\u4e00-\u9fff“（《])")
@@ -191,6 +192,7 @@ class _Cursor:
     head_end: int = 0
     body_start: int = 0
     body_end: int = 0
+    skip: set[int] = field(default_factory=set)  # blocks read as metadata inside the body (附件说明)
 
 
 def _text(ct: CleanText, b: Block) -> str:
@@ -236,46 +238,47 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
             t = re.sub(r"文件$", "", _text(ct, blocks[i]))
             names.extend(x for x in re.split(rf"[{FULL_SPACE} ]+", t) if x)
         md["issuers"] = names
-        md["issuer"] = names[0] if len(names) == 1 else FULL_SPACE.join(names)
+        md["issuer"] = names[0] if names else None  # joint documents: the 主办 body stands first
         cur.head_end = mark[-1] + 1
 
-    # 发文字号 (and 签发人 on the same line for 上行文)
-    for i in head[cur.head_end - 1 if cur.head_end else 0:]:
+    # 发文字号 (and 签发人 on the same line for 上行文): under the mark, or under
+    # the title in parentheses as gazettes print it: （青政发〔2023〕7号）
+    mark_end = cur.head_end
+    number_i = None
+    for i in head[mark_end:]:
         t = _text(ct, blocks[i])
         hits = find_doc_numbers(t)
-        # the 发文字号 stands alone on its line, or beside 签发人 in a 上行文
         if hits and len(t) <= hits[0][0][1] - hits[0][0][0] + 20:
             md["doc_number"] = hits[0][1]
             sm = re.search(r"签发人[:：]\s*(\S+)", t)
             if sm:
                 md["signer"] = sm.group(1).strip(FULL_SPACE)
-            cur.head_end = max(cur.head_end, i + 1)
+            number_i = i
             break
     if "doc_number" not in md:
         md["flags"].append("no_doc_number")
 
     # title: the first centred block larger than the body after the 版头
-    title_i = None
-    for i in range(cur.head_end, min(len(blocks), cur.head_end + 8)):
-        b = blocks[i]
-        if b.align == "centre" and (b.size >= ct.body_size + 1.5 or b.bold) and not is_red(b.color):
-            title_i = i
-            break
+    window = [i for i in range(mark_end, min(len(blocks), mark_end + 8)) if i != number_i]
+    title_i = next((i for i in window if blocks[i].align == "centre" and not is_red(blocks[i].color)
+                    and (blocks[i].size >= ct.body_size + 1.5 or blocks[i].bold)), None)
     if title_i is None:
-        for i in range(cur.head_end, min(len(blocks), cur.head_end + 6)):
-            if blocks[i].align == "centre" and not _text(ct, blocks[i]).endswith(("。", "：")):
-                title_i = i
-                break
+        title_i = next((i for i in window[:6] if blocks[i].align == "centre"
+                        and not _text(ct, blocks[i]).endswith(("。", "："))), None)
     if title_i is not None:
         title = re.sub(r"\s+", "", _text(ct, blocks[title_i]))
         md["title"] = title
         md["doc_type"] = doc_type_of(title)
         md["body_title"] = body_title_of(title)
-        cur.head_end = title_i + 1
         if "issuer" not in md:
             m = re.match(r"^(.+?)关于", title)
             if m:
                 md["issuer"] = m.group(1)
+                md["issuers"] = [m.group(1)]
+    else:
+        md["flags"].append("no_title")
+    cur.head_end = max(mark_end, (title_i if title_i is not None else -1) + 1,
+                       (number_i if number_i is not None else -1) + 1)
     cur.body_start = cur.head_end
 
     # 主送机关: the block right after the title ending with a colon
@@ -320,9 +323,10 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
             items = [m.group(1)]
             j = i + 1
             while j < cur.body_end and re.match(r"^\d{1,2}[.．、]", _text(ct, blocks[j])) \
-                    and blocks[j].indent >= blocks[i].indent + 1:
+                    and blocks[j].indent > blocks[i].indent + 0.5:
                 items.append(_text(ct, blocks[j]))
                 j += 1
+            cur.skip.update(range(i, j))
             md["attachments"] = [re.sub(r"^\d{1,2}[.．、]\s*", "", x).strip() for x in items]
             break
 
@@ -391,33 +395,42 @@ def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dic
 # --- sections -----------------------------------------------------------------
 
 
-def segment_sections(ct: CleanText, start_block: int, end_block: int) -> list[Section]:
+def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: set[int] = frozenset()
+                     ) -> list[Section]:
     """Build the section tree of the body.
 
     Args:
         ct: the clean text.
         start_block: index of the first body block (after 主送).
         end_block: index of the first 版记 block.
+        skip: blocks already read as metadata (附件说明).
 
     Returns:
         Sections in document order, headings and 一是 items, with parents.
     """
-    blocks = ct.blocks[start_block:end_block]
-    body_end = blocks[-1].span[1] if blocks else 0
+    blocks = [(i, ct.blocks[i]) for i in range(start_block, end_block)]
+    body_end = blocks[-1][1].span[1] if blocks else 0
     raw: list[dict] = []
     stack: list[dict] = []  # open headings, outermost first
-    for b in blocks:
+    last_number: dict[str, int] = {}
+    for i, b in blocks:
+        if i in skip:
+            continue
         t = _text(ct, b)
         found = match_marker(t)
-        if not found or _is_attachment_line(t) or t.count(FULL_SPACE) >= 2:
+        if not found or t.count(FULL_SPACE) >= 2:
             continue  # 附件 lists and table rows (cells apart by field gaps) are no headings
         kind, marker, number = found
         # the nearest open heading of the same kind: its next sibling must follow it
         same = next((h for h in reversed(stack) if h["kind"] == kind), None)
         if same is not None and not (number == 1 or same["number"] < number <= same["number"] + 2):
             continue  # a paragraph that happens to start like a marker
-        if same is None and number > 2:
-            continue  # a list starts at 一 (or skips one at most): 第二十条 in a table is no heading
+        # a list starts at 一 (or skips one at most): 第二十条 in a table is no heading;
+        # articles and chapters number on through the chapters and parts that hold them
+        prev = last_number.get(kind, 0) if kind in _CONTINUOUS else 0
+        if same is None and not (number <= 2 or prev < number <= prev + 2):
+            continue
+        last_number[kind] = number
         if same is not None:
             while stack and stack[-1] is not same:
                 stack.pop()
@@ -462,10 +475,6 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int) -> list[Se
             span=(n["start"], n["end"]), heading=(n["start"], n["heading_end"]), page=page, bbox=bbox,
         ))
     return out
-
-
-def _is_attachment_line(text: str) -> bool:
-    return text.startswith("附件")
 
 
 def _inline_items(text: str, node: dict, start: int, end: int) -> list[dict]:

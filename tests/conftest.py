@@ -16,3 +16,24 @@ def sample_docs():
     from pipeline import parse_pdf
 
     return {p.stem: parse_pdf(p) for p in SAMPLES}
+
+
+@pytest.fixture(scope="session")
+def fixture_pdf(tmp_path_factory):
+    """Generated fixture PDFs, each made once per session: ``fixture_pdf(name) -> Fixture``."""
+    from tests.fixtures import fixture_factory
+
+    return fixture_factory(tmp_path_factory.mktemp("pdf_fixtures"))
+
+
+@pytest.fixture(scope="session")
+def fixture_docs(fixture_pdf):
+    """Every generated fixture parsed once: {name: (Fixture, Document)}."""
+    from pipeline import parse_pdf
+    from tests.fixtures import FIXTURE_NAMES
+
+    out = {}
+    for name in FIXTURE_NAMES:
+        fx = fixture_pdf(name)
+        out[name] = (fx, parse_pdf(fx.pdf_path))
+    return out

@@ -86,3 +86,33 @@ def test_cli_every_command_has_help_with_example():
     sub = next(a for a in parser._actions if a.dest == "command")
     for name, p in sub.choices.items():
         assert p.description and p.epilog and "example" in p.epilog, name
+
+
+GENERATED_BAD = [
+    ("not_pdf", None, "not a PDF"),
+    ("empty", None, "empty file"),
+    ("truncated", None, "corrupt"),
+    ("corrupt", None, "corrupt"),
+    ("encrypted", None, "give --password"),
+    ("encrypted", "wrong", "wrong password"),
+]
+
+
+@pytest.mark.parametrize(("kind", "password", "message"), GENERATED_BAD)
+def test_cli_generated_bad_file(kind, password, message, tmp_path):
+    from tests.fixtures import make_bad_file
+
+    f = make_bad_file(kind, tmp_path)
+    r = run("parse", str(f), *(["--password", password] if password else []))
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in r.stderr, r.stderr
+
+
+def test_cli_encrypted_with_password_parses(tmp_path):
+    from tests.fixtures import ENCRYPTED_PASSWORD, make_bad_file
+
+    f = make_bad_file("encrypted", tmp_path)
+    r = run("parse", str(f), "--password", ENCRYPTED_PASSWORD)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["metadata"]["title"]

@@ -1,0 +1,198 @@
+"""Numbers, magnitudes and units: parse_number, find_numbers, normalize."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.numbers import find_numbers, load_magnitudes, load_units, normalize, parse_number
+
+# (text, value): every way a number is written in a 公文
+PARSE = [
+    ("1,234.5", 1234.5),
+    ("３０", 30.0),
+    ("300", 300.0),
+    ("49.98", 49.98),
+    ("一百二十", 120.0),
+    ("两千零五", 2005.0),
+    ("十三", 13.0),
+    ("一百零五", 105.0),
+    ("十万", 100000.0),
+    ("三亿五千万", 350000000.0),
+    ("一万亿", 1e12),
+    ("二〇一七", 2017.0),
+    ("三点五", 3.5),
+    ("1.2万", 12000.0),
+    ("3亿", 3e8),
+    ("49.98万", 499800.0),
+    ("２３００万", 23000000.0),
+    ("25%", 25.0),
+    ("２５％", 25.0),
+    ("百分之八十", 80.0),
+    ("三分之一", 1 / 3),
+]
+
+# not numbers: names and malformed numerals
+PARSE_NEGATIVE = [
+    "十三五",  # a plan period's name, not 135
+    "B2B",
+    "",
+    "两十",
+    "三十三三",
+    "千人",
+    "零",
+    "百",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), PARSE)
+def test_numbers_parse_number(text, value):
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", PARSE_NEGATIVE)
+def test_numbers_parse_number_rejects(text):
+    assert parse_number(text) is None
+
+
+# (text, [(matched text, value, value_max, unit as written)])
+FIND = [
+    ("航空港年旅客吞吐量达到2300万人次", [("2300万人次", 2300, None, "万人次")]),
+    ("力争突破850亿元", [("850亿元", 850, None, "亿元")]),
+    ("引入1—2家相关机构", [("1—2家", 1, 2, "家")]),
+    ("3至5个", [("3至5个", 3, 5, "个")]),
+    ("增长10%—15%", [("10%—15%", 10, 15, "%")]),
+    ("用3-5年时间", [("3-5年", 3, 5, "年")]),
+    ("投资1.2万—2万元", [("1.2万—2万元", 1.2, 2, "万元")]),
+    ("处5000元以上2万元以下罚款", [("5000元以上2万元以下", 5000, 20000, "元")]),
+    ("处二百元以上一千元以下罚款", [("二百元以上一千元以下", 200, 1000, "元")]),
+    ("年交易额增长25%", [("25%", 25, None, "%")]),
+    ("增长２５％", [("２５％", 25, None, "%")]),
+    ("百分之八十", [("百分之八十", 80, None, "%")]),
+    ("提高2个百分点", [("2个百分点", 2, None, "个百分点")]),
+    ("三分之一的县区", [("三分之一", 1 / 3, None, "")]),
+    ("一百二十个", [("一百二十个", 120, None, "个")]),
+    ("三十万人", [("三十万人", 30, None, "万人")]),
+    ("两千万元", [("两千万元", 2000, None, "万元")]),
+    ("装机300千瓦", [("300千瓦", 300, None, "千瓦")]),
+    ("主动公开5500余条", [("5500余条", 5500, None, "条")]),
+    ("产量1,234.5吨", [("1,234.5吨", 1234.5, None, "吨")]),
+    ("智能手机产量达到3亿部", [("3亿部", 3, None, "亿部")]),
+    ("接待入境游客49.98万人次", [("49.98万人次", 49.98, None, "万人次")]),
+    ("新增50万吨标准煤", [("50万吨标准煤", 50, None, "万吨标准煤")]),
+    ("人口突破1000万", [("1000万", 1000, None, "万")]),
+]
+
+# no number with a unit in these
+FIND_NEGATIVE = [
+    "以B2B模式为发展重点",
+    "建设5G基站",
+    "打造4A级景区",
+    "郑州大都市区1+4空间规划",
+    "“十三五”规划",
+    "世界500强",
+    "电话：0371-67181234",
+    "统一标准",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FIND)
+def test_numbers_find_numbers(text, expected):
+    got = [(m.text, m.value, m.value_max, m.unit) for m in find_numbers(text, bare=False)]
+    assert got == [(t, pytest.approx(v), vm, u) for t, v, vm, u in expected]
+    for m in find_numbers(text):
+        assert text[m.span[0] : m.span[1]] == m.text
+
+
+@pytest.mark.parametrize("text", FIND_NEGATIVE)
+def test_numbers_find_numbers_negative(text):
+    assert find_numbers(text, bare=False) == []
+
+
+@pytest.mark.parametrize("text", ["1125聚才计划", "世界500强"])
+def test_numbers_find_numbers_bare(text):
+    (m,) = find_numbers(text)
+    assert m.unit == ""
+
+
+# (value, unit as written, normalised value, base unit)
+NORMALIZE = [
+    (2300, "万人次", 23000000, "人次"),
+    (850, "亿元", 85000000000, "元"),
+    (49.98, "万人次", 499800, "人次"),
+    (3, "亿部", 300000000, "部"),
+    (19651, "万美元", 196510000, "美元"),
+    (10, "公顷", 100000, "平方米"),
+    (5, "万吨标准煤", 50000, "吨标准煤"),
+    (2, "个百分点", 2, "百分点"),
+    (300, "千瓦", 300, "千瓦"),
+    (3, "亿", 300000000, ""),
+    (500, "公斤", 0.5, "吨"),
+]
+
+
+@pytest.mark.parametrize(("value", "unit", "norm", "base"), NORMALIZE)
+def test_numbers_normalize(value, unit, norm, base):
+    n = normalize(value, unit)
+    assert n is not None
+    assert (n.value, n.unit) == (pytest.approx(norm), base)
+
+
+@pytest.mark.parametrize("unit", ["furlong", "强", "届"])
+def test_numbers_normalize_unknown_unit(unit):
+    assert normalize(1, unit) is None
+
+
+def test_numbers_units_table_is_consistent():
+    units, mags = load_units(), load_magnitudes()
+    assert units["人次"].base == "人次"
+    assert units["公顷"].category == "area"
+    for name, info in units.items():
+        assert info.factor > 0, name
+        assert info.base in units or info.base in ("月", "岁", "工作日", "床", "所"), name
+    assert mags["万亿"] == 10**12
+
+
+_CN = "零一二三四五六七八九"
+
+
+def _to_chinese(n: int) -> str:
+    """Write 1 <= n < 10**12 in Chinese numerals the way documents do: 一百零五, 三亿五千万."""
+
+    def section(v: int) -> str:
+        out, zero = "", False
+        for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d = v // unit % 10
+            if d:
+                if zero and out:
+                    out += "零"
+                out += _CN[d] + name
+                zero = False
+            else:
+                zero = True
+        return out
+
+    parts = []
+    for big, name in ((10**8, "亿"), (10**4, "万"), (1, "")):
+        v = n // big % 10**4 if big < 10**8 else n // big
+        if v:
+            if parts and v < 1000:
+                parts.append("零")
+            parts.append(section(v) + name)
+        elif parts and n % big:
+            parts.append("")
+    s = "".join(parts)
+    s = s.replace("零零", "零")
+    return s[1:] if s.startswith("一十") else s
+
+
+@given(st.integers(min_value=1, max_value=10**11))
+def test_numbers_chinese_numerals_round_trip(n):
+    assert parse_number(_to_chinese(n)) == n
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=99))
+def test_numbers_arabic_round_trip(whole, cents):
+    text = f"{whole:,}.{cents:02d}"
+    assert parse_number(text) == pytest.approx(whole + cents / 100)

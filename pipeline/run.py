@@ -11,9 +11,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.clean import clean_text
+from pipeline.dates import find_dates
+from pipeline.entities import tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages
 from pipeline.model import CleanText, Document, Source
+from pipeline.references import find_references
 from pipeline.structure import read_metadata, segment_sections
+from pipeline.tables import find_tables, table_quantities
+from pipeline.targets import find_quantities
 
 T = TypeVar("T")
 
@@ -35,18 +40,37 @@ def anchor(items: list[T], ct: CleanText) -> tuple[T, ...]:
     return tuple(out)
 
 
-def analyse(ct: CleanText, source: Source) -> Document:
-    """Run structure and every extractor over a clean text."""
+def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Document:
+    """Run structure and every extractor over a clean text.
+
+    Args:
+        ct: the clean text.
+        source: what the text came from.
+        nlp: a spaCy pipeline from ``entities.load_nlp``; loaded once per process when None.
+    """
     metadata, cur = read_metadata(ct)
-    sections = segment_sections(ct, cur.body_start, cur.body_end)
+    sections = segment_sections(ct, cur.body_start, cur.body_end, cur.skip)
+    text = ct.text
+    doc_year = int(metadata.issue_date[:4]) if metadata.issue_date else None
+    tables = find_tables(text)
+    in_table = [t.span for t in tables]
+    quantities = [q for q in find_quantities(text, sections, doc_year, metadata.title)
+                  if not any(a <= q.span[0] < b for a, b in in_table)]
+    quantities = sorted(quantities + table_quantities(text, sections, doc_year), key=lambda q: q.span)
+    targets = [q for q in quantities if q.role == "target"]
+    others = [q for q in quantities if q.role != "target"]
+    dates = find_dates(text, metadata.issue_date)
+    references = find_references(text, metadata.doc_number, metadata.body_title)
+    entities = tag_entities(text, nlp)
     warnings = []
     if metadata.doc_number is None:
         warnings.append("no 发文字号 found")
     if not ct.text:
         warnings.append("no text: the PDF has no text layer")
     return Document(
-        source=source, text=ct.text, pages=ct.pages, metadata=metadata, sections=tuple(sections),
-        warnings=tuple(warnings),
+        source=source, text=text, pages=ct.pages, metadata=metadata, sections=tuple(sections),
+        targets=anchor(targets, ct), quantities=anchor(others, ct), dates=anchor(dates, ct),
+        references=anchor(references, ct), entities=anchor(entities, ct), warnings=tuple(warnings),
     )
 
 

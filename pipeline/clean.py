@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from operator import attrgetter
 
 from pipeline.model import Block, Char, CleanText, Line, PageInfo, RawPage, Rule
 
@@ -51,9 +52,7 @@ def drop_space_between(prev: str, nxt: str) -> bool:
     """Whether a layout space between two characters goes: 郑 州 -> 郑州, 2023 年 -> 2023年.
 
     Spaces between two Latin letters or digits stay (B2B service, 5 000)."""
-    if is_cjk(prev) or is_cjk(nxt):
-        return True
-    return False
+    return is_cjk(prev) or is_cjk(nxt)
 
 
 _SPACES_RE = re.compile(r"(?<=\S)[ \t]+(?=\S)")
@@ -79,9 +78,12 @@ def _dominant(values: Iterable):
     return counts.most_common(1)[0][0] if counts else None
 
 
+_X0, _TOP, _X1, _BOTTOM, _COLOR, _BOLD = (attrgetter(f) for f in ("x0", "top", "x1", "bottom", "color", "bold"))
+
+
 def _line_from(page: int, chars: list[Char]) -> Line | None:
     """Compose a line's text from its glyphs in reading order."""
-    chars = sorted(chars, key=lambda c: c.x0)
+    chars = sorted(chars, key=_X0)
     ink = [c for c in chars if not c.text.isspace() and c.text]
     if not ink:
         return None
@@ -131,9 +133,9 @@ def _line_from(page: int, chars: list[Char]) -> Line | None:
     text = "".join(c.text for c in flat)
     return Line(
         page=page, text=text, chars=tuple(flat),
-        x0=min(c.x0 for c in ink), top=min(c.top for c in ink), x1=max(c.x1 for c in ink),
-        bottom=max(c.bottom for c in ink), size=float(size),
-        color=_dominant(c.color for c in ink), bold=sum(c.bold for c in ink) * 2 > len(ink),
+        x0=min(map(_X0, ink)), top=min(map(_TOP, ink)), x1=max(map(_X1, ink)),
+        bottom=max(map(_BOTTOM, ink)), size=float(size),
+        color=_dominant(map(_COLOR, ink)), bold=sum(map(_BOLD, ink)) * 2 > len(ink),
     )
 
 
@@ -146,18 +148,23 @@ def group_lines(page: RawPage) -> list[Line]:
     Returns:
         Lines whose text has layout spaces closed: "郑 州 市" -> "郑州市".
     """
-    chars = sorted((c for c in page.chars if c.text), key=lambda c: ((c.top + c.bottom) / 2, c.x0))
+    # (mid, x0, drawing order, char): the order of sorting by (mid, x0), each mid computed once
+    keyed = sorted(((c.top + c.bottom) / 2, c.x0, i, c) for i, c in enumerate(page.chars) if c.text)
     rows: list[list[Char]] = []
+    row: list[Char] = []
     centre = height = 0.0
-    for c in chars:
-        mid, h = (c.top + c.bottom) / 2, max(c.bottom - c.top, 1.0)
-        if rows and abs(mid - centre) <= 0.45 * max(h, height):
-            rows[-1].append(c)
-            n = len(rows[-1])
-            centre += (mid - centre) / n
-            height = max(height, h)
+    for mid, _x0, _i, c in keyed:
+        h = c.bottom - c.top
+        if h < 1.0:
+            h = 1.0
+        if rows and abs(mid - centre) <= 0.45 * (h if h > height else height):
+            row.append(c)
+            centre += (mid - centre) / len(row)
+            if h > height:
+                height = h
         else:
-            rows.append([c])
+            row = [c]
+            rows.append(row)
             centre, height = mid, h
     lines = [line for row in rows if (line := _line_from(page.number, row)) is not None]
     return sorted(lines, key=lambda ln: (ln.top, ln.x0))
@@ -285,7 +292,7 @@ def _align(ln: Line, left: float, right: float) -> str:
 
 def _continues(prev: Line, cur: Line, size: float, left: float, right: float) -> bool:
     """Whether ``cur`` carries on the paragraph of ``prev`` (a layout line break)."""
-    if abs(prev.size - cur.size) > 1.0 or (prev.color != cur.color and _is_red(prev.color) != _is_red(cur.color)):
+    if abs(prev.size - cur.size) > 1.0 or (prev.color != cur.color and is_red(prev.color) != is_red(cur.color)):
         return False
     same_page = prev.page == cur.page
     if same_page and cur.top - prev.bottom > 1.3 * max(prev.size, cur.size):
@@ -303,16 +310,12 @@ def _continues(prev: Line, cur: Line, size: float, left: float, right: float) ->
     return full and not indented and pa in ("justify", "left") and ca in ("justify", "left")
 
 
-def _is_red(color: str | None) -> bool:
+def is_red(color: str | None) -> bool:
     """#de0000, #ff0000, #e60012: a clearly red fill."""
     if not color or len(color) != 7:
         return False
     r, g, b = int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
     return r > 150 and g < 90 and b < 90
-
-
-def is_red(color: str | None) -> bool:
-    return _is_red(color)
 
 
 def make_blocks(body: Sequence[list[Line]], rules: Sequence[Sequence[Rule]], page_width: float

@@ -52,11 +52,7 @@ def to_dict(doc: Document) -> dict[str, Any]:
     """Serialise a document to the schema's form: tuples to lists, pairs to objects."""
     out = _plain(doc)
     out = {"schema_version": SCHEMA_VERSION, **out}
-    md = out["metadata"]
-    md["extra"] = dict(doc.metadata.extra)
-    for key in ("targets", "quantities"):
-        for item in out[key]:
-            item["normalized"] = item["normalized"] if item["normalized"] else None
+    out["metadata"]["extra"] = dict(doc.metadata.extra)
     return out
 
 
@@ -74,6 +70,12 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename, so a
     reader never sees half a file, even if the process is killed."""
@@ -81,6 +83,7 @@ def write_atomic(path: str | Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for others to read too
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()

@@ -221,6 +221,11 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     # 发文机关标志: large red text at the top (or a large line ending 文件)
     mark = [i for i in head if (is_red(blocks[i].color) and blocks[i].size >= ct.body_size * 1.3)
             or (blocks[i].size >= ct.body_size * 1.5 and _text(ct, blocks[i]).endswith("文件"))]
+    if not mark:
+        # a mark printed black (a copy, a fax) still stands above the red rule that closes the 版头
+        rule_i = next((i for i in head if is_red(blocks[i].after_rule)), None)
+        if rule_i is not None:
+            mark = [i for i in head if i < rule_i and blocks[i].size >= ct.body_size * 1.3]
     # 份号, 密级, 紧急程度 stand above the mark
     for i in head[: (mark[0] if mark else 3)]:
         t = _text(ct, blocks[i])
@@ -260,8 +265,10 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
 
     # title: the first centred block larger than the body after the 版头
     window = [i for i in range(mark_end, min(len(blocks), mark_end + 8)) if i != number_i]
-    title_i = next((i for i in window if blocks[i].align == "centre" and not is_red(blocks[i].color)
-                    and (blocks[i].size >= ct.body_size + 1.5 or blocks[i].bold)), None)
+    # (a one-line title may fill the measure and read as justified)
+    title_i = next((i for i in window if not is_red(blocks[i].color) and (
+        (blocks[i].align == "centre" and (blocks[i].size >= ct.body_size + 1.5 or blocks[i].bold))
+        or (blocks[i].align == "justify" and blocks[i].size >= ct.body_size + 1.5))), None)
     if title_i is None:
         title_i = next((i for i in window[:6] if blocks[i].align == "centre"
                         and not _text(ct, blocks[i]).endswith(("。", "："))), None)

@@ -119,3 +119,27 @@ def test_structure_sample_tree(sample_docs):
     assert top == ["一、", "二、", "三、", "四、"]
     items = [s for s in secs if s.kind == "item"]
     assert items and all(s.title is None and s.marker.endswith("是") for s in items)
+
+
+def _head_page(mark_color):
+    from layout import HEIGHT, WIDTH, line_chars
+
+    from pipeline.model import RawPage, Rule
+
+    chars = (line_chars("东川市财政局文件", 157, 190, size=35, color=mark_color)
+             + line_chars("东财〔2024〕5号", 218, 290, size=16)
+             + line_chars("东川市财政局关于做好预算执行工作的通知", 88, 360, size=22)
+             + line_chars("各区财政局：", 79, 420, size=16))
+    return RawPage(1, WIDTH, HEIGHT, tuple(chars), (Rule(79, 320, 522, 321, "#de0000"),))
+
+
+@pytest.mark.parametrize("mark_color", ["#de0000", "#000000"])  # a black copy still has its red rule
+def test_structure_mark_found_by_colour_or_red_rule(mark_color):
+    from pipeline.clean import clean_text
+    from pipeline.structure import read_metadata
+
+    md, _ = read_metadata(clean_text([_head_page(mark_color)]))
+    assert md.issuer == "东川市财政局"
+    assert md.doc_number.text == "东财〔2024〕5号"
+    assert md.title == "东川市财政局关于做好预算执行工作的通知"
+    assert md.recipients == ("各区财政局",)

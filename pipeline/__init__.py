@@ -12,4 +12,13 @@ from pipeline.run import parse_pdf
 
 __version__ = "0.1.0"
 
-__all__ = ["PdfError", "__version__", "parse_pdf", "to_dict", "validate", "write_document"]
+__all__ = ["PdfError", "__version__", "load_table", "parse_pdf", "to_dict", "validate", "write_document"]
+
+
+def __getattr__(name: str) -> object:
+    """PEP 562: ``pipeline.load_table`` imports pandas only when it is asked for."""
+    if name == "load_table":
+        from pipeline.export import load_table
+
+        return load_table
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

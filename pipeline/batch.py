@@ -1,0 +1,834 @@
+"""Many PDFs -> one JSON each in an output folder, with a crash-safe manifest.
+
+``run_batch(inputs, outdir)`` expands files, folders (recursively, ``*.pdf``)
+and globs, parses every input in worker processes of its own (or on a Dask
+cluster), and writes:
+
+* ``OUTDIR/<stem>-<hash>.json`` for every input that parses: ``<stem>`` is
+  the input's file name without ``.pdf`` and ``<hash>`` the first 8 hex
+  digits of the SHA-256 of its absolute, resolved path (UTF-8), so
+  ``a/通知.pdf`` and ``b/通知.pdf`` never collide and a file keeps its name
+  from run to run: ``/data/郑州/郑政办-30.pdf`` -> ``郑政办-30-1a899f7d.json``.
+  Two inputs whose names would still collide get 16, then 64 hex digits.
+* ``OUTDIR/manifest.jsonl``: one JSON object per input (``Record``): path,
+  sha256, status (ok / failed / skipped), error, pages, seconds and the
+  counts of targets, dates, references and entities.
+
+Crash safety: outputs are written through a temporary file and a rename;
+the manifest gets one line per finished input, flushed and fsynced, and is
+rebuilt on the next run from its last valid line per input (a line cut by
+``kill -9`` is ignored). A rerun skips inputs whose SHA-256 and pipeline
+version are unchanged (``force=True`` redoes them), so killing a batch at any
+moment and running it again gives a complete result. An unchanged input that
+failed is skipped too (``retry_failed=True`` redoes those only) but still
+counts as failed, so a rerun exits as the run it repeats did. When the run
+ends the manifest is compacted to one line per input, again atomically.
+
+Isolation: each local worker is a process that parses one file at a time; a
+worker that crashes (segfault, out of memory) or overruns the per-file
+timeout is killed and replaced, and that input alone is marked failed. The
+workers' standard output and error (library warnings) go to ``OUTDIR/batch.log``.
+
+Distributed: with ``scheduler="tcp://host:8786"`` the same tasks run on a
+Dask cluster. The client reads each PDF and ships its bytes, so workers need
+no shared file system; results come back to the client, which writes outputs
+and manifest exactly as a local run does::
+
+    # on the scheduler machine
+    dask scheduler --host 0.0.0.0 --port 8786
+    # on every worker machine (same Python environment, pipeline installed)
+    dask worker tcp://SCHEDULER:8786 --nworkers -1 --nthreads 1   # one single-threaded process per CPU
+    # anywhere
+    python -m pipeline batch pdfs/ -o out/ --scheduler tcp://SCHEDULER:8786
+
+Every machine, the scheduler's included, needs the same environment with
+the pipeline installed (``pip install .``): the scheduler unpickles the tasks.
+A Dask worker thread cannot be interrupted, so on a cluster ``timeout``
+marks the input failed and cancels its task but the worker keeps computing
+until the parse returns; a worker process that dies is restarted by its
+nanny, and a file that kills workers repeatedly is marked failed.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import shutil
+import signal
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from multiprocessing.connection import wait as wait_ready
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+MANIFEST = "manifest.jsonl"
+LOCK = ".batch.lock"
+# Where local workers' standard output and error go (library warnings, model loading).
+LOG = "batch.log"
+# Seconds one file may take before its worker is killed and the file marked failed.
+DEFAULT_TIMEOUT = 300.0
+# Seconds a new worker process may take to start (imports) before its first file's timeout runs.
+DEFAULT_STARTUP_GRACE = 120.0
+# Seconds to wait for a Dask scheduler to answer.
+DEFAULT_CONNECT_TIMEOUT = 30.0
+# What a worker sends when it takes a file.
+STARTED = "started"
+# How many hex digits of the path hash name an output; more when two inputs would collide.
+DEFAULT_HASH_DIGITS = 8
+# The item lists counted in the manifest.
+COUNTED = ("targets", "dates", "references", "entities")
+# Workers that die this many times in a row before taking a file cannot start
+# at all (a broken install): stop instead of looping.
+MAX_STARTUP_DEATHS = 3
+
+Handler = Callable[[str], dict[str, Any]]
+
+
+class BatchError(Exception):
+    """A batch that cannot run at all; the message is one line for the user."""
+
+
+def pipeline_version() -> str:
+    """The version a rerun compares: the package version and the schema version, 0.1.0+schema1.0.0."""
+    from pipeline import __version__
+    from pipeline.emit import SCHEMA_VERSION
+
+    return f"{__version__}+schema{SCHEMA_VERSION}"
+
+
+def default_workers() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# --- inputs and names -------------------------------------------------------------
+
+
+def _pdfs_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Turn files, folders and glob patterns into a sorted list of absolute files.
+
+    Args:
+        inputs: e.g. ``["samples/zhengzhengban-2017-30.pdf", "corpus/", "2017/**/*.pdf"]``;
+            a file is taken whatever its suffix, a folder gives every ``*.pdf``
+            under it (any case), a glob gives the files and folders it matches.
+
+    Returns:
+        Every input once, resolved (symbolic links followed), in path order.
+
+    Raises:
+        BatchError: an input that is neither a file, a folder nor a glob matching something.
+    """
+    found: set[Path] = set()
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found.update(_pdfs_under(p))
+        elif p.is_file():
+            found.add(p)
+        elif glob.has_magic(str(item)):
+            matches = [Path(m) for m in glob.glob(str(item), recursive=True)]
+            if not matches:
+                raise BatchError(f"{item}: the pattern matches nothing")
+            for m in matches:
+                found.update(_pdfs_under(m) if m.is_dir() else [m] if m.is_file() else [])
+        else:
+            raise BatchError(f"{item}: no such file or folder")
+    return sorted({p.resolve() for p in found})
+
+
+def _path_hash(path: Path) -> str:
+    return hashlib.sha256(str(path).encode("utf-8")).hexdigest()
+
+
+def output_name(path: Path, digits: int = DEFAULT_HASH_DIGITS) -> str:
+    """The output file name of an input: its stem and a hash of its absolute path.
+
+    Args:
+        path: an absolute input path, e.g. /data/郑州/郑政办-30.pdf.
+        digits: how many hex digits of the path's SHA-256 to keep.
+
+    Returns:
+        e.g. ``郑政办-30-1a899f7d.json``.
+    """
+    return f"{path.stem}-{_path_hash(path)[:digits]}.json"
+
+
+def assign_outputs(paths: Sequence[Path]) -> dict[Path, str]:
+    """Name the output of every input, lengthening the hash of inputs whose names collide."""
+    names: dict[Path, str] = {}
+    for digits in (DEFAULT_HASH_DIGITS, 16, 64):
+        pending = [p for p in paths if p not in names]
+        taken: dict[str, list[Path]] = {}
+        for p in pending:
+            taken.setdefault(output_name(p, digits).casefold(), []).append(p)
+        for group in taken.values():
+            if len(group) == 1 or digits == 64:
+                for p in group:
+                    names[p] = output_name(p, digits)
+    return names
+
+
+# --- the manifest -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """What became of one input: one line of ``manifest.jsonl``.
+
+    ``previous`` is set on skipped inputs: the status (ok or failed) of the run
+    whose result stands, whose ``output``, ``error``, ``pages`` and counts are
+    carried over.
+    """
+
+    path: str
+    sha256: str | None
+    status: str  # ok / failed / skipped
+    error: str | None = None
+    output: str | None = None
+    pages: int | None = None
+    seconds: float = 0.0
+    targets: int | None = None
+    dates: int | None = None
+    references: int | None = None
+    entities: int | None = None
+    version: str | None = None
+    previous: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """ok or failed: the standing result, looking through a skip."""
+        if self.status == "skipped":
+            return self.previous or "failed"
+        return self.status
+
+    def to_line(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Record:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def read_manifest(outdir: str | Path) -> dict[str, Record]:
+    """The last record of every input in ``OUTDIR/manifest.jsonl``, by absolute path.
+
+    Lines that do not parse (a last line cut short by a crash) are ignored.
+    """
+    state: dict[str, Record] = {}
+    path = Path(outdir) / MANIFEST
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return state
+    for line in raw.split(b"\n"):
+        try:
+            data = json.loads(line)
+            rec = Record.from_json(data)
+        except (ValueError, TypeError):
+            continue
+        state[rec.path] = rec
+    return state
+
+
+class _ManifestWriter:
+    """Appends records one line at a time, each flushed to disk before the next file counts as done."""
+
+    def __init__(self, path: Path) -> None:
+        self.f = open(path, "ab")  # noqa: SIM115 - closed in close()
+        if self.f.tell() > 0:
+            with open(path, "rb") as r:
+                r.seek(-1, os.SEEK_END)
+                if r.read(1) != b"\n":  # a line cut by a crash: start a fresh one
+                    self._write(b"\n")
+
+    def _write(self, data: bytes) -> None:
+        self.f.write(data)
+        self.f.flush()
+        os.fsync(self.f.fileno())
+
+    def append(self, rec: Record) -> None:
+        self._write(rec.to_line().encode("utf-8"))
+
+    def close(self) -> None:
+        self.f.close()
+
+
+def _compact(outdir: Path, ordered: Sequence[Record]) -> None:
+    """Rewrite the manifest atomically with one line per input: this run's first, then older ones."""
+    from pipeline.emit import write_atomic
+
+    state = read_manifest(outdir)
+    mine = {r.path for r in ordered}
+    rest = [state[p] for p in sorted(state) if p not in mine]
+    write_atomic(outdir / MANIFEST, "".join(r.to_line() for r in [*ordered, *rest]))
+
+
+class _Lock:
+    """An exclusive lock on the output folder, so two batches never write it at once."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.f = open(outdir / LOCK, "a")  # noqa: SIM115 - closed in release()
+        try:
+            import fcntl
+
+            fcntl.flock(self.f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # no fcntl (Windows): no lock
+            pass
+        except OSError:
+            self.f.close()
+            raise BatchError(f"{outdir}: another batch is writing to this folder") from None
+
+    def release(self) -> None:
+        self.f.close()
+
+
+def _remove_leftovers(outdir: Path) -> None:
+    """Delete temporary files a killed run left (``emit.write_atomic`` names them ``.<name>.*.tmp``)."""
+    for tmp in outdir.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+# --- one file -------------------------------------------------------------------------
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _failure(message: str, seconds: float = 0.0) -> dict[str, Any]:
+    return {"status": "failed", "error": _one_line(message), "seconds": seconds}
+
+
+def convert(path: str) -> dict[str, Any]:
+    """Parse one PDF into its validated JSON text; never raises.
+
+    Args:
+        path: e.g. samples/zhengzhengban-2017-30.pdf.
+
+    Returns:
+        ``{"status": "ok", "text": <JSON>, "pages": 17, "targets": 25, …, "seconds": 1.9}``
+        or ``{"status": "failed", "error": "x.pdf: not a PDF (no %PDF- header)", "seconds": 0.0}``.
+    """
+    from pipeline.emit import ValidationFailed, dumps, to_dict, validate
+    from pipeline.extract import PdfError
+    from pipeline.run import parse_pdf
+
+    t0 = time.perf_counter()
+    try:
+        data = to_dict(parse_pdf(path))
+        validate(data)
+        text = dumps(data)
+    except PdfError as e:
+        return _failure(str(e), time.perf_counter() - t0)
+    except ValidationFailed as e:
+        return _failure(f"{path}: output fails the schema at {e}", time.perf_counter() - t0)
+    except Exception as e:  # a bug on one file must not stop the batch
+        return _failure(f"{path}: internal error: {type(e).__name__}: {e}", time.perf_counter() - t0)
+    out = {"status": "ok", "text": text, "pages": data["source"]["pages"], "seconds": time.perf_counter() - t0}
+    out.update({k: len(data.get(k) or ()) for k in COUNTED})
+    return out
+
+
+def _guarded(handler: Handler, path: str) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    try:
+        out = handler(path)
+    except BaseException as e:  # a handler that raises, even SystemExit, fails its file only
+        return _failure(f"{path}: internal error: {type(e).__name__}: {e}", time.perf_counter() - t0)
+    out.setdefault("seconds", time.perf_counter() - t0)
+    return out
+
+
+def convert_bytes(path: str, data: bytes, handler: Handler | None = None) -> dict[str, Any]:
+    """Parse a PDF given as bytes (a Dask task), written to a temporary folder under its own file name.
+
+    Args:
+        path: the input's path on the client, /data/郑政办-30.pdf: its name is kept, so the
+            output's ``source.file`` is the same as a local run's, and errors name it.
+        data: the file's bytes.
+        handler: run instead of ``convert``.
+    """
+    with tempfile.TemporaryDirectory(prefix="pipeline-") as tmp:
+        copy = Path(tmp) / Path(path).name
+        copy.write_bytes(data)
+        out = _guarded(handler or convert, str(copy))
+    if out.get("error"):  # name the input, not the temporary copy
+        out["error"] = out["error"].replace(str(copy), path)
+    return out
+
+
+# --- progress -------------------------------------------------------------------------
+
+
+class Progress(Protocol):
+    def start(self, total: int) -> None: ...
+
+    def update(self, rec: Record) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class ProgressBar:
+    """A one-line progress bar with ETA, redrawn in place on a terminal.
+
+    ``37/120 [#######.............]  31%  ok 35  failed 2  skipped 0  2.1 files/s  ETA 0:00:39``;
+    draws nothing when ``stream`` is not a terminal or ``enabled`` is False.
+    """
+
+    def __init__(self, stream: IO[str], enabled: bool = True, min_interval: float = 0.1) -> None:
+        self.stream = stream
+        self.enabled = enabled and bool(getattr(stream, "isatty", lambda: False)())
+        self.min_interval = min_interval
+        self.total = 0
+        self.counts = {"ok": 0, "failed": 0, "skipped": 0}
+        self.t0 = time.monotonic()
+        self.last = 0.0
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self.t0 = time.monotonic()
+        self._draw(force=True)
+
+    def update(self, rec: Record) -> None:
+        self.counts[rec.status] = self.counts.get(rec.status, 0) + 1
+        self._draw(force=sum(self.counts.values()) >= self.total)
+
+    def line(self, width: int) -> str:
+        done = sum(self.counts.values())
+        worked = self.counts["ok"] + self.counts["failed"]
+        elapsed = time.monotonic() - self.t0
+        rate = worked / elapsed if elapsed > 0 else 0.0
+        eta = "--:--:--"
+        if rate > 0:
+            left = round((self.total - done) / rate)
+            eta = f"{left // 3600}:{left // 60 % 60:02d}:{left % 60:02d}"
+        frac = done / self.total if self.total else 1.0
+        tail = (f" {frac:4.0%}  ok {self.counts['ok']}  failed {self.counts['failed']}  "
+                f"skipped {self.counts['skipped']}  {rate:.1f} files/s  ETA {eta}")
+        head = f"{done}/{self.total} "
+        bar_w = max(0, min(30, width - len(head) - len(tail) - 3))
+        filled = round(bar_w * frac)
+        return (head + "[" + "#" * filled + "." * (bar_w - filled) + "]" + tail)[: width - 1]
+
+    def _draw(self, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self.last < self.min_interval:
+            return
+        self.last = now
+        width = shutil.get_terminal_size((100, 20)).columns
+        self.stream.write("\r" + self.line(width) + "\033[K")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self._draw(force=True)
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """The records of one run, in input order, and its wall-clock time."""
+
+    records: tuple[Record, ...]
+    seconds: float
+    workers: int
+    outdir: str
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.records if r.status == status)
+
+    @property
+    def pages(self) -> int:
+        """Pages parsed in this run (skipped inputs not counted)."""
+        return sum(r.pages or 0 for r in self.records if r.status == "ok")
+
+    @property
+    def failures(self) -> tuple[Record, ...]:
+        """Inputs without an output: failed now, or skipped because they failed before unchanged."""
+        return tuple(r for r in self.records if r.outcome == "failed")
+
+
+def format_summary(report: BatchReport, max_errors: int = 20) -> str:
+    """The table printed when a batch ends.
+
+    Example::
+
+        status    files   pages  seconds
+        ok           12     140     23.1
+        failed        3       -      0.4
+        skipped       5      60        -
+        total        20     200   wall 9.8 s, 14.3 pages/s, 1.2 files/s (4 workers)
+    """
+    rows = []
+    for status in ("ok", "failed", "skipped"):
+        recs = [r for r in report.records if r.status == status]
+        pages = sum(r.pages or 0 for r in recs) if status != "failed" else None
+        secs = sum(r.seconds for r in recs) if status != "skipped" else None
+        rows.append((status, len(recs), pages, secs))
+    out = [f"{'status':<8} {'files':>6} {'pages':>7} {'seconds':>8}"]
+    for status, n, pages, secs in rows:
+        out.append(f"{status:<8} {n:>6} {'-' if pages is None else pages:>7} "
+                   f"{'-' if secs is None else f'{secs:.1f}':>8}")
+    wall = report.seconds
+    worked = report.count("ok") + report.count("failed")
+    pps = report.pages / wall if wall > 0 else 0.0
+    fps = worked / wall if wall > 0 else 0.0
+    total_pages = sum(r.pages or 0 for r in report.records if r.outcome == "ok")
+    out.append(f"{'total':<8} {len(report.records):>6} {total_pages:>7}   wall {wall:.1f} s, "
+               f"{pps:.1f} pages/s, {fps:.2f} files/s ({report.workers} workers)")
+    failures = report.failures
+    for r in failures[:max_errors]:
+        again = " (unchanged since it failed; --retry-failed or --force to redo)" if r.status == "skipped" else ""
+        what = r.error if r.error and r.path in r.error else f"{r.path}: {r.error}"
+        out.append(f"failed: {what}{again}")
+    if len(failures) > max_errors:
+        out.append(f"… and {len(failures) - max_errors} more failures in {Path(report.outdir) / MANIFEST}")
+    return "\n".join(out)
+
+
+# --- running ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Task:
+    path: Path
+    sha256: str
+    output: str
+
+
+def _worker_main(conn: Any, handler: Handler, log: str | None = None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if log:  # libraries' chatter (warnings, model loading) goes to the log, not over the progress bar
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")  # the pool is the parallelism: one thread per worker
+    if handler is convert:
+        import pipeline.run  # noqa: F401 - import before the first file, not during it
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        conn.send(STARTED)  # the file's timeout runs from here, not from the process start
+        conn.send(_guarded(handler, path))
+
+
+class _Worker:
+    """A process that parses one file at a time, fed through a pipe."""
+
+    def __init__(self, ctx: Any, handler: Handler, log: str | None = None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, handler, log), daemon=True,
+                                name="pipeline-batch")
+        self.proc.start()
+        child.close()
+        self.task: _Task | None = None
+        self.deadline = float("inf")
+        self.started = False  # the worker said it took its current file
+
+    def give(self, task: _Task, timeout: float | None) -> None:
+        self.task = task
+        self.started = False
+        # until the worker says it started the file, allow for the process starting up
+        self.deadline = time.monotonic() + DEFAULT_STARTUP_GRACE + timeout if timeout else float("inf")
+        try:
+            self.conn.send(str(task.path))
+        except OSError:  # the worker died idle: its sentinel reports it as a crash
+            pass
+
+    def stop(self, grace: float = 2.0) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.proc.join(grace)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+
+def _run_local(tasks: Sequence[_Task], workers: int, timeout: float | None, handler: Handler,
+               done: Callable[[_Task, dict[str, Any]], None], log: str | None = None) -> None:
+    """Run tasks over ``workers`` processes, replacing any that crash or overrun ``timeout``.
+
+    A worker that dies after taking a file (it says ``STARTED`` first) fails
+    that file; one that dies before, while starting up, fails nothing: its
+    file goes back in the queue, and ``MAX_STARTUP_DEATHS`` such deaths in a
+    row stop the batch. The workers' standard output and error are appended
+    to ``log`` when given.
+    """
+    ctx = mp.get_context("spawn")  # no inherited locks or threads; the same on every platform
+    queue = deque(tasks)
+    pool = [_Worker(ctx, handler, log) for _ in range(min(workers, len(tasks)))]
+    startup_deaths = 0
+    try:
+        while queue or any(w.task for w in pool):
+            for w in pool:
+                if w.task is None and queue:
+                    w.give(queue.popleft(), timeout)
+            busy = [w for w in pool if w.task]
+            next_deadline = min(w.deadline for w in busy)
+            wait_for = None if next_deadline == float("inf") else max(0.0, next_deadline - time.monotonic())
+            ready = set(wait_ready([w.conn for w in busy] + [w.proc.sentinel for w in busy], wait_for))
+            for i, w in enumerate(pool):
+                task = w.task
+                if task is None:
+                    continue
+                result: dict[str, Any] | None = None
+                if w.conn in ready or w.proc.sentinel in ready:
+                    try:
+                        while result is None and w.conn.poll():
+                            msg = w.conn.recv()
+                            if msg == STARTED:
+                                w.started, startup_deaths = True, 0
+                                w.deadline = time.monotonic() + timeout if timeout else float("inf")
+                            else:
+                                result = msg
+                    except (EOFError, OSError):
+                        result = None
+                    if result is not None:
+                        w.task = None
+                        done(task, result)
+                        continue
+                    if w.proc.is_alive():
+                        continue  # it only said it started
+                    w.proc.join(1.0)
+                    code = w.proc.exitcode
+                    how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                    result = _failure(f"{task.path}: worker crashed ({how})")
+                elif time.monotonic() >= w.deadline:
+                    result = _failure(f"{task.path}: timed out after {timeout:g} s", timeout or 0.0)
+                else:
+                    continue
+                w.kill()
+                pool[i] = _Worker(ctx, handler, log)
+                if w.started:
+                    done(task, result)
+                    continue
+                startup_deaths += 1  # not the file's fault: it goes back in the queue
+                if startup_deaths >= MAX_STARTUP_DEATHS:
+                    raise BatchError(f"workers die while starting ({result['error'].split(': ', 1)[-1]}); "
+                                     f"is the pipeline installed?")
+                queue.appendleft(task)
+    finally:
+        for w in pool:
+            if w.task is None:
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+        for w in pool:
+            if w.task is None:
+                w.stop()
+            else:
+                w.kill()
+
+
+def _run_dask(tasks: Sequence[_Task], scheduler: str, timeout: float | None, handler: Handler | None,
+              done: Callable[[_Task, dict[str, Any]], None]) -> int:
+    """Run tasks on the Dask cluster at ``scheduler``, keeping one task in flight per worker thread."""
+    try:
+        from distributed import Client, wait
+    except ImportError:
+        raise BatchError("--scheduler needs dask.distributed: pip install 'distributed==2026.8.0'") from None
+    try:
+        client = Client(scheduler, timeout=DEFAULT_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as e:
+        raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {_one_line(str(e))}") from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=DEFAULT_STARTUP_GRACE)
+        except TimeoutError:
+            raise BatchError(f"no Dask worker joined the scheduler at {scheduler} "
+                             f"within {DEFAULT_STARTUP_GRACE:g} s") from None
+        queue = deque(tasks)
+        inflight: dict[Any, tuple[_Task, float]] = {}
+        slots = 1
+        while queue or inflight:
+            slots = max(1, sum(client.nthreads().values()))  # workers may join or leave during the run
+            while queue and len(inflight) < slots:
+                task = queue.popleft()
+                try:
+                    data = task.path.read_bytes()
+                except OSError as e:
+                    done(task, _failure(f"{task.path}: cannot read: {e.strerror}"))
+                    continue
+                fut = client.submit(convert_bytes, str(task.path), data, handler, pure=False,
+                                    key=f"pipeline-{task.output}-{task.sha256[:12]}-{time.time_ns()}")
+                inflight[fut] = (task, time.monotonic() + timeout if timeout else float("inf"))
+            if not inflight:
+                continue
+            next_deadline = min(d for _, d in inflight.values())
+            wait_for = None if next_deadline == float("inf") else max(0.05, next_deadline - time.monotonic())
+            try:
+                finished, _ = wait(list(inflight), timeout=wait_for, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                finished = set()
+            now = time.monotonic()
+            for fut in list(inflight):
+                task, deadline = inflight[fut]
+                if fut in finished or fut.done():
+                    try:
+                        result = fut.result()
+                    except Exception as e:
+                        if type(e).__name__ != "KilledWorker":
+                            # convert_bytes never raises: this is the cluster failing, not the file
+                            raise BatchError(f"the Dask cluster failed: {type(e).__name__}: "
+                                             f"{_one_line(str(e), 200)}") from None
+                        result = _failure(f"{task.path}: worker crashed (every worker that tried it died)")
+                elif now >= deadline:
+                    fut.cancel()
+                    result = _failure(f"{task.path}: timed out after {timeout:g} s", timeout or 0.0)
+                else:
+                    continue
+                del inflight[fut]
+                done(task, result)
+        return slots
+
+
+def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int | None = None,
+              timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, retry_failed: bool = False,
+              scheduler: str | None = None, progress: Progress | None = None,
+              handler: Handler | None = None) -> BatchReport:
+    """Convert many PDFs into ``outdir``, one JSON each, every input accounted for in the manifest.
+
+    Args:
+        inputs: files, folders and globs, e.g. ``["samples/", "/data/2017/*.pdf"]``.
+        outdir: where the JSON files and ``manifest.jsonl`` go (created if missing).
+        workers: local worker processes; default: the CPUs available.
+        timeout: seconds per file before its worker is killed (None or 0: no limit).
+        force: redo inputs whose SHA-256 and pipeline version are unchanged.
+        retry_failed: redo unchanged inputs that failed last time (ok ones stay skipped).
+        scheduler: a Dask scheduler address, ``tcp://10.0.0.5:8786``, to run there instead.
+        progress: told the total, then each record as it is written.
+        handler: ``path -> result`` run per file instead of ``convert`` (tests inject
+            failures with it); a module-level function, since it is sent to workers.
+
+    Returns:
+        The run's records in input order and its wall time.
+
+    Raises:
+        BatchError: an input does not exist, another batch holds ``outdir``, the
+            scheduler cannot be reached, or workers cannot start.
+    """
+    from pipeline.emit import write_atomic
+    from pipeline.run import sha256_of
+
+    t0 = time.monotonic()
+    paths = expand_inputs(inputs)
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    lock = _Lock(out)
+    writer: _ManifestWriter | None = None
+    try:
+        _remove_leftovers(out)
+        version = pipeline_version()
+        names = assign_outputs(paths)
+        state = read_manifest(out)
+        writer = _ManifestWriter(out / MANIFEST)
+        records: dict[Path, Record] = {}
+        if progress:
+            progress.start(len(paths))
+
+        def finish(rec: Record, path: Path) -> None:
+            assert writer is not None
+            writer.append(rec)
+            records[path] = rec
+            if progress:
+                progress.update(rec)
+
+        todo: list[_Task] = []
+        for path in paths:
+            try:
+                sha = sha256_of(path)
+            except OSError as e:
+                finish(Record(str(path), None, "failed", f"{path}: cannot read: {e.strerror}", version=version), path)
+                continue
+            prev = state.get(str(path))
+            if prev and not force and prev.sha256 == sha and prev.version == version:
+                outcome = prev.outcome
+                kept = outcome == "ok" and prev.output is not None and (out / prev.output).is_file()
+                if kept or (outcome == "failed" and not retry_failed):
+                    finish(replace(prev, status="skipped", seconds=0.0, previous=outcome), path)
+                    continue
+            todo.append(_Task(path, sha, names[path]))
+
+        def done(task: _Task, result: dict[str, Any]) -> None:
+            target = out / task.output
+            if result.get("status") == "ok":
+                write_atomic(target, result["text"])
+                rec = Record(str(task.path), task.sha256, "ok", output=task.output, pages=result.get("pages"),
+                             seconds=round(float(result.get("seconds", 0.0)), 3),
+                             targets=result.get("targets"), dates=result.get("dates"),
+                             references=result.get("references"), entities=result.get("entities"),
+                             version=version)
+            else:
+                target.unlink(missing_ok=True)  # an output of older content must not outlive it
+                rec = Record(str(task.path), task.sha256, "failed", result.get("error") or "failed",
+                             seconds=round(float(result.get("seconds", 0.0)), 3), version=version)
+            finish(rec, task.path)
+
+        n_workers = workers or default_workers()
+        if todo and scheduler:
+            n_workers = _run_dask(todo, scheduler, timeout, handler, done)
+        elif todo:
+            _run_local(todo, n_workers, timeout, handler or convert, done, log=str(out / LOG))
+        ordered = [records[p] for p in paths if p in records]
+        _compact(out, ordered)
+    finally:
+        if writer:
+            writer.close()
+        if progress:
+            progress.close()
+        lock.release()
+    return BatchReport(tuple(ordered), time.monotonic() - t0, n_workers, str(out))
+
+
+def iter_outputs(outdir: str | Path) -> Iterator[Path]:
+    """The JSON outputs of a batch folder: those its manifest lists as ok, else every ``*.json``.
+
+    Args:
+        outdir: a folder written by ``run_batch`` (or any folder of parse outputs).
+
+    Yields:
+        Paths in name order, e.g. out/郑政办-30-1a899f7d.json.
+    """
+    folder = Path(outdir)
+    state = read_manifest(folder)
+    if state:
+        names = sorted({r.output for r in state.values() if r.outcome == "ok" and r.output})
+        yield from (folder / n for n in names if (folder / n).is_file())
+    else:
+        yield from sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))

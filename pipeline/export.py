@@ -1,0 +1,430 @@
+"""A batch folder of JSON documents -> one flat table (pandas), and files in four formats.
+
+Tables: ``targets`` (default), ``quantities`` (the other numbers: facts and
+limits), ``dates``, ``references``, ``entities`` (one row per item) and
+``documents`` (one row per document). Every item row
+starts with its document's columns, so a table stands on its own:
+
+    document         the output's file name without .json: 郑政办-30-1a899f7d
+    document_number  发文字号: 郑政办〔2017〕30号
+    document_title   标题
+    document_issuer  发文机关
+    document_date    成文日期 (datetime64)
+    section_path     the headings above the item: 三、主要任务 / （三）扩大对外贸易
+
+then every field of the item, flattened: ``span`` -> ``span_start`` /
+``span_end``, ``bbox`` -> ``bbox_x0`` / ``bbox_top`` / ``bbox_x1`` /
+``bbox_bottom``, an object -> one column per key (``normalized_value``,
+``normalized_unit``; ``doc_number``, ``doc_number_year``), a list -> its
+items joined by "；". Fields the schema gains later come along as extra
+columns. Numbers are numeric (``value`` float64, ``year`` Int64), dates are
+datetime64; the ``dates`` table adds ``date_start`` / ``date_end``, the
+days a mention's value covers (2017 -> 2017-01-01 … 2017-12-31).
+
+Formats, picked by the file's suffix: ``.csv`` (UTF-8 with a BOM, so Excel
+reads the Chinese), ``.parquet`` (pyarrow), ``.jsonl`` (one object a line,
+dates as YYYY-MM-DD) and ``.xlsx`` (openpyxl, one sheet named after the table).
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+TABLES = ("targets", "quantities", "dates", "references", "entities", "documents")
+# Rows an Excel sheet holds under its header row.
+EXCEL_MAX_ROWS = 1_048_575
+FORMATS = (".csv", ".parquet", ".jsonl", ".xlsx")
+# Lists inside a cell (recipients, cc, flags) are joined with this.
+LIST_SEPARATOR = "；"
+# Section kinds that name a path step; inline 一是/二是 items do not.
+PATH_KINDS = ("heading", "article")
+DATETIME = "datetime64[us]"
+
+# The columns every item table starts with, and their dtypes.
+DOCUMENT_COLUMNS: dict[str, str] = {
+    "document": "str",
+    "document_number": "str",
+    "document_title": "str",
+    "document_issuer": "str",
+    "document_date": DATETIME,
+    "section_path": "str",
+}
+# Every traceable item: text, span, page, bbox.
+TRACE_COLUMNS: dict[str, str] = {
+    "text": "str",
+    "span_start": "Int64",
+    "span_end": "Int64",
+    "page": "Int64",
+    "bbox_x0": "float64",
+    "bbox_top": "float64",
+    "bbox_x1": "float64",
+    "bbox_bottom": "float64",
+}
+ITEM_COLUMNS: dict[str, dict[str, str]] = {
+    "targets": {
+        "indicator": "str", "value": "float64", "value_max": "float64", "unit": "str",
+        "normalized_value": "float64", "normalized_unit": "str", "comparator": "str", "kind": "str",
+        "year": "Int64", "modality": "str", "section": "str", "sentence": "str", "role": "str", "source": "str",
+    },
+    "quantities": {},  # filled below: the same fields as targets
+    "dates": {"value": "str", "kind": "str", "date_start": DATETIME, "date_end": DATETIME},
+    "references": {
+        "doc_number": "str", "doc_number_agency_code": "str", "doc_number_year": "Int64",
+        "doc_number_serial": "Int64", "title": "str", "relation": "str", "issuer_guess": "str",
+        "repaired": "boolean",
+    },
+    "entities": {"label": "str", "source": "str"},
+}
+ITEM_COLUMNS["quantities"] = dict(ITEM_COLUMNS["targets"])
+DOCUMENTS_COLUMNS: dict[str, str] = {
+    **{k: v for k, v in DOCUMENT_COLUMNS.items() if k != "section_path"},
+    "file": "str", "sha256": "str", "pages": "Int64", "engine": "str",
+    "agency_code": "str", "year": "Int64", "serial": "Int64", "doc_type": "str",
+    "issuers": "str", "recipients": "str", "signer": "str", "signatories": "str", "body_title": "str",
+    "attachments": "str", "cc": "str", "printer": "str", "print_date": DATETIME,
+    "copy_number": "str", "secrecy": "str", "urgency": "str", "note": "str", "extra": "str", "flags": "str",
+    "n_sections": "Int64", "n_targets": "Int64", "n_quantities": "Int64", "n_dates": "Int64",
+    "n_references": "Int64", "n_entities": "Int64", "warnings": "str",
+}
+# Objects flattened into fixed columns even when null: "normalized": null -> two empty cells.
+NESTED_KEYS = {
+    "normalized": ("value", "unit"),
+    "doc_number": ("text", "agency_code", "year", "serial"),
+}
+BBOX_KEYS = ("x0", "top", "x1", "bottom")
+
+
+class ExportError(Exception):
+    """An export that cannot be made; the message is one line for the user."""
+
+
+def columns(table: str) -> dict[str, str]:
+    """The known columns of a table and their dtypes, in order.
+
+    Args:
+        table: one of ``TABLES``, e.g. "targets".
+
+    Returns:
+        e.g. ``{"document": "str", …, "value": "float64", "year": "Int64", …}``.
+    """
+    if table == "documents":
+        return dict(DOCUMENTS_COLUMNS)
+    if table not in ITEM_COLUMNS:
+        raise ExportError(f"unknown table {table!r}; choose from {', '.join(TABLES)}")
+    return {**DOCUMENT_COLUMNS, **TRACE_COLUMNS, **ITEM_COLUMNS[table]}
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def _joined(values: Iterable[Any] | None) -> str | None:
+    items = [str(v) for v in values or () if v is not None]
+    return LIST_SEPARATOR.join(items) if items else None
+
+
+def flatten_item(item: dict[str, Any]) -> dict[str, Any]:
+    """One item of a document's list as flat columns.
+
+    Args:
+        item: e.g. ``{"text": "达到500亿元", "span": [10, 17], "bbox": [1, 2, 3, 4],
+            "normalized": {"value": 5e10, "unit": "元"}, …}``.
+
+    Returns:
+        ``{"text": "达到500亿元", "span_start": 10, "span_end": 17, "bbox_x0": 1, …,
+        "normalized_value": 5e10, "normalized_unit": "元", …}``.
+    """
+    row: dict[str, Any] = {}
+    for key, value in item.items():
+        if key == "span":
+            start, end = value if isinstance(value, (list, tuple)) and len(value) == 2 else (None, None)
+            row["span_start"], row["span_end"] = start, end
+        elif key == "bbox":
+            box = value if isinstance(value, (list, tuple)) and len(value) == 4 else (None,) * 4
+            row.update({f"bbox_{k}": v for k, v in zip(BBOX_KEYS, box)})
+        elif isinstance(value, dict) or (value is None and key in NESTED_KEYS):
+            sub = value or {}
+            for sk in NESTED_KEYS.get(key, tuple(sub)):
+                row[key if sk == "text" else f"{key}_{sk}"] = sub.get(sk)
+            for sk in sub:  # keys the fixed list lacks
+                row.setdefault(key if sk == "text" else f"{key}_{sk}", sub[sk])
+        elif isinstance(value, list):
+            row[key] = _joined(value)
+        else:
+            row[key] = value
+    return row
+
+
+def section_path(sections: list[dict[str, Any]], item: dict[str, Any]) -> str | None:
+    """The headings above an item, outermost first, each as marker and title.
+
+    The item's own ``section`` id is used when it names a section; otherwise
+    the innermost heading whose span holds the item's start.
+
+    Args:
+        sections: the document's ``sections`` list.
+        item: e.g. a target inside （三） under 三、.
+
+    Returns:
+        e.g. "三、主要任务 / （三）扩大对外贸易", or None outside every heading.
+    """
+    by_id = {s.get("id"): s for s in sections}
+    sec = by_id.get(item.get("section")) if isinstance(item.get("section"), str) else None
+    if sec is None:
+        span = item.get("span") or (None, None)
+        start = span[0]
+        if start is None:
+            return None
+        holding = [s for s in sections if s.get("kind", "heading") in PATH_KINDS
+                   and s["span"][0] <= start < s["span"][1]]
+        if not holding:
+            return None
+        sec = max(holding, key=lambda s: (s.get("level", 0), s["span"][0]))
+    chain: list[str] = []
+    seen: set[Any] = set()
+    while sec is not None and sec.get("id") not in seen:
+        seen.add(sec.get("id"))
+        if sec.get("kind", "heading") in PATH_KINDS:
+            chain.append(f"{sec.get('marker') or ''}{sec.get('title') or ''}")
+        sec = by_id.get(sec.get("parent"))
+    return " / ".join(reversed(chain)) or None
+
+
+def _doc_columns(doc_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    md = data.get("metadata") or {}
+    number = md.get("doc_number") or {}
+    return {
+        "document": doc_id,
+        "document_number": number.get("text"),
+        "document_title": md.get("title"),
+        "document_issuer": md.get("issuer"),
+        "document_date": md.get("issue_date"),
+    }
+
+
+def _period(value: str) -> tuple[str | None, str | None]:
+    """The first and last day a date value covers: 2017-03 -> (2017-03-01, 2017-03-31)."""
+    def bounds(part: str) -> tuple[str, str] | None:
+        bits = part.split("-")
+        try:
+            y = int(bits[0])
+            if len(bits) == 1:
+                return f"{y:04d}-01-01", f"{y:04d}-12-31"
+            m = int(bits[1])
+            if len(bits) == 2:
+                return f"{y:04d}-{m:02d}-01", f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+            return part, part
+        except (ValueError, IndexError, calendar.IllegalMonthError):
+            return None
+
+    parts = str(value).split("/")
+    first, last = bounds(parts[0]), bounds(parts[-1])
+    return (first[0] if first else None, last[1] if last else None)
+
+
+def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[str, Any]]:
+    """The rows one document gives a table.
+
+    Args:
+        doc_id: the document's id, e.g. 郑政办-30-1a899f7d.
+        data: the document as parsed from its JSON file.
+        table: one of ``TABLES``.
+
+    Returns:
+        One dict per item (one for ``documents``), document columns first.
+    """
+    head = _doc_columns(doc_id, data)
+    if table == "documents":
+        md = data.get("metadata") or {}
+        src = data.get("source") or {}
+        number = md.get("doc_number") or {}
+        row = {
+            **head, "file": src.get("file"), "sha256": src.get("sha256"), "pages": src.get("pages"),
+            "engine": src.get("engine"), "agency_code": number.get("agency_code"), "year": number.get("year"),
+            "serial": number.get("serial"),
+        }
+        for key in ("doc_type", "signer", "body_title", "printer", "print_date", "copy_number", "secrecy",
+                    "urgency", "note"):
+            row[key] = md.get(key)
+        for key in ("issuers", "recipients", "signatories", "attachments", "cc", "flags"):
+            row[key] = _joined(md.get(key))
+        row["extra"] = json.dumps(md["extra"], ensure_ascii=False) if md.get("extra") else None
+        for key in ("sections", "targets", "quantities", "dates", "references", "entities"):
+            row[f"n_{key}"] = len(data.get(key) or ())
+        row["warnings"] = _joined(data.get("warnings"))
+        return [row]
+    sections = data.get("sections") or []
+    rows = []
+    for item in data.get(table) or ():
+        row = {**head, "section_path": section_path(sections, item), **flatten_item(item)}
+        if table == "dates":
+            row["date_start"], row["date_end"] = _period(item.get("value", ""))
+        rows.append(row)
+    return rows
+
+
+def coerce(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Give a table's known columns their dtypes, known columns first, then any others.
+
+    Used on fresh tables and on tables read back from CSV or JSONL, so both agree.
+    """
+    known = columns(table)
+    out = pd.DataFrame(index=df.index)
+    for name, dtype in known.items():
+        col = df[name] if name in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object)
+        if dtype == DATETIME:
+            col = pd.to_datetime(col, errors="coerce", format="ISO8601").astype(DATETIME)
+        elif dtype in ("float64", "Int64"):
+            col = pd.to_numeric(col, errors="coerce")
+            col = col.astype("float64").astype(dtype) if dtype == "Int64" else col.astype(dtype)
+        elif dtype == "boolean":
+            col = col.map(lambda v: {"true": True, "false": False}.get(str(v).lower()) if pd.notna(v) else None)
+            col = col.astype("boolean")
+        else:
+            col = col.astype("str")
+        out[name] = col
+    for name in df.columns:
+        if name not in known:
+            out[name] = df[name]
+    return out.reset_index(drop=True)
+
+
+# --- reading a folder ----------------------------------------------------------------------
+
+
+def load_table(outdir: str | Path, table: str = "targets") -> pd.DataFrame:
+    """A batch folder's documents as one table.
+
+    Args:
+        outdir: a folder written by ``pipeline batch`` (or any folder of parse outputs).
+        table: targets (default), quantities, dates, references, entities or documents.
+
+    Returns:
+        A DataFrame with the columns of ``columns(table)`` and any extra fields,
+        e.g. a targets row (郑政办-30-1a899f7d, 郑政办〔2017〕30号, …, 三、主要任务, 2300.0, 万人次, …).
+
+    Raises:
+        ExportError: the folder does not exist, the table is unknown, or a JSON file does not parse.
+    """
+    from pipeline.batch import iter_outputs
+
+    columns(table)  # checks the name
+    folder = Path(outdir)
+    if not folder.is_dir():
+        raise ExportError(f"{outdir}: no such folder")
+    rows: list[dict[str, Any]] = []
+    for path in iter_outputs(folder):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ExportError(f"{path}: cannot read: {' '.join(str(e).split())}") from None
+        if not isinstance(data, dict) or "schema_version" not in data:
+            continue  # some other JSON file in a hand-made folder
+        rows.extend(document_rows(path.stem, data, table))
+    return coerce(pd.DataFrame(rows), table)
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def _for_jsonl(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for name in out.columns:
+        if str(out[name].dtype).startswith("datetime64"):
+            out[name] = out[name].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def _for_excel(df: pd.DataFrame) -> pd.DataFrame:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    out = df.copy()
+    for name in out.columns:
+        if out[name].dtype == "str" or out[name].dtype == object:
+            # openpyxl refuses control characters; Excel holds at most 32,767 characters a cell
+            out[name] = out[name].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v)[:32767] if isinstance(v, str) else v)
+    return out
+
+
+def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets") -> None:
+    """Write a table in the format its suffix names, atomically (temporary file, then rename).
+
+    Args:
+        df: e.g. ``load_table("out", "targets")``.
+        path: e.g. targets.csv, targets.parquet, targets.jsonl or targets.xlsx.
+        table: names the Excel sheet.
+
+    Raises:
+        ExportError: an unknown suffix, or the file cannot be written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ExportError(f"{path}: the suffix must be one of {', '.join(FORMATS)}")
+    if suffix == ".xlsx" and len(df) > EXCEL_MAX_ROWS:
+        raise ExportError(f"{path}: {len(df)} rows do not fit an Excel sheet; use .csv or .parquet")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+        os.close(fd)
+    except OSError as e:
+        raise ExportError(f"{path}: cannot write: {e.strerror}") from None
+    try:
+        if suffix == ".csv":
+            df.to_csv(tmp, index=False, encoding="utf-8-sig")
+        elif suffix == ".parquet":
+            df.to_parquet(tmp, index=False)
+        elif suffix == ".jsonl":
+            _for_jsonl(df).to_json(tmp, orient="records", lines=True, force_ascii=False)
+        else:
+            _for_excel(df).to_excel(tmp, index=False, sheet_name=table[:31])
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"{path}: cannot write: {e.strerror or e}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_table(path: str | Path, table: str = "targets") -> pd.DataFrame:
+    """Read an exported table back with its dtypes, whatever the format.
+
+    Args:
+        path: e.g. targets.csv written by ``write_table``.
+        table: the table it holds, to restore dtypes ("targets").
+
+    Returns:
+        A DataFrame equal to the one written (CSV keeps no difference between
+        an empty string and a missing value: both come back missing).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=[""])
+    elif suffix == ".parquet":
+        df = pd.read_parquet(path)
+    elif suffix == ".jsonl":
+        df = pd.read_json(path, orient="records", lines=True, dtype=False)
+    elif suffix == ".xlsx":
+        df = pd.read_excel(path, sheet_name=table[:31], dtype=object)
+    else:
+        raise ExportError(f"{path}: the suffix must be one of {', '.join(FORMATS)}")
+    return coerce(df, table)
+
+
+def export_table(outdir: str | Path, to: str | Path, table: str = "targets") -> int:
+    """Load a batch folder's table and write it to ``to``; give the number of rows.
+
+    Example: ``export_table("out", "targets.csv")`` -> 25.
+    """
+    df = load_table(outdir, table)
+    write_table(df, to, table)
+    return len(df)

@@ -1,0 +1,424 @@
+"""Batch conversion: every input accounted for, crash-safe reruns, isolation, Dask.
+
+No timed assertions: timeouts are short only so that hanging fakes end
+soon, and waits have generous bounds.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLES
+
+from pipeline import cli, validate
+from pipeline.batch import (
+    MANIFEST,
+    BatchError,
+    ProgressBar,
+    Record,
+    assign_outputs,
+    expand_inputs,
+    format_summary,
+    output_name,
+    read_manifest,
+    run_batch,
+)
+from tests.fixtures import make_bad_file, make_fixture
+
+GOOD_FIXTURES = ("notice_transmits_plan", "regulation_articles", "no_doc_number")
+# bad file kind -> the words its manifest error carries
+BAD_FILES = [
+    ("not_pdf", "not a PDF"),
+    ("empty", "empty file"),
+    ("truncated", "corrupt"),
+    ("corrupt", "corrupt"),
+    ("encrypted", ""),  # the wording is extract's: only the status is checked
+]
+
+
+def _manifest_lines(outdir: Path) -> list[dict]:
+    return [json.loads(line) for line in (outdir / MANIFEST).read_text(encoding="utf-8").splitlines()]
+
+
+def _by_name(outdir: Path) -> dict[str, dict]:
+    return {Path(r["path"]).name + ("@sub" if Path(r["path"]).parent.name == "sub" else ""): r
+            for r in _manifest_lines(outdir)}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """A folder like the issue's: samples, generated fixtures (one name twice, in two folders), bad files."""
+    root = tmp_path_factory.mktemp("batch_in")
+    (root / "sub").mkdir()
+    for name in GOOD_FIXTURES:
+        make_fixture(name, root)
+    make_fixture(GOOD_FIXTURES[0], root / "sub")  # the same file name in another folder
+    for kind, _ in BAD_FILES:
+        make_bad_file(kind, root)
+    for pdf in SAMPLES[:1]:
+        shutil.copy(pdf, root / pdf.name)
+    (root / "notes.txt").write_text("not an input: folders give *.pdf only", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def first_run(corpus, tmp_path_factory):
+    """The batch run once over the corpus through the CLI; (outdir, exit code)."""
+    out = tmp_path_factory.mktemp("batch_out")
+    code = cli.main(["batch", str(corpus), "-o", str(out), "--workers", "2", "-q"])
+    return out, code
+
+
+# --- the whole batch -------------------------------------------------------------
+
+
+def test_batch_accounts_for_every_input(corpus, first_run):
+    out, code = first_run
+    assert code == 1  # some inputs failed
+    recs = _by_name(out)
+    expected = {f"{n}.pdf" for n in GOOD_FIXTURES} | {f"{GOOD_FIXTURES[0]}.pdf@sub"}
+    expected |= {f"bad_{k}.pdf" for k, _ in BAD_FILES} | {p.name for p in SAMPLES[:1]}
+    assert set(recs) == expected
+    assert len(_manifest_lines(out)) == len(expected)  # compacted: one line per input
+
+
+@pytest.mark.parametrize(("kind", "message"), BAD_FILES)
+def test_batch_bad_file_failed_with_message(first_run, kind, message):
+    out, _ = first_run
+    rec = _by_name(out)[f"bad_{kind}.pdf"]
+    assert rec["status"] == "failed" and rec["output"] is None
+    assert message in rec["error"] and "\n" not in rec["error"]
+
+
+def test_batch_good_files_valid_json(first_run):
+    out, _ = first_run
+    oks = [r for r in _manifest_lines(out) if r["status"] == "ok"]
+    assert len(oks) == len(GOOD_FIXTURES) + 1 + len(SAMPLES[:1])
+    for rec in oks:
+        data = json.loads((out / rec["output"]).read_text(encoding="utf-8"))
+        validate(data)
+        assert data["source"]["sha256"] == rec["sha256"]
+        assert rec["pages"] == data["source"]["pages"] > 0
+        for key in ("targets", "dates", "references", "entities"):
+            assert rec[key] == len(data[key])
+    assert sorted(p.name for p in out.glob("*.json")) == sorted(r["output"] for r in oks)
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_batch_same_name_in_two_folders_two_outputs(first_run):
+    out, _ = first_run
+    recs = _by_name(out)
+    a, b = recs[f"{GOOD_FIXTURES[0]}.pdf"], recs[f"{GOOD_FIXTURES[0]}.pdf@sub"]
+    assert a["output"] != b["output"] and a["sha256"] == b["sha256"]
+    assert (out / a["output"]).read_bytes() == (out / b["output"]).read_bytes()
+
+
+def test_batch_rerun_skips_everything(corpus, first_run, tmp_path):
+    out, _ = first_run
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    before = {p.name: p.read_bytes() for p in copy.glob("*.json")}
+    report = run_batch([corpus], copy, workers=2)
+    assert {r.status for r in report.records} == {"skipped"}
+    assert len(report.failures) == len(BAD_FILES)  # still failed: exit 1 again
+    assert {p.name: p.read_bytes() for p in copy.glob("*.json")} == before
+    recs = _by_name(copy)
+    assert recs[f"{GOOD_FIXTURES[0]}.pdf"]["previous"] == "ok"
+    assert recs["bad_empty.pdf"]["previous"] == "failed" and "empty file" in recs["bad_empty.pdf"]["error"]
+
+
+def test_batch_changed_input_redone_others_skipped(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    make_fixture("no_doc_number", src)
+    bad = make_bad_file("not_pdf", src)
+    run_batch([src], tmp_path / "out", workers=1, handler=fake_handler)
+    shutil.copy(src / "no_doc_number.pdf", bad)  # the bad file is fixed
+    report = run_batch([src], tmp_path / "out", workers=1, handler=fake_handler)
+    status = {Path(r.path).name: r.status for r in report.records}
+    assert status == {"bad_not_pdf.pdf": "ok", "no_doc_number.pdf": "skipped"}
+    assert not report.failures
+    forced = run_batch([src], tmp_path / "out", workers=1, force=True, handler=fake_handler)
+    assert {r.status for r in forced.records} == {"ok"}
+
+
+def test_batch_deleted_output_redone(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    make_fixture("no_doc_number", src)
+    first = run_batch([src], tmp_path / "out", workers=1, handler=fake_handler)
+    (tmp_path / "out" / first.records[0].output).unlink()
+    again = run_batch([src], tmp_path / "out", workers=1, handler=fake_handler)
+    assert again.records[0].status == "ok" and (tmp_path / "out" / again.records[0].output).is_file()
+
+
+# --- inputs and names ------------------------------------------------------------
+
+def test_batch_expand_inputs_files_folders_globs(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for rel in ("a/x.pdf", "a/b/y.PDF", "a/b/z.txt", "c.pdf", "d.bin"):
+        (tmp_path / rel).write_bytes(b"%PDF-")
+    got = expand_inputs([tmp_path / "a", str(tmp_path / "*.pdf"), tmp_path / "d.bin", tmp_path / "c.pdf"])
+    assert [p.relative_to(tmp_path.resolve()).as_posix() for p in got] == ["a/b/y.PDF", "a/x.pdf", "c.pdf", "d.bin"]
+
+
+@pytest.mark.parametrize("bad", ["missing.pdf", "nothing-*.pdf"])
+def test_batch_expand_inputs_missing_is_an_error(tmp_path, bad):
+    with pytest.raises(BatchError):
+        expand_inputs([str(tmp_path / bad)])
+
+
+OUTPUT_NAMES = [
+    ("/data/郑州/郑政办-30.pdf", "郑政办-30-1a899f7d.json"),  # the rule's example in batch.py
+    ("/data/x/notice.PDF", "notice-{}.json"),
+    ("/data/y/notice.PDF", "notice-{}.json"),  # same name, other folder: another hash
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), OUTPUT_NAMES)
+def test_batch_output_name_stem_and_path_hash(path, expected):
+    import hashlib
+
+    digest = hashlib.sha256(path.encode("utf-8")).hexdigest()[:8]
+    assert output_name(Path(path)) == expected.format(digest)
+
+
+def test_batch_assign_outputs_never_collide():
+    paths = [Path(f"/d{i}/same.pdf") for i in range(300)]
+    names = assign_outputs(paths)
+    assert len(set(names.values())) == len(paths)
+
+
+# --- the manifest ----------------------------------------------------------------
+
+def test_batch_manifest_tolerates_truncated_last_line(tmp_path):
+    good = Record(path="/x/a.pdf", sha256="0" * 64, status="ok", output="a-1.json", pages=2)
+    (tmp_path / MANIFEST).write_text(good.to_line() + '{"path": "/x/b.pdf", "sta', encoding="utf-8")
+    assert read_manifest(tmp_path) == {"/x/a.pdf": good}
+
+
+def test_batch_rerun_after_truncated_manifest_is_complete(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    make_fixture("no_doc_number", src)
+    make_bad_file("empty", src)
+    out = tmp_path / "out"
+    run_batch([src], out, workers=1, handler=fake_handler)
+    text = (out / MANIFEST).read_text(encoding="utf-8")
+    (out / MANIFEST).write_text(text[: len(text) - 20], encoding="utf-8")  # the last line cut
+    report = run_batch([src], out, workers=1, handler=fake_handler)
+    assert sorted(r.status for r in report.records) == ["ok", "skipped"]
+    assert len(read_manifest(out)) == 2
+    for line in (out / MANIFEST).read_text(encoding="utf-8").splitlines():
+        json.loads(line)
+
+
+# --- isolation: crashing and hanging workers -------------------------------------------
+
+def fake_handler(path: str) -> dict:
+    """Stands in for ``convert``: crashes on *crash*, hangs on *hang*, raises on *raise*."""
+    name = Path(path).name
+    if "crash" in name:
+        os._exit(3)
+    if "segv" in name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if "hang" in name:
+        time.sleep(3600)
+    if "raise" in name:
+        raise RuntimeError("boom")
+    if not Path(path).read_bytes().startswith(b"%PDF-"):
+        return {"status": "failed", "error": f"{path}: not a PDF"}
+    return {"status": "ok", "text": json.dumps({"file": name}) + "\n", "pages": 1,
+            "targets": 0, "dates": 0, "references": 0, "entities": 0}
+
+
+def always_crash(path: str) -> dict:
+    os._exit(1)
+
+
+class Unstartable:
+    """A handler that kills its worker while it starts (unpickling it in the new process exits)."""
+
+    def __reduce__(self):
+        return (os._exit, (1,))
+
+    def __call__(self, path: str) -> dict:
+        raise AssertionError("never called")
+
+
+ISOLATION = [
+    ("a_ok.pdf", "ok", None),
+    ("b_crash.pdf", "failed", "worker crashed (exit code 3)"),
+    ("c_hang.pdf", "failed", "timed out after 1 s"),
+    ("d_ok.pdf", "ok", None),
+    ("e_segv.pdf", "failed", "killed by signal 9"),
+    ("f_raise.pdf", "failed", "RuntimeError: boom"),
+    ("g_ok.pdf", "ok", None),
+]
+
+
+def test_batch_crashing_and_hanging_workers_replaced(tmp_path):
+    for name, _, _ in ISOLATION:
+        (tmp_path / name).write_bytes(b"%PDF-1.4 fake")
+    report = run_batch([tmp_path], tmp_path / "out", workers=2, timeout=1, handler=fake_handler)
+    got = {Path(r.path).name: r for r in report.records}
+    for name, status, message in ISOLATION:
+        assert got[name].status == status, (name, got[name])
+        if message:
+            assert message in got[name].error
+    assert len(read_manifest(tmp_path / "out")) == len(ISOLATION)
+
+
+def test_batch_every_file_crashing_still_accounted(tmp_path):
+    for i in range(4):
+        (tmp_path / f"{i}.pdf").write_bytes(b"%PDF-1.4 fake")
+    report = run_batch([tmp_path], tmp_path / "out", workers=1, handler=always_crash)
+    assert [r.status for r in report.records] == ["failed"] * 4
+    assert all("worker crashed (exit code 1)" in r.error for r in report.records)
+
+
+def test_batch_workers_that_cannot_start_stop_the_batch(tmp_path):
+    for i in range(4):
+        (tmp_path / f"{i}.pdf").write_bytes(b"%PDF-1.4 fake")
+    with pytest.raises(BatchError, match="workers die while starting"):
+        run_batch([tmp_path], tmp_path / "out", workers=2, handler=Unstartable())
+    assert read_manifest(tmp_path / "out") == {}  # no file blamed
+
+
+def test_batch_second_batch_on_same_folder_refused(tmp_path):
+    from pipeline.batch import _Lock
+
+    lock = _Lock(tmp_path)
+    try:
+        with pytest.raises(BatchError, match="another batch"):
+            run_batch([], tmp_path)
+    finally:
+        lock.release()
+
+
+# --- kill -9 --------------------------------------------------------------------------
+
+def test_batch_kill_9_then_rerun_complete(tmp_path):
+    src = tmp_path / "in"
+    for i, name in enumerate(GOOD_FIXTURES * 2):
+        (src / str(i)).mkdir(parents=True)
+        make_fixture(name, src / str(i))
+    make_bad_file("not_pdf", src)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "batch", str(src), "-o", str(out), "--workers", "1",
+                             "-q"], cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (out / MANIFEST).is_file() and (out / MANIFEST).stat().st_size > 0:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    first = read_manifest(out)
+    assert first, "the batch wrote nothing before it was killed"
+
+    r = subprocess.run([sys.executable, "-m", "pipeline", "batch", str(src), "-o", str(out), "--workers", "2",
+                        "-q"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 1, r.stderr  # the text file named .pdf failed
+    state = read_manifest(out)
+    assert len(state) == len(GOOD_FIXTURES) * 2 + 1
+    assert all(state[p].status == "skipped" for p in first)
+    oks = [rec for rec in state.values() if rec.outcome == "ok"]
+    assert len(oks) == len(GOOD_FIXTURES) * 2
+    for rec in oks:
+        validate(json.loads((out / rec.output).read_text(encoding="utf-8")))
+    assert sorted(p.name for p in out.glob("*.json")) == sorted(rec.output for rec in oks)
+    assert not list(out.glob(".*.tmp"))
+
+
+# --- Dask ----------------------------------------------------------------------------------
+
+def test_batch_local_cluster_same_outputs_as_local(corpus, first_run, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    out, _ = first_run
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        report = run_batch([corpus], tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert report.workers == 2
+    local = {p.name: p.read_bytes() for p in out.glob("*.json")}
+    remote = {p.name: p.read_bytes() for p in (tmp_path / "dask").glob("*.json")}
+    assert remote == local
+
+    def comparable(folder):
+        return {p: (r.status, r.sha256, r.output, r.error, r.pages) for p, r in read_manifest(folder).items()}
+
+    assert comparable(tmp_path / "dask") == comparable(out)
+
+
+def test_batch_unreachable_scheduler_one_line_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("pipeline.batch.DEFAULT_CONNECT_TIMEOUT", 2.0)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "x.pdf").write_bytes(b"%PDF-")
+    pytest.importorskip("distributed")
+    code = cli.main(["batch", str(src), "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9", "-q"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1 and "Dask scheduler" in err[0]
+
+
+# --- people ---------------------------------------------------------------------------------
+
+class _Tty:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> None:
+        self.text += s
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("tty", "enabled", "drawn"), [(True, True, True), (False, True, False), (True, False, False)])
+def test_batch_progress_bar_only_on_a_terminal(tty, enabled, drawn):
+    stream = _Tty(tty)
+    bar = ProgressBar(stream, enabled=enabled)
+    bar.start(2)
+    bar.update(Record("/a.pdf", "0" * 64, "ok", pages=3))
+    bar.update(Record("/b.pdf", "0" * 64, "failed", error="x"))
+    bar.close()
+    assert ("2/2" in stream.text and "ETA" in stream.text) == drawn
+    assert (stream.text == "") == (not drawn)
+
+
+def test_batch_summary_table():
+    from pipeline.batch import BatchReport
+
+    recs = (Record("/a.pdf", "0" * 64, "ok", pages=10, seconds=2.0),
+            Record("/b.pdf", "0" * 64, "failed", error="/b.pdf: not a PDF (no %PDF- header)"),
+            Record("/c.pdf", "0" * 64, "skipped", pages=5, previous="ok"))
+    text = format_summary(BatchReport(recs, 4.0, 2, "out"))
+    assert "pages/s" in text and "2.5 pages/s" in text
+    assert "failed: /b.pdf: not a PDF" in text
+    rows = {line.split()[0]: line.split()[1] for line in text.splitlines()[1:4]}
+    assert rows == {"ok": "1", "failed": "1", "skipped": "1"}
+
+
+@pytest.mark.parametrize("args", [["batch", "--help"], ["export", "--help"]])
+def test_batch_cli_help_has_example(args, capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(args)
+    assert e.value.code == 0 and "example: python -m pipeline" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["batch"], ["batch", "x.pdf"], ["batch", "x.pdf", "-o", "o", "--workers", "0"],
+                                  ["batch", "x.pdf", "-o", "o", "--timeout", "-1"]])
+def test_batch_cli_usage_errors_exit_2(args):
+    with pytest.raises(SystemExit) as e:
+        cli.main(args)
+    assert e.value.code == 2

@@ -1,0 +1,304 @@
+"""Table exports: rows, columns and dtypes, the four formats, round trips, the CLI.
+
+The documents here are written by hand (schema-valid, fictional), so the
+tests depend on the JSON lists only, not on any extractor's behaviour.
+"""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import cli, load_table, validate
+from pipeline.batch import MANIFEST, Record
+from pipeline.export import (
+    FORMATS,
+    TABLES,
+    ExportError,
+    columns,
+    export_table,
+    flatten_item,
+    read_table,
+    section_path,
+    write_table,
+)
+
+PARAS = [
+    "东川市人民政府办公室文件",
+    "东政办〔2023〕12号",
+    "一、总体要求",
+    "到2025年，全市数字经济规模达到500亿元以上。",
+    "二、主要任务",
+    "（一）扩大对外贸易。进出口总额年均增长10%以上，依据《东川市开放型经济发展规划》（东政〔2021〕3号）。",
+    "东川市人民政府办公室",
+]
+TEXT = "\n".join(PARAS)
+
+
+def _span(sub: str, start: int = 0) -> list[int]:
+    i = TEXT.index(sub, start)
+    return [i, i + len(sub)]
+
+
+def _para(n: int) -> list[int]:
+    start = sum(len(p) + 1 for p in PARAS[:n])
+    return [start, start + len(PARAS[n])]
+
+
+def _section(sid, level, marker, title, parent, first, last):
+    head = _span(marker + title)
+    return {"id": sid, "level": level, "marker": marker, "number": 1, "title": title, "parent": parent,
+            "kind": "heading", "span": [_para(first)[0], _para(last)[1]], "heading": head, "page": 1,
+            "bbox": [80.0, 100.0, 200.0, 116.0]}
+
+
+def _trace(sub: str, page: int | None = 1) -> dict:
+    return {"text": sub, "span": _span(sub), "page": page, "bbox": [90.0, 120.5, 300.25, 136.0] if page else None}
+
+
+def _target(sub, value, unit, *, value_max=None, normalized=None, comparator=">=", kind="level", year=None,
+            section=None):
+    return {**_trace(sub), "indicator": "数字经济规模", "value": value, "value_max": value_max, "unit": unit,
+            "normalized": normalized, "comparator": comparator, "kind": kind, "year": year, "modality": "到",
+            "section": section, "sentence": sub, "role": "target", "source": "text"}
+
+
+def make_doc(number: str | None = "东政办〔2023〕12号", issue_date: str | None = "2023-05-08",
+             targets: bool = True) -> dict:
+    """A schema-valid document: two level-1 headings, one level-2, two targets, dates, references, entities."""
+    doc_number = None
+    if number:
+        doc_number = {"text": number, "agency_code": number.split("〔")[0], "year": 2023, "serial": 12}
+    data = {
+        "schema_version": "1.0.0",
+        "source": {"file": "notice.pdf", "sha256": "a" * 64, "pages": 2, "engine": "pdfplumber"},
+        "text": TEXT,
+        "pages": [{"number": n, "width": 595.3, "height": 841.9, "page_number": None, "header": None,
+                   "footer": None, "quality": "ok"} for n in (1, 2)],
+        "metadata": {
+            "issuer": "东川市人民政府办公室", "issuers": ["东川市人民政府办公室"], "doc_number": doc_number,
+            "title": "东川市人民政府办公室关于加快数字经济发展的通知", "doc_type": "通知",
+            "recipients": ["各县（市、区）人民政府", "市政府各部门"], "issue_date": issue_date, "signer": None,
+            "signatories": [], "body_title": None, "attachments": [], "cc": ["市委各部门"],
+            "printer": "东川市人民政府办公室", "print_date": issue_date, "extra": {"主办": "市发展改革委"},
+            "flags": [] if number else ["no_doc_number"],
+        },
+        "sections": [
+            _section("s1", 1, "一、", "总体要求", None, 2, 3),
+            _section("s2", 1, "二、", "主要任务", None, 4, 5),
+            _section("s2.1", 2, "（一）", "扩大对外贸易", "s2", 5, 5),
+        ],
+        "targets": [
+            _target("达到500亿元以上", 500, "亿元", normalized={"value": 5e10, "unit": "元"}, year=2025,
+                    section="s1"),
+            _target("年均增长10%以上", 10, "%", kind="growth"),
+        ] if targets else [],
+        "quantities": [],
+        "dates": [
+            {**_trace("2025年"), "value": "2025", "kind": "year"},
+            {**_trace("2023", page=None), "value": "2023-02/2025-12", "kind": "range"},
+        ],
+        "references": [
+            {**_trace("《东川市开放型经济发展规划》（东政〔2021〕3号）"),
+             "doc_number": {"text": "东政〔2021〕3号", "agency_code": "东政", "year": 2021, "serial": 3},
+             "title": "东川市开放型经济发展规划", "relation": "cites", "issuer_guess": "东川市人民政府",
+             "repaired": False},
+        ],
+        "entities": [{**_trace("东川市人民政府办公室"), "label": "ORG", "source": "rule"}],
+        "warnings": [],
+    }
+    validate(data)
+    return data
+
+
+@pytest.fixture
+def outdir(tmp_path) -> Path:
+    """A batch folder: two good documents in the manifest, one failed input, one stray JSON file."""
+    out = tmp_path / "out"
+    out.mkdir()
+    docs = {"notice-1a2b3c4d": make_doc(), "plain-5e6f7a8b": make_doc(number=None, issue_date=None, targets=False)}
+    lines = []
+    for stem, data in docs.items():
+        (out / f"{stem}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        lines.append(Record(f"/in/{stem}.pdf", "a" * 64, "ok", output=f"{stem}.json", pages=2).to_line())
+    lines.append(Record("/in/bad.pdf", "b" * 64, "failed", error="/in/bad.pdf: not a PDF").to_line())
+    (out / "stray-00000000.json").write_text(json.dumps(make_doc()), encoding="utf-8")  # not in the manifest
+    (out / MANIFEST).write_text("".join(lines), encoding="utf-8")
+    return out
+
+
+# --- rows ------------------------------------------------------------------------------
+
+SECTION_PATHS = [
+    ({"section": "s2.1", "span": [0, 1]}, "二、主要任务 / （一）扩大对外贸易"),  # the item's own section wins
+    ({"section": None, "span": _span("年均增长10%")}, "二、主要任务 / （一）扩大对外贸易"),
+    ({"section": None, "span": _span("达到500亿元")}, "一、总体要求"),
+    ({"section": "s9", "span": _span("达到500亿元")}, "一、总体要求"),  # an unknown id falls back to the span
+    ({"section": None, "span": _span("东政办〔2023〕12号")}, None),  # 版头: above every heading
+    ({"section": None}, None),
+]
+
+
+@pytest.mark.parametrize(("item", "expected"), SECTION_PATHS)
+def test_export_section_path(item, expected):
+    assert section_path(make_doc()["sections"], item) == expected
+
+
+FLATTEN = [
+    ({"text": "x", "span": [3, 5], "bbox": [1, 2, 3, 4]},
+     {"text": "x", "span_start": 3, "span_end": 5, "bbox_x0": 1, "bbox_top": 2, "bbox_x1": 3, "bbox_bottom": 4}),
+    ({"bbox": None}, {"bbox_x0": None, "bbox_top": None, "bbox_x1": None, "bbox_bottom": None}),
+    ({"normalized": {"value": 5e10, "unit": "元"}}, {"normalized_value": 5e10, "normalized_unit": "元"}),
+    ({"normalized": None}, {"normalized_value": None, "normalized_unit": None}),
+    ({"doc_number": {"text": "东政〔2021〕3号", "agency_code": "东政", "year": 2021, "serial": 3}},
+     {"doc_number": "东政〔2021〕3号", "doc_number_agency_code": "东政", "doc_number_year": 2021,
+      "doc_number_serial": 3}),
+    ({"aliases": ["市政府", "东川市政府"]}, {"aliases": "市政府；东川市政府"}),  # a field added later
+    ({"new_field": 7}, {"new_field": 7}),
+]
+
+
+@pytest.mark.parametrize(("item", "expected"), FLATTEN)
+def test_export_flatten_item(item, expected):
+    assert flatten_item(item) == expected
+
+
+def test_export_targets_rows_carry_document_and_section(outdir):
+    df = load_table(outdir, "targets")
+    assert len(df) == 2  # the stray file and the failed input are not read
+    row = df.iloc[0]
+    assert row["document"] == "notice-1a2b3c4d"
+    assert row["document_number"] == "东政办〔2023〕12号"
+    assert row["document_title"].startswith("东川市人民政府办公室关于")
+    assert row["document_issuer"] == "东川市人民政府办公室"
+    assert row["document_date"] == pd.Timestamp("2023-05-08")
+    assert row["section_path"] == "一、总体要求"
+    assert (row["value"], row["unit"], row["year"], row["normalized_value"]) == (500.0, "亿元", 2025, 5e10)
+    assert df.iloc[1]["section_path"] == "二、主要任务 / （一）扩大对外贸易"
+    assert pd.isna(df.iloc[1]["year"]) and pd.isna(df.iloc[1]["value_max"])
+
+
+DTYPES = [
+    ("targets", "value", "float64"),
+    ("targets", "value_max", "float64"),
+    ("targets", "normalized_value", "float64"),
+    ("targets", "year", "Int64"),
+    ("targets", "span_start", "Int64"),
+    ("targets", "page", "Int64"),
+    ("targets", "document_date", "datetime64[us]"),
+    ("dates", "date_start", "datetime64[us]"),
+    ("references", "doc_number_year", "Int64"),
+    ("references", "repaired", "boolean"),
+    ("documents", "issue_date", None),  # the documents table calls it document_date
+    ("documents", "document_date", "datetime64[us]"),
+    ("documents", "print_date", "datetime64[us]"),
+    ("documents", "pages", "Int64"),
+    ("documents", "n_targets", "Int64"),
+]
+
+
+@pytest.mark.parametrize(("table", "column", "dtype"), DTYPES)
+def test_export_dtypes(outdir, table, column, dtype):
+    df = load_table(outdir, table)
+    if dtype is None:
+        assert column not in df.columns
+    else:
+        assert str(df[column].dtype) == dtype
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_export_empty_folder_typed_empty_table(tmp_path, table):
+    df = load_table(tmp_path, table)
+    assert len(df) == 0 and list(df.columns) == list(columns(table))
+    assert [str(t) for t in df.dtypes] == [str(pd.Series([], dtype=t).dtype) for t in columns(table).values()]
+
+
+def test_export_documents_one_row_per_document(outdir):
+    df = load_table(outdir, "documents")
+    assert list(df["document"]) == ["notice-1a2b3c4d", "plain-5e6f7a8b"]
+    first, second = df.iloc[0], df.iloc[1]
+    assert (first["n_targets"], first["n_sections"], first["year"], first["serial"]) == (2, 3, 2023, 12)
+    assert first["recipients"] == "各县（市、区）人民政府；市政府各部门"
+    assert json.loads(first["extra"]) == {"主办": "市发展改革委"}
+    assert pd.isna(second["document_number"]) and pd.isna(second["document_date"])
+    assert second["flags"] == "no_doc_number"
+
+
+DATE_PERIODS = [
+    ("2025", "2025-01-01", "2025-12-31"),
+    ("2024-02", "2024-02-01", "2024-02-29"),
+    ("2017-03-13", "2017-03-13", "2017-03-13"),
+    ("2023-02/2025-12", "2023-02-01", "2025-12-31"),
+    ("2016/2018", "2016-01-01", "2018-12-31"),
+]
+
+
+@pytest.mark.parametrize(("value", "start", "end"), DATE_PERIODS)
+def test_export_dates_period(value, start, end):
+    from pipeline.export import _period
+
+    assert _period(value) == (start, end)
+
+
+def test_export_dates_table_start_end(outdir):
+    df = load_table(outdir, "dates")
+    assert list(df["date_end"].dt.strftime("%Y-%m-%d")[:2]) == ["2025-12-31", "2025-12-31"]
+    assert pd.isna(df.iloc[1]["page"]) and pd.isna(df.iloc[1]["bbox_x0"])
+
+
+def test_export_without_manifest_reads_every_json(outdir):
+    (outdir / MANIFEST).unlink()
+    assert len(load_table(outdir, "documents")) == 3
+
+
+# --- files ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_export_round_trip(outdir, tmp_path, table, suffix):
+    df = load_table(outdir, table)
+    path = tmp_path / f"t{suffix}"
+    write_table(df, path, table)
+    pd.testing.assert_frame_equal(read_table(path, table), df)
+    assert not list(tmp_path.glob(".*"))  # no temporary file left
+
+
+def test_export_csv_has_bom_and_opens_in_plain_pandas(outdir, tmp_path):
+    path = tmp_path / "t.csv"
+    export_table(outdir, path, "targets")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    plain = pd.read_csv(path, encoding="utf-8-sig", parse_dates=["document_date"])
+    assert plain["value"].dtype == "float64" and str(plain["document_date"].dtype).startswith("datetime64")
+    assert plain["document_number"][0] == "东政办〔2023〕12号"
+
+
+def test_export_unknown_suffix_refused(outdir, tmp_path):
+    with pytest.raises(ExportError):
+        export_table(outdir, tmp_path / "t.txt")
+
+
+# --- the CLI -------------------------------------------------------------------------------
+
+def test_export_cli_writes_the_table(outdir, tmp_path, capsys):
+    path = tmp_path / "targets.parquet"
+    assert cli.main(["export", str(outdir), "--to", str(path)]) == 0
+    assert len(pd.read_parquet(path)) == 2
+    assert "2 targets rows" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    (["--to", "x.txt"], 2),  # unknown format: a usage error
+    (["--to", "x.csv", "--table", "nope"], 2),
+])
+def test_export_cli_usage_errors(outdir, args, code):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["export", str(outdir), *args])
+    assert e.value.code == code
+
+
+def test_export_cli_missing_folder_exit_1(tmp_path, capsys):
+    assert cli.main(["export", str(tmp_path / "nope"), "--to", str(tmp_path / "x.csv")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:") and "no such folder" in err[0]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline.model import Char, RawPage, Rule
 
-DEFAULT_ENGINE = "pdfplumber"
+DEFAULT_ENGINE = "pdfium"
 # Two copies of a glyph closer than this (in points) are one glyph drawn twice
 # to fake a bold face, as WPS and many 红头 templates do for 标题.
 DEFAULT_OVERPRINT_TOLERANCE = 1.5
@@ -115,24 +115,34 @@ def dedupe_overprint(chars: list[Char], tolerance: float = DEFAULT_OVERPRINT_TOL
         The characters with each overprinted copy removed: 报报告告 -> 报告.
     """
     kept: list[Char] = []
-    # index by (text, rounded position) so the check stays linear on big pages
-    seen: dict[tuple[str, int, int], int] = {}
+    cell = 2 * tolerance
+    # index by text, then rounded row, then rounded column, so the check stays
+    # linear on big pages and a glyph with no copy on nearby rows costs three lookups
+    seen: dict[str, dict[int, dict[int, int]]] = {}
     for ch in chars:
-        key = (ch.text, round(ch.x0 / (2 * tolerance)), round(ch.top / (2 * tolerance)))
+        kx, ky = round(ch.x0 / cell), round(ch.top / cell)
+        rows = seen.get(ch.text)
+        if rows is None:
+            rows = seen[ch.text] = {}
         hit = None
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                j = seen.get((key[0], key[1] + dx, key[2] + dy))
+        order = None  # of the neighbour cell hit, as (dx, dy): the last one in that order wins
+        for dy in (-1, 0, 1):
+            row = rows.get(ky + dy)
+            if row is None:
+                continue
+            for dx in (-1, 0, 1):
+                j = row.get(kx + dx)
                 if j is not None:
                     other = kept[j]
-                    if abs(other.x0 - ch.x0) <= tolerance and abs(other.top - ch.top) <= tolerance:
-                        hit = j
+                    if abs(other.x0 - ch.x0) <= tolerance and abs(other.top - ch.top) <= tolerance \
+                            and (order is None or (dx, dy) > order):
+                        hit, order = j, (dx, dy)
         if hit is not None and not ch.text.isspace():
             if not kept[hit].bold:
                 old = kept[hit]
                 kept[hit] = Char(old.text, old.x0, old.top, old.x1, old.bottom, old.size, old.font, old.color, True)
             continue
-        seen[key] = len(kept)
+        rows.setdefault(ky, {})[kx] = len(kept)
         kept.append(ch)
     return kept
 

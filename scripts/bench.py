@@ -1,0 +1,277 @@
+"""Benchmark: the whole pipeline against the bare text extraction of its engines.
+
+On the same files (the samples and a generated 200-page 公文), in one run:
+
+  plumber-bare   pdfplumber's own ``page.extract_text()``
+  pdfium-bare    pypdfium2's own text extraction (``get_textpage().get_text_range()``)
+  pipeline[pdfium], pipeline[pdfplumber]
+                 ``parse_pdf`` + ``to_dict`` + ``validate``, what ``pipeline parse`` does
+
+Each row runs in its own fresh process. A row's pages/s is its second pass
+over the files (warm: dictionaries and models loaded, the OS cache hot);
+the cold start is the first pass of the default engine's pipeline, from the
+first import to the first document done. Peak memory is the resident set
+(``ru_maxrss``) of a process that parses only the 200-page document.
+
+Usage:
+    python scripts/bench.py                # the table; the 200-page file is cached in out/bench/
+    python scripts/bench.py --pages 60     # a shorter generated document
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+T_START = time.perf_counter()  # before any import of the pipeline: the cold start's origin
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_PAGES = 200
+OUT = ROOT / "out" / "bench"
+# the done-criteria of issue 6
+TARGET_VS_PLUMBER = 10.0  # at least this many times pdfplumber's bare extract_text
+TARGET_VS_PDFIUM = 3.0  # at most this many times slower than pypdfium2's bare extraction
+TARGET_COLD_START = 2.0  # seconds
+TARGET_PEAK_MB = 400.0
+
+
+def generated_document(pages: int) -> Path:
+    """A fictional 公文 of at least ``pages`` pages, laid out by the test fixtures' generator.
+
+    The transmitted plan's body is repeated until the document is long enough;
+    the file is cached in out/bench/ under its page count.
+    """
+    path = OUT / f"generated-{pages}p.pdf"
+    if path.exists():
+        return path
+    from tests.fixtures.pdfgen import render
+    from tests.fixtures.specs import NOTICE_TRANSMITS_PLAN as notice
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    body = notice.transmitted.body
+    times = max(1, pages * 60 // 89)  # 60 repeats give 89 pages
+    while True:
+        spec = replace(notice, transmitted=replace(notice.transmitted, body=body * times))
+        tmp = path.with_suffix(".tmp.pdf")
+        expected = render(spec, tmp)
+        if expected.n_pages >= pages:
+            tmp.replace(path)
+            return path
+        times = times * pages // max(1, expected.n_pages) + 1
+
+
+def page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+# --- one measurement, in its own process ---------------------------------------
+
+
+def _plumber_bare(path: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.flush_cache()
+
+
+def _pdfium_bare(path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    for i in range(len(pdf)):
+        page = pdf[i]
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    pdf.close()
+
+
+def _pipeline(engine: str):
+    def run(path: Path) -> None:
+        from pipeline import parse_pdf, to_dict, validate
+
+        validate(to_dict(parse_pdf(path, engine=engine)))
+
+    return run
+
+
+KINDS = {
+    "plumber-bare": _plumber_bare,
+    "pdfium-bare": _pdfium_bare,
+    "pipeline[pdfium]": _pipeline("pdfium"),
+    "pipeline[pdfplumber]": _pipeline("pdfplumber"),
+}
+
+
+def measure(kind: str, files: list[Path]) -> dict:
+    """Run ``kind`` over ``files`` twice in this process; give timings and the peak RSS."""
+    fn = KINDS[kind]
+    first_done = None
+    t0 = time.perf_counter()
+    for path in files:
+        fn(path)
+        if first_done is None:
+            first_done = time.perf_counter() - T_START
+    cold_pass = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    for path in files:
+        fn(path)
+    warm = time.perf_counter() - t1
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"kind": kind, "warm_s": warm, "cold_pass_s": cold_pass, "cold_start_s": first_done,
+            "peak_mb": peak_kb / 1024}
+
+
+def measure_peak(engine: str, path: Path) -> dict:
+    """Parse one document once in this process; give the wall time and the peak RSS."""
+    t0 = time.perf_counter()
+    _pipeline(engine)(path)
+    return {"seconds": time.perf_counter() - t0,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure_stages(engine: str, files: list[Path]) -> dict:
+    """Time each stage of the pipeline over ``files`` (warm: a first pass loads everything).
+
+    Stages are called the way ``pipeline.run`` calls them; a stage whose
+    signature has moved on is reported as missing rather than failing the run.
+    """
+    from pipeline import run as stages
+    from pipeline.clean import clean_text
+    from pipeline.emit import to_dict, validate
+    from pipeline.extract import extract_pages
+    from pipeline.model import Source
+
+    def steps(path: Path, clock: dict[str, float]) -> None:
+        def timed(name, fn):
+            t = time.process_time()
+            try:
+                return fn()
+            except TypeError:  # a stage whose signature changed: leave it out
+                clock[name] = float("nan")
+                return None
+            finally:
+                if clock.get(name) == clock.get(name):  # not NaN
+                    clock[name] = clock.get(name, 0.0) + time.process_time() - t
+
+        pages = timed("extract", lambda: list(extract_pages(path, engine)))
+        ct = timed("clean", lambda: clean_text(pages))
+        text = ct.text
+        md, cur = timed("structure", lambda: stages.read_metadata(ct))
+        timed("structure", lambda: stages.segment_sections(ct, cur.body_start, cur.body_end, cur.skip))
+        year = int(md.issue_date[:4]) if md.issue_date else None
+        timed("tables", lambda: stages.find_tables(text))
+        timed("quantities", lambda: stages.find_quantities(text, [], year, md.title))
+        timed("dates", lambda: stages.find_dates(text, md.issue_date))
+        timed("references", lambda: stages.find_references(text, md.doc_number, md.body_title))
+        timed("entities", lambda: stages.tag_entities(text, None))
+        src = Source(file=path.name, sha256="0" * 64, pages=len(pages), engine=engine)
+        doc = timed("analyse (all)", lambda: stages.analyse(ct, src))
+        data = timed("to_dict", lambda: to_dict(doc))
+        timed("validate", lambda: validate(data))
+
+    for path in files:
+        steps(path, {})
+    clock: dict[str, float] = {}
+    for path in files:
+        steps(path, clock)
+    return clock
+
+
+def _child(args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(args[:2])} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- the table ----------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog="example: python scripts/bench.py --pages 200",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=DEFAULT_PAGES, help="pages of the generated document")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--peak", help=argparse.SUPPRESS)
+    parser.add_argument("--stages", help=argparse.SUPPRESS)
+    parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.measure:
+        print(json.dumps(measure(args.measure, [Path(f) for f in args.files])))
+        return 0
+    if args.peak:
+        print(json.dumps(measure_peak(args.peak, Path(args.files[0]))))
+        return 0
+    if args.stages:
+        print(json.dumps(measure_stages(args.stages, [Path(f) for f in args.files])))
+        return 0
+
+    from pipeline.extract import DEFAULT_ENGINE
+
+    big = generated_document(args.pages)
+    files = sorted((ROOT / "samples").glob("*.pdf")) + [big]
+    pages = sum(page_count(f) for f in files)
+    names = [str(f) for f in files]
+    print(f"files: {len(files)} ({', '.join(f.name for f in files)}), {pages} pages; "
+          f"default engine {DEFAULT_ENGINE}; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+
+    rows = {}
+    for kind in KINDS:
+        print(f"  measuring {kind} ...", file=sys.stderr)
+        rows[kind] = _child(["--measure", kind, *names])
+    peak = _child(["--peak", DEFAULT_ENGINE, str(big)])
+    clock = _child(["--stages", "pdfium", *names])
+
+    rate = {k: pages / r["warm_s"] for k, r in rows.items()}
+    plumber, pdfium = rate["plumber-bare"], rate["pdfium-bare"]
+    print(f"{'':22s} {'pages/s':>9s} {'ms/page':>8s} {'x plumber-bare':>15s} {'x pdfium-bare':>14s}")
+    for kind in rows:
+        print(f"{kind:22s} {rate[kind]:9.1f} {1000 / rate[kind]:8.2f} {rate[kind] / plumber:15.2f} "
+              f"{rate[kind] / pdfium:14.3f}")
+    default = f"pipeline[{DEFAULT_ENGINE}]"
+    for kind in ("pipeline[pdfium]", "pipeline[pdfplumber]"):
+        print(f"cold start ({kind}, import to first document done): {rows[kind]['cold_start_s']:.2f} s")
+    print(f"peak memory ({default}, {big.name} alone): {peak['peak_mb']:.0f} MB in {peak['seconds']:.1f} s")
+    print("where pipeline[pdfium] spends its time (CPU ms/page; analyse = structure + every extractor):")
+    print("  " + "  ".join(f"{k} {v / pages * 1000:.2f}" for k, v in clock.items()))
+
+    print(f"done-criteria (default engine: {DEFAULT_ENGINE}):")
+    for kind in (default, *(k for k in ("pipeline[pdfium]",) if k != default)):
+        checks = [
+            (f"{kind} >= {TARGET_VS_PLUMBER:g}x plumber-bare ({rate[kind] / plumber:.1f}x)",
+             rate[kind] / plumber >= TARGET_VS_PLUMBER),
+            (f"{kind} within {TARGET_VS_PDFIUM:g}x of pdfium-bare ({pdfium / rate[kind]:.1f}x)",
+             pdfium / rate[kind] <= TARGET_VS_PDFIUM),
+            (f"{kind} cold start < {TARGET_COLD_START:g} s", rows[kind]["cold_start_s"] < TARGET_COLD_START),
+        ]
+        if kind == default:
+            checks.append((f"peak memory < {TARGET_PEAK_MB:g} MB", peak["peak_mb"] < TARGET_PEAK_MB))
+        for label, ok in checks:
+            print(f"  [{'x' if ok else ' '}] {label}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""Engine parity: pdfplumber and PDFium give the same document.
+
+Every sample and every generated fixture is parsed with both engines; the
+JSON must be the same apart from ``source.engine``: text exactly, numbers
+(boxes) within ``BOX_TOLERANCE`` points. Broken files must fail the same way
+under both engines.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from pipeline import parse_pdf, to_dict
+from pipeline.extract import (
+    ENGINES,
+    CorruptPdfError,
+    EmptyPdfError,
+    EncryptedPdfError,
+    NotAPdfError,
+    PdfError,
+    extract_pages,
+)
+from pipeline.extract_pdfium import page_frame
+from tests.conftest import SAMPLES
+from tests.fixtures import BAD_KINDS, ENCRYPTED_PASSWORD, FIXTURE_NAMES, make_bad_file
+
+# Boxes may differ by this much (points): pdfminer and PDFium round glyph
+# positions differently (float32 in PDFium).
+BOX_TOLERANCE = 1.0
+
+
+def _without_engine(data: dict) -> dict:
+    data = json.loads(json.dumps(data))
+    data["source"].pop("engine", None)
+    return data
+
+
+def _differences(a, b, path: str = "$") -> list[str]:
+    """Paths where two JSON values differ: numbers beyond ``BOX_TOLERANCE``, anything else at all."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = [f"{path}.{k}: only in one" for k in set(a) ^ set(b)]
+        for k in sorted(set(a) & set(b)):
+            out += _differences(a[k], b[k], f"{path}.{k}")
+        return out
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{path}: {len(a)} != {len(b)} items"]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in _differences(x, y, f"{path}[{i}]")]
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+        return [] if math.isclose(a, b, abs_tol=BOX_TOLERANCE) else [f"{path}: {a} != {b}"]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+def _both(path) -> tuple[dict, dict]:
+    return (_without_engine(to_dict(parse_pdf(path, engine="pdfplumber"))),
+            _without_engine(to_dict(parse_pdf(path, engine="pdfium"))))
+
+
+def test_engines_pdfium_is_registered():
+    assert {"pdfplumber", "pdfium"} <= set(ENGINES)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_engines_same_json_on_samples(path):
+    a, b = _both(path)
+    assert a["text"] == b["text"]
+    assert _differences(a, b) == []
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_engines_same_json_on_fixtures(name, fixture_pdf):
+    a, b = _both(fixture_pdf(name).pdf_path)
+    assert a["text"] == b["text"]
+    assert _differences(a, b) == []
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_engines_fixture_text_is_the_laid_out_text(name, fixture_pdf):
+    fx = fixture_pdf(name)
+    assert parse_pdf(fx.pdf_path, engine="pdfium").text == fx.expected.text
+
+
+@pytest.mark.parametrize("name", ["notice_transmits_plan", "letter_spaced"])
+def test_engines_same_characters(name, fixture_pdf):
+    """Below the JSON: the same glyphs, boxes, sizes, colours and bold flags, page by page."""
+    path = fixture_pdf(name).pdf_path
+    for a, b in zip(extract_pages(path, "pdfplumber"), extract_pages(path, "pdfium"), strict=True):
+        assert (a.number, round(a.width, 2), round(a.height, 2)) == (b.number, round(b.width, 2), round(b.height, 2))
+        key = lambda c: (round(c.top), round(c.x0), c.text)  # noqa: E731
+        ca, cb = sorted(a.chars, key=key), sorted(b.chars, key=key)
+        assert "".join(c.text for c in ca if not c.text.isspace()) == "".join(c.text for c in cb if not c.text.isspace())
+        ink_a = [c for c in ca if not c.text.isspace()]
+        ink_b = [c for c in cb if not c.text.isspace()]
+        for x, y in zip(ink_a, ink_b):
+            assert max(abs(x.x0 - y.x0), abs(x.x1 - y.x1), abs(x.top - y.top), abs(x.bottom - y.bottom)) < BOX_TOLERANCE
+            assert (round(x.size, 1), x.color, x.bold) == (round(y.size, 1), y.color, y.bold)
+        rules = lambda p: [(round(r.x0), round(r.top), round(r.x1), r.color) for r in p.rules]  # noqa: E731
+        assert rules(a) == rules(b)
+
+
+# (kind, error both engines raise)
+BAD_FILES = [
+    ("not_pdf", NotAPdfError),
+    ("empty", EmptyPdfError),
+    ("truncated", PdfError),
+    ("corrupt", CorruptPdfError),
+    ("encrypted", EncryptedPdfError),
+]
+
+
+def test_engines_bad_file_table_covers_every_kind():
+    assert {k for k, _ in BAD_FILES} == set(BAD_KINDS)
+
+
+@pytest.mark.parametrize(("kind", "error"), BAD_FILES)
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_engines_bad_files_raise_one_line_errors(kind, error, engine, tmp_path):
+    path = make_bad_file(kind, tmp_path)
+    with pytest.raises(error) as info:
+        list(extract_pages(path, engine))
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("password", "error"), [(None, EncryptedPdfError), ("wrong", EncryptedPdfError)])
+def test_engines_pdfium_encrypted_needs_the_password(password, error, tmp_path):
+    path = make_bad_file("encrypted", tmp_path)
+    with pytest.raises(error, match="password"):
+        list(extract_pages(path, "pdfium", password=password))
+
+
+def test_engines_pdfium_encrypted_opens_with_the_password(tmp_path):
+    path = make_bad_file("encrypted", tmp_path)
+    ink = lambda engine: [  # noqa: E731
+        "".join(c.text for c in sorted(p.chars, key=lambda c: (round(c.top), c.x0)) if not c.text.isspace())
+        for p in extract_pages(path, engine, password=ENCRYPTED_PASSWORD)
+    ]
+    assert ink("pdfplumber") == ink("pdfium")
+
+
+# (mediabox, rotation, user-space point, point in pdfplumber's frame (x, top))
+FRAMES = [
+    ((0, 0, 595.28, 841.89), 0, (100.0, 700.0), (100.0, 141.89)),
+    ((0, 0, 595.28, 841.89), 90, (100.0, 700.0), (700.0, 100.0)),
+    ((0, 0, 595.28, 841.89), 180, (100.0, 700.0), (495.28, 700.0)),
+    ((0, 0, 595.28, 841.89), 270, (100.0, 700.0), (141.89, 495.28)),
+]
+
+
+@pytest.mark.parametrize(("mediabox", "rotation", "point", "expected"), FRAMES)
+def test_engines_page_frame_follows_pdfminer(mediabox, rotation, point, expected):
+    ctm, _w, height, dx, dtop = page_frame(mediabox, rotation)
+    a, b, c, d, e, f = ctm
+    x, y = point
+    X, Y = a * x + c * y + e, b * x + d * y + f
+    assert (round(X + dx, 2), round(height - Y + dtop, 2)) == expected

@@ -53,10 +53,12 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
     text = ct.text
     doc_year = int(metadata.issue_date[:4]) if metadata.issue_date else None
     tables = find_tables(text)
-    in_table = [t.span for t in tables]
+    cells = table_quantities(text, tables, sections, doc_year)
+    # an indicator table's cells are read by column; other tables keep their numbers as text quantities
+    read = [t.span for t in tables if any(t.span[0] <= q.span[0] < t.span[1] for q in cells)]
     quantities = [q for q in find_quantities(text, sections, doc_year, metadata.title)
-                  if not any(a <= q.span[0] < b for a, b in in_table)]
-    quantities = sorted(quantities + table_quantities(text, sections, doc_year), key=lambda q: q.span)
+                  if not any(a <= q.span[0] < b for a, b in read)]
+    quantities = sorted(quantities + cells, key=lambda q: q.span)
     targets = [q for q in quantities if q.role == "target"]
     others = [q for q in quantities if q.role != "target"]
     dates = find_dates(text, metadata.issue_date)

@@ -69,11 +69,13 @@ def find_tables(text: str) -> list[Table]:
     return tables
 
 
-def table_quantities(text: str, sections: Sequence[Section], doc_year: int | None) -> list[Quantity]:
-    """Every numeric cell of every table as a ``Quantity`` with ``source="table"``.
+def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Section], doc_year: int | None
+                     ) -> list[Quantity]:
+    """Every numeric cell of every indicator table as a ``Quantity`` with ``source="table"``.
 
     Args:
         text: the clean text.
+        tables: its tables, from ``find_tables``.
         sections: the section tree, for each cell's section.
         doc_year: the document's year, to tell reported columns from goals.
 
@@ -82,7 +84,7 @@ def table_quantities(text: str, sections: Sequence[Section], doc_year: int | Non
         column or the header, year from the column header.
     """
     out: list[Quantity] = []
-    for table in find_tables(text):
+    for table in tables:
         rows = [[c.text for c in row] for row in table.rows]
         for item in targets_from_table(rows, doc_year):
             cell = table.rows[item["row"]][item["column"]]

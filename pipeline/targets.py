@@ -7,6 +7,12 @@ what it measures (``indicator``), its comparator (达到 -> ``>=``, 突破 -> ``
 modality (力争, 确保, 争取, 预计, 计划), and its ``role``: a ``target`` the
 document sets, a ``fact`` it reports, or a ``limit`` a rule imposes.
 
+The role follows the sentence's time frame before the document's genre: a
+deadline after the issue date (到2025年, 2025年底前) looks forward whatever
+已/累计 words the sentence holds; a past year, 已, 截至, 以来 or 同比 look
+back; a comparison's base year (较2023年, 与2020年相比, 以2020年为基期) is
+neither the deadline nor a sign of a fact.
+
 What is not a quantity at all is dropped: ordinals (第二十三届), dates
 (2017年, 3月13日), names (世界500强, 1+4空间规划, “五个一”, 72小时过境免签),
 document and clause numbers, phone numbers and postcodes (bare numbers).
@@ -52,8 +58,10 @@ _YEAR = re.compile(
 _THIS_YEAR = re.compile(
     r"(?<![\d一二两三四五六七八九十百〇零年上去前明后])(?:年内|年底前|年底|年末)|到年底|今年|全年|本年度|本年|当年"
 )
-# 明年 / 明年底前: the year after the issue year
-_NEXT_YEAR = re.compile(r"明年")
+# a year named from the issue date: 今年, 明年, 年内, 年底前, 到年底; 今年以来 looks back
+_RELATIVE_YEAR = re.compile(
+    r"(?:今年|明年)(?P<since>以来)?|(?<![\d一二两三四五六七八九十百〇零年上去前明后])(?:年内|年底前)|到年底"
+)
 # a date before 前 is a deadline: 2023年11月10日前, 2024年6月底前
 _DATE_BEFORE = re.compile(
     r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?(?:底|末)?(?:前|以前|之前)"
@@ -66,7 +74,7 @@ _MARKER = re.compile(
 # a relative deadline or a comparison's base opening a clause: 明年底前, 比2023年末增加
 _FRONT_TIME = re.compile(
     r"^(?:明年(?:底前|底|内)?|(?:比|较)(?:(?:19|20)\d\d年|上年|去年|上一年)(?:底|末|度)?(?:同期)?"
-    r"(?:增加|新增|减少|提高|降低|增长|下降)?(?![值率量额]))"
+    r"(?:增加|新增|减少|提高|降低|增长|下降)(?![值率量额]))"
 )
 # how often, before the verb: 每年新认定…, 每季度开展…
 _EVERY = re.compile(r"^(?:每年度|每年|每季度|每个月|每月|每半年)")
@@ -249,6 +257,8 @@ def _is_quantity(text: str, n: NumberMatch) -> bool:
             and not any(after.startswith(w) for w in _lists()["duration_followers"])
         ):
             return False  # 72小时过境免签, 15分钟生活圈
+        if text[max(0, start - 2) : start].endswith(("过去", "近", "这")) and follow in ("，", ",", "来", "里", "中"):
+            return False  # 过去一年，… / 近五年来: the time a report looks back over
     return True
 
 
@@ -327,7 +337,7 @@ def _word_regex(kind: str) -> re.Pattern[str]:
     the end, noun-phrase stops anywhere."""
     lists = _lists()
     if kind == "lead":
-        words = lists["lead_words"] + lists["modality"]
+        words = lists["lead_connectives"] + lists["lead_words"] + lists["modality"]
         # 建成区, 完成率: a verb before a nominal suffix is part of a noun
         keep = "|".join(map(re.escape, lists["nominal_suffixes"]))
         return re.compile("^(?:" + "|".join(map(re.escape, _longest_first(words))) + f")(?!{keep})")
@@ -455,6 +465,8 @@ def _indicator(text: str, clause_lo: int, n_start: int, after: int, sent_hi: int
     subj = _after_enumeration(text[clause_lo:n_start])
     subj = _strip_back(_strip_front(subj))
     subj = subj.strip("，,、：: 　")
+    if len(subj) < 2:
+        subj = ""  # 力争新增5家 leaves 新: a verb's remnant, not a noun
     if len(subj) > MAX_INDICATOR:
         subj = subj[-MAX_INDICATOR:]
     if previous and (not subj or subj in _cue_words() or _COMPARISON.match(subj)):
@@ -532,8 +544,13 @@ def _modality(sentence_prefix: str) -> str | None:
 
 # a year that is a comparison's base, not a deadline: 较2023年, 比2020年末, 与2020年相比,
 # 相较于2020年, 以2020年为基期, 在2020年基础上
-_BASE_BEFORE = re.compile(r"(?:较|比|与|同|相较于|相对于|相比于|对比)$")
-_BASE_AFTER = re.compile(r"(?:底|末|年底|年末|同期|度)?(?:的)?(?:水平)?(?:相比|相较|比较|为基期|为基准|为基数|为基年|基础上|基数上)")
+# (与/同 need the 相比 after them: 2024年与2025年 is a pair of deadlines)
+_BASE_BEFORE = re.compile(r"(?:较|比|相较于|相对于|相比于|对比)$")
+_BASE_AFTER = re.compile(
+    r"(?:底|末|年底|年末|同期|度)?(?:的)?(?:水平)?(?:相比|相较|比较|为基期|为基准|为基数|为基年|基础上|基数上)"
+)
+# a present base, not a report: 在现有基础上, 在已有水平上
+_BASE_PHRASE = re.compile(r"(?:现有|已有|原有|目前)的?(?:基础|水平)")
 # a year that dates the number right after it: 由2020年的|30%, 到2025年末的|35%
 _OWN_DATE = re.compile(r"(?:底|末)?的(?=[\d一二两三四五六七八九十])")
 # a year a span of reported time starts from: 2021年以来, 2020年底以来
@@ -545,26 +562,29 @@ class When:
     """The time frame of a quantity: its year and how the text places it.
 
     ``explicit``: the year stands in the number's own sentence (到2025年，…);
+    ``stated``: in its sentence or paragraph (not the title's year or 年内);
     ``deadline``: the year is a deadline (到2025年, 2025年底前, 2021—2025年);
-    ``asof``: the year is a reporting date (截至2022年底); ``since``: the
-    sentence counts from a past year (2021年以来).
+    ``since``: the sentence counts from a past year (2021年以来); ``at``: where
+    the year is said in the sentence, so that only what follows it dates the
+    number (已建成3000个，今年再新建1000个: the 已 is before 今年).
     """
 
     year: int | None
     explicit: bool = False
+    stated: bool = False
     deadline: bool = False
-    asof: bool = False
     since: bool = False
+    at: int | None = None
 
 
-def _year_kind(text: str, m: re.Match[str], pos: int) -> str | None:
+def _year_kind(text: str, m: re.Match[str], pos: int) -> str:
     """What one year mention is, for the number at ``pos``: ``base``, ``since``, ``start``,
-    ``deadline``, ``asof`` or ``plain``.
+    ``deadline`` or ``plain``.
 
     较2023年 -> base; 2021年以来 -> since; 2016—2018年 (the 2016) -> start;
     由2020年的30%提高到35% (the 2020, for the 35%) -> start: it dates only
     the number right after it; 到2025年 / 2025年底前 / 2018—2020年 -> deadline;
-    截至2022年底 -> asof; 2017年，… -> plain.
+    截至2022年底 (a reporting date) and 2017年，… -> plain.
     """
     to, tail = m.group("to") or "", m.group("tail") or ""
     before = text[max(0, m.start("y") - 3) : m.start("y")]
@@ -575,18 +595,64 @@ def _year_kind(text: str, m: re.Match[str], pos: int) -> str | None:
     own = _OWN_DATE.match(text, m.end())
     if own and own.end() < pos:
         return "start"
-    if (to in ("", "于", "在") and _BASE_BEFORE.search(before)) or _BASE_AFTER.match(after) or (
-        before.endswith("以") and after.startswith("为基")
+    if (
+        (to in ("", "于", "在") and _BASE_BEFORE.search(before))
+        or _BASE_AFTER.match(after)
+        or (before.endswith("以") and after.startswith("为基"))
     ):
         return "base"
     if _SINCE_AFTER.match(text, m.end() - len(tail)) or after.startswith("以来"):
         return "since"
-    if to in ("截至", "截止"):
-        return "asof"
     prev = text[m.start() - 1 : m.start()] if m.start() else ""
     if to in ("到", "至") or tail.endswith("前") or (prev and prev in "—-－~～") or _DATE_BEFORE.match(text, m.end()):
         return "deadline"
     return "plain"
+
+
+# a five-year plan period: “十三五”期间 (2016—2020), 到“十四五”末 (2025), “十三五”以来
+_PLAN_PERIOD = re.compile(
+    r"(?P<to>到|至|截至|截止)?[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(?:规划)?"
+    r"(?P<tail>时期末|期末|末期|末|期间|时期|以来)?"
+)
+
+
+def _plan_period_end(n: str) -> int:
+    """The last year of the tenth-and-nth five-year plan: 三 (十三五) -> 2020, 四 (十四五) -> 2025.
+
+    From the third plan (1966—1970) on, the plans follow each other every five years.
+    """
+    return 1970 + 5 * (10 + "一二三四五六七八九".index(n) + 1 - 3)
+
+
+def _year_mentions(
+    text: str, lo: int, pos: int, protected: list[tuple[int, int]], pstarts: list[int]
+) -> list[tuple[int, int | None, str]]:
+    """(start, year, kind) of each year and plan period between ``lo`` and the number at ``pos``.
+
+    The kinds are those of ``_year_kind``: 较2023年 -> base, 到2025年 -> deadline;
+    “十三五”期间 gives 2020 (plain), 到“十四五”末 2025 (deadline), “十四五”以来
+    2021 (since). A year or period inside a title (《…（2016—2018年）》) is skipped.
+    """
+    out = []
+    for m in _YEAR.finditer(text, lo, pos):
+        if not _inside(protected, pstarts, m.start()):
+            out.append((m.start(), _year_value(m.group("y")), _year_kind(text, m, pos)))
+    for m in _PLAN_PERIOD.finditer(text, lo, pos):
+        if text.rfind("《", lo, m.start()) > text.rfind("》", lo, m.start()):
+            continue  # 《“十四五”数字经济发展规划》
+        to, tail = m.group("to") or "", m.group("tail") or ""
+        before = text[max(0, m.start() - 3) : m.start()]
+        if tail == "以来":
+            kind = "since"
+        elif not to and _BASE_BEFORE.search(before):
+            kind = "base"
+        elif to in ("到", "至") or tail.endswith(("末", "末期")):
+            kind = "deadline"
+        else:
+            kind = "plain"
+        end = _plan_period_end(m.group("n"))
+        out.append((m.start(), end - 4 if kind == "since" else end, kind))  # “十四五”以来 counts from 2021
+    return sorted(out)
 
 
 def _when(
@@ -608,28 +674,46 @@ def _when(
     undated document gives None.
     """
     for lo, explicit in ((sent_lo, True), (para_lo, False)):
-        best, kind, since = None, "plain", False
-        for m in _YEAR.finditer(text, lo, pos):
-            if _inside(protected, pstarts, m.start()):
-                continue  # a year in a title: 《…（2016—2018年）》
-            k = _year_kind(text, m, pos)
+        best, kind, since, at = None, "plain", False, lo
+        mentions = _year_mentions(text, lo, pos, protected, pstarts)
+        if explicit:
+            mentions = sorted(mentions + _relative_mentions(text, lo, pos, ctx))
+        for start, year, k in mentions:
             if k == "since":
                 since = True
             if k in ("start", "base"):
                 continue
-            best, kind = m, k
+            best, kind, at = year, k, start
         if best is not None:
+            stated = kind not in ("this", "within")
             return When(
-                _year_value(best.group("y")), explicit, kind == "deadline", kind == "asof", since and explicit
+                best, explicit, stated, kind in ("deadline", "within"), since and explicit, at if explicit else None
             )
         if lo == para_lo:
             break
-    if _NEXT_YEAR.search(text, sent_lo, pos) and ctx.doc_year is not None:
-        return When(ctx.doc_year + 1, True, True)  # 明年底前 in a plan issued in 2023 -> 2024
     if _THIS_YEAR.search(text, sent_lo, pos):
         # the year the document is about (a report issued in 2025 on 2024) before the issue year
         return When(ctx.title_year or ctx.doc_year)
     return When(ctx.title_year)
+
+
+def _relative_mentions(text: str, lo: int, pos: int, ctx: DocContext) -> list[tuple[int, int | None, str]]:
+    """(start, year, kind) of 今年 (``this``), 年内/年底前 (``within``), 明年 (``deadline``) and
+    今年以来 (``since``) between ``lo`` and ``pos``: 明年底前 in a plan issued in 2023 -> 2024."""
+    this = ctx.title_year or ctx.doc_year
+    out: list[tuple[int, int | None, str]] = []
+    for m in _RELATIVE_YEAR.finditer(text, lo, pos):
+        word = m.group(0)
+        if m.group("since"):
+            out.append((m.start(), this, "since"))
+        elif word.startswith("明年"):
+            if ctx.doc_year is not None:
+                out.append((m.start(), ctx.doc_year + 1, "deadline"))
+        elif word == "今年":
+            out.append((m.start(), this, "this"))
+        else:
+            out.append((m.start(), this, "within"))
+    return out
 
 
 @cache
@@ -638,15 +722,25 @@ def _forward_regex() -> re.Pattern[str]:
     a future auxiliary before a verb: 将新建, 要达到, 拟安排."""
     lists = _lists()
     words = "|".join(map(re.escape, _longest_first(lists["forward_cues"])))
-    verbs = (
-        lists["lead_words"]
-        + lists["growth_verbs"]
-        + ("新增",)
-        + tuple(w for w, _ in _comparators("comparator_prefix"))
-    )
-    aux = "|".join(map(re.escape, lists["future_auxiliaries"]))
+    verbs = lists["lead_words"] + lists["future_verbs"] + tuple(w for w, _ in _comparators("comparator_prefix"))
+    # 要 as an auxiliary, not inside 主要, 需要, 重要: 主要实施了 is no plan
+    aux = "|".join(rf"(?<![主需重只紧摘纲提概必想]){re.escape(w)}" for w in _longest_first(lists["future_auxiliaries"]))
     verb = "|".join(map(re.escape, _longest_first(verbs)))
     return re.compile(rf"{words}|年底前|到年底|(?<![\d一二两三四五六七八九十百])年内|(?:{aux})(?:{verb})")
+
+
+def _section_frame(sections: Sequence[Section], pos: int) -> str | None:
+    """Whether the headings over ``pos`` look back or forward: 一、发展基础 -> ``back``;
+    二、2024年工作安排 / 下一步工作打算 -> ``forward``; else None (the nearest heading wins)."""
+    frames = _cues()["section_frames"]
+    best: tuple[int, str] | None = None
+    for s in sections:
+        if not (s.span[0] <= pos < s.span[1]) or not s.title:
+            continue
+        for frame in ("back", "forward"):
+            if any(w in s.title for w in frames[frame]) and (best is None or s.level > best[0]):
+                best = (s.level, frame)
+    return best[1] if best else None
 
 
 def _role(
@@ -656,6 +750,8 @@ def _role(
     when: When,
     ctx: DocContext,
     bound: bool = False,
+    frame: str | None = None,
+    framed: str | None = None,
 ) -> str:
     """target, fact or limit, from the sentence's cues, its time frame and the document's genre.
 
@@ -664,8 +760,11 @@ def _role(
     A deadline after the issue date (到2025年累计建成…) makes a target whatever
     已/累计 words the sentence holds; a backward cue (已, 截至, 以来, 同比, a past
     year) makes a fact; a goal word (目标, 年底前) a target; else the genre
-    decides (plan -> target, report -> fact). ``bound`` says the number is a
-    duration under 不超过/最长 (办理时限不超过3个工作日).
+    decides (plan -> target, report -> fact), unless the section's heading
+    looks back (一、发展基础) or forward (下一步工作安排): ``frame``. ``bound``
+    says the number is a duration under 不超过/最长 (办理时限不超过3个工作日).
+    ``framed`` is the part of the prefix from the year the sentence names on,
+    where backward cues count (目前已建成…，今年再新建1000个: not the 已).
     """
     if _word_regex("strong_limit_cues").search(sentence):
         return "limit"
@@ -684,14 +783,21 @@ def _role(
             return "target"  # 到2025年累计建成5G基站6500个 in a plan issued in 2023
         if ref is None and when.deadline and ctx.genre == "plan":
             return "target"
-    if when.since or _fact_regex().search(sentence_prefix):
+    backward = framed if framed is not None else sentence_prefix
+    if when.since or _fact_regex().search(_BASE_PHRASE.sub("", backward)):
         return "fact"
-    if year is not None and ref is not None and year < ref and (when.explicit or ctx.genre != "report"):
+    if year is not None and ref is not None and year < ref and when.stated:
         return "fact"  # 2022年，全市新建…; a plan's 发展基础 paragraph on a past year
+    if ctx.genre == "report" and when.deadline and year is not None and ref is not None and year < ref:
+        return "fact"  # 年内共受理申请21件 in a report on 2024 issued in 2025
     if _forward_regex().search(sentence_prefix):
         return "target"
-    if year is not None and ref is not None and year > ref:
+    if year is not None and ref is not None and year > ref and when.stated:
         return "target"  # a paragraph headed 2026年，… in a report issued in 2025
+    if frame == "back":
+        return "fact"  # a plan's 一、发展基础: 全市建成5G基站3200个
+    if frame == "forward":
+        return "target"  # a report's 二、2024年工作安排: 新建学校10所
     return {"plan": "target", "report": "fact", "regulation": "limit"}[ctx.genre]
 
 
@@ -775,7 +881,10 @@ def find_quantities(
         when = _when(text, p_lo, s_lo, start, protected, pstarts, ctx)
         year = when.year
         bound = unit_category(n.unit) == "duration" and any(w in before[-len(w) - 2 :] for w in _lists()["rule_bounds"])
-        role = _role(prefix, text[s_lo:s_hi], modality, when, ctx, bound)
+        # the frame's own words: from just before the year said in the sentence (已于2023年…), else all of it
+        framed = text[max(s_lo, when.at - 3) : start] if when.at is not None else prefix
+        frame = _section_frame(sections, start)
+        role = _role(prefix, text[s_lo:s_hi], modality, when, ctx, bound, frame, framed)
         if not percent and _qualifies(text, q_end) and role == "target":
             role = "limit"  # 培育年营业收入超10亿元的企业: a threshold inside a noun phrase
         if last[0] == s_lo and before.strip() in _lists()["conjunctions"]:

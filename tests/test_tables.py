@@ -43,7 +43,7 @@ CELL_CASES = [
 
 
 def test_tables_one_target_per_cell():
-    qs = table_quantities(TABLE_TEXT, [], 2024)
+    qs = table_quantities(TABLE_TEXT, find_tables(TABLE_TEXT), [], 2024)
     got = [(q.indicator, q.value, q.unit, q.year, q.kind) for q in qs]
     assert got == CELL_CASES
     assert all(q.source == "table" and q.role == "target" for q in qs)

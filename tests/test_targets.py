@@ -129,6 +129,8 @@ NOT_QUANTITIES = [
     "联系“千人计划”网",
     "千人计划专家",
     "五大发展理念",
+    "过去一年，",
+    "近五年来，",
 ]
 
 
@@ -174,6 +176,8 @@ TIME_FRAMES = [
     (PLAN, 2024, "与2020年相比，2026年单位地区生产总值二氧化碳排放下降18%。", [("target", 2026)]),
     (PLAN, 2024, "以2020年为基期，到2025年单位地区生产总值能耗降低14%。", [("target", 2025)]),
     (PLAN, 2024, "在2023年基础上，新增国家级专精特新企业15家。", [("target", None)]),
+    (PLAN, 2024, "在现有基础上，新增省级绿色工厂10家。", [("target", None)]),
+    (PLAN, 2024, "全市现有省级绿色工厂25家。", [("fact", None)]),
     (PLAN, 2024, "全市一般公共预算收入比上年增长6%。", [("target", None)]),
     # a deadline after the issue date looks forward whatever 累计/已 words the sentence holds
     (PLAN, 2024, "到2026年累计建成公共充电桩12000个，城市建成区充电服务覆盖率达到95%以上。", [("target", 2026)] * 2),
@@ -184,29 +188,52 @@ TIME_FRAMES = [
     (PLAN, 2024, "到2026年，全市森林覆盖率由2020年的30%提高到35%。", [("fact", 2020), ("target", 2026)]),
     (PLAN, 2024, "年底前完成80个行政村的生活污水治理任务。", [("target", 2024)]),
     (PLAN, 2024, "明年底前建成社区养老服务站40个。", [("target", 2025)]),
+    # only what follows the year the sentence names dates the number
+    (PLAN, 2024, "目前全市已建成5G基站3000个，今年再新建1000个。", [("fact", None), ("target", 2024)]),
+    (PLAN, 2024, "全市已于2024年3月建成5G基站3000个。", [("fact", 2024)]),
     (PLAN, 2024, "每年实施重点节能技术改造项目30个以上。", [("target", None)]),
     (PLAN, 2024, "2024—2026年，每年新增城镇就业3万人以上。", [("target", 2026)]),
     (PLAN, 2024, "累计培训高素质农民1.2万人次。", [("target", None)]),
+    (PLAN, 2024, "2025年与2026年，每年新增绿色工厂不少于10家。", [("target", 2026)]),
+    (PLAN, 2024, "截至2026年底，全市累计建成智能工厂50个。", [("target", 2026)]),
+    (PLAN, 2024, "结合本市实际，新建社区食堂60个。", [("target", None)]),
     # a plan's 发展基础 paragraph reports facts
     (PLAN, 2024, "截至2023年底，全市已建成5G基站3200个。", [("fact", 2023)]),
     (PLAN, 2024, "2023年，全市地区生产总值达到3500亿元，增长6.2%。", [("fact", 2023)] * 2),
     (PLAN, 2024, "2021年以来，全市累计建成高标准农田45万亩。", [("fact", 2021)]),
     (PLAN, 2024, "近年来，全市已累计培育省级专精特新企业120家。", [("fact", None)]),
+    (PLAN, 2024, "五年来，全市累计建成保障性租赁住房3万套。", [("fact", None)]),
     (PLAN, 2024, "2019—2023年，全市累计建成5G基站6000个。", [("fact", 2023)]),
+    # a five-year plan period dates a sentence too: “十三五” ended in 2020, “十四五” ends in 2025
+    (PLAN, 2024, "“十三五”期间，全市累计建成5G基站3000个。", [("fact", 2020)]),
+    (PLAN, 2024, "到“十四五”末，全市数字经济核心产业增加值占比达到12%。", [("target", 2025)]),
+    (PLAN, 2024, "“十四五”以来，全市累计新增城镇就业12万人。", [("fact", 2021)]),
+    (PLAN, 2024, "落实《“十四五”数字经济发展规划》，新建数据中心3个。", [("target", None)]),
     (PLAN, 2024, "2022年，全市地区生产总值3200亿元。全市常住人口达到280万人。", [("fact", 2022)] * 2),
     (PLAN, 2024, "全市社会消费品零售总额同比增长8%。", [("fact", None)]),
     (PLAN, 2024, "力争全市社会消费品零售总额同比增长8%。", [("target", None)]),
     # a work report looks back, except where it plans the next year
     (WORK_REPORT, 2024, "全年完成固定资产投资300亿元，同比增长8%。", [("fact", 2023)] * 2),
     (WORK_REPORT, 2024, "截至11月底，已完成技术改造投资120亿元。", [("fact", 2023)]),
+    (WORK_REPORT, 2024, "全年实际完成技术改造投资130亿元。", [("fact", 2023)]),
+    (WORK_REPORT, 2024, "今年以来，已完成技术改造投资120亿元。", [("fact", 2023)]),
+    (WORK_REPORT, 2024, "年内新增规模以上工业企业35家。", [("fact", 2023)]),
     (WORK_REPORT, 2024, "2024年，我局将力争完成技术改造投资150亿元。", [("target", 2024)]),
     (WORK_REPORT, 2024, "2024年计划新建智能工厂5个。", [("target", 2024)]),
     (WORK_REPORT, 2024, "下一步，我局将新增绿色工厂20家。", [("target", 2023)]),
+    (WORK_REPORT, 2024, "全年主要实施重点技术改造项目45个。", [("fact", 2023)]),
     # a 政府工作报告: retrospective paragraphs are facts, the year's goals targets
     (GOV_REPORT, 2024, "2023年，全市地区生产总值增长5.2%。", [("fact", 2023)]),
+    ("某市人民政府工作报告", 2024, "过去一年，全市城镇新增就业6.2万人。", [("fact", None)]),
     (GOV_REPORT, 2024, "五年来，全市累计建成保障性租赁住房3万套。", [("fact", 2024)]),
-    (GOV_REPORT, 2024, "今年经济社会发展的主要预期目标是：地区生产总值增长5%左右，城镇新增就业5万人以上。", [("target", 2024)] * 2),
+    (
+        GOV_REPORT,
+        2024,
+        "今年经济社会发展的主要预期目标是：地区生产总值增长5%左右，城镇新增就业5万人以上。",
+        [("target", 2024)] * 2,
+    ),
     (GOV_REPORT, 2024, "预计全年地区生产总值增长5.5%。", [("target", 2024)]),
+    (GOV_REPORT, 2024, "主要预期目标是：今年地区生产总值增长5%左右。", [("target", 2024)]),
     (GOV_REPORT, 2024, "到2027年，全市常住人口城镇化率达到70%。", [("target", 2027)]),
     # a statistical bulletin compares with last year: facts
     (BULLETIN, 2024, "全年全市地区生产总值3500亿元，比上年增长6%。", [("fact", 2023)] * 2),
@@ -214,6 +241,8 @@ TIME_FRAMES = [
     # a regulation's numbers are limits
     (RULES, 2024, "第十条 违反本办法规定的，处200元以上500元以下罚款。", [("limit", None)]),
     (RULES, 2024, "第五条 申请人应当在10个工作日内提交材料。", [("limit", None)]),
+    (RULES, 2024, "第十二条 本办法自2024年3月1日起施行，有效期5年。", [("limit", 2024)]),
+    (RULES, 2024, "第六条 已取得许可的经营者，每年接受检查不少于1次。", [("limit", None)]),
 ]
 
 
@@ -221,6 +250,56 @@ TIME_FRAMES = [
 def test_targets_time_frame_sets_role_and_year(title, doc_year, text, expected):
     qs = find_quantities(text, [], doc_year, title)
     assert [(q.role, q.year) for q in qs] == expected
+
+
+def headed(lines: list[str]) -> tuple[str, list[Section]]:
+    """A text and its level-1 sections, each line with a 一、 marker opening one."""
+    text = "\n".join(lines)
+    starts = [text.index(line) for line in lines if line[1:2] == "、"]
+    bounds = starts + [len(text)]
+    sections = []
+    for i, lo in enumerate(starts):
+        title = text[lo + 2 : text.index("\n", lo)]
+        sections.append(
+            Section(
+                f"s{i + 1}",
+                1,
+                text[lo : lo + 2],
+                i + 1,
+                title,
+                None,
+                "heading",
+                (lo, bounds[i + 1]),
+                (lo, lo + 2 + len(title)),
+            )
+        )
+    return text, sections
+
+
+# (title, headed lines, roles): a heading that looks back or forward decides a
+# sentence with no time cue of its own
+SECTION_FRAMES = [
+    (PLAN, ["一、发展基础", "全市建成5G基站3200个。", "二、主要任务", "新建5G基站2000个。"], ["fact", "target"]),
+    (
+        PLAN,
+        ["一、工作开展情况", "培育专精特新企业45家。", "二、工作目标", "培育专精特新企业60家。"],
+        ["fact", "target"],
+    ),
+    (
+        WORK_REPORT,
+        ["一、2023年工作回顾", "新建智能工厂8个。", "二、2024年工作安排", "新建智能工厂10个。"],
+        ["fact", "target"],
+    ),
+    (WORK_REPORT, ["一、主要工作", "新建智能工厂8个。", "二、存在问题", "3个项目进度滞后。"], ["fact", "fact"]),
+    # the sentence's own cue wins over the heading
+    (WORK_REPORT, ["一、2024年工作安排", "截至2023年底已建成智能工厂8个。"], ["fact"]),
+]
+
+
+@pytest.mark.parametrize(("title", "lines", "roles"), SECTION_FRAMES)
+def test_targets_section_heading_sets_time_frame(title, lines, roles):
+    text, sections = headed(lines)
+    assert [q.role for q in find_quantities(text, sections, 2024, title)] == roles
 
 
 # (text, a year that must not be the quantity's year): a comparison's base

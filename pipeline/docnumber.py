@@ -33,8 +33,8 @@ _FOLD = str.maketrans("０１２３４５６７８９［］", "0123456789[]")
 # trims the prose a greedy match drags in (根据国发 -> 国发).
 _AGENCY = r"(?P<agency>[\u4e00-\u9fff]{1,12})"
 # the year in any bracket kind; OCR may mix the pair: 〔2017〕 [2017] 【2017] （2017）
-_OPEN = r"[〔\[【（(〈｛{]"
-_CLOSE = r"[〕\]】）)〉｝}]"
+_OPEN = r"[〔\[【（(〈｛{﹝]"  # ﹝2021﹞: small brackets, common in web copies
+_CLOSE = r"[〕\]】）)〉｝}﹞]"
 _YEAR = rf"{_OPEN}\s*(?P<year>(?:19|20)\d\d)\s*{_CLOSE}"
 # 发文顺序号: 30号, 第30号 (malformed but seen), 030号
 _SERIAL = r"第?\s*(?P<serial>\d{1,5})\s*号"

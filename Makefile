@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed
 SAMPLES := $(wildcard samples/*.pdf)
 OUTS := $(patsubst samples/%.pdf,out/%.json,$(SAMPLES))
 
-.PHONY: run test lint golden bench model setup clean
+# Debian packages the browser tests use; installed when missing and we are root (CI is)
+DEB_PKGS := chromium chromium-driver
+
+.PHONY: run test lint golden bench model setup sysdeps clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY) on PATH" >&2; exit 1; }
@@ -15,7 +18,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) sysdeps
+
+sysdeps:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS) >/dev/null; \
+	else echo "note: $(DEB_PKGS) not installed (not root); browser tests will be skipped" >&2; fi
 
 run: $(STAMP)
 	@mkdir -p out
@@ -24,7 +33,7 @@ run: $(STAMP)
 		$(BIN)/python -m pipeline parse $$f -o out/$$n.json && echo "out/$$n.json"; \
 	done
 
-test: $(STAMP)
+test: $(STAMP) sysdeps
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/python -m pytest
 
@@ -37,6 +46,7 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_batch.py
 
 model: $(STAMP)
 	$(BIN)/python scripts/train_ner.py

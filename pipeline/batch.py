@@ -721,7 +721,7 @@ def _run_dask(tasks: Sequence[_Task], scheduler: str, timeout: float | None, han
 def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, retry_failed: bool = False,
               scheduler: str | None = None, progress: Progress | None = None,
-              handler: Handler | None = None) -> BatchReport:
+              handler: Handler | None = None, review: bool = False) -> BatchReport:
     """Convert many PDFs into ``outdir``, one JSON each, every input accounted for in the manifest.
 
     Args:
@@ -735,6 +735,8 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
         progress: told the total, then each record as it is written.
         handler: ``path -> result`` run per file instead of ``convert`` (tests inject
             failures with it); a module-level function, since it is sent to workers.
+        review: also write a review page ``<name>.html`` beside each JSON and an
+            ``index.html`` linking them (``pipeline.review.write_batch_reviews``).
 
     Returns:
         The run's records in input order and its wall time.
@@ -807,6 +809,10 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
             _run_local(todo, n_workers, timeout, handler or convert, done, log=str(out / LOG))
         ordered = [records[p] for p in paths if p in records]
         _compact(out, ordered)
+        if review:
+            from pipeline.review import write_batch_reviews
+
+            write_batch_reviews(out, ordered)
     finally:
         if writer:
             writer.close()

@@ -72,7 +72,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         report = run_batch(args.inputs, args.outdir, workers=args.workers, timeout=args.timeout or None,
                            force=args.force, retry_failed=args.retry_failed, scheduler=args.scheduler,
-                           progress=bar)
+                           progress=bar, review=args.review)
     except BatchError as e:
         return _fail(str(e))
     if not args.quiet:
@@ -89,6 +89,65 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _fail(str(e))
     print(f"{args.to}: {n} {args.table} rows", file=sys.stderr)
     return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from pipeline.review import ReviewError, write_review
+
+    try:
+        _, warning = write_review(args.file, args.output, pdf=args.pdf, scale=args.scale, password=args.password)
+    except (ReviewError, PdfError) as e:
+        return _fail(str(e))
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(args.output, file=sys.stderr)
+    return 0
+
+
+def _scale(text: str) -> float:
+    try:
+        n = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.25 <= n <= 6:
+        raise argparse.ArgumentTypeError(f"must be between 0.25 and 6: {text}")
+    return n
+
+
+def cmd_xref(args: argparse.Namespace) -> int:
+    from pipeline.xref import XrefError, check_corpus, format_summary, read_corpus, write_report
+
+    try:
+        folder, source = _xref_corpus(args.corpus, args.output, workers=args.workers, quiet=args.quiet)
+        report = check_corpus(read_corpus(folder), source=source)
+        write_report(report, args.output)
+    except XrefError as e:
+        return _fail(str(e))
+    except OSError as e:
+        return _fail(f"{args.output}: cannot write: {e.strerror or e}")
+    print(format_summary(report))
+    print(f"wrote {Path(args.output) / 'report.json'}, edges.csv, graph.html", file=sys.stderr)
+    return 1 if args.strict and report.count("error") else 0
+
+
+def _xref_corpus(inputs: Sequence[str], outdir: str, workers: int | None = None,
+                 quiet: bool = False) -> tuple[Path, str]:
+    """The folder of parse outputs to read: a batch folder as given, or PDFs parsed into OUTDIR/parsed."""
+    from pipeline.batch import BatchError, ProgressBar, run_batch
+    from pipeline.xref import XrefError
+
+    if len(inputs) == 1 and Path(inputs[0]).is_dir() and any(Path(inputs[0]).glob("*.json")):
+        return Path(inputs[0]), inputs[0]
+    parsed = Path(outdir) / "parsed"
+    try:
+        report = run_batch(inputs, parsed, workers=workers, progress=ProgressBar(sys.stderr, enabled=not quiet))
+    except BatchError as e:
+        raise XrefError(str(e)) from None
+    if not report.records:
+        raise XrefError(f"{' '.join(inputs)}: no parse outputs (*.json) and no PDFs")
+    for rec in report.failures:
+        print(f"warning: {rec.error}", file=sys.stderr)
+    return parsed, " ".join(inputs)
 
 
 def _positive_int(text: str) -> int:
@@ -155,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--retry-failed", action="store_true", help="redo unchanged inputs that failed last time")
     sb.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler")
     sb.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    sb.add_argument("--review", action="store_true",
+                    help="also write a review page <name>.html beside each JSON and OUTDIR/index.html linking them")
     sb.set_defaults(func=cmd_batch)
 
     se = sub.add_parser("export", help="export a batch folder as a table (CSV, Parquet, JSONL, Excel)",
@@ -168,6 +229,35 @@ def build_parser() -> argparse.ArgumentParser:
                     choices=("targets", "quantities", "dates", "references", "entities", "documents"),
                     help="which table (default: targets)")
     se.set_defaults(func=cmd_export)
+
+    sx = sub.add_parser("xref", help="cross-check the references of a corpus",
+                        description="Resolve every reference of every document of a corpus against the corpus "
+                                    "(by normalised 发文字号 and title) and report unresolved citations, number/title "
+                                    "mismatches, inconsistent citations, citations of later documents, duplicate and "
+                                    "malformed numbers and self-citations. Writes OUTDIR/report.json, edges.csv and "
+                                    "graph.html; prints a summary.",
+                        epilog="example: python -m pipeline xref out/ -o out/xref --strict")
+    sx.add_argument("corpus", nargs="+", metavar="CORPUS",
+                    help="a batch output folder, or PDFs / folders / globs to parse first (into OUTDIR/parsed)")
+    sx.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="the report folder (created if missing)")
+    sx.add_argument("--strict", action="store_true", help="exit 1 when any error-level finding exists")
+    sx.add_argument("--workers", type=_positive_int, help="worker processes when parsing PDFs (default: the CPUs)")
+    sx.add_argument("-q", "--quiet", action="store_true", help="no progress bar while parsing PDFs")
+    sx.set_defaults(func=cmd_xref)
+
+    sr = sub.add_parser("review", help="draw the pages with every extracted item outlined, as one HTML file",
+                        description="Write a self-contained HTML review page: each page as printed with a "
+                                    "coloured box over every target, quantity, date, reference and entity, the "
+                                    "section tree as an outline and the extracted tables beside the pages. A JSON "
+                                    "output finds its PDF through source.file beside it or a batch manifest, or "
+                                    "take --pdf.",
+                        epilog="example: python -m pipeline review samples/zhengzhengban-2017-30.pdf -o review.html")
+    sr.add_argument("file", help="a PDF (parsed first) or a JSON output of `parse`/`batch`")
+    sr.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    sr.add_argument("--pdf", help="the PDF of a JSON output, when it is not beside it")
+    sr.add_argument("--scale", type=_scale, default=1.5, help="pixels per PDF point of the page images (default: 1.5)")
+    sr.add_argument("--password", help="user password of an encrypted PDF")
+    sr.set_defaults(func=cmd_review)
     return p
 
 

@@ -1,0 +1,487 @@
+"""Cross-references across a corpus (pipeline/xref.py, xref_html.py, `pipeline xref`).
+
+Rule tests run on small in-memory corpora; the corpus tests generate the
+fixture corpus of tests/xref_corpus.py once (a dozen PDFs), parse it once and
+check that every planted fault is reported, with its kind and location, and
+nothing else.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pipeline.cli import main
+from pipeline.xref import (
+    KINDS,
+    build_index,
+    check_corpus,
+    doc_from_dict,
+    fold_title,
+    malformed_problems,
+    number_key,
+    read_corpus,
+    report_to_dict,
+    similarity,
+)
+from tests import xref_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "schemas" / "xref-report.schema.json").read_text(encoding="utf-8"))
+
+
+# --- folding and numbers ----------------------------------------------------------------------
+
+FOLD_SAME = [
+    ("东川市数据要素市场培育行动方案（2023—2025年）", "东川市数据要素市场培育行动方案(2023-2025年)"),
+    ("东川市数据要素市场培育行动方案（2023—2025年）", "东川市数据要素市场培育行动方案（２０２３－２０２５年）"),
+    ("东川市数据要素市场培育行动方案（2023——2025年）", "东川市数据要素市场培育行动方案[2023~2025年]"),
+    ("中共东川市委　东川市人民政府关于加强数据治理的意见", "中共东川市委 东川市人民政府关于加强数据治理的意见"),
+    ("关于修改〈东川市数据条例〉的决定", "关于修改《东川市数据条例》的决定"),
+    ("东川市“数据+”行动计划", '东川市"数据+"行动计划'),
+]
+FOLD_DIFFERENT = [
+    ("东川市2023年数据工作要点", "东川市2024年数据工作要点"),
+    ("东川市数据条例", "东川市数据条例实施细则"),
+]
+
+
+@pytest.mark.parametrize("a,b", FOLD_SAME)
+def test_xref_fold_title_folds_layout(a, b):
+    assert fold_title(a) == fold_title(b)
+
+
+@pytest.mark.parametrize("a,b", FOLD_DIFFERENT)
+def test_xref_fold_title_keeps_content(a, b):
+    assert fold_title(a) != fold_title(b)
+
+
+NUMBER_KEYS = [
+    ({"text": "东政 〔2023〕 3号", "agency_code": "东政", "year": 2023, "serial": 3}, "东政〔2023〕3号"),
+    ({"text": "东政〔2023〕3号", "agency_code": "东 政", "year": 2023, "serial": 3}, "东政〔2023〕3号"),
+    ({"text": "国令第711号", "agency_code": "国令", "year": None, "serial": 711}, "国令第711号"),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize("number,key", NUMBER_KEYS)
+def test_xref_number_key(number, key):
+    assert number_key(number) == key
+
+
+MALFORMED = [
+    ("东政〔2023〕3号", ()),
+    ("东政 〔2023〕 3号", ()),  # layout spaces are no fault
+    ("东政﹝2023﹞3号", ()),  # the small form of 〔〕
+    ("国令第711号", ()),  # decrees are numbered 第…号
+    ("江澜省税务局公告2023年第5号", ()),  # so are announcements
+    ("东政[2023]3号", ("year not in 〔〕",)),
+    ("东政（2023）3号", ("year not in 〔〕",)),
+    ("东政【2023】3号", ("year not in 〔〕",)),
+    ("东政〔2023〕03号", ("leading zero in the serial",)),
+    ("东政〔2023〕第3号", ("第 before the serial",)),
+    ("东政[2023]第003号", ("year not in 〔〕", "第 before the serial", "leading zero in the serial")),
+]
+
+
+@pytest.mark.parametrize("raw,problems", MALFORMED)
+def test_xref_malformed_problems(raw, problems):
+    assert malformed_problems(raw) == problems
+
+
+SIMILAR = [
+    ("东川市数据局关于建立公共数据授权运营机制的通知", "东川市数据局关于建立公共数据授杈运营机制的通知", 0.957),
+    ("东川市数据条例", "东川市数据条例", 1.0),
+]
+
+
+@pytest.mark.parametrize("a,b,score", SIMILAR)
+def test_xref_similarity(a, b, score):
+    assert similarity(a, b) == pytest.approx(score, abs=0.001)
+
+
+# --- rules on in-memory corpora ----------------------------------------------------------------
+
+
+def _ref(text, title=None, number=None, relation="cites", span=(0, 0)):
+    num = None
+    if number:
+        agency, rest = number.split("〔")
+        year, serial = rest.split("〕")
+        num = {"text": number, "agency_code": agency, "year": int(year), "serial": int(serial.rstrip("号"))}
+    return {
+        "text": text,
+        "span": list(span),
+        "page": 1,
+        "bbox": None,
+        "doc_number": num,
+        "title": title,
+        "relation": relation,
+        "issuer_guess": None,
+    }
+
+
+def _doc(doc_id, number, title, date, *refs, body_title=None, text=""):
+    data = {
+        "source": {"file": f"{doc_id}.pdf"},
+        "text": text,
+        "metadata": {
+            "doc_number": {
+                "text": number,
+                "agency_code": number.split("〔")[0],
+                "year": int(number.split("〔")[1][:4]),
+                "serial": int(number.split("〕")[1].rstrip("号")),
+            }
+            if number
+            else None,
+            "title": title,
+            "body_title": body_title,
+            "issue_date": date,
+            "issuer": None,
+        },
+        "references": list(refs),
+    }
+    return doc_from_dict(data, doc_id)
+
+
+NOTICE = _doc(
+    "notice",
+    "东政〔2023〕3号",
+    "东川市人民政府关于印发东川市数据条例实施办法的通知",
+    "2023-01-05",
+    _ref("《东川市数据条例实施办法》", "东川市数据条例实施办法", relation="self"),
+    body_title="东川市数据条例实施办法",
+)
+
+# (name, the citing reference, the kinds expected); the citer is dated 2023-06-01
+RULES = [
+    ("by the notice's title", _ref("x", "东川市人民政府关于印发东川市数据条例实施办法的通知", "东政〔2023〕3号"), []),
+    ("by the transmitted title", _ref("x", "东川市数据条例实施办法", "东政〔2023〕3号"), []),
+    ("by the title from 关于 on", _ref("x", "关于印发东川市数据条例实施办法的通知", "东政〔2023〕3号"), []),
+    ("by the title alone", _ref("x", "东川市数据条例实施办法"), []),
+    ("by the number alone", _ref("x", None, "东政〔2023〕3号"), []),
+    ("half-width brackets", _ref("x", "东川市数据条例实施办法(试行)", "东政〔2023〕3号"), []),
+    ("drafts are not citations", _ref("x", "东川市数据条例实施细则", relation="drafts"), []),
+    ("others are not citations", _ref("x", "东川日报", relation="other"), []),
+    ("outside", _ref("x", "江澜省数据条例", "澜政〔2021〕7号"), ["unresolved"]),
+    ("another title", _ref("x", "东川市人民政府关于加强数据安全的意见", "东政〔2023〕3号"), ["number_title_mismatch"]),
+    ("another number", _ref("x", "东川市数据条例实施办法", "东政〔2022〕30号"), ["title_number_mismatch"]),
+    ("a slip in the title", _ref("x", "东川市数椐条例实施办法", "东政〔2023〕3号"), ["number_title_mismatch"]),
+    ("a slip in the number", _ref("x", "东川市数据条例实施办法", "东政〔2023〕8号"), ["title_number_mismatch"]),
+    (
+        "another edition is no slip",
+        _ref("x", "东川市人民政府关于印发东川市数据条例实施办法的通知（2024年）", "东政〔2024〕3号"),
+        ["unresolved"],
+    ),
+    ("itself", _ref("x", "东川市科技创新券管理办法", "东科〔2023〕6号", relation="self"), ["self_citation"]),
+    ("its own title", _ref("x", "东川市科学技术局关于组织申报数据创新项目的通知"), ["self_citation"]),
+    ("a short name", _ref("x", "条例"), []),
+    ("inner brackets", _ref("x", "东川市人民政府关于印发〈东川市数据条例实施办法〉的通知", "东政〔2023〕3号"), []),
+    ("with a note", _ref("x", "东川市数据条例实施办法（试行）"), []),
+    ("another edition by its note", _ref("x", "东川市数据条例实施办法（2024年修订）"), ["unresolved"]),
+]
+
+
+@pytest.mark.parametrize("name,ref,kinds", RULES, ids=[r[0] for r in RULES])
+def test_xref_rules(name, ref, kinds):
+    citer = _doc("citer", "东科〔2023〕6号", "东川市科学技术局关于组织申报数据创新项目的通知", "2023-06-01", ref)
+    report = check_corpus([NOTICE, citer])
+    assert sorted(f.kind for f in report.findings) == sorted(kinds)
+
+
+def test_xref_rules_near_match_names_the_likely_document():
+    citer = _doc(
+        "citer",
+        "东科〔2023〕6号",
+        "东川市科学技术局关于组织申报数据创新项目的通知",
+        "2023-06-01",
+        _ref("x", "东川市数椐条例实施办法", "东政〔2023〕3号"),
+    )
+    (f,) = check_corpus([NOTICE, citer]).findings
+    assert f.severity == "warning" and f.compared_with["document"] == "notice" and f.compared_with["likely"]
+    assert 0.9 <= f.similarity < 1
+
+
+def test_xref_rules_cites_later_document():
+    citer = _doc(
+        "citer",
+        "东科〔2022〕6号",
+        "东川市科学技术局关于数据创新的通知",
+        "2022-12-01",
+        _ref("x", "东川市数据条例实施办法", "东政〔2023〕3号"),
+    )
+    (f,) = check_corpus([NOTICE, citer]).findings
+    assert (f.kind, f.citing, f.compared_with["document"]) == ("cites_later_document", "citer", "notice")
+
+
+def test_xref_rules_duplicate_number():
+    twin = _doc(
+        "twin",
+        "东政〔2023〕3号",
+        "东川市人民政府关于加强数据安全的意见",
+        "2023-02-01",
+        text="东川市人民政府文件\n东政〔2023〕3号\n东川市人民政府关于加强数据安全的意见",
+    )
+    (f,) = check_corpus([NOTICE, twin]).findings
+    assert (f.kind, f.severity, f.citing, f.compared_with["document"]) == (
+        "duplicate_number",
+        "error",
+        "twin",
+        "notice",
+    )
+    assert f.reference.text == "东政〔2023〕3号" and f.reference.span == (10, 20)
+
+
+def test_xref_rules_malformed_own_number():
+    doc = _doc(
+        "doc",
+        "东政〔2023〕3号",
+        "东川市人民政府关于加强数据安全的意见",
+        "2023-02-01",
+        text="东川市人民政府文件\n东政[2023]3号\n东川市人民政府关于加强数据安全的意见",
+    )
+    (f,) = check_corpus([doc]).findings
+    assert (f.kind, f.reference.text, f.reference.span) == ("malformed_number", "东政[2023]3号", (10, 20))
+
+
+def test_xref_rules_inconsistent_outside_citation():
+    cite = "江澜省数据条例"
+    docs = [
+        _doc(
+            f"d{i}",
+            f"东科〔2023〕{i}号",
+            f"东川市科学技术局关于第{i}项工作的通知",
+            "2023-06-01",
+            _ref("x", title, "澜政〔2021〕7号"),
+        )
+        for i, title in enumerate((cite, cite, "江澜省数据管理条例"), 1)
+    ]
+    found = [(f.kind, f.citing, f.cited_by) for f in check_corpus(docs).findings]
+    assert found == [("unresolved", "d1", 3), ("inconsistent_citation", "d3", None)]
+
+
+def test_xref_index_files_both_titles_of_a_notice():
+    index = build_index([NOTICE])
+    assert index.by_title[fold_title("东川市数据条例实施办法")] == ("notice",)
+    assert index.by_title[fold_title("关于印发东川市数据条例实施办法的通知")] == ("notice",)
+    assert index.by_number["东政〔2023〕3号"] == ("notice",)
+
+
+# --- the fixture corpus ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory):
+    """The fixture corpus generated and parsed once: a folder of <name>.json parse outputs."""
+    from pipeline import parse_pdf
+    from pipeline.emit import dumps, to_dict
+
+    root = tmp_path_factory.mktemp("xref_corpus")
+    out = root / "json"
+    out.mkdir()
+    for name, pdf in xref_corpus.render_corpus(root / "pdf").items():
+        (out / f"{name}.json").write_text(dumps(to_dict(parse_pdf(pdf))), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus_report(corpus_dir):
+    return report_to_dict(check_corpus(read_corpus(corpus_dir), source=str(corpus_dir)))
+
+
+def _planted(f):
+    return f["kind"], f["severity"], f["citing"], f["reference"]["page"]
+
+
+def test_xref_corpus_reports_every_planted_fault_and_nothing_else(corpus_report):
+    found = corpus_report["findings"]
+    expected = list(xref_corpus.EXPECTED)
+    unmatched = []
+    for f in found:
+        hit = next(
+            (e for e in expected if (e[0], e[1], e[2], e[4]) == _planted(f) and e[3] in f["reference"]["text"]), None
+        )
+        if hit is None:
+            unmatched.append((f["kind"], f["citing"], f["reference"]["text"]))
+        else:
+            expected.remove(hit)
+    assert unmatched == [], "reported but not planted"
+    assert expected == [], "planted but not reported"
+
+
+@pytest.mark.parametrize("citing,piece,document", xref_corpus.COMPARED_WITH)
+def test_xref_corpus_names_what_it_compared_with(corpus_report, citing, piece, document):
+    (f,) = [f for f in corpus_report["findings"] if f["citing"] == citing and piece in f["reference"]["text"]]
+    assert f["compared_with"]["document"] == document
+
+
+@pytest.mark.parametrize("piece,n", xref_corpus.CITED_BY)
+def test_xref_corpus_counts_citers_of_outside_documents(corpus_report, piece, n):
+    (f,) = [f for f in corpus_report["findings"] if f["kind"] == "unresolved" and piece in f["reference"]["text"]]
+    assert f["cited_by"] == n and len({o["document"] for o in f["occurrences"]}) == n
+
+
+def test_xref_corpus_spans_point_into_the_citing_text(corpus_dir, corpus_report):
+    texts = {p.stem: json.loads(p.read_text(encoding="utf-8"))["text"] for p in corpus_dir.glob("*.json")}
+    for f in corpus_report["findings"]:
+        ref = f["reference"]
+        a, b = ref["span"]
+        assert texts[f["citing"]][a:b] == ref["text"]
+
+
+def test_xref_corpus_report_validates(corpus_report):
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.validate(corpus_report, SCHEMA)
+    assert set(corpus_report["summary"]["by_kind"]) == set(KINDS)
+
+
+def test_xref_corpus_clean_subset_has_no_fault(corpus_dir, tmp_path):
+    for name in xref_corpus.CLEAN:
+        (tmp_path / f"{name}.json").write_bytes((corpus_dir / f"{name}.json").read_bytes())
+    report = check_corpus(read_corpus(tmp_path))
+    assert [(f.kind, f.citing) for f in report.findings if f.severity != "info"] == []
+    assert {e.status for e in report.edges} <= {"resolved", "unresolved"}
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_xref_cli_writes_report_edges_and_graph(corpus_dir, tmp_path, capsys):
+    out = tmp_path / "rep"
+    assert main(["xref", str(corpus_dir), "-o", str(out)]) == 0
+    stdout = capsys.readouterr().out
+    assert "12 documents" in stdout and "3 errors" in stdout
+    jsonschema.validate(json.loads((out / "report.json").read_text(encoding="utf-8")), SCHEMA)
+    rows = list(csv.reader((out / "edges.csv").open(encoding="utf-8")))
+    assert rows[0] == ["citing", "cited", "status"]
+    assert ["g_commerce_notice", "d_transport_notice", "later"] in rows
+    assert ["a_plan_notice", "ghost:澜人常〔2021〕7号", "unresolved"] in rows
+    html = (out / "graph.html").read_text(encoding="utf-8")
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+
+
+def test_xref_cli_strict_exits_1_on_errors(corpus_dir, tmp_path, capsys):
+    assert main(["xref", str(corpus_dir), "-o", str(tmp_path / "rep"), "--strict"]) == 1
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    for name in xref_corpus.CLEAN:
+        (clean / f"{name}.json").write_bytes((corpus_dir / f"{name}.json").read_bytes())
+    assert main(["xref", str(clean), "-o", str(tmp_path / "rep2"), "--strict"]) == 0
+
+
+@pytest.mark.parametrize(
+    "argv,code",
+    [
+        (["xref"], 2),
+        (["xref", "somewhere"], 2),  # -o is required
+        (["xref", "/nonexistent/folder", "-o", "x"], 1),
+    ],
+)
+def test_xref_cli_errors(argv, code, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    if code == 2:
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2
+    else:
+        assert main(argv) == 1
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_xref_cli_help_has_an_example(capsys):
+    with pytest.raises(SystemExit):
+        main(["xref", "--help"])
+    assert "example: python -m pipeline xref" in capsys.readouterr().out
+
+
+def test_xref_cli_parses_pdfs_on_the_way(tmp_path, capsys):
+    pdfs = xref_corpus.render_corpus(tmp_path / "pdf", ("a_plan_notice", "b_finance_opinion"))
+    assert main(["xref", *map(str, pdfs.values()), "-o", str(tmp_path / "rep"), "-q", "--workers", "1"]) == 0
+    data = json.loads((tmp_path / "rep" / "report.json").read_text(encoding="utf-8"))
+    assert [e["status"] for e in data["edges"] if e["citing"].startswith("b_finance")] == ["resolved", "unresolved"]
+
+
+# --- the graph page in a browser ---------------------------------------------------------------
+
+
+def test_xref_graph_shows_every_document(corpus_dir, tmp_path):
+    from tests.browser import chromium
+
+    out = tmp_path / "rep"
+    assert main(["xref", str(corpus_dir), "-o", str(out)]) == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    with chromium(tmp_path) as driver:
+        driver.get((out / "graph.html").as_uri())
+        docs = driver.execute_script(
+            "return Array.from(document.querySelectorAll('#graph g.node.doc')).map(g => g.getAttribute('data-id'))"
+        )
+        ghosts = driver.execute_script(
+            "return Array.from(document.querySelectorAll('#graph g.node.ghost')).map(g => g.getAttribute('data-id'))"
+        )
+        edges = driver.execute_script("return document.querySelectorAll('#graph .edge').length")
+        links = driver.execute_script(
+            "return Array.from(document.querySelectorAll('tr.finding a')).map(a => a.getAttribute('href'))"
+        )
+        inside = driver.execute_script(
+            "const r = document.getElementById('graph').getBoundingClientRect();"
+            "return Array.from(document.querySelectorAll('#graph g.node circle')).every(c => {"
+            "const b = c.getBoundingClientRect(); return b.left >= r.left && b.right <= r.right"
+            " && b.top >= r.top && b.bottom <= r.bottom; })"
+        )
+    assert sorted(docs) == sorted(d["id"] for d in report["documents"])
+    assert sorted(ghosts) == sorted(g["id"] for g in report["ghosts"])
+    assert edges == len(report["edges"])
+    assert len(links) >= len(report["findings"]) and all(h.startswith("#doc-") for h in links)
+    assert inside
+
+
+def test_xref_rules_notice_without_body_title_is_found_by_what_it_issues():
+    notice = _doc("notice", "东政〔2023〕3号", "东川市人民政府关于印发东川市数据条例实施办法的通知", "2023-01-05")
+    citer = _doc(
+        "citer", "东科〔2023〕6号", "东川市科学技术局关于数据创新的通知", "2023-06-01",
+        _ref("x", "东川市数据条例实施办法"), _ref("y", "东川市数据条例实施办法", "东政〔2023〕3号"),
+    )  # fmt: skip
+    report = check_corpus([notice, citer])
+    assert report.findings == () and [e.status for e in report.edges] == ["resolved", "resolved"]
+
+
+def test_xref_rules_a_document_goes_before_a_notice_naming_it():
+    plan = _doc("plan", "江政〔2023〕1号", "江澜省数据条例实施办法", "2023-01-01")
+    relay = _doc("relay", "东政〔2023〕3号", "东川市人民政府关于转发江澜省数据条例实施办法的通知", "2023-01-05")
+    citer = _doc("citer", "东科〔2023〕6号", "东川市科学技术局关于数据创新的通知", "2023-06-01",
+                 _ref("x", "江澜省数据条例实施办法"))  # fmt: skip
+    report = check_corpus([relay, plan, citer])
+    assert report.findings == () and [(e.cited, e.status) for e in report.edges] == [("plan", "resolved")]
+
+
+def test_xref_rules_a_promulgated_document_is_no_self_citation():
+    text = "中华人民共和国国务院令\n第663号\n《居住证暂行条例》已经国务院常务会议通过，现予公布。"
+    decree = _doc(
+        "decree", None, "中华人民共和国国务院令", "2015-11-26",
+        _ref("第663号\n《居住证暂行条例》", "居住证暂行条例", relation="self", span=(12, 30)), text=text,
+    )  # fmt: skip
+    decree = replace(decree, number="国令第663号")
+    assert check_corpus([decree]).findings == ()
+
+
+def test_xref_near_titles_found_among_many():
+    docs = [_doc(f"d{i}", f"东政〔2023〕{i}号", f"东川市人民政府关于第{i}批数据试点项目的通知", "2023-01-01")
+            for i in range(1, 400)]  # fmt: skip
+    docs.append(_doc("plan", "东政〔2023〕999号", "东川市数据要素市场培育行动方案", "2023-01-01"))
+    citer = _doc("citer", "东科〔2023〕6号", "东川市科学技术局关于数据创新的通知", "2023-06-01",
+                 _ref("x", "东川市数据要素市场培肓行动方案"))  # fmt: skip
+    (f,) = check_corpus([*docs, citer]).findings
+    assert (f.kind, f.severity, f.compared_with["document"]) == ("unresolved", "warning", "plan")
+
+
+def test_xref_rules_a_forwarding_notice_does_not_cite_itself():
+    relay = _doc(
+        "relay", "东政〔2023〕3号", "东川市人民政府关于转发江澜省数据条例实施办法的通知", "2023-01-05",
+        _ref("x", "江澜省数据条例实施办法", "澜政〔2022〕1号"), body_title="江澜省数据条例实施办法",
+    )  # fmt: skip
+    assert [f.kind for f in check_corpus([relay]).findings] == ["unresolved"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -269,6 +270,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("interrupted")
     except BrokenPipeError:
         return 0
+    except Exception as e:  # a bug of ours: one line for the user, the traceback on request
+        if os.environ.get("PIPELINE_DEBUG"):
+            raise
+        where = f"{args.file}: " if getattr(args, "file", None) else ""
+        return _fail(f"{where}internal error ({type(e).__name__}: {str(e)[:200]}); set PIPELINE_DEBUG=1 for details")
 
 
 if __name__ == "__main__":

@@ -116,3 +116,16 @@ def test_cli_encrypted_with_password_parses(tmp_path):
     r = run("parse", str(f), "--password", ENCRYPTED_PASSWORD)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["metadata"]["title"]
+
+
+def test_cli_internal_error_is_one_line(monkeypatch, capsys):
+    from pipeline import cli, run
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(run, "parse_pdf", boom)
+    monkeypatch.delenv("PIPELINE_DEBUG", raising=False)
+    assert cli.main(["parse", str(SAMPLES[0])]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "internal error (RuntimeError: simulated bug)" in err[0]

@@ -88,10 +88,23 @@ def _line_from(page: int, chars: list[Char]) -> Line | None:
     if not ink:
         return None
     size = _dominant(round(c.size, 1) for c in ink) or ink[0].size
-    # letter-spaced: nearly every neighbouring pair stands apart
-    gaps = [b.x0 - a.x1 for a, b in zip(ink, ink[1:])]
-    spaced = sum(1 for g in gaps if g > DEFAULT_SPACE_GAP * size)
-    letter_spaced = len(gaps) >= 2 and spaced >= DEFAULT_LETTER_SPACED_SHARE * len(gaps)
+    # letter-spaced: nearly every neighbouring pair stands apart, by a gap or a space
+    # character ("2 0 2 3" typed with spaces in a title set in a narrow-space font)
+    apart, seen_space, pairs = 0, False, -1
+    prev_ink: Char | None = None
+    for c in chars:
+        if c.text.isspace():
+            seen_space = True
+            continue
+        if prev_ink is not None and (seen_space or c.x0 - prev_ink.x1 > DEFAULT_SPACE_GAP * size):
+            apart += 1
+        pairs += 1
+        prev_ink, seen_space = c, False
+    letter_spaced = pairs >= 2 and apart >= DEFAULT_LETTER_SPACED_SHARE * pairs
+    # in a letter-spaced line, a gap well beyond the letter spacing still parts two
+    # names: 东 川 市 财 政 局　东 川 市 税 务 局 (joint signatories)
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(ink, ink[1:]))
+    word_gap = max(2.5 * gaps[len(gaps) // 2], 0.6 * size) if gaps else 0.0
 
     out: list[Char] = []
     pending_space: Char | None = None  # a space to decide on at the next glyph
@@ -108,12 +121,14 @@ def _line_from(page: int, chars: list[Char]) -> Line | None:
         if prev is not None:
             gap = c.x0 - prev.x1
             sep: str | None = None
-            if gap > DEFAULT_FIELD_GAP * size and not letter_spaced:
+            if letter_spaced:
+                sep = FULL_SPACE if gap > word_gap else None
+            elif gap > DEFAULT_FIELD_GAP * size:
                 sep = FULL_SPACE
-            elif pending_space is not None and pending_space.text == FULL_SPACE and not letter_spaced:
+            elif pending_space is not None and pending_space.text == FULL_SPACE:
                 sep = FULL_SPACE
             elif pending_space is not None or gap > DEFAULT_SPACE_GAP * size:
-                if not (letter_spaced or drop_space_between(prev.text[-1], c.text[0])):
+                if not drop_space_between(prev.text[-1], c.text[0]):
                     sep = " "
             if sep:
                 out.append(Char(sep, prev.x1, min(prev.top, c.top), max(prev.x1, c.x0), max(prev.bottom, c.bottom),

@@ -75,3 +75,36 @@ def test_layouts_page_breaks_map_to_pages(name, fixture_docs):
     ct = clean_text(extract_pages(fx.pdf_path))
     for offset, page in fx.expected.page_breaks:
         assert ct.boxes[offset][0] == page
+
+
+# one layout option at a time, each on a document where it matters
+VARIANTS = [
+    ("notice_transmits_plan", {"page_numbers": "dash"}),
+    ("notice_transmits_plan", {"page_numbers": "count"}),
+    ("regulation_articles", {"page_numbers": "none"}),
+    ("regulation_articles", {"fake_bold": False}),
+    ("notice_transmits_plan", {"red_rule": "rect"}),
+    ("notice_transmits_plan", {"mark_spacing": "gap"}),
+    ("no_doc_number", {"title_spacing": "spaces"}),  # 2 0 2 3 typed with spaces
+    ("plan_target_table_joint", {"title_spacing": "gap"}),
+    ("plan_target_table_joint", {"signature_spacing": "spaces"}),  # joint names stay apart
+    ("regulation_articles", {"date_style": "arabic"}),
+    ("no_doc_number", {"header": "东川市人民政府公报2024年第3期"}),
+]
+
+
+@pytest.mark.parametrize(("name", "style"), VARIANTS, ids=[f"{n}-{'-'.join(map(str, s.values()))}" for n, s in VARIANTS])
+def test_layouts_style_variants(name, style, tmp_path):
+    from pipeline import parse_pdf
+    from tests.fixtures import make_fixture
+
+    fx = make_fixture(name, tmp_path, **style)
+    doc = parse_pdf(fx.pdf_path)
+    exp = fx.expected
+    assert doc.text == exp.text
+    for field in META_FIELDS:
+        assert getattr(doc.metadata, field) == getattr(exp, field), field
+    by_id = {s.id: s for s in doc.sections}
+    got = [(s.level, s.marker, s.title, by_id[s.parent].marker if s.parent else None)
+           for s in doc.sections if s.kind != "item"]
+    assert got == [(s.level, s.marker, s.title, s.parent) for s in exp.sections]

@@ -11,13 +11,19 @@ digits and letters (２０１７ -> 2017); Chinese punctuation stays as it is.
 from __future__ import annotations
 
 import json
+import mmap
+import time
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from pipeline.model import Char, RawPage, Rule
+from pipeline.quality import assess_page, drop_undecodable, mark_unreadable
 
 DEFAULT_ENGINE = "pdfium"
 # Two copies of a glyph closer than this (in points) are one glyph drawn twice
@@ -26,6 +32,17 @@ DEFAULT_OVERPRINT_TOLERANCE = 1.5
 # A rule is a line or rectangle at most this thick and at least this long.
 DEFAULT_RULE_MAX_THICKNESS = 3.0
 DEFAULT_RULE_MIN_LENGTH = 72.0
+# Limits against hostile files (read when ``extract_pages`` runs, so a test
+# may lower them). A page with more characters than this is unreadable: a
+# million tiny glyphs is a drawing or an attack, not a 公文 page.
+DEFAULT_MAX_PAGE_CHARS = 200_000
+# No stream may inflate to more than this, nor all streams together to more
+# than the total: a 1 MB zlib bomb inflating to gigabytes is refused before
+# any engine decodes it.
+DEFAULT_MAX_STREAM_BYTES = 256 << 20
+DEFAULT_MAX_INFLATED_BYTES = 2 << 30
+# Seconds one file may take from opening to its last page.
+DEFAULT_MAX_SECONDS = 600.0
 
 
 class PdfError(Exception):
@@ -46,6 +63,14 @@ class CorruptPdfError(PdfError):
 
 class EmptyPdfError(PdfError):
     pass
+
+
+class OversizePdfError(PdfError):
+    """A stream inflates beyond ``DEFAULT_MAX_STREAM_BYTES`` (or all beyond the total)."""
+
+
+class TimeLimitError(PdfError):
+    """The file takes longer than ``DEFAULT_MAX_SECONDS``."""
 
 
 @cache
@@ -225,7 +250,21 @@ def _pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
     # imported here: extract_pdfium builds on this module's helpers
     from pipeline.extract_pdfium import pdfium_pages
 
-    return pdfium_pages(path, password)
+    try:
+        yield from pdfium_pages(path, password)
+    except EncryptedPdfError:
+        if _has_encrypt_entry(path):
+            raise
+        # PDFium's last-error code is process-wide: a file that fails to load
+        # without setting it (zero pages) reads the code an earlier encrypted
+        # file left. It is not encrypted, so pdfplumber says what it is.
+        yield from _pdfplumber_pages(path, password)
+
+
+def _has_encrypt_entry(path: Path) -> bool:
+    """Whether the file names an /Encrypt dictionary (its trailer is never encrypted)."""
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"/Encrypt") >= 0
 
 
 ENGINES: dict[str, Callable[[Path, str | None], Iterator[RawPage]]] = {
@@ -234,8 +273,138 @@ ENGINES: dict[str, Callable[[Path, str | None], Iterator[RawPage]]] = {
 }
 
 
+def _inflated_size(data, start: int, cap: int) -> tuple[int, bool]:
+    """Inflate the zlib data at ``data[start:]`` without keeping it: (bytes out, True when past ``cap``).
+
+    Data that is not zlib (a JPEG, an uncompressed or encrypted stream) gives (0, False).
+    """
+    d = zlib.decompressobj()
+    out = 0
+    pos, end = start, len(data)
+    step = 1 << 16
+    try:
+        while pos < end and not d.eof:
+            chunk = d.decompress(data[pos:pos + step], step * 16)
+            pos += step
+            out += len(chunk)
+            while d.unconsumed_tail and not d.eof and out <= cap:
+                more = len(d.decompress(d.unconsumed_tail, step * 16))
+                if not more:  # no progress: leave the rest to the engine
+                    break
+                out += more
+            if out > cap:
+                return out, True
+    except zlib.error:
+        return out if d.eof else 0, False
+    return out, False
+
+
+def check_inflated_size(path: Path, max_stream: int | None = None, max_total: int | None = None) -> None:
+    """Refuse a file whose Flate streams inflate beyond the limits, before any engine decodes them.
+
+    Args:
+        path: the PDF. Every ``stream`` keyword's data is inflated in 64 KB
+            steps and thrown away, so a 1 MB bomb inflating to 1 GB costs a
+            few milliseconds up to the limit and no memory.
+        max_stream: bytes one stream may inflate to; ``DEFAULT_MAX_STREAM_BYTES`` when None.
+        max_total: bytes all streams together may inflate to; ``DEFAULT_MAX_INFLATED_BYTES`` when None.
+
+    Raises:
+        OversizePdfError: ``x.pdf: a stream at byte 1234 inflates beyond 256 MB (limit)``.
+    """
+    max_stream = DEFAULT_MAX_STREAM_BYTES if max_stream is None else max_stream
+    max_total = DEFAULT_MAX_INFLATED_BYTES if max_total is None else max_total
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        total = 0
+        i = data.find(b"stream")
+        while i >= 0:
+            j = i + 6
+            if data[i - 3:i] != b"end":  # not the end of a stream
+                if data[j:j + 2] == b"\r\n":
+                    j += 2
+                elif data[j:j + 1] in (b"\n", b"\r"):
+                    j += 1
+                else:
+                    j = -1
+                if j > 0:
+                    size, over = _inflated_size(data, j, max_stream)
+                    if over:
+                        raise OversizePdfError(
+                            f"{path}: a stream at byte {i} inflates beyond {max_stream >> 20} MB (the limit)")
+                    total += size
+                    if total > max_total:
+                        raise OversizePdfError(
+                            f"{path}: streams inflate beyond {max_total >> 20} MB in all (the limit)")
+            i = data.find(b"stream", i + 6)
+
+
+class _Fallback:
+    """Another engine's pages of the same file, read in step and only when first asked for."""
+
+    def __init__(self, path: Path, password: str | None, engine: str | None) -> None:
+        self.path, self.password, self.engine = path, password, engine
+        self.pages: Iterator[RawPage] | None = None
+        self.failed = engine is None
+
+    def page(self, number: int) -> RawPage | None:
+        """The other engine's reading of page ``number`` (1-based), or None when it cannot give it."""
+        if self.failed:
+            return None
+        try:
+            if self.pages is None:
+                self.pages = ENGINES[self.engine](self.path, self.password)  # type: ignore[index]
+            for page in self.pages:
+                if page.number == number:
+                    return page
+                if page.number > number:
+                    break
+        except Exception:  # the other engine failing leaves the page unreadable, nothing more
+            pass
+        self.close()
+        self.failed = True
+        return None
+
+    def close(self) -> None:
+        close = getattr(self.pages, "close", None)
+        if close is not None:
+            close()
+        self.pages = None
+
+
+def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
+               max_chars: int | None = None) -> RawPage:
+    """Take a page as ``engine`` read it and give it with its quality decided.
+
+    Args:
+        page: a ``RawPage`` straight from an engine.
+        engine: its engine's name, for the reason: pdfium.
+        fallback: the other engine's pages, tried when this reading is garbage.
+        max_chars: ``DEFAULT_MAX_PAGE_CHARS`` when None.
+
+    Returns:
+        The page ``ok``; or ``repaired`` (the other engine's reading, or a
+        few undecodable glyphs dropped); or ``unreadable`` with no characters
+        and the reason: ``"no text layer"``,
+        ``"40 of 40 glyphs undecodable (cid); pdfium reads no better"``.
+    """
+    max_chars = DEFAULT_MAX_PAGE_CHARS if max_chars is None else max_chars
+    if len(page.chars) > max_chars:
+        return mark_unreadable(page, f"too many characters ({len(page.chars):,}; the limit is {max_chars:,})")
+    quality, reason = assess_page(page)
+    if quality == "ok":
+        return drop_undecodable(page)
+    if not page.chars or fallback is None:  # no text layer: another engine reads no more
+        return mark_unreadable(page, reason or "unreadable")
+    alt = fallback.page(page.number)
+    if alt is not None and len(alt.chars) <= max_chars and assess_page(alt)[0] == "ok":
+        alt = drop_undecodable(alt)
+        note = f"; {alt.quality_reason}" if alt.quality == "repaired" else ""
+        return replace(alt, quality="repaired", quality_reason=f"read with {fallback.engine}: {engine} gives {reason}{note}")
+    return mark_unreadable(page, f"{reason}; {fallback.engine or 'no other engine'} reads no better")
+
+
 def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None) -> Iterator[RawPage]:
-    """Read a PDF page by page.
+    """Read a PDF page by page, each page's text layer judged (``pipeline.quality``).
 
     Args:
         path: the PDF file.
@@ -243,13 +412,30 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
         password: the user password of an encrypted file.
 
     Yields:
-        One ``RawPage`` per page, characters folded and overprints removed.
+        One ``RawPage`` per page, characters folded and overprints removed,
+        ``quality`` set: a page the engine reads as garbage ((cid:N), U+FFFD,
+        private-use codes) is read with the other engine and marked
+        ``repaired``, or emptied and marked ``unreadable`` with the reason.
 
     Raises:
-        PdfError: one of its subclasses, with a one-line message.
+        PdfError: one of its subclasses, with a one-line message: not a PDF,
+            empty, corrupt, encrypted, streams inflating beyond the limit
+            (``OversizePdfError``), over the time limit (``TimeLimitError``).
     """
     path = Path(path)
     check_file(path)
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(sorted(ENGINES))}")
-    yield from ENGINES[engine](path, password)
+    check_inflated_size(path)
+    limit = DEFAULT_MAX_SECONDS
+    deadline = time.monotonic() + limit
+    other = next((name for name in ENGINES if name != engine), None)
+    fallback = _Fallback(path, password, other)
+    try:
+        with closing(ENGINES[engine](path, password)) as pages:  # type: ignore[type-var]
+            for page in pages:
+                if time.monotonic() > deadline:
+                    raise TimeLimitError(f"{path}: over the time limit of {limit:g} s at page {page.number}")
+                yield judge_page(page, engine, fallback)
+    finally:
+        fallback.close()

@@ -14,7 +14,7 @@ from pipeline.clean import clean_text
 from pipeline.dates import find_dates
 from pipeline.entities import tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages
-from pipeline.model import CleanText, Document, Source
+from pipeline.model import CleanText, Document, PageInfo, Source
 from pipeline.references import find_references
 from pipeline.structure import read_metadata, segment_sections
 from pipeline.tables import find_tables, table_quantities
@@ -38,6 +38,32 @@ def anchor(items: list[T], ct: CleanText) -> tuple[T, ...]:
         page, bbox = ct.locate(item.span)  # type: ignore[attr-defined]
         out.append(replace(item, page=page, bbox=bbox))  # type: ignore[type-var]
     return tuple(out)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """Ascending page numbers as runs: 1, 2, 3, 5 -> "1-3, 5"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def unreadable_warning(pages: tuple[PageInfo, ...]) -> str | None:
+    """Take the pages' quality and give one warning line naming the unreadable ones, or None.
+
+    Example: ``"unreadable pages 2-4, 7: no text layer; page 9: 40 of 40 glyphs undecodable (cid)"``.
+    """
+    by_reason: dict[str, list[int]] = {}
+    for p in pages:
+        if p.quality == "unreadable":
+            by_reason.setdefault(p.quality_reason or "unreadable", []).append(p.number)
+    if not by_reason:
+        return None
+    parts = [f"{'pages' if len(ns) > 1 else 'page'} {_ranges(ns)}: {reason}" for reason, ns in by_reason.items()]
+    return "unreadable " + "; ".join(parts)
 
 
 def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Document:
@@ -69,6 +95,9 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
         warnings.append("no 发文字号 found")
     if not ct.text:
         warnings.append("no text: the PDF has no text layer")
+    unreadable = unreadable_warning(ct.pages)
+    if unreadable:
+        warnings.append(unreadable)
     return Document(
         source=source, text=text, pages=ct.pages, metadata=metadata, sections=tuple(sections),
         targets=anchor(targets, ct), quantities=anchor(others, ct), dates=anchor(dates, ct),

@@ -1,0 +1,176 @@
+"""Text-layer quality of one extracted page: ok, or unreadable and why.
+
+A PDF's text layer can lie. A font without a ``/ToUnicode`` map gives
+pdfplumber ``(cid:12)`` placeholders and PDFium control characters or
+Latin-1 letters (郑州市 read as ``\\x01-\\x03``); a broken map gives U+FFFD or
+private-use code points; a scan gives no text at all. ``assess_page`` reads
+the characters' statistics and says whether the page can be trusted; it
+neither opens files nor changes the page. ``extract.extract_pages`` acts on
+the verdict (another engine, then ``unreadable`` with the reason).
+
+Quality values (``RawPage.quality``, ``pages[].quality`` in the output):
+``ok``; ``repaired`` (another engine, or a few undecodable glyphs dropped);
+``ocr`` (reserved for an OCR step); ``unreadable`` (no text, or garbage:
+the page's characters are dropped so garbage is never emitted).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import replace
+
+from pipeline.model import RawPage
+
+# A page whose undecodable glyphs ((cid:N), U+FFFD, private use, control
+# characters) exceed this share of its characters is unreadable; below it
+# they are dropped and the page is marked repaired.
+DEFAULT_MAX_UNDECODABLE_SHARE = 0.05
+# A page whose characters lie outside the scripts a Chinese policy document
+# is written in (CJK, ASCII, CJK and general punctuation, full-width forms,
+# number forms such as Ⅲ ①) beyond this share is unreadable: a font with a
+# wrong map reads 郑州市 as ÄÅÇ.
+DEFAULT_MAX_ODD_SHARE = 0.30
+# Statistics are not judged on fewer characters than this (a page holding
+# only its page number, or a short signature page).
+DEFAULT_MIN_CHARS_FOR_STATS = 20
+
+QUALITIES = ("ok", "repaired", "ocr", "unreadable")
+
+# pdfplumber's placeholder for a glyph with no Unicode value: (cid:1234)
+_CID = re.compile(r"^\(cid:\d+\)$")
+
+# Unicode blocks a Chinese government document is written in, as (first, last) code points.
+_EXPECTED_RANGES = (
+    (0x0020, 0x007E),  # ASCII: 2017, GDP, https://
+    (0x00A7, 0x00A7),  # § section sign
+    (0x00B0, 0x00B1),  # ° ±: 35°C, ±5%
+    (0x00B7, 0x00B7),  # · middle dot in names: 阿卜杜·热合曼
+    (0x00D7, 0x00D7),  # × multiplication sign
+    (0x00F7, 0x00F7),  # ÷ division sign
+    (0x0391, 0x03C9),  # Greek letters in formulas: α β Σ
+    (0x2000, 0x206F),  # general punctuation: —— “ ” … ‰ ※
+    (0x2100, 0x218F),  # letterlike and number forms: ℃ № Ⅲ
+    (0x2190, 0x21FF),  # arrows: → ↑
+    (0x2200, 0x22FF),  # mathematical operators: ≥ ≤ ≈
+    (0x2460, 0x24FF),  # enclosed alphanumerics: ① ⑩ ⑴ ⒈
+    (0x2500, 0x25FF),  # box drawing and shapes: ─ ■ ○ ● △
+    (0x2600, 0x26FF),  # miscellaneous symbols: ★ ☆ ☐
+    (0x2E80, 0x2FDF),  # CJK radicals and Kangxi radicals (folded later): ⼈ ⺠
+    (0x3000, 0x303F),  # CJK symbols and punctuation: 　 、 。 《 》 〔 〕
+    (0x3200, 0x33FF),  # enclosed CJK and compatibility: ㈠ ㎡ ㎏
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs (folded later)
+    (0xFE10, 0xFE1F),  # vertical forms: ︰
+    (0xFE30, 0xFE4F),  # CJK compatibility forms: ﹏
+    (0xFF00, 0xFFEF),  # full-width forms: （ ） ， ： ２０１７
+    (0x20000, 0x2FA1F),  # CJK extensions B and later: 𠀀
+)
+
+
+def _in_ranges(cp: int) -> bool:
+    return any(a <= cp <= b for a, b in _EXPECTED_RANGES)
+
+
+def undecodable_kind(text: str) -> str | None:
+    """Take one glyph's text and say why it carries no readable character, or None.
+
+    Args:
+        text: a character's text as an engine gave it: 郑, (cid:12), \\ufffd, \\ue001, \\x03.
+
+    Returns:
+        ``cid``, ``replacement``, ``private-use`` or ``control``; None for a
+        readable glyph such as 郑 or a space.
+    """
+    if not text:
+        return None
+    if _CID.match(text):
+        return "cid"
+    for ch in text:
+        if ch == "\ufffd":
+            return "replacement"
+        cat = unicodedata.category(ch)
+        if cat == "Co":
+            return "private-use"
+        if cat in ("Cc", "Cs", "Cn") and ch not in "\t\n\r":
+            return "control"
+    return None
+
+
+def is_expected(text: str) -> bool:
+    """Whether every character of a glyph's text belongs to a script a Chinese document uses.
+
+    Args:
+        text: 郑, 2, （, ① are expected; Ä, ж, \\x03 are not.
+    """
+    return all(_in_ranges(ord(ch)) for ch in text)
+
+
+def assess_page(page: RawPage,
+                max_undecodable: float = DEFAULT_MAX_UNDECODABLE_SHARE,
+                max_odd: float = DEFAULT_MAX_ODD_SHARE,
+                min_chars: int = DEFAULT_MIN_CHARS_FOR_STATS) -> tuple[str, str | None]:
+    """Take an extracted page and judge its text layer.
+
+    Args:
+        page: a ``RawPage`` as an engine read it, e.g. a page reading
+            通知 (ok) or a page reading (cid:1)(cid:2)… (unreadable).
+        max_undecodable: see ``DEFAULT_MAX_UNDECODABLE_SHARE``.
+        max_odd: see ``DEFAULT_MAX_ODD_SHARE``.
+        min_chars: see ``DEFAULT_MIN_CHARS_FOR_STATS``.
+
+    Returns:
+        ``("ok", None)``, or ``("unreadable", reason)`` with a one-line reason:
+        ``"no text layer"``, ``"40 of 40 glyphs undecodable (cid)"``,
+        ``"38 of 40 characters implausible (e.g. ÄÅÇ)"``. A page with a few
+        undecodable glyphs is ``ok`` here; ``drop_undecodable`` removes them.
+    """
+    glyphs = [c.text for c in page.chars if c.text and not c.text.isspace()]
+    if not glyphs:
+        return "unreadable", "no text layer"
+    n = len(glyphs)
+    kinds = Counter(k for k in map(undecodable_kind, glyphs) if k is not None)
+    bad = sum(kinds.values())
+    if bad and bad > max_undecodable * n:
+        return "unreadable", f"{bad} of {n} glyphs undecodable ({_kinds(kinds)})"
+    if n - bad >= min_chars:
+        odd = [t for t in glyphs if undecodable_kind(t) is None and not is_expected(t)]
+        if len(odd) > max_odd * (n - bad):
+            sample = "".join(dict.fromkeys("".join(odd)))[:8]
+            return "unreadable", f"{len(odd)} of {n - bad} characters implausible (e.g. {sample})"
+    return "ok", None
+
+
+def drop_undecodable(page: RawPage) -> RawPage:
+    """Take a page judged ok and give it without its undecodable glyphs, marked repaired.
+
+    Args:
+        page: e.g. a page reading 关于…的通知 with two Wingdings bullets (U+F06C).
+
+    Returns:
+        The page unchanged when nothing is undecodable; otherwise the page
+        without those glyphs, ``quality="repaired"`` and a reason such as
+        ``"dropped 2 undecodable glyphs (private-use)"``.
+    """
+    kinds = Counter(k for k in (undecodable_kind(c.text) for c in page.chars) if k is not None)
+    if not kinds:
+        return page
+    kept = tuple(c for c in page.chars if undecodable_kind(c.text) is None)
+    n = sum(kinds.values())
+    reason = f"dropped {n} undecodable glyph{'s' if n != 1 else ''} ({_kinds(kinds)})"
+    return replace(page, chars=kept, quality="repaired", quality_reason=reason)
+
+
+def mark_unreadable(page: RawPage, reason: str) -> RawPage:
+    """Take a page and give it with no characters, marked unreadable for ``reason``.
+
+    Garbage is never passed on: ``(cid:1)(cid:2)`` becomes an empty page whose
+    ``quality_reason`` says why, e.g. ``"40 of 40 glyphs undecodable (cid)"``.
+    """
+    return replace(page, chars=(), quality="unreadable", quality_reason=reason)
+
+
+def _kinds(kinds: Counter[str]) -> str:
+    return ", ".join(k for k, _ in kinds.most_common())

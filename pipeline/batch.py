@@ -60,7 +60,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from multiprocessing.connection import wait as wait_ready
@@ -204,6 +204,7 @@ class Record:
     dates: int | None = None
     references: int | None = None
     entities: int | None = None
+    page_quality: dict[str, int] | None = None  # pages by text-layer quality: {"ok": 15, "unreadable": 2}
     version: str | None = None
     previous: str | None = None
 
@@ -341,6 +342,7 @@ def convert(path: str) -> dict[str, Any]:
         return _failure(f"{path}: internal error: {type(e).__name__}: {e}", time.perf_counter() - t0)
     out = {"status": "ok", "text": text, "pages": data["source"]["pages"], "seconds": time.perf_counter() - t0}
     out.update({k: len(data.get(k) or ()) for k in COUNTED})
+    out["page_quality"] = dict(Counter(p["quality"] for p in data["pages"]))
     return out
 
 
@@ -795,7 +797,7 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
                              seconds=round(float(result.get("seconds", 0.0)), 3),
                              targets=result.get("targets"), dates=result.get("dates"),
                              references=result.get("references"), entities=result.get("entities"),
-                             version=version)
+                             page_quality=result.get("page_quality"), version=version)
             else:
                 target.unlink(missing_ok=True)  # an output of older content must not outlive it
                 rec = Record(str(task.path), task.sha256, "failed", result.get("error") or "failed",

@@ -422,3 +422,12 @@ def test_batch_cli_usage_errors_exit_2(args):
     with pytest.raises(SystemExit) as e:
         cli.main(args)
     assert e.value.code == 2
+
+
+def test_batch_manifest_counts_page_quality(tmp_path):
+    from pipeline.batch import read_manifest, run_batch
+
+    sample = ROOT / "samples" / "zhengzhengban-2017-30.pdf"
+    run_batch([str(sample)], tmp_path / "out", workers=1)
+    (rec,) = read_manifest(tmp_path / "out").values()
+    assert rec.status == "ok" and rec.page_quality == {"ok": rec.pages}

@@ -93,11 +93,11 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
     warnings = []
     if metadata.doc_number is None:
         warnings.append("no 发文字号 found")
-    if not ct.text:
-        warnings.append("no text: the PDF has no text layer")
     unreadable = unreadable_warning(ct.pages)
     if unreadable:
-        warnings.append(unreadable)
+        warnings.append(unreadable)  # says why, also when garbage text was dropped
+    elif not ct.text:
+        warnings.append("no text: the PDF has no text layer")
     return Document(
         source=source, text=text, pages=ct.pages, metadata=metadata, sections=tuple(sections),
         targets=anchor(targets, ct), quantities=anchor(others, ct), dates=anchor(dates, ct),

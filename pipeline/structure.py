@@ -15,9 +15,10 @@ from functools import cache
 from importlib import resources
 
 from pipeline.clean import FULL_SPACE, is_red
+from pipeline.dates import find_dates
 from pipeline.docnumber import find_doc_numbers
 from pipeline.model import Block, CleanText, Metadata, Section
-from pipeline.numerals import CN_NUMERAL_CHARS, cn_to_int
+from pipeline.numerals import cn_to_int
 
 _CN = "一二三四五六七八九十百零〇"
 _CNX = _CN + "千"
@@ -30,26 +31,18 @@ def _data(name: str) -> dict:
 
 # --- dates --------------------------------------------------------------------
 
-# 2017年3月13日, 二〇一七年三月十三日, 2017.3.13, 2017-03-13
-_DATE_CN = re.compile(rf"([\d{CN_NUMERAL_CHARS}○Ｏ]{{4}})\s*年\s*([\d{CN_NUMERAL_CHARS}]{{1,3}})\s*月"
-                      rf"\s*([\d{CN_NUMERAL_CHARS}]{{1,3}})\s*日")
-_DATE_NUM = re.compile(r"((?:19|20)\d\d)\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})(?!\d)")
-
-
-def find_full_date(text: str) -> tuple[str, re.Match] | None:
-    """Find the first full date in ``text`` and give it as ISO with its match.
+def find_full_date(text: str) -> tuple[str, tuple[int, int]] | None:
+    """Find the first full date (year, month and day) in ``text``, as ISO with its span.
 
     Args:
         text: 二〇一七年三月十三日 / 2017年3月13日印发 / 2017.3.13
 
     Returns:
-        ("2017-03-13", match) or None.
+        ("2017-03-13", (0, 10)) or None. The date reading is ``dates.find_dates``'s.
     """
-    for rx in (_DATE_CN, _DATE_NUM):
-        for m in rx.finditer(text):
-            y, mo, d = (cn_to_int(g) for g in m.groups())
-            if y and mo and d and 1900 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}", m
+    for d in find_dates(text):
+        if d.kind == "date":
+            return d.value, d.span
     return None
 
 
@@ -304,11 +297,11 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         b = blocks[i]
         t = _text(ct, b)
         found = find_full_date(t)
-        if not found or b.align not in ("right", "centre") or len(t) > len(found[1].group(0)) + 40:
+        if not found or b.align not in ("right", "centre") or len(t) > found[1][1] - found[1][0] + 40:
             continue
-        iso, m = found
+        iso, (start, _) = found
         md["issue_date"] = iso
-        sig = [t[: m.start()].strip(" " + FULL_SPACE)] if t[: m.start()].strip() else []
+        sig = [t[:start].strip(" " + FULL_SPACE)] if t[:start].strip() else []
         j = i - 1
         while j > cur.body_start and blocks[j].align in ("right", "centre") and "。" not in _text(ct, blocks[j]) \
                 and len(_text(ct, blocks[j])) <= 40:
@@ -354,10 +347,11 @@ def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dic
     extra: list[tuple[str, str]] = []
     for i in range(len(blocks) - 1, max(-1, len(blocks) - 12), -1):
         t = _text(ct, blocks[i])
-        if t.endswith("印发") and find_full_date(t):
-            iso, m = find_full_date(t)  # type: ignore[misc]
+        found = find_full_date(t) if t.endswith("印发") else None
+        if found:
+            iso, (date_start, _) = found
             md["print_date"] = iso
-            org = t[: m.start()].strip(" " + FULL_SPACE)
+            org = t[:date_start].strip(" " + FULL_SPACE)
             if org:
                 md["printer"] = org
             start = i

@@ -34,7 +34,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from pipeline.run import parse_pdf
 
     try:
-        doc = parse_pdf(args.file, engine=args.engine, password=args.password)
+        doc = parse_pdf(args.file, engine=args.engine, password=args.password, ner_model=args.ner_model)
         data = to_dict(doc)
         validate(data)
     except PdfError as e:
@@ -191,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", help="write here instead of stdout")
     sp.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE, help="extraction engine")
     sp.add_argument("--password", help="user password of an encrypted PDF")
+    sp.add_argument("--ner-model", action="store_true",
+                    help="also run the trained NER model after the entity rules (spaCy; slower)")
     sp.set_defaults(func=cmd_parse)
 
     sv = sub.add_parser("validate", help="check a JSON output against the schema",

@@ -6,7 +6,8 @@ structure -> ``Metadata`` and ``Section`` list
 extractors -> ``Quantity`` / ``DateMention`` / ``Reference`` / ``Entity``
 all of it -> ``Document``, which ``emit`` serialises against the schema.
 
-Every value is a frozen dataclass. Offsets (``span``) are ``(start, end)``
+Every value is a frozen dataclass (``Char``, built by the thousand, an
+immutable named tuple). Offsets (``span``) are ``(start, end)``
 into ``CleanText.text``; boxes are ``(x0, top, x1, bottom)`` in PDF points
 with the origin at the page's top-left corner (pdfplumber's convention).
 Extractors fill ``span`` only; ``pipeline.anchor`` adds ``page`` and ``bbox``
@@ -16,6 +17,7 @@ from the clean text's offset map, so extractors stay pure text functions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Span = tuple[int, int]
 BBox = tuple[float, float, float, float]
@@ -24,9 +26,12 @@ BBox = tuple[float, float, float, float]
 # --- extraction -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Char:
-    """One glyph as drawn: 郑 at (88.0, 190.1)-(123.0, 225.1), 35 pt, red."""
+class Char(NamedTuple):
+    """One glyph as drawn: 郑 at (88.0, 190.1)-(123.0, 225.1), 35 pt, red.
+
+    A named tuple rather than a frozen dataclass like the rest of the model:
+    a page holds hundreds of them and a tuple is built three times faster.
+    """
 
     text: str
     x0: float

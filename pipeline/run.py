@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from pipeline.clean import clean_text
 from pipeline.dates import find_dates
-from pipeline.entities import tag_entities
+from pipeline.entities import load_nlp, tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages
 from pipeline.model import CleanText, Document, PageInfo, Source
 from pipeline.references import find_references
@@ -72,7 +72,8 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
     Args:
         ct: the clean text.
         source: what the text came from.
-        nlp: a spaCy pipeline from ``entities.load_nlp``; loaded once per process when None.
+        nlp: a spaCy pipeline from ``entities.load_nlp`` to run the trained NER
+            model after the rules; None runs the rules alone.
     """
     metadata, cur = read_metadata(ct)
     sections = segment_sections(ct, cur.body_start, cur.body_end, cur.skip)
@@ -105,13 +106,16 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
     )
 
 
-def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None) -> Document:
+def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
+              ner_model: bool = False) -> Document:
     """Parse one policy PDF.
 
     Args:
         path: the PDF, e.g. samples/zhengzhengban-2017-30.pdf.
         engine: the extraction engine (``pipeline.extract.ENGINES``).
         password: the user password of an encrypted PDF.
+        ner_model: also run the trained NER model (spaCy) after the entity
+            rules; loaded once per process.
 
     Returns:
         The document with metadata, sections and every extracted item.
@@ -122,4 +126,4 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
     path = Path(path)
     ct = clean_text(extract_pages(path, engine=engine, password=password))
     source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=engine)
-    return analyse(ct, source)
+    return analyse(ct, source, load_nlp() if ner_model else None)

@@ -33,6 +33,19 @@ def test_cli_parse_writes_file(tmp_path):
     assert not list(out.parent.glob(".*.tmp"))  # no temporary file left behind
 
 
+def test_cli_parse_with_the_ner_model(tmp_path):
+    """``--ner-model`` runs the trained model after the rules: a superset of the rule entities."""
+    plain, with_model = tmp_path / "rules.json", tmp_path / "model.json"
+    assert run("parse", str(SAMPLES[0]), "-o", str(plain)).returncode == 0
+    r = run("parse", str(SAMPLES[0]), "--ner-model", "-o", str(with_model))
+    assert r.returncode == 0, r.stderr
+    rules = json.loads(plain.read_text(encoding="utf-8"))["entities"]
+    both = json.loads(with_model.read_text(encoding="utf-8"))["entities"]
+    assert {e["source"] for e in rules} == {"rule"}
+    assert [e for e in both if e["source"] == "rule"] == rules
+    assert run("validate", str(with_model)).returncode == 0
+
+
 BAD_FILES = [
     ("not_pdf", b"this is a text file, not a PDF\n", "not a PDF"),
     ("empty", b"", "empty file"),

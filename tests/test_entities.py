@@ -186,3 +186,43 @@ def test_entities_without_model_warns_and_uses_rules(missing):
     assert nlp.pipe_names == ["policy_entity_rules"]
     ents = tag_entities("市商务局牵头负责。", nlp)
     assert [(e.text, e.source) for e in ents] == [("市商务局", "rule")]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), ENTITY_SENTENCES)
+def test_entities_rules_alone_match_the_rules_inside_spacy(nlp, sentence, expected):
+    """The default path (no spaCy, lazy jieba boundaries) finds what the rules component finds."""
+    alone = [(e.text, e.span, e.label, e.source) for e in tag_entities(sentence)]
+    inside = [(e.text, e.span, e.label, e.source) for e in tag_entities(sentence, nlp) if e.source == "rule"]
+    assert alone == inside
+
+
+@pytest.mark.parametrize(
+    ("text", "bounds"),
+    [("经营口径", [0, 2, 4]), ("由市人民政府", None), ("", [0])],
+)
+def test_entities_token_boundaries(text, bounds):
+    from pipeline.entities import LazyBoundaries, token_boundaries
+
+    got = token_boundaries(text)
+    if bounds is not None:
+        assert sorted(got) == bounds
+    assert 0 in got and len(text) in got
+    lazy = LazyBoundaries(text)
+    assert all((k in lazy) == (k in got) for k in range(len(text) + 1))
+
+
+@pytest.mark.parametrize(
+    ("word", "proper", "other"),
+    [("长江", True, False), ("杭州", True, False), ("产权", False, True), ("故事", False, True),
+     ("比亚迪汽车公司", False, False), ("x", False, False)],
+)
+def test_entities_jieba_words(word, proper, other):
+    from pipeline.entities import jieba_words
+
+    p, o = jieba_words()
+    assert (word in p, word in o) == (proper, other)
+
+
+@pytest.mark.parametrize(("text", "absent"), [("经营口径统一", "营口"), ("沿海地区发展", "海地")])
+def test_entities_rules_alone_respect_word_boundaries(text, absent):
+    assert absent not in [e.text for e in tag_entities(text)]

@@ -1,6 +1,7 @@
 """The schema is the single definition of the output: the model and it must agree."""
 
 import dataclasses
+import re
 import json
 
 import pytest
@@ -41,3 +42,53 @@ def test_schema_has_id_and_version():
     from pipeline.emit import SCHEMA_VERSION
 
     assert SCHEMA["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+
+
+# --- the two validators (jsonschema-rs answers, jsonschema explains) ----------------
+
+GOLDEN = json.loads((ROOT / "tests" / "golden" / "zhengzhengban-2017-30.json").read_text(encoding="utf-8"))
+
+
+def _broken(path: tuple, value) -> dict:
+    data = json.loads(json.dumps(GOLDEN))
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    if value is _DELETE:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return data
+
+
+_DELETE = object()
+BROKEN = [
+    (("metadata", "issue_date"), "2017-13-45", "$.metadata.issue_date"),
+    (("metadata", "issue_date"), "2017年5月9日", "$.metadata.issue_date"),
+    (("pages", 0, "quality"), "fine", "$.pages[0].quality"),
+    (("targets", 0, "span"), [5], "$.targets[0].span"),
+    (("targets", 0, "page"), "1", "$.targets[0].page"),
+    (("entities", 0, "label"), "THING", "$.entities[0].label"),
+    (("schema_version",), "0.0.1", "$.schema_version"),
+    (("metadata",), _DELETE, "$"),
+    (("surprise",), 1, "$"),
+]
+
+
+def test_validators_accept_the_golden_document():
+    from pipeline.emit import fast_validator, validate, validator
+
+    assert fast_validator().is_valid(GOLDEN)
+    assert validator().is_valid(GOLDEN)
+    validate(GOLDEN)
+
+
+@pytest.mark.parametrize(("path", "value", "where"), BROKEN, ids=[b[2] + ":" + str(b[1])[:12] for b in BROKEN])
+def test_validators_agree_and_name_the_path(path, value, where):
+    from pipeline.emit import ValidationFailed, fast_validator, validate, validator
+
+    data = _broken(path, value)
+    assert not fast_validator().is_valid(data)
+    assert not validator().is_valid(data)
+    with pytest.raises(ValidationFailed, match="^" + re.escape(where) + "[:.\\[ ]"):
+        validate(data)

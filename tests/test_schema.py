@@ -1,8 +1,8 @@
 """The schema is the single definition of the output: the model and it must agree."""
 
 import dataclasses
-import re
 import json
+import re
 
 import pytest
 from conftest import ROOT

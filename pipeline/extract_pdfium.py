@@ -319,7 +319,7 @@ def _classify(shape: str, pts: list[tuple[float, float]]) -> tuple[bool, tuple[f
 class _Style:
     """What one text object gives all its characters: font, size, fill, matrix."""
 
-    __slots__ = ("name", "bold", "size", "color", "descent", "matrix", "font", "fast")
+    __slots__ = ("name", "bold", "size", "color", "descent", "matrix", "font", "fast", "glyphs")
     name: str
     bold: bool
     size: float  # Tf, before the matrix
@@ -328,6 +328,8 @@ class _Style:
     matrix: tuple[float, float, float, float]
     font: int  # the FPDF_FONT handle
     fast: tuple[float, float, float, str, str | None, bool] | None
+    # character -> (folded character, advance in 1/1000 em), shared by the font's styles
+    glyphs: dict[str, tuple[str, float]]
 
 
 class _Styles:
@@ -337,13 +339,20 @@ class _Styles:
     objects for the sample's 17 pages), so objects are keyed by what they
     share (font, size, fill, matrix) and the font's name and descent are
     read once per font.
+
+    Glyph advances are kept for the whole document in ``glyphs``, keyed by
+    the font's name (with its subset tag: ABCDEF+FZFSK) and descent rather
+    than by its handle: PDFium may free a page's fonts when the page closes
+    and put another font at the same address.
     """
 
-    def __init__(self, api: _Api) -> None:
+    def __init__(self, api: _Api, glyphs: dict[tuple[str, float], dict[str, tuple[str, float]]] | None = None
+                 ) -> None:
         self.api = api
+        self._glyphs = {} if glyphs is None else glyphs
         self.by_object: dict[int, _Style] = {}
         self._by_key: dict[tuple, _Style] = {}
-        self._fonts: dict[int, tuple[str, bool, float]] = {}
+        self._fonts: dict[int, tuple[str, bool, float, dict[str, tuple[str, float]]]] = {}
         self._size = ctypes.c_float()
         self._rgba = [ctypes.c_uint() for _ in range(4)]
         self._matrix = api.FS_MATRIX()
@@ -351,10 +360,28 @@ class _Styles:
         self._buf = ctypes.create_string_buffer(256)
 
     def of_char(self, tp: int, index: int, obj: int) -> _Style:
-        """The style of character ``index``'s text object, whose matrix the text page knows."""
-        m = self._matrix
-        four = (m.a, m.b, m.c, m.d) if self.api.char_matrix(tp, index, self._refs[2]) else (1.0, 0.0, 0.0, 1.0)
-        st = self.by_object[obj] = self.of_object(obj, four)
+        """The style of character ``index``'s text object, whose matrix the text page knows.
+
+        Called once per text object, which on most pages is once per
+        character: five PDFium calls and one dictionary lookup.
+        """
+        api, m = self.api, self._matrix
+        psize, prgba, pmatrix = self._refs
+        if api.char_matrix(tp, index, pmatrix):
+            a, b, c, d = m.a, m.b, m.c, m.d
+        else:
+            a, b, c, d = 1.0, 0.0, 0.0, 1.0
+        size = self._size.value if api.font_size(obj, psize) else 0.0
+        font = api.text_font(obj) or 0
+        r, g, bl, _a = self._rgba
+        if api.fill_color(obj, prgba[0], prgba[1], prgba[2], prgba[3]):
+            key: tuple = (font, size, a, b, c, d, r.value, g.value, bl.value)
+        else:
+            key = (font, size, a, b, c, d)
+        st = self._by_key.get(key)
+        if st is None:
+            st = self._new(key, font, size, (a, b, c, d))
+        self.by_object[obj] = st
         return st
 
     def of_object(self, obj: int, matrix: tuple[float, float, float, float]) -> _Style:
@@ -363,17 +390,22 @@ class _Styles:
         size = float(self._size.value) if api.font_size(obj, self._refs[0]) else 0.0
         font = api.text_font(obj) or 0
         r, g, b, _a = self._rgba
-        rgb = (r.value, g.value, b.value) if api.fill_color(obj, *self._refs[1]) else None
-        key = (font, size, rgb, matrix)
+        if api.fill_color(obj, *self._refs[1]):
+            key: tuple = (font, size, *matrix, r.value, g.value, b.value)
+        else:
+            key = (font, size, *matrix)
         st = self._by_key.get(key)
-        if st is not None:
-            return st
-        name, bold, descent = self._font(font)
+        if st is None:
+            st = self._new(key, font, size, matrix)
+        return st
+
+    def _new(self, key: tuple, font: int, size: float, matrix: tuple[float, float, float, float]) -> _Style:
+        name, bold, descent, glyphs = self._font(font)
         st = _Style()
-        st.font, st.size, st.name, st.bold = font, size, name, bold
+        st.font, st.size, st.name, st.bold, st.glyphs = font, size, name, bold, glyphs
         # PDF 9.8.1: /Descent is negative; pdfminer makes a positive one negative too
         st.descent = -abs(descent) * size / 1000
-        st.color = None if rgb is None else "#{:02x}{:02x}{:02x}".format(*rgb)
+        st.color = "#{:02x}{:02x}{:02x}".format(*key[6:9]) if len(key) > 6 else None
         st.matrix = matrix
         a, b_, c, d = matrix
         # upright text: (advance scale per 1/1000 em, descent drop, size, name, fill, bold)
@@ -382,7 +414,7 @@ class _Styles:
         self._by_key[key] = st
         return st
 
-    def _font(self, font: int) -> tuple[str, bool, float]:
+    def _font(self, font: int) -> tuple[str, bool, float, dict[str, tuple[str, float]]]:
         got = self._fonts.get(font)
         if got is None:
             name, descent = "", 0.0
@@ -393,7 +425,9 @@ class _Styles:
                     name = buf.value.decode("utf-8", "replace")
                 if self.api.font_descent(font, 1000.0, self._refs[0]):
                     descent = float(self._size.value)
-            got = self._fonts[font] = (name, is_bold_font(name), descent)
+            # a font without a name shares its advances with no other
+            glyphs = self._glyphs.setdefault((name, descent), {}) if name else {}
+            got = self._fonts[font] = (name, is_bold_font(name), descent, glyphs)
         return got
 
 
@@ -441,9 +475,8 @@ def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, fl
     chars: list[Char] = []
     owners: list[int] = []
     append, own = chars.append, owners.append
-    text_object, char_origin, by_object = api.text_object, api.char_origin, styles.by_object
-    # (font, character) -> (folded character, advance in 1/1000 em)
-    glyphs: dict[tuple[int, str], tuple[str, float]] = {}
+    text_object, char_origin, by_object, of_char = api.text_object, api.char_origin, styles.by_object, styles.of_char
+    is_generated = api.is_generated
     probes: dict[int, float | None] = {}
     cells = [ctypes.c_double() for _ in range(4)] + [ctypes.c_float()]
     scratch = (cells, [ctypes.byref(v) for v in cells])
@@ -459,18 +492,18 @@ def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, fl
             if u == 0 or u == 0xFFFE:
                 continue  # a glyph with no Unicode value
             ch = chr(u)
-        if ch in _MAYBE_GENERATED and api.is_generated(tp, i):
+        if ch in _MAYBE_GENERATED and is_generated(tp, i):
             continue
         obj = text_object(tp, i)
         if not obj:
             continue
         st = by_object.get(obj)
         if st is None:
-            st = styles.of_char(tp, i, obj)
-        glyph = glyphs.get((st.font, ch))
+            st = of_char(tp, i, obj)
+        glyph = st.glyphs.get(ch)
         if glyph is None:
             api.loose_box(tp, i, pbox)
-            glyph = glyphs[(st.font, ch)] = (fold_char(ch), _advance(api, tp, i, st, ch, box, probes, scratch))
+            glyph = st.glyphs[ch] = (fold_char(ch), _advance(api, tp, i, st, ch, box, probes, scratch))
         char_origin(tp, i, pox, poy)
         fast = st.fast
         if fast is not None and plain:
@@ -734,6 +767,7 @@ def pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
         if code == 0:  # loaded, but no pages
             raise EmptyPdfError(f"{path}: PDF has no pages") from None
         raise CorruptPdfError(f"{path}: corrupt PDF ({str(e)[:120]})") from None
+    glyphs: dict[tuple[str, float], dict[str, tuple[str, float]]] = {}  # the document's glyph advances
     try:
         n = len(pdf)
         if n == 0:
@@ -757,7 +791,7 @@ def pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
                 frame = page_frame(tuple(page.get_mediabox()), page.get_rotation())  # type: ignore[arg-type]
                 ctm, width, height, dx, dtop = frame
                 walked, rules = _walk(api, handle, ctm, height, dx, dtop)
-                styles = _Styles(api)
+                styles = _Styles(api, glyphs)
                 chars, owners = _page_chars(api, tp, frame, styles)
                 chars = _recover_skipped(api, walked, styles, chars, owners, frame)
                 raw_page = RawPage(i + 1, float(width), float(height), tuple(dedupe_overprint(chars)), tuple(rules))

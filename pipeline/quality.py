@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 from pipeline.model import RawPage
 
@@ -108,6 +109,13 @@ def is_expected(text: str) -> bool:
     return all(_in_ranges(ord(ch)) for ch in text)
 
 
+@lru_cache(maxsize=1 << 16)
+def _verdict(text: str) -> tuple[str | None, bool]:
+    """One glyph text's (``undecodable_kind``, ``is_expected``), each distinct text judged once per process."""
+    kind = undecodable_kind(text)
+    return kind, kind is None and is_expected(text)
+
+
 def assess_page(page: RawPage,
                 max_undecodable: float = DEFAULT_MAX_UNDECODABLE_SHARE,
                 max_odd: float = DEFAULT_MAX_ODD_SHARE,
@@ -127,19 +135,28 @@ def assess_page(page: RawPage,
         ``"38 of 40 characters implausible (e.g. ÄÅÇ)"``. A page with a few
         undecodable glyphs is ``ok`` here; ``drop_undecodable`` removes them.
     """
-    glyphs = [c.text for c in page.chars if c.text and not c.text.isspace()]
+    # every distinct glyph text is judged once: a page repeats its few hundred characters
+    counts = Counter(c.text for c in page.chars)
+    glyphs = {t: k for t, k in counts.items() if t and not t.isspace()}
     if not glyphs:
         return "unreadable", "no text layer"
-    n = len(glyphs)
-    kinds = Counter(k for k in map(undecodable_kind, glyphs) if k is not None)
+    n = sum(glyphs.values())
+    kinds: Counter[str] = Counter()
+    odd: list[str] = []  # implausible texts, in order of first appearance
+    n_odd = 0
+    for t, k in glyphs.items():
+        kind, expected = _verdict(t)
+        if kind is not None:
+            kinds[kind] += k
+        elif not expected:
+            odd.append(t)
+            n_odd += k
     bad = sum(kinds.values())
     if bad and bad > max_undecodable * n:
         return "unreadable", f"{bad} of {n} glyphs undecodable ({_kinds(kinds)})"
-    if n - bad >= min_chars:
-        odd = [t for t in glyphs if undecodable_kind(t) is None and not is_expected(t)]
-        if len(odd) > max_odd * (n - bad):
-            sample = "".join(dict.fromkeys("".join(odd)))[:8]
-            return "unreadable", f"{len(odd)} of {n - bad} characters implausible (e.g. {sample})"
+    if n - bad >= min_chars and n_odd > max_odd * (n - bad):
+        sample = "".join(dict.fromkeys("".join(odd)))[:8]
+        return "unreadable", f"{n_odd} of {n - bad} characters implausible (e.g. {sample})"
     return "ok", None
 
 
@@ -154,10 +171,15 @@ def drop_undecodable(page: RawPage) -> RawPage:
         without those glyphs, ``quality="repaired"`` and a reason such as
         ``"dropped 2 undecodable glyphs (private-use)"``.
     """
-    kinds = Counter(k for k in (undecodable_kind(c.text) for c in page.chars) if k is not None)
-    if not kinds:
+    bad = {t for t in {c.text for c in page.chars} if _verdict(t)[0] is not None}
+    if not bad:
         return page
-    kept = tuple(c for c in page.chars if undecodable_kind(c.text) is None)
+    kinds: Counter[str] = Counter()
+    for c in page.chars:
+        kind = _verdict(c.text)[0]
+        if kind is not None:
+            kinds[kind] += 1
+    kept = tuple(c for c in page.chars if c.text not in bad)
     n = sum(kinds.values())
     reason = f"dropped {n} undecodable glyph{'s' if n != 1 else ''} ({_kinds(kinds)})"
     return replace(page, chars=kept, quality="repaired", quality_reason=reason)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.clean import FULL_SPACE
 from pipeline.model import Normalized, Quantity, Section, Span
-from pipeline.targets import section_of, targets_from_table
+from pipeline.targets import SectionIndex, targets_from_table
 
 DEFAULT_MIN_COLUMNS = 3
 DEFAULT_MIN_ROWS = 2
@@ -84,6 +84,7 @@ def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Sect
         column or the header, year from the column header.
     """
     out: list[Quantity] = []
+    index = SectionIndex(sections)
     for table in tables:
         rows = [[c.text for c in row] for row in table.rows]
         for item in targets_from_table(rows, doc_year):
@@ -95,7 +96,7 @@ def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Sect
                 value_max=item["value_max"], unit=item["unit"],
                 normalized=Normalized(norm["value"], norm["unit"]) if norm else None,
                 comparator=item["comparator"], kind=item["kind"], year=item["year"], modality=item["modality"],
-                section=section_of(sections, cell.span[0]), sentence=text[row[0].span[0]:row[-1].span[1]],
+                section=index.section_of(cell.span[0]), sentence=text[row[0].span[0]:row[-1].span[1]],
                 role=item["role"], source="table",
             ))
     return out

@@ -729,18 +729,49 @@ def _forward_regex() -> re.Pattern[str]:
     return re.compile(rf"{words}|年底前|到年底|(?<![\d一二两三四五六七八九十百])年内|(?:{aux})(?:{verb})")
 
 
-def _section_frame(sections: Sequence[Section], pos: int) -> str | None:
-    """Whether the headings over ``pos`` look back or forward: 一、发展基础 -> ``back``;
-    二、2024年工作安排 / 下一步工作打算 -> ``forward``; else None (the nearest heading wins)."""
-    frames = _cues()["section_frames"]
-    best: tuple[int, str] | None = None
-    for s in sections:
-        if not (s.span[0] <= pos < s.span[1]) or not s.title:
-            continue
-        for frame in ("back", "forward"):
-            if any(w in s.title for w in frames[frame]) and (best is None or s.level > best[0]):
-                best = (s.level, frame)
-    return best[1] if best else None
+class SectionIndex:
+    """The sections holding each offset, found by bisection instead of a pass over every section.
+
+    The section boundaries cut the text into pieces; each piece keeps the
+    sections covering it, in tree order, so a lookup reads a handful of
+    sections (the nesting depth) instead of all of them.
+
+    Example: ``SectionIndex(sections).section_of(120)`` is ``"2.1"``.
+    """
+
+    def __init__(self, sections: Sequence[Section]) -> None:
+        self.cuts = sorted({p for s in sections for p in s.span})
+        self.holders: list[list[Section]] = [[] for _ in self.cuts]
+        for s in sections:
+            lo, hi = bisect.bisect_left(self.cuts, s.span[0]), bisect.bisect_left(self.cuts, s.span[1])
+            for k in range(lo, hi):
+                self.holders[k].append(s)
+
+    def holding(self, pos: int) -> list[Section]:
+        """The sections whose span holds ``pos``, in their order."""
+        k = bisect.bisect_right(self.cuts, pos) - 1
+        return self.holders[k] if k >= 0 else []
+
+    def section_of(self, pos: int) -> str | None:
+        """The id of the deepest section whose span holds ``pos`` (the last of equal depth)."""
+        best: Section | None = None
+        for s in self.holding(pos):
+            if best is None or s.level >= best.level:
+                best = s
+        return best.id if best else None
+
+    def frame(self, pos: int) -> str | None:
+        """Whether the headings over ``pos`` look back or forward: 一、发展基础 -> ``back``;
+        二、2024年工作安排 / 下一步工作打算 -> ``forward``; else None (the nearest heading wins)."""
+        frames = _cues()["section_frames"]
+        best: tuple[int, str] | None = None
+        for s in self.holding(pos):
+            if not s.title:
+                continue
+            for frame in ("back", "forward"):
+                if any(w in s.title for w in frames[frame]) and (best is None or s.level > best[0]):
+                    best = (s.level, frame)
+        return best[1] if best else None
 
 
 def _role(
@@ -808,13 +839,10 @@ def _qualifies(text: str, end: int) -> bool:
     return not any(text.startswith(w, end + 1) for w in _lists()["goal_nouns"])
 
 
-def section_of(sections: Sequence[Section], pos: int) -> str | None:
-    """The id of the deepest section whose span holds ``pos``."""
-    best: Section | None = None
-    for s in sections:
-        if s.span[0] <= pos < s.span[1] and (best is None or s.level >= best.level):
-            best = s
-    return best.id if best else None
+def section_of(sections: Sequence[Section] | SectionIndex, pos: int) -> str | None:
+    """The id of the deepest section whose span holds ``pos``; give a ``SectionIndex`` when asking often."""
+    index = sections if isinstance(sections, SectionIndex) else SectionIndex(sections)
+    return index.section_of(pos)
 
 
 # --- the public functions ---------------------------------------------------
@@ -841,6 +869,7 @@ def find_quantities(
         23000000 人次, comparator ``>=``, kind ``level``, year 2017, role ``target``.
     """
     ctx = document_context(text, doc_year, title)
+    index = SectionIndex(sections)
     protected = _protected(text)
     pstarts = [s for s, _ in protected]
     sentences = _bounds(text, _SENTENCE_END)
@@ -883,7 +912,7 @@ def find_quantities(
         bound = unit_category(n.unit) == "duration" and any(w in before[-len(w) - 2 :] for w in _lists()["rule_bounds"])
         # the frame's own words: from just before the year said in the sentence (已于2023年…), else all of it
         framed = text[max(s_lo, when.at - 3) : start] if when.at is not None else prefix
-        frame = _section_frame(sections, start)
+        frame = index.frame(start)
         role = _role(prefix, text[s_lo:s_hi], modality, when, ctx, bound, frame, framed)
         if not percent and _qualifies(text, q_end) and role == "target":
             role = "limit"  # 培育年营业收入超10亿元的企业: a threshold inside a noun phrase
@@ -902,7 +931,7 @@ def find_quantities(
                 kind=kind,
                 year=year,
                 modality=modality,
-                section=section_of(sections, start),
+                section=index.section_of(start),
                 sentence=text[s_lo:s_hi].strip().rstrip(_SENTENCE_END),
                 role=role,
             )

@@ -55,12 +55,23 @@ def validator() -> Any:
     return Draft202012Validator(_schema(), format_checker=FormatChecker())
 
 
+_SCALARS = (str, int, float, bool, type(None))
+# a dataclass type -> its field names, read once
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple or kind is list:
         return [_plain(v) for v in value]
-    return value
+    names = _FIELDS.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return [_plain(v) for v in value] if isinstance(value, (list, tuple)) else value
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
 def to_dict(doc: Document) -> dict[str, Any]:

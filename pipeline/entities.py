@@ -600,6 +600,9 @@ def find_rule_entities(text: str, boundaries: Container[int] | None = None) -> l
                 add(i, e, label, 2)
             elif name in gaz.shorts and _aligned(text, i, i + L, boundaries, strict=True):
                 add(i, i + L, "LOC", 1)
+        if ch not in gaz.lengths:  # no listed name starts here, so no place chain does
+            i += 1
+            continue
         # a place chain and what follows it: 杭州市人民政府办公厅, 中共江苏省委, 南京海关
         end = _place_chain(text, i, gaz)
         first = _place_at(text, i, gaz, foreign=False)

@@ -74,8 +74,11 @@ def close_spaces(text: str) -> str:
 
 
 def _dominant(values: Iterable):
-    counts = Counter(values)
-    return counts.most_common(1)[0][0] if counts else None
+    """The most frequent value, the first seen among equals; None for none: [16, 22, 16] -> 16."""
+    counts: dict = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 _X0, _TOP, _X1, _BOTTOM, _COLOR, _BOLD = (attrgetter(f) for f in ("x0", "top", "x1", "bottom", "color", "bold"))

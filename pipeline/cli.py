@@ -73,7 +73,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         report = run_batch(args.inputs, args.outdir, workers=args.workers, timeout=args.timeout or None,
                            force=args.force, retry_failed=args.retry_failed, scheduler=args.scheduler,
-                           progress=bar, review=args.review)
+                           progress=bar, review=args.review, ner_model=args.ner_model)
     except BatchError as e:
         return _fail(str(e))
     if not args.quiet:
@@ -217,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--retry-failed", action="store_true", help="redo unchanged inputs that failed last time")
     sb.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler")
     sb.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    sb.add_argument("--ner-model", action="store_true",
+                    help="also run the trained NER model after the entity rules (spaCy; slower)")
     sb.add_argument("--review", action="store_true",
                     help="also write a review page <name>.html beside each JSON and OUTDIR/index.html linking them")
     sb.set_defaults(func=cmd_batch)

@@ -158,6 +158,23 @@ def test_batch_deleted_output_redone(tmp_path):
     assert again.records[0].status == "ok" and (tmp_path / "out" / again.records[0].output).is_file()
 
 
+def test_batch_ner_model_option_redoes_and_adds_model_entities(tmp_path):
+    """``--ner-model`` is part of what a rerun compares: switching it redoes the files."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SAMPLES[0], src)
+    out = tmp_path / "out"
+    plain = run_batch([src], out, workers=1)
+    rules = json.loads((out / plain.records[0].output).read_text(encoding="utf-8"))["entities"]
+    with_model = run_batch([src], out, workers=1, ner_model=True)
+    assert [r.status for r in with_model.records] == ["ok"]
+    both = json.loads((out / with_model.records[0].output).read_text(encoding="utf-8"))["entities"]
+    assert {e["source"] for e in rules} == {"rule"}
+    assert [e for e in both if e["source"] == "rule"] == rules
+    assert _by_name(out)[SAMPLES[0].name]["version"].endswith("+ner-model")
+    assert [r.status for r in run_batch([src], out, workers=1, ner_model=True).records] == ["skipped"]
+
+
 # --- inputs and names ------------------------------------------------------------
 
 def test_batch_expand_inputs_files_folders_globs(tmp_path):

@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 SAMPLES := $(wildcard samples/*.pdf)
 OUTS := $(patsubst samples/%.pdf,out/%.json,$(SAMPLES))
 
-# Debian packages the browser tests use; installed when missing and we are root (CI is)
-DEB_PKGS := chromium chromium-driver
+# Debian packages: the browser tests use chromium and its driver, OCR of scanned pages uses Tesseract
+# with its Simplified Chinese data; installed when missing and we are root (CI is)
+DEB_PKGS := chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim
 
 .PHONY: run test lint golden bench model setup sysdeps clean
 
@@ -21,10 +22,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) sysdeps
 
 sysdeps:
-	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+		&& command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS) >/dev/null; \
-	else echo "note: $(DEB_PKGS) not installed (not root); browser tests will be skipped" >&2; fi
+	else echo "note: $(DEB_PKGS) not installed (not root); browser and OCR tests will be skipped" >&2; fi
 
 run: $(STAMP)
 	@mkdir -p out

@@ -34,7 +34,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from pipeline.run import parse_pdf
 
     try:
-        doc = parse_pdf(args.file, engine=args.engine, password=args.password, ner_model=args.ner_model)
+        doc = parse_pdf(args.file, engine=args.engine, password=args.password, ner_model=args.ner_model,
+                        ocr=False if args.no_ocr else None)
         data = to_dict(doc)
         validate(data)
     except PdfError as e:
@@ -193,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--password", help="user password of an encrypted PDF")
     sp.add_argument("--ner-model", action="store_true",
                     help="also run the trained NER model after the entity rules (spaCy; slower)")
+    sp.add_argument("--no-ocr", action="store_true",
+                    help="leave pages without a usable text layer unreadable instead of reading them with "
+                         "Tesseract (batch: set PIPELINE_OCR=0)")
     sp.set_defaults(func=cmd_parse)
 
     sv = sub.add_parser("validate", help="check a JSON output against the schema",

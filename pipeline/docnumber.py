@@ -8,7 +8,9 @@ year: 国务院令第663号, 国令第711号; announcements with one: 国家税�
 
 The 机关代字 table (``data/agency_codes.csv``) lives here because both the
 finder (to tell a code from the prose before it) and ``references.guess_issuer``
-read it.
+read it. OCR misreads a character of a code now and then (国函 read as 国画);
+``repair_agency_code`` puts a code the table does not know back to the one
+table code a single character away, when there is exactly one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -178,11 +181,16 @@ def _fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def find_doc_numbers(text: str) -> list[tuple[Span, DocNumber]]:
+def find_doc_numbers(text: str, repair: bool | Sequence[Span] = False) -> list[tuple[Span, DocNumber]]:
     """Find every document number in a text, in text order.
 
     Args:
         text: clean text, e.g. 贯彻《…》（郑发〔2016〕35号）和《条例》（国令第 711 号）.
+        repair: where a 机关代字 the table does not know is put back to the one
+            known code a character away (``repair_doc_number``, 人杜部 -> 人社部):
+            nowhere (False), everywhere (True), or inside these spans only,
+            the text OCR read (``quality.spans_of_quality``). Not on a text
+            layer: the table lacks most local codes, and 东财 is no slip for 商财.
 
     Returns:
         ``[((10, 21), DocNumber("郑发〔2016〕35号", "郑发", 2016, 35)),
@@ -201,7 +209,8 @@ def find_doc_numbers(text: str) -> list[tuple[Span, DocNumber]]:
         start = m.start("agency") + len(m.group("agency")) - len(agency)
         span = (start, m.end())
         taken.append(span)
-        hits.append((span, make_doc_number(agency, m.group("year"), m.group("serial"))))
+        number = make_doc_number(agency, m.group("year"), m.group("serial"))
+        hits.append((span, repair_doc_number(number) if repairs_at(span, repair) else number))
     for m in NOTICE_NUMBER.finditer(folded):
         issuer = _trim_agency(m.group("issuer"), _delimited(folded, m.start("issuer")))
         start = m.start("issuer") + len(m.group("issuer")) - len(issuer)
@@ -214,6 +223,74 @@ def find_doc_numbers(text: str) -> list[tuple[Span, DocNumber]]:
             taken.append(got[0])
             hits.append(got)
     return sorted(hits, key=lambda h: h[0])
+
+
+def _one_substitution(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with exactly one character read as another: 国画/国函 yes, 东发改/发改 no.
+
+    Only substitutions: OCR misreads a character far more often than it
+    splits or merges one, and a dropped character would turn a local code
+    the table lacks into a known one (东发改 into the central 发改).
+    """
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def repair_agency_code(code: str) -> str | None:
+    """Put an OCR-misread 机关代字 back, when the table allows one reading only.
+
+    Args:
+        code: a code as read: 人杜部 (人社部 with 社 misread), 国画 (国函 misread),
+            郑政办 (known).
+
+    Returns:
+        人社部: the code is unknown (neither in ``data/agency_codes.csv`` nor
+        starting with a code there) and exactly one table code differs from it
+        in one character; or, when several do, exactly one differs by a
+        look-alike of the character read (``data/ocr_lookalikes.json``): 国画
+        is a character from 国发, 国函, 国令, 国办…, and only 函 looks like 画,
+        so 国函. None otherwise: 郑政办 is known; 东政办 is a character from
+        郑政办, 豫政办… with no look-alike; 东发改 (a local code the table
+        lacks) and 石公户发 are near none.
+    """
+    if guess_issuer(code) is not None:
+        return None
+    near = [known for known in load_agency_codes() if _one_substitution(code, known)]
+    if len(near) > 1:
+        pairs = _lookalikes()
+        near = [known for known in near
+                if all(x == y or frozenset((x, y)) in pairs for x, y in zip(code, known))]
+    return near[0] if len(near) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _lookalikes() -> frozenset[frozenset[str]]:
+    """The look-alike character pairs of ``data/ocr_lookalikes.json``, each unordered: {画, 函}."""
+    pairs = json.loads((DATA / "ocr_lookalikes.json").read_text(encoding="utf-8"))["pairs"]
+    return frozenset(frozenset(p) for p in pairs)
+
+
+def repairs_at(span: Span, repair: bool | Sequence[Span]) -> bool:
+    """Whether a number at ``span`` may be repaired: ``repair`` is True, or one of its spans holds it.
+
+    (10, 21) with [(0, 500)] -> True; with [(30, 500)] or False -> False.
+    """
+    if isinstance(repair, bool):
+        return repair
+    return any(a <= span[0] and span[1] <= b for a, b in repair)
+
+
+def repair_doc_number(number: DocNumber) -> DocNumber:
+    """Give a document number with its 机关代字 repaired (``repair_agency_code``), or the same number.
+
+    Args:
+        number: DocNumber("人杜部〔2019〕5号", "人杜部", 2019, 5).
+
+    Returns:
+        DocNumber("人社部〔2019〕5号", "人社部", 2019, 5); the very object given
+        when nothing is repaired (DocNumber("国画〔2016〕204号", …) stays).
+    """
+    fixed = repair_agency_code(number.agency_code)
+    return number if fixed is None else make_doc_number(fixed, number.year, number.serial)
 
 
 def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:

@@ -6,12 +6,17 @@ engine hands its characters to ``make_char``, which folds compatibility
 forms the same way whatever the engine: Kangxi radicals (⼗ -> 十), CJK
 radical supplements (⺠ -> 民, from ``data/compat_chars.json``), full-width
 digits and letters (２０１７ -> 2017); Chinese punctuation stays as it is.
+
+A page without a usable text layer (a scan; a font neither engine decodes)
+is rendered and read by OCR (``pipeline.ocr``, Tesseract ``chi_sim``) and
+marked ``ocr``; pages with a good text layer never render or start a process.
 """
 
 from __future__ import annotations
 
 import json
 import mmap
+import os
 import time
 import unicodedata
 import zlib
@@ -43,6 +48,10 @@ DEFAULT_MAX_STREAM_BYTES = 256 << 20
 DEFAULT_MAX_INFLATED_BYTES = 2 << 30
 # Seconds one file may take from opening to its last page.
 DEFAULT_MAX_SECONDS = 600.0
+# OCR of pages without a usable text layer is on unless ``extract_pages`` is
+# told otherwise or this environment variable is 0 (``pipeline parse --no-ocr``
+# sets it, and batch workers inherit it).
+DEFAULT_OCR_ENV = "PIPELINE_OCR"
 
 
 class PdfError(Exception):
@@ -371,8 +380,98 @@ class _Fallback:
         self.pages = None
 
 
+class _Ocr:
+    """OCR of the same file's pages, each rendered and read only when asked for.
+
+    The PDF is opened with PDFium at the first page that needs OCR, and one
+    page image at a time is held (an A4 page at 120 dpi is 4 MB as RGB).
+    """
+
+    def __init__(self, path: Path, password: str | None) -> None:
+        self.path, self.password = path, password
+        self.pdf: object | None = None
+        self.unavailable: str | None = None
+        self.checked = False
+
+    def read(self, page: RawPage, why: str) -> RawPage:
+        """Give ``page`` read by OCR, or unreadable for ``why`` and the reason OCR could not help.
+
+        Args:
+            page: the page as its engine read it (its characters are replaced).
+            why: why the text layer is not used: ``"no text layer"``.
+
+        Returns:
+            The page with OCR characters, ``quality="ocr"`` and a reason such as
+            ``"no text layer; tesseract chi_sim, mean confidence 91"``; or
+            unreadable: ``"no text layer; OCR unavailable: tesseract not installed"``,
+            ``"no text layer; OCR found no text"``,
+            ``"…; OCR unreliable (mean confidence 31)"``.
+        """
+        from pipeline import ocr
+
+        if not self.checked:
+            self.unavailable, self.checked = ocr.ocr_unavailable(), True
+        if self.unavailable:
+            return mark_unreadable(page, f"{why}; OCR unavailable: {self.unavailable}")
+        try:
+            image = self.render(page.number)
+        except Exception as e:  # PDFium cannot render the page: the page is lost, not the file
+            return mark_unreadable(page, f"{why}; OCR failed: page not rendered ({type(e).__name__})")
+        try:
+            chars, confidence = ocr.ocr_image(image, ocr.DEFAULT_OCR_DPI)
+        except ocr.OcrError as e:
+            return mark_unreadable(page, f"{why}; OCR failed: {e}")
+        finally:
+            image.close()
+        if not chars or confidence is None:
+            return mark_unreadable(page, f"{why}; OCR found no text")
+        if confidence < ocr.DEFAULT_OCR_MIN_CONFIDENCE:
+            return mark_unreadable(page, f"{why}; OCR unreliable (mean confidence {confidence:.0f})")
+        read = replace(page, chars=tuple(chars))
+        verdict, reason = assess_page(read)
+        if verdict != "ok":
+            return mark_unreadable(page, f"{why}; OCR gives {reason}")
+        return replace(read, quality="ocr",
+                       quality_reason=f"{why}; tesseract {ocr.DEFAULT_OCR_LANGUAGE}, mean confidence {confidence:.0f}")
+
+    def render(self, number: int):
+        """Page ``number`` (1-based) as a PIL image at ``ocr.DEFAULT_OCR_DPI``, origin top-left."""
+        import pypdfium2 as pdfium
+
+        from pipeline.ocr import DEFAULT_OCR_DPI
+
+        if self.pdf is None:
+            self.pdf = pdfium.PdfDocument(str(self.path), password=self.password)
+        page = self.pdf[number - 1]  # type: ignore[index]
+        try:
+            bitmap = page.render(scale=DEFAULT_OCR_DPI / 72)
+            try:
+                return bitmap.to_pil().convert("RGB")  # a copy: the bitmap's buffer is freed below
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()  # type: ignore[attr-defined]
+            self.pdf = None
+
+
+def ocr_enabled(ocr: bool | None = None) -> bool:
+    """Whether pages without a usable text layer are OCR'd.
+
+    Args:
+        ocr: True or False to say so; None to follow the environment:
+            ``PIPELINE_OCR=0`` (or off, no, false) turns OCR off.
+    """
+    if ocr is not None:
+        return ocr
+    return os.environ.get(DEFAULT_OCR_ENV, "1").strip().lower() not in ("0", "off", "no", "false")
+
+
 def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
-               max_chars: int | None = None) -> RawPage:
+               max_chars: int | None = None, ocr: _Ocr | None = None) -> RawPage:
     """Take a page as ``engine`` read it and give it with its quality decided.
 
     Args:
@@ -380,11 +479,15 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
         engine: its engine's name, for the reason: pdfium.
         fallback: the other engine's pages, tried when this reading is garbage.
         max_chars: ``DEFAULT_MAX_PAGE_CHARS`` when None.
+        ocr: OCR of the file's pages, tried when neither engine gives usable
+            text; None for no OCR.
 
     Returns:
         The page ``ok``; or ``repaired`` (the other engine's reading, or a
-        few undecodable glyphs dropped); or ``unreadable`` with no characters
-        and the reason: ``"no text layer"``,
+        few undecodable glyphs dropped); or ``ocr`` (read from the page
+        image: ``"no text layer; tesseract chi_sim, mean confidence 91"``);
+        or ``unreadable`` with no characters and the reason:
+        ``"no text layer; OCR unavailable: tesseract not installed"``,
         ``"40 of 40 glyphs undecodable (cid); pdfium reads no better"``.
     """
     max_chars = DEFAULT_MAX_PAGE_CHARS if max_chars is None else max_chars
@@ -393,29 +496,38 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
     quality, reason = assess_page(page)
     if quality == "ok":
         return drop_undecodable(page)
-    if not page.chars or fallback is None:  # no text layer: another engine reads no more
-        return mark_unreadable(page, reason or "unreadable")
-    alt = fallback.page(page.number)
-    if alt is not None and len(alt.chars) <= max_chars and assess_page(alt)[0] == "ok":
-        alt = drop_undecodable(alt)
-        note = f"; {alt.quality_reason}" if alt.quality == "repaired" else ""
-        return replace(alt, quality="repaired", quality_reason=f"read with {fallback.engine}: {engine} gives {reason}{note}")
-    return mark_unreadable(page, f"{reason}; {fallback.engine or 'no other engine'} reads no better")
+    reason = reason or "unreadable"
+    if page.chars and fallback is not None:  # no text layer: another engine reads no more
+        alt = fallback.page(page.number)
+        if alt is not None and len(alt.chars) <= max_chars and assess_page(alt)[0] == "ok":
+            alt = drop_undecodable(alt)
+            note = f"; {alt.quality_reason}" if alt.quality == "repaired" else ""
+            return replace(alt, quality="repaired",
+                           quality_reason=f"read with {fallback.engine}: {engine} gives {reason}{note}")
+        reason = f"{reason}; {fallback.engine or 'no other engine'} reads no better"
+    if ocr is not None:
+        return ocr.read(page, reason)
+    return mark_unreadable(page, reason)
 
 
-def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None) -> Iterator[RawPage]:
+def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
+                  ocr: bool | None = None) -> Iterator[RawPage]:
     """Read a PDF page by page, each page's text layer judged (``pipeline.quality``).
 
     Args:
         path: the PDF file.
         engine: a name in ``ENGINES``.
         password: the user password of an encrypted file.
+        ocr: whether pages without a usable text layer are OCR'd; None
+            follows ``ocr_enabled`` (on unless ``PIPELINE_OCR=0``).
 
     Yields:
         One ``RawPage`` per page, characters folded and overprints removed,
         ``quality`` set: a page the engine reads as garbage ((cid:N), U+FFFD,
         private-use codes) is read with the other engine and marked
-        ``repaired``, or emptied and marked ``unreadable`` with the reason.
+        ``repaired``; a page with no text (a scan) or garbage no engine
+        decodes is OCR'd and marked ``ocr``, or emptied and marked
+        ``unreadable`` with the reason (OCR off or unavailable, nothing read).
 
     Raises:
         PdfError: one of its subclasses, with a one-line message: not a PDF,
@@ -431,11 +543,14 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
     deadline = time.monotonic() + limit
     other = next((name for name in ENGINES if name != engine), None)
     fallback = _Fallback(path, password, other)
+    reader = _Ocr(path, password) if ocr_enabled(ocr) else None
     try:
         with closing(ENGINES[engine](path, password)) as pages:  # type: ignore[type-var]
             for page in pages:
                 if time.monotonic() > deadline:
                     raise TimeLimitError(f"{path}: over the time limit of {limit:g} s at page {page.number}")
-                yield judge_page(page, engine, fallback)
+                yield judge_page(page, engine, fallback, ocr=reader)
     finally:
         fallback.close()
+        if reader is not None:
+            reader.close()

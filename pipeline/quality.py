@@ -6,12 +6,14 @@ Latin-1 letters (郑州市 read as ``\\x01-\\x03``); a broken map gives U+FFFD o
 private-use code points; a scan gives no text at all. ``assess_page`` reads
 the characters' statistics and says whether the page can be trusted; it
 neither opens files nor changes the page. ``extract.extract_pages`` acts on
-the verdict (another engine, then ``unreadable`` with the reason).
+the verdict (another engine, then OCR, then ``unreadable`` with the reason).
 
 Quality values (``RawPage.quality``, ``pages[].quality`` in the output):
 ``ok``; ``repaired`` (another engine, or a few undecodable glyphs dropped);
-``ocr`` (reserved for an OCR step); ``unreadable`` (no text, or garbage:
-the page's characters are dropped so garbage is never emitted).
+``ocr`` (no usable text layer, read from the page image by ``pipeline.ocr``;
+the reason gives Tesseract's mean confidence); ``unreadable`` (no text, or
+garbage, and OCR off, unavailable or no better: the page's characters are
+dropped so garbage is never emitted).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-from pipeline.model import RawPage
+from pipeline.model import CleanText, RawPage, Span
 
 # A page whose undecodable glyphs ((cid:N), U+FFFD, private use, control
 # characters) exceed this share of its characters is unreadable; below it
@@ -196,3 +198,30 @@ def mark_unreadable(page: RawPage, reason: str) -> RawPage:
 
 def _kinds(kinds: Counter[str]) -> str:
     return ", ".join(k for k, _ in kinds.most_common())
+
+
+def spans_of_quality(ct: CleanText, quality: str = "ocr") -> list[Span]:
+    """Take a clean text and give the spans of it that come from pages of one quality.
+
+    Args:
+        ct: the clean text, whose ``boxes`` give each offset's page.
+        quality: ``ocr`` for the text OCR read.
+
+    Returns:
+        Maximal ``(start, end)`` runs of offsets on such pages, e.g. ``[(0, 8412)]``
+        for a scan read whole, ``[]`` for a text layer. The rules that mend OCR
+        slips (``docnumber.find_doc_numbers(repair=…)``) act inside these only.
+    """
+    pages = {p.number for p in ct.pages if p.quality == quality}
+    spans: list[Span] = []
+    start = None
+    for i, box in enumerate(ct.boxes):
+        if box[0] in pages:
+            if start is None:
+                start = i
+        elif start is not None:
+            spans.append((start, i))
+            start = None
+    if start is not None:
+        spans.append((start, len(ct.boxes)))
+    return spans

@@ -27,9 +27,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
-from pipeline.docnumber import DATA, find_doc_numbers, guess_issuer, load_agency_codes
+from pipeline.docnumber import DATA, find_doc_numbers, guess_issuer, load_agency_codes, repair_doc_number, repairs_at
 from pipeline.model import DocNumber, Reference, Span
 
 __all__ = ["find_references", "find_titles", "guess_issuer", "load_agency_codes", "relation_of"]
@@ -205,7 +206,8 @@ def _same_number(a: DocNumber, b: DocNumber | None) -> bool:
     return b is not None and a.agency_code == b.agency_code and a.year == b.year and a.serial == b.serial
 
 
-def find_references(text: str, own_number: DocNumber | None = None, body_title: str | None = None) -> list[Reference]:
+def find_references(text: str, own_number: DocNumber | None = None, body_title: str | None = None,
+                    repair: bool | Sequence[Span] = False) -> list[Reference]:
     """Find every reference to another document, in text order.
 
     Args:
@@ -213,16 +215,23 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
         own_number: the document's own 发文字号; it is no reference (dropped when
             bare, ``self`` when linked to a title).
         body_title: the title of the document a notice transmits (its 《X》 is ``self``).
+        repair: where misread 机关代字 are repaired (``docnumber.find_doc_numbers``):
+            the spans of text OCR read; a repaired reference has ``repaired=True``.
 
     Returns:
         ``[Reference(text="《郑州市…（2016—2018年）》（郑发〔2016〕35号）", doc_number=
         DocNumber("郑发〔2016〕35号", "郑发", 2016, 35), title="郑州市…（2016—2018年）",
         relation="cites", issuer_guess="中共郑州市委", span=(…))]``.
     """
-    numbers = find_doc_numbers(text)
+    # numbers as written, then repaired where allowed (人杜部 read for 人社部; 国画 stays, being
+    # a character from several codes), so a reference knows whether its number was repaired
+    written = find_doc_numbers(text)
+    numbers = [(span, repair_doc_number(number) if repairs_at(span, repair) else number) for span, number in written]
+    repaired = {span for (span, number), (_, fixed) in zip(written, numbers) if fixed is not number}
     titles = find_titles(text)
     used_numbers: set[int] = set()
-    items: list[tuple[Span, DocNumber | None, str | None, Span | None]] = []
+    # (span, number, title, title span, number span)
+    items: list[tuple[Span, DocNumber | None, str | None, Span | None, Span | None]] = []
     by_start = {span[0]: k for k, (span, _) in enumerate(numbers)}
 
     for tspan, title in titles:
@@ -236,7 +245,7 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
             if "（" in m.group() or "(" in m.group():
                 close = _CLOSE_PAREN.match(text, end)
                 end = close.end() if close else end
-            items.append(((tspan[0], end), number, title, tspan))
+            items.append(((tspan[0], end), number, title, tspan, nspan))
             continue
         # 国发〔2017〕9号《X》: a number right before the title, not yet linked
         linked = False
@@ -245,18 +254,18 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
                 continue
             if _BETWEEN_NUMBER_TITLE.match(text[nspan[1] : tspan[0]]):
                 used_numbers.add(k)
-                items.append(((nspan[0], tspan[1]), number, title, tspan))
+                items.append(((nspan[0], tspan[1]), number, title, tspan, nspan))
                 linked = True
                 break
         if not linked:
-            items.append((tspan, None, title, tspan))
+            items.append((tspan, None, title, tspan, None))
     for k, (nspan, number) in enumerate(numbers):
         if k not in used_numbers:
-            items.append((nspan, number, None, None))
+            items.append((nspan, number, None, None, nspan))
 
     refs: list[Reference] = []
     last_title: tuple[int, str] | None = None  # end of the previous 《》 and its relation
-    for span, num, name, where in sorted(items, key=lambda it: it[0]):
+    for span, num, name, where, number_span in sorted(items, key=lambda it: it[0]):
         relation = relation_of(text, where or span, name, body_title)
         if where and last_title and relation == "cites" and last_title[1] == "drafts":
             if _JOIN.fullmatch(text, last_title[0], where[0]):
@@ -279,6 +288,7 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
                 title=name,
                 relation=relation,
                 issuer_guess=issuer,
+                repaired=number_span in repaired,
             )
         )
     return refs

@@ -15,6 +15,7 @@ from pipeline.dates import find_dates
 from pipeline.entities import load_nlp, tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages
 from pipeline.model import CleanText, Document, PageInfo, Source
+from pipeline.quality import spans_of_quality
 from pipeline.references import find_references
 from pipeline.structure import read_metadata, segment_sections
 from pipeline.tables import find_tables, table_quantities
@@ -89,7 +90,9 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
     targets = [q for q in quantities if q.role == "target"]
     others = [q for q in quantities if q.role != "target"]
     dates = find_dates(text, metadata.issue_date)
-    references = find_references(text, metadata.doc_number, metadata.body_title)
+    # 机关代字 misread by OCR are put back only in the text OCR read
+    references = find_references(text, metadata.doc_number, metadata.body_title,
+                                 repair=spans_of_quality(ct, "ocr"))
     entities = tag_entities(text, nlp)
     warnings = []
     if metadata.doc_number is None:
@@ -107,7 +110,7 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
 
 
 def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
-              ner_model: bool = False) -> Document:
+              ner_model: bool = False, ocr: bool | None = None) -> Document:
     """Parse one policy PDF.
 
     Args:
@@ -116,6 +119,9 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
         password: the user password of an encrypted PDF.
         ner_model: also run the trained NER model (spaCy) after the entity
             rules; loaded once per process.
+        ocr: read pages without a usable text layer with Tesseract (True),
+            leave them unreadable (False), or follow ``PIPELINE_OCR`` (None: on
+            unless it is 0).
 
     Returns:
         The document with metadata, sections and every extracted item.
@@ -124,6 +130,6 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
         pipeline.extract.PdfError: the file cannot be read as a PDF.
     """
     path = Path(path)
-    ct = clean_text(extract_pages(path, engine=engine, password=password))
+    ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr))
     source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=engine)
     return analyse(ct, source, load_nlp() if ner_model else None)

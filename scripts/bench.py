@@ -6,6 +6,8 @@ On the same files (the samples and a generated 200-page 公文), in one run:
   pdfium-bare    pypdfium2's own text extraction (``get_textpage().get_text_range()``)
   pipeline[pdfium], pipeline[pdfplumber]
                  ``parse_pdf`` + ``to_dict`` + ``validate``, what ``pipeline parse`` does
+  pipeline[pdfium]+ner-model
+                 the same with the trained NER model (``parse --ner-model``)
 
 Each row runs in its own fresh process. A row's pages/s is its second pass
 over the files (warm: dictionaries and models loaded, the OS cache hot);
@@ -105,11 +107,11 @@ def _pdfium_bare(path: Path) -> None:
     pdf.close()
 
 
-def _pipeline(engine: str):
+def _pipeline(engine: str, ner_model: bool = False):
     def run(path: Path) -> None:
         from pipeline import parse_pdf, to_dict, validate
 
-        validate(to_dict(parse_pdf(path, engine=engine)))
+        validate(to_dict(parse_pdf(path, engine=engine, ner_model=ner_model)))
 
     return run
 
@@ -119,6 +121,7 @@ KINDS = {
     "pdfium-bare": _pdfium_bare,
     "pipeline[pdfium]": _pipeline("pdfium"),
     "pipeline[pdfplumber]": _pipeline("pdfplumber"),
+    "pipeline[pdfium]+ner-model": _pipeline("pdfium", ner_model=True),
 }
 
 
@@ -246,12 +249,12 @@ def main(argv: list[str] | None = None) -> int:
 
     rate = {k: pages / r["warm_s"] for k, r in rows.items()}
     plumber, pdfium = rate["plumber-bare"], rate["pdfium-bare"]
-    print(f"{'':22s} {'pages/s':>9s} {'ms/page':>8s} {'x plumber-bare':>15s} {'x pdfium-bare':>14s}")
+    print(f"{'':28s} {'pages/s':>9s} {'ms/page':>8s} {'x plumber-bare':>15s} {'x pdfium-bare':>14s}")
     for kind in rows:
-        print(f"{kind:22s} {rate[kind]:9.1f} {1000 / rate[kind]:8.2f} {rate[kind] / plumber:15.2f} "
+        print(f"{kind:28s} {rate[kind]:9.1f} {1000 / rate[kind]:8.2f} {rate[kind] / plumber:15.2f} "
               f"{rate[kind] / pdfium:14.3f}")
     default = f"pipeline[{DEFAULT_ENGINE}]"
-    for kind in ("pipeline[pdfium]", "pipeline[pdfplumber]"):
+    for kind in ("pipeline[pdfium]", "pipeline[pdfplumber]", "pipeline[pdfium]+ner-model"):
         print(f"cold start ({kind}, import to first document done): {rows[kind]['cold_start_s']:.2f} s")
     print(f"peak memory ({default}, {big.name} alone): {peak['peak_mb']:.0f} MB in {peak['seconds']:.1f} s")
     print("where pipeline[pdfium] spends its time (CPU ms/page; analyse = structure + every extractor):")

@@ -289,7 +289,8 @@ def _layout_metrics(lines: Sequence[Line], page_width: float) -> tuple[float, fl
     common = [x for x, k in starts.items() if k * 10 >= len(body)] or list(starts)
     left = min(common)
     ends = Counter(round(ln.x1) for ln in body if len(ln.text) >= 10)
-    right, agree = ends.most_common(1)[0] if ends else (0, 0)
+    edge, agree = ends.most_common(1)[0] if ends else (0, 0)
+    right = float(edge)
     if agree < 3 or agree * 5 < len(body):
         right = max(right, page_width - left - size)
     return float(size), float(left), float(right)

@@ -86,7 +86,7 @@ def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Sect
     out: list[Quantity] = []
     index = SectionIndex(sections)
     for table in tables:
-        rows = [[c.text for c in row] for row in table.rows]
+        rows: list[list[str | None]] = [[c.text for c in row] for row in table.rows]
         for item in targets_from_table(rows, doc_year):
             cell = table.rows[item["row"]][item["column"]]
             row = table.rows[item["row"]]

@@ -63,6 +63,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
+from functools import partial
 from multiprocessing.connection import wait as wait_ready
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -315,12 +316,14 @@ def _failure(message: str, seconds: float = 0.0) -> dict[str, Any]:
     return {"status": "failed", "error": _one_line(message), "seconds": seconds}
 
 
-def convert(path: str, ner_model: bool = False) -> dict[str, Any]:
+def convert(path: str, ner_model: bool = False, ocr: bool | None = None) -> dict[str, Any]:
     """Parse one PDF into its validated JSON text; never raises.
 
     Args:
         path: e.g. samples/zhengzhengban-2017-30.pdf.
         ner_model: also run the trained NER model (``parse --ner-model``).
+        ocr: False leaves pages without a text layer unreadable (``--no-ocr``);
+            None follows ``PIPELINE_OCR``.
 
     Returns:
         ``{"status": "ok", "text": <JSON>, "pages": 17, "targets": 25, …, "seconds": 1.9}``
@@ -332,7 +335,7 @@ def convert(path: str, ner_model: bool = False) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     try:
-        data = to_dict(parse_pdf(path, ner_model=ner_model))
+        data = to_dict(parse_pdf(path, ner_model=ner_model, ocr=ocr))
         validate(data)
         text = dumps(data)
     except PdfError as e:
@@ -520,11 +523,6 @@ class _Task:
     output: str
 
 
-def convert_with_model(path: str) -> dict[str, Any]:
-    """``convert`` with the NER model: the handler of ``batch --ner-model``."""
-    return convert(path, ner_model=True)
-
-
 def _worker_main(conn: Any, handler: Handler, log: str | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if log:  # libraries' chatter (warnings, model loading) goes to the log, not over the progress bar
@@ -536,10 +534,13 @@ def _worker_main(conn: Any, handler: Handler, log: str | None = None) -> None:
         os.environ.setdefault(var, "1")  # the pool is the parallelism: one thread per worker
     if handler is convert:
         import pipeline.run  # noqa: F401 - import before the first file, not during it
-    elif handler is convert_with_model:
-        from pipeline.entities import load_nlp
+    elif isinstance(handler, partial) and handler.func is convert:
+        if handler.keywords.get("ner_model"):
+            from pipeline.entities import load_nlp
 
-        load_nlp()  # spaCy and the model load before the first file's timeout starts
+            load_nlp()  # spaCy and the model load before the first file's timeout starts
+        else:
+            import pipeline.run  # noqa: F401
     while True:
         try:
             path = conn.recv()
@@ -733,7 +734,8 @@ def _run_dask(tasks: Sequence[_Task], scheduler: str, timeout: float | None, han
 def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, retry_failed: bool = False,
               scheduler: str | None = None, progress: Progress | None = None,
-              handler: Handler | None = None, review: bool = False, ner_model: bool = False) -> BatchReport:
+              handler: Handler | None = None, review: bool = False, ner_model: bool = False,
+              ocr: bool | None = None) -> BatchReport:
     """Convert many PDFs into ``outdir``, one JSON each, every input accounted for in the manifest.
 
     Args:
@@ -751,6 +753,8 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
             ``index.html`` linking them (``pipeline.review.write_batch_reviews``).
         ner_model: also run the trained NER model; outputs made without it
             (or with it, when False) count as changed and are redone.
+        ocr: False leaves pages without a text layer unreadable instead of
+            OCR'ing them (``--no-ocr``); a change of it redoes files, as for ``ner_model``.
 
     Returns:
         The run's records in input order and its wall time.
@@ -770,9 +774,9 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
     writer: _ManifestWriter | None = None
     try:
         _remove_leftovers(out)
-        version = pipeline_version() + ("+ner-model" if ner_model else "")
-        if handler is None and ner_model:
-            handler = convert_with_model
+        version = pipeline_version() + ("+ner-model" if ner_model else "") + ("+no-ocr" if ocr is False else "")
+        if handler is None and (ner_model or ocr is not None):
+            handler = partial(convert, ner_model=ner_model, ocr=ocr)  # a partial pickles to workers
         names = assign_outputs(paths)
         state = read_manifest(out)
         writer = _ManifestWriter(out / MANIFEST)

@@ -75,7 +75,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         report = run_batch(args.inputs, args.outdir, workers=args.workers, timeout=args.timeout or None,
                            force=args.force, retry_failed=args.retry_failed, scheduler=args.scheduler,
-                           progress=bar, review=args.review, ner_model=args.ner_model)
+                           progress=bar, review=args.review, ner_model=args.ner_model,
+                           ocr=False if args.no_ocr else None)
     except BatchError as e:
         return _fail(str(e))
     if not args.quiet:
@@ -196,8 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--ner-model", action="store_true",
                     help="also run the trained NER model after the entity rules (spaCy; slower)")
     sp.add_argument("--no-ocr", action="store_true",
-                    help="leave pages without a usable text layer unreadable instead of reading them with "
-                         "Tesseract (batch: set PIPELINE_OCR=0)")
+                    help="leave pages without a usable text layer unreadable instead of reading them with Tesseract")
     sp.set_defaults(func=cmd_parse)
 
     sv = sub.add_parser("validate", help="check a JSON output against the schema",
@@ -224,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     sb.add_argument("--ner-model", action="store_true",
                     help="also run the trained NER model after the entity rules (spaCy; slower)")
+    sb.add_argument("--no-ocr", action="store_true",
+                    help="leave pages without a usable text layer unreadable instead of reading them with Tesseract")
     sb.add_argument("--review", action="store_true",
                     help="also write a review page <name>.html beside each JSON and OUTDIR/index.html linking them")
     sb.set_defaults(func=cmd_batch)

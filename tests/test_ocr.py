@@ -362,6 +362,26 @@ def test_ocr_cli_no_ocr_flag(one_scanned_page, tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))["pages"][0]["quality"] == "unreadable"
 
 
+def test_ocr_batch_no_ocr_flag(one_scanned_page, tmp_path):
+    """``batch --no-ocr`` reaches the workers; switching it back redoes the file, with OCR."""
+    import shutil
+
+    from pipeline.batch import run_batch
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(one_scanned_page, src)
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "pipeline", "batch", str(src), "-o", str(out), "--no-ocr", "-q",
+                        "--workers", "1"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stderr
+    [line] = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    rec = json.loads(line)
+    assert rec["page_quality"] == {"unreadable": 1} and rec["version"].endswith("+no-ocr")
+    again = run_batch([src], out, workers=1)
+    assert [x.status for x in again.records] == ["ok"] and again.records[0].page_quality == {"ocr": 1}
+
+
 def test_ocr_text_layer_pages_never_render(monkeypatch):
     """Pages with a good text layer pay nothing: no rendering, no process, ``pipeline.ocr`` not even imported."""
     def never(*args, **kwargs):

@@ -360,28 +360,10 @@ class _Styles:
         self._buf = ctypes.create_string_buffer(256)
 
     def of_char(self, tp: int, index: int, obj: int) -> _Style:
-        """The style of character ``index``'s text object, whose matrix the text page knows.
-
-        Called once per text object, which on most pages is once per
-        character: five PDFium calls and one dictionary lookup.
-        """
-        api, m = self.api, self._matrix
-        psize, prgba, pmatrix = self._refs
-        if api.char_matrix(tp, index, pmatrix):
-            a, b, c, d = m.a, m.b, m.c, m.d
-        else:
-            a, b, c, d = 1.0, 0.0, 0.0, 1.0
-        size = self._size.value if api.font_size(obj, psize) else 0.0
-        font = api.text_font(obj) or 0
-        r, g, bl, _a = self._rgba
-        if api.fill_color(obj, prgba[0], prgba[1], prgba[2], prgba[3]):
-            key: tuple = (font, size, a, b, c, d, r.value, g.value, bl.value)
-        else:
-            key = (font, size, a, b, c, d)
-        st = self._by_key.get(key)
-        if st is None:
-            st = self._new(key, font, size, (a, b, c, d))
-        self.by_object[obj] = st
+        """The style of character ``index``'s text object, whose matrix the text page knows."""
+        m = self._matrix
+        four = (m.a, m.b, m.c, m.d) if self.api.char_matrix(tp, index, self._refs[2]) else (1.0, 0.0, 0.0, 1.0)
+        st = self.by_object[obj] = self.of_object(obj, four)
         return st
 
     def of_object(self, obj: int, matrix: tuple[float, float, float, float]) -> _Style:
@@ -390,22 +372,17 @@ class _Styles:
         size = float(self._size.value) if api.font_size(obj, self._refs[0]) else 0.0
         font = api.text_font(obj) or 0
         r, g, b, _a = self._rgba
-        if api.fill_color(obj, *self._refs[1]):
-            key: tuple = (font, size, *matrix, r.value, g.value, b.value)
-        else:
-            key = (font, size, *matrix)
+        rgb = (r.value, g.value, b.value) if api.fill_color(obj, *self._refs[1]) else None
+        key = (font, size, rgb, matrix)
         st = self._by_key.get(key)
-        if st is None:
-            st = self._new(key, font, size, matrix)
-        return st
-
-    def _new(self, key: tuple, font: int, size: float, matrix: tuple[float, float, float, float]) -> _Style:
+        if st is not None:
+            return st
         name, bold, descent, glyphs = self._font(font)
         st = _Style()
         st.font, st.size, st.name, st.bold, st.glyphs = font, size, name, bold, glyphs
         # PDF 9.8.1: /Descent is negative; pdfminer makes a positive one negative too
         st.descent = -abs(descent) * size / 1000
-        st.color = "#{:02x}{:02x}{:02x}".format(*key[6:9]) if len(key) > 6 else None
+        st.color = None if rgb is None else "#{:02x}{:02x}{:02x}".format(*rgb)
         st.matrix = matrix
         a, b_, c, d = matrix
         # upright text: (advance scale per 1/1000 em, descent drop, size, name, fill, bold)

@@ -821,8 +821,8 @@ def _rules_component(doc: Any) -> Any:
     """
     from spacy.util import filter_spans
 
-    bounds = frozenset({t.idx for t in doc} | {t.idx + len(t.text) for t in doc})
-    hits = find_rule_entities(doc.text, bounds)
+    # the same boundaries as without spaCy, so the rules find the same names either way
+    hits = find_rule_entities(doc.text, LazyBoundaries(doc.text))
     doc.user_data[RULES_KEY] = hits
     spans = [doc.char_span(s, e, label=lab, alignment_mode="expand") for s, e, lab in hits]
     doc.ents = filter_spans([sp for sp in spans if sp is not None])
@@ -868,11 +868,16 @@ def load_nlp(model_dir: str | None = None) -> Any:
     return nlp
 
 
+def _rule_entities(text: str, hits: list[Hit], offset: int) -> list[Entity]:
+    """Rule hits of one paragraph as entities with offsets into the whole text."""
+    return [Entity(text=text[s:e], span=(offset + s, offset + e), label=lab, source="rule") for s, e, lab in hits]
+
+
 def _doc_entities(doc: Any, offset: int) -> list[Entity]:
     """Turn one processed paragraph into entities: rule hits, then the model's gap fillers."""
     text = doc.text
     hits = doc.user_data.get(RULES_KEY, [])
-    out = [Entity(text=text[s:e], span=(offset + s, offset + e), label=lab, source="rule") for s, e, lab in hits]
+    out = _rule_entities(text, hits, offset)
     taken = bytearray(len(text))
     for s, e, _ in hits:
         taken[s:e] = b"\x01" * (e - s)
@@ -911,8 +916,7 @@ def tag_entities(text: str, nlp: Any = None) -> list[Entity]:
     out: list[Entity] = []
     if nlp is None:
         for para, off in zip(paras, offsets):
-            out.extend(Entity(text=para[s:e], span=(off + s, off + e), label=lab, source="rule")
-                       for s, e, lab in find_rule_entities(para, LazyBoundaries(para)))
+            out.extend(_rule_entities(para, find_rule_entities(para, LazyBoundaries(para)), off))
         return out
     for doc, off in zip(nlp.pipe(paras, batch_size=64), offsets):
         out.extend(_doc_entities(doc, off))

@@ -532,15 +532,13 @@ def _worker_main(conn: Any, handler: Handler, log: str | None = None) -> None:
         os.close(fd)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")  # the pool is the parallelism: one thread per worker
-    if handler is convert:
+    options = handler.keywords if isinstance(handler, partial) and handler.func is convert else {}
+    if handler is convert or options:
         import pipeline.run  # noqa: F401 - import before the first file, not during it
-    elif isinstance(handler, partial) and handler.func is convert:
-        if handler.keywords.get("ner_model"):
-            from pipeline.entities import load_nlp
+    if options.get("ner_model"):
+        from pipeline.entities import load_nlp
 
-            load_nlp()  # spaCy and the model load before the first file's timeout starts
-        else:
-            import pipeline.run  # noqa: F401
+        load_nlp()  # spaCy and the model load before the first file's timeout starts
     while True:
         try:
             path = conn.recv()

@@ -32,6 +32,8 @@ it is not marked bold).
 from __future__ import annotations
 
 import ctypes
+import functools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,6 +122,35 @@ def _api() -> _Api:
     if _API is None:
         _API = _Api()
     return _API
+
+
+# The C module's functions take PDFium's addresses from the loaded library.
+_SCAN_FUNCTIONS = (
+    "FPDFText_CountChars", "FPDFText_GetText", "FPDFText_GetUnicode", "FPDFText_IsGenerated",
+    "FPDFText_GetTextObject", "FPDFText_GetCharOrigin", "FPDFText_GetMatrix", "FPDFTextObj_GetFontSize",
+    "FPDFTextObj_GetFont", "FPDFPageObj_GetFillColor", "FPDFPage_CountObjects", "FPDFPage_GetObject",
+    "FPDFPageObj_GetType",
+)
+
+
+@functools.cache
+def _scan():
+    """The C module ``pipeline._pdfium_scan`` bound to PDFium, or None.
+
+    None when it was not built (no C compiler at install) or when
+    ``PIPELINE_NO_C=1`` asks for the ctypes reads, which give the same pages.
+    """
+    if os.environ.get("PIPELINE_NO_C", "") not in ("", "0"):
+        return None
+    try:
+        from pipeline import _pdfium_scan  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    import pypdfium2_raw.bindings as b
+
+    lib = b._libs["pdfium"]
+    _pdfium_scan.bind({name: ctypes.cast(lib[name], ctypes.c_void_p).value for name in _SCAN_FUNCTIONS})
+    return _pdfium_scan
 
 
 # --- geometry -----------------------------------------------------------------
@@ -242,10 +273,14 @@ def _walk(api: _Api, page: int, ctm: Matrix, height: float, dx: float, dtop: flo
                 walk_form(obj, m, depth + 1)
 
     # the page's own objects are in user space; the frame's rotation comes after
-    get, append = api.page_object, texts.append
-    for k in range(api.count_objects(page)):
-        obj = get(page, k)
-        kind = object_type(obj)
+    scan = _scan()
+    if scan is not None:
+        handles, kinds = scan.objects(page)
+    else:
+        handles = [api.page_object(page, k) or 0 for k in range(api.count_objects(page))]
+        kinds = [object_type(obj) if obj else 0 for obj in handles]
+    append = texts.append
+    for obj, kind in zip(handles, kinds):
         if kind == 1:  # FPDF_PAGEOBJ_TEXT
             append(obj)
         elif kind == 2:  # FPDF_PAGEOBJ_PATH
@@ -373,6 +408,11 @@ class _Styles:
         font = api.text_font(obj) or 0
         r, g, b, _a = self._rgba
         rgb = (r.value, g.value, b.value) if api.fill_color(obj, *self._refs[1]) else None
+        return self.of_key(font, size, rgb, matrix)
+
+    def of_key(self, font: int, size: float, rgb: tuple[int, int, int] | None,
+               matrix: tuple[float, float, float, float]) -> _Style:
+        """The style of what a text object gives: its font handle, size, fill and matrix."""
         key = (font, size, rgb, matrix)
         st = self._by_key.get(key)
         if st is not None:
@@ -429,36 +469,36 @@ def _box(st: _Style, ctm: Matrix, x: float, y: float, adv: float) -> tuple[float
     return min(xs), y0, max(xs), y1, y1 - y0
 
 
-def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, float],
-                styles: _Styles) -> tuple[list[Char], list[int]]:
-    """A text page's drawn characters in pdfplumber's frame, and the text object of each.
+# What a text page gives per drawn character: the text, and per character its
+# index on the text page, style, user-space origin (x, y) and text object.
+Drawn = tuple[str, list[int], list[_Style], list[float], list[float], list[int]]
 
-    ``styles.by_object`` is filled with the style of every text object the text page used.
+
+def _read_drawn(api: _Api, tp: int, styles: _Styles) -> Drawn:
+    """A text page's drawn characters through ctypes, one foreign call at a time.
+
+    The reference for ``_pdfium_scan.chars``, which makes the same calls in C;
+    ``styles.by_object`` is filled with the style of every text object used.
     """
-    ctm, _w, height, dx, dtop = frame
-    plain = ctm[:4] == (1, 0, 0, 1)
     n = api.count_chars(tp)
     if n <= 0:
-        return [], []
+        return "", [], [], [], [], []
     ubuf = (ctypes.c_ushort * (n + 1))()
     got = api.get_text(tp, 0, n, ubuf)
     text = bytes(ubuf)[: max(0, got - 1) * 2].decode("utf-16-le", "surrogatepass") if got > 0 else ""
     # the text skips control characters and splits characters beyond the BMP:
     # then read them one by one
     per_index = len(text) == n
-    box = api.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    pbox, pox, poy = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
-    chars: list[Char] = []
+    pox, poy = ctypes.byref(ox), ctypes.byref(oy)
+    kept: list[str] = []
+    indices: list[int] = []
+    sts: list[_Style] = []
+    xs: list[float] = []
+    ys: list[float] = []
     owners: list[int] = []
-    append, own = chars.append, owners.append
     text_object, char_origin, by_object, of_char = api.text_object, api.char_origin, styles.by_object, styles.of_char
     is_generated = api.is_generated
-    probes: dict[int, float | None] = {}
-    cells = [ctypes.c_double() for _ in range(4)] + [ctypes.c_float()]
-    scratch = (cells, [ctypes.byref(v) for v in cells])
-    ex = ctm[4] + dx
-    base = height - ctm[5] + dtop  # the top of the frame's y axis, in user space
     for i in range(n):
         if per_index:
             ch = text[i]
@@ -466,7 +506,7 @@ def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, fl
             u = api.get_unicode(tp, i)
             if u == 2:  # PDFium's mark for a hyphen that ends a line
                 u = 0x2D
-            if u == 0 or u == 0xFFFE:
+            if u == 0 or u == 0xFFFE or u > 0x10FFFF:
                 continue  # a glyph with no Unicode value
             ch = chr(u)
         if ch in _MAYBE_GENERATED and is_generated(tp, i):
@@ -477,24 +517,61 @@ def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, fl
         st = by_object.get(obj)
         if st is None:
             st = of_char(tp, i, obj)
+        char_origin(tp, i, pox, poy)
+        kept.append(ch)
+        indices.append(i)
+        sts.append(st)
+        xs.append(ox.value)
+        ys.append(oy.value)
+        owners.append(obj)
+    return "".join(kept), indices, sts, xs, ys, owners
+
+
+def _scan_drawn(scan, tp: int, styles: _Styles) -> Drawn:
+    """``_read_drawn`` through the C module ``_pdfium_scan``: the same values, one foreign call a page."""
+    text, indices, sids, xs, ys, owners, keys = scan.chars(tp)
+    by_sid = [styles.of_key(*key) for key in keys]
+    sts = [by_sid[k] for k in sids]
+    styles.by_object.update(zip(owners, sts))
+    return text, indices, sts, xs, ys, owners
+
+
+def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, float],
+                styles: _Styles) -> tuple[list[Char], list[int]]:
+    """A text page's drawn characters in pdfplumber's frame, and the text object of each.
+
+    ``styles.by_object`` is filled with the style of every text object the text page used.
+    """
+    scan = _scan()
+    text, indices, sts, xs, ys, owners = _read_drawn(api, tp, styles) if scan is None else _scan_drawn(scan, tp, styles)
+    ctm, _w, height, dx, dtop = frame
+    plain = ctm[:4] == (1, 0, 0, 1)
+    box = api.FS_RECTF()
+    pbox = ctypes.byref(box)
+    chars: list[Char] = []
+    append = chars.append
+    probes: dict[int, float | None] = {}
+    cells = [ctypes.c_double() for _ in range(4)] + [ctypes.c_float()]
+    scratch = (cells, [ctypes.byref(v) for v in cells])
+    ex = ctm[4] + dx
+    base = height - ctm[5] + dtop  # the top of the frame's y axis, in user space
+    for ch, i, st, x, y in zip(text, indices, sts, xs, ys):
         glyph = st.glyphs.get(ch)
         if glyph is None:
             api.loose_box(tp, i, pbox)
             glyph = st.glyphs[ch] = (fold_char(ch), _advance(api, tp, i, st, ch, box, probes, scratch))
-        char_origin(tp, i, pox, poy)
         fast = st.fast
         if fast is not None and plain:
             # the common case, without matrices: the box is the advance wide
             # and one font size tall, from the descent line up
             em, drop, size, name, color, bold = fast
-            x0 = ox.value + ex
-            bottom = base - oy.value - drop
+            x0 = x + ex
+            bottom = base - y - drop
             append(Char(glyph[0], x0, bottom - size, x0 + glyph[1] * em, bottom, size, name, color, bold))
         else:
-            x0, y0, x1, y1, size = _box(st, ctm, ox.value, oy.value, glyph[1] * st.size / 1000)
+            x0, y0, x1, y1, size = _box(st, ctm, x, y, glyph[1] * st.size / 1000)
             append(Char(glyph[0], x0 + dx, height - y1 + dtop, x1 + dx, height - y0 + dtop, size, st.name, st.color,
                         st.bold))
-        own(obj)
     return chars, owners
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 
 import pytest
 
@@ -157,3 +158,52 @@ def test_engines_page_frame_follows_pdfminer(mediabox, rotation, point, expected
     x, y = point
     X, Y = a * x + c * y + e, b * x + d * y + f
     assert (round(X + dx, 2), round(height - Y + dtop, 2)) == expected
+
+
+# --- the C reads (pipeline._pdfium_scan) -------------------------------------------
+
+
+def _pdfium_pages(path, c: bool, monkeypatch) -> list:
+    from pipeline.extract_pdfium import _scan, pdfium_pages
+
+    monkeypatch.setenv("PIPELINE_NO_C", "0" if c else "1")
+    _scan.cache_clear()
+    try:
+        return list(pdfium_pages(path, None))
+    finally:
+        _scan.cache_clear()
+
+
+def _require_c() -> None:
+    from pipeline.extract_pdfium import _scan
+
+    _scan.cache_clear()
+    if _scan() is None:
+        if os.environ.get("REQUIRE_C"):  # CI sets it: a module that did not build must fail there, not skip
+            pytest.fail("REQUIRE_C is set but pipeline._pdfium_scan is not built (no C compiler at install?)")
+        pytest.skip("pipeline._pdfium_scan is not built")
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_engines_c_reads_same_pages_as_ctypes_on_samples(path, monkeypatch):
+    _require_c()
+    assert _pdfium_pages(path, True, monkeypatch) == _pdfium_pages(path, False, monkeypatch)
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_engines_c_reads_same_pages_as_ctypes_on_fixtures(name, fixture_pdf, monkeypatch):
+    _require_c()
+    path = fixture_pdf(name).pdf_path
+    assert _pdfium_pages(path, True, monkeypatch) == _pdfium_pages(path, False, monkeypatch)
+
+
+@pytest.mark.parametrize("value", ["1", "yes"])
+def test_engines_c_reads_can_be_switched_off(value, monkeypatch):
+    from pipeline.extract_pdfium import _scan
+
+    monkeypatch.setenv("PIPELINE_NO_C", value)
+    _scan.cache_clear()
+    try:
+        assert _scan() is None
+    finally:
+        _scan.cache_clear()

@@ -1,0 +1,372 @@
+/* The PDFium engine's per-character reads, in one C loop.
+
+   pipeline/extract_pdfium.py reads a text page one character at a time
+   through ctypes: its Unicode value, text object and origin, and for every
+   new text object its matrix, font size, font and fill.  WPS and reportlab
+   draw each glyph as its own text object, so that is about six foreign calls
+   a character, most of the engine's time.  This module makes the same calls
+   from C and hands back plain Python values; the Python engine does the rest
+   (styles, glyph advances, boxes) and stays the reference: the two paths give
+   the same pages (tests/test_engines.py).
+
+   It links against nothing: the addresses of the PDFium functions, which
+   pypdfium2 has loaded, come from Python once (bind), so it builds with a C
+   compiler and the Python headers alone.
+
+   Handles (FPDF_TEXTPAGE, FPDF_PAGE, FPDF_PAGEOBJECT) cross as integers, as
+   the Python engine keys them.
+*/
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct { float a, b, c, d, e, f; } FS_MATRIX;
+
+typedef int (*count_chars_t)(void *);
+typedef int (*get_text_t)(void *, int, int, unsigned short *);
+typedef unsigned int (*get_unicode_t)(void *, int);
+typedef int (*is_generated_t)(void *, int);
+typedef void *(*text_object_t)(void *, int);
+typedef int (*char_origin_t)(void *, int, double *, double *);
+typedef int (*char_matrix_t)(void *, int, FS_MATRIX *);
+typedef int (*font_size_t)(void *, float *);
+typedef void *(*text_font_t)(void *);
+typedef int (*fill_color_t)(void *, unsigned int *, unsigned int *, unsigned int *, unsigned int *);
+typedef int (*count_objects_t)(void *);
+typedef void *(*page_object_t)(void *, int);
+typedef int (*object_type_t)(void *);
+
+static struct {
+    count_chars_t count_chars;
+    get_text_t get_text;
+    get_unicode_t get_unicode;
+    is_generated_t is_generated;
+    text_object_t text_object;
+    char_origin_t char_origin;
+    char_matrix_t char_matrix;
+    font_size_t font_size;
+    text_font_t text_font;
+    fill_color_t fill_color;
+    count_objects_t count_objects;
+    page_object_t page_object;
+    object_type_t object_type;
+    int bound;
+} api;
+
+/* bind(addresses: dict[str, int]) -> None: the PDFium functions, by name. */
+static PyObject *bind(PyObject *self, PyObject *arg) {
+    static const char *names[] = {
+        "FPDFText_CountChars", "FPDFText_GetText", "FPDFText_GetUnicode", "FPDFText_IsGenerated",
+        "FPDFText_GetTextObject", "FPDFText_GetCharOrigin", "FPDFText_GetMatrix", "FPDFTextObj_GetFontSize",
+        "FPDFTextObj_GetFont", "FPDFPageObj_GetFillColor", "FPDFPage_CountObjects", "FPDFPage_GetObject",
+        "FPDFPageObj_GetType",
+    };
+    void *slots[13];
+    if (!PyDict_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "bind takes a dict of function addresses");
+        return NULL;
+    }
+    for (int k = 0; k < 13; k++) {
+        PyObject *v = PyDict_GetItemString(arg, names[k]);
+        if (v == NULL) {
+            PyErr_Format(PyExc_KeyError, "no address for %s", names[k]);
+            return NULL;
+        }
+        slots[k] = PyLong_AsVoidPtr(v);
+        if (slots[k] == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_ValueError, "null address for %s", names[k]);
+            return NULL;
+        }
+    }
+    api.count_chars = (count_chars_t)slots[0];
+    api.get_text = (get_text_t)slots[1];
+    api.get_unicode = (get_unicode_t)slots[2];
+    api.is_generated = (is_generated_t)slots[3];
+    api.text_object = (text_object_t)slots[4];
+    api.char_origin = (char_origin_t)slots[5];
+    api.char_matrix = (char_matrix_t)slots[6];
+    api.font_size = (font_size_t)slots[7];
+    api.text_font = (text_font_t)slots[8];
+    api.fill_color = (fill_color_t)slots[9];
+    api.count_objects = (count_objects_t)slots[10];
+    api.page_object = (page_object_t)slots[11];
+    api.object_type = (object_type_t)slots[12];
+    api.bound = 1;
+    Py_RETURN_NONE;
+}
+
+/* What a text object gives its characters, as the Python engine keys a style. */
+typedef struct {
+    void *font;
+    float size;
+    int has_rgb;
+    unsigned int r, g, b;
+    float m[4];
+} Key;
+
+static int key_eq(const Key *x, const Key *y) {
+    return x->font == y->font && x->size == y->size && x->has_rgb == y->has_rgb
+        && (!x->has_rgb || (x->r == y->r && x->g == y->g && x->b == y->b))
+        && x->m[0] == y->m[0] && x->m[1] == y->m[1] && x->m[2] == y->m[2] && x->m[3] == y->m[3];
+}
+
+static uint64_t mix(uint64_t h, uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return h;
+}
+
+static uint64_t float_bits(float f) {
+    uint32_t u;
+    if (f == 0.0f)
+        f = 0.0f; /* -0.0 equals 0.0: hash them alike */
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static uint64_t key_hash(const Key *k) {
+    uint64_t h = (uint64_t)(uintptr_t)k->font;
+    h = mix(h, float_bits(k->size));
+    h = mix(h, k->has_rgb ? ((uint64_t)k->r << 16 | (uint64_t)k->g << 8 | k->b) + 1 : 0);
+    for (int j = 0; j < 4; j++)
+        h = mix(h, float_bits(k->m[j]));
+    return h;
+}
+
+static uint64_t ptr_hash(void *p) {
+    uint64_t h = (uint64_t)(uintptr_t)p;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static size_t table_size(Py_ssize_t n) {
+    size_t size = 16;
+    while (size < (size_t)n * 2)
+        size <<= 1;
+    return size;
+}
+
+static PyObject *key_tuple(const Key *k) {
+    PyObject *rgb;
+    if (k->has_rgb) {
+        rgb = Py_BuildValue("(III)", k->r, k->g, k->b);
+    } else {
+        rgb = Py_None;
+        Py_INCREF(rgb);
+    }
+    if (rgb == NULL)
+        return NULL;
+    PyObject *font = PyLong_FromVoidPtr(k->font);
+    if (font == NULL) {
+        Py_DECREF(rgb);
+        return NULL;
+    }
+    if (k->font == NULL) { /* the Python engine keys a missing font as 0 */
+        Py_DECREF(font);
+        font = PyLong_FromLong(0);
+        if (font == NULL) {
+            Py_DECREF(rgb);
+            return NULL;
+        }
+    }
+    PyObject *t = Py_BuildValue("(NdN(dddd))", font, (double)k->size, rgb, (double)k->m[0], (double)k->m[1],
+                                (double)k->m[2], (double)k->m[3]);
+    return t;
+}
+
+/* Whether a UTF-16 buffer holds a surrogate pair, which Python decodes as one character. */
+static int has_pair(const unsigned short *buf, int n) {
+    for (int i = 0; i + 1 < n; i++)
+        if (buf[i] >= 0xD800 && buf[i] < 0xDC00 && buf[i + 1] >= 0xDC00 && buf[i + 1] < 0xE000)
+            return 1;
+    return 0;
+}
+
+static int is_maybe_generated(Py_UCS4 u) { return u == ' ' || u == '\r' || u == '\n'; }
+
+/* chars(textpage: int) -> (text, indices, styles, xs, ys, owners, keys)
+
+   The drawn characters of a text page, as extract_pdfium._page_chars reads
+   them: a character PDFium made up (FPDFText_IsGenerated) or one without a
+   text object is left out.  For the i-th kept character: text[i], its index
+   on the text page, the number of its style in keys, its origin (x, y) in
+   user space, and its text object's handle.  keys[k] is
+   (font handle, font size, (r, g, b) or None, (a, b, c, d)), the style key
+   of extract_pdfium._Styles.
+*/
+static PyObject *chars(PyObject *self, PyObject *arg) {
+    if (!api.bound) {
+        PyErr_SetString(PyExc_RuntimeError, "call bind first");
+        return NULL;
+    }
+    void *tp = PyLong_AsVoidPtr(arg);
+    if (tp == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "null text page");
+        return NULL;
+    }
+    int n = api.count_chars(tp);
+    PyObject *indices = PyList_New(0), *styles = PyList_New(0), *xs = PyList_New(0), *ys = PyList_New(0);
+    PyObject *owners = PyList_New(0), *keys = PyList_New(0), *text = NULL, *result = NULL;
+    Py_UCS4 *out = NULL;
+    unsigned short *ubuf = NULL;
+    void **obj_slots = NULL;
+    int *obj_sid = NULL, *key_slots = NULL;
+    Key *key_list = NULL;
+    size_t n_keys = 0;
+    if (!indices || !styles || !xs || !ys || !owners || !keys)
+        goto done;
+    if (n <= 0) {
+        text = PyUnicode_New(0, 0);
+        goto pack;
+    }
+    out = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)n);
+    ubuf = PyMem_Calloc((size_t)n + 1, sizeof(unsigned short));
+    size_t osize = table_size(n), ksize = table_size(n);
+    obj_slots = PyMem_Calloc(osize, sizeof(void *));
+    obj_sid = PyMem_Calloc(osize, sizeof(int));
+    key_slots = PyMem_Malloc(ksize * sizeof(int));
+    key_list = PyMem_Malloc(sizeof(Key) * (size_t)n);
+    if (!out || !ubuf || !obj_slots || !obj_sid || !key_slots || !key_list) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memset(key_slots, -1, ksize * sizeof(int));
+    /* the page's text in one call, unless it holds control characters or
+       characters beyond the BMP: then one by one, as the Python engine does */
+    int got = api.get_text(tp, 0, n, ubuf);
+    int per_index = got > 0 && got - 1 == n && !has_pair(ubuf, n);
+    Py_ssize_t kept = 0;
+    for (int i = 0; i < n; i++) {
+        Py_UCS4 u;
+        if (per_index) {
+            u = ubuf[i];
+        } else {
+            u = api.get_unicode(tp, i);
+            if (u == 2)
+                u = 0x2D; /* PDFium's mark for a hyphen that ends a line */
+            if (u == 0 || u == 0xFFFE || u > 0x10FFFF)
+                continue;
+        }
+        if (is_maybe_generated(u) && api.is_generated(tp, i))
+            continue;
+        void *obj = api.text_object(tp, i);
+        if (obj == NULL)
+            continue;
+        size_t slot = ptr_hash(obj) & (osize - 1);
+        while (obj_slots[slot] != NULL && obj_slots[slot] != obj)
+            slot = (slot + 1) & (osize - 1);
+        int sid;
+        if (obj_slots[slot] == obj) {
+            sid = obj_sid[slot];
+        } else {
+            Key k;
+            FS_MATRIX m;
+            memset(&k, 0, sizeof k);
+            if (api.char_matrix(tp, i, &m)) {
+                k.m[0] = m.a; k.m[1] = m.b; k.m[2] = m.c; k.m[3] = m.d;
+            } else {
+                k.m[0] = 1.0f; k.m[3] = 1.0f;
+            }
+            float size = 0.0f;
+            k.size = api.font_size(obj, &size) ? size : 0.0f;
+            k.font = api.text_font(obj);
+            unsigned int r, g, b, a;
+            if (api.fill_color(obj, &r, &g, &b, &a)) {
+                k.has_rgb = 1;
+                k.r = r; k.g = g; k.b = b;
+            }
+            size_t ks = key_hash(&k) & (ksize - 1);
+            while (key_slots[ks] >= 0 && !key_eq(&key_list[key_slots[ks]], &k))
+                ks = (ks + 1) & (ksize - 1);
+            if (key_slots[ks] < 0) {
+                key_list[n_keys] = k;
+                key_slots[ks] = (int)n_keys++;
+                PyObject *t = key_tuple(&k);
+                if (t == NULL || PyList_Append(keys, t) < 0) {
+                    Py_XDECREF(t);
+                    goto done;
+                }
+                Py_DECREF(t);
+            }
+            sid = key_slots[ks];
+            obj_slots[slot] = obj;
+            obj_sid[slot] = sid;
+        }
+        double x = 0.0, y = 0.0;
+        api.char_origin(tp, i, &x, &y);
+        PyObject *vi = PyLong_FromLong(i), *vs = PyLong_FromLong(sid), *vx = PyFloat_FromDouble(x);
+        PyObject *vy = PyFloat_FromDouble(y), *vo = PyLong_FromVoidPtr(obj);
+        int bad = !vi || !vs || !vx || !vy || !vo || PyList_Append(indices, vi) < 0 || PyList_Append(styles, vs) < 0
+            || PyList_Append(xs, vx) < 0 || PyList_Append(ys, vy) < 0 || PyList_Append(owners, vo) < 0;
+        Py_XDECREF(vi); Py_XDECREF(vs); Py_XDECREF(vx); Py_XDECREF(vy); Py_XDECREF(vo);
+        if (bad)
+            goto done;
+        out[kept++] = u;
+    }
+    text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
+pack:
+    if (text != NULL)
+        result = PyTuple_Pack(7, text, indices, styles, xs, ys, owners, keys);
+done:
+    Py_XDECREF(text);
+    Py_XDECREF(indices); Py_XDECREF(styles); Py_XDECREF(xs); Py_XDECREF(ys);
+    Py_XDECREF(owners); Py_XDECREF(keys);
+    PyMem_Free(out); PyMem_Free(ubuf); PyMem_Free(obj_slots); PyMem_Free(obj_sid);
+    PyMem_Free(key_slots); PyMem_Free(key_list);
+    return result;
+}
+
+/* objects(page: int) -> (handles, types): a page's own objects in drawing order. */
+static PyObject *objects(PyObject *self, PyObject *arg) {
+    if (!api.bound) {
+        PyErr_SetString(PyExc_RuntimeError, "call bind first");
+        return NULL;
+    }
+    void *page = PyLong_AsVoidPtr(arg);
+    if (page == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "null page");
+        return NULL;
+    }
+    int n = api.count_objects(page);
+    if (n < 0)
+        n = 0;
+    PyObject *handles = PyList_New(n), *types = PyList_New(n);
+    if (!handles || !types) {
+        Py_XDECREF(handles); Py_XDECREF(types);
+        return NULL;
+    }
+    for (int k = 0; k < n; k++) {
+        void *obj = api.page_object(page, k);
+        PyObject *h = obj ? PyLong_FromVoidPtr(obj) : PyLong_FromLong(0);
+        PyObject *t = PyLong_FromLong(obj ? api.object_type(obj) : 0);
+        if (!h || !t) {
+            Py_XDECREF(h); Py_XDECREF(t);
+            Py_DECREF(handles); Py_DECREF(types);
+            return NULL;
+        }
+        PyList_SET_ITEM(handles, k, h);
+        PyList_SET_ITEM(types, k, t);
+    }
+    PyObject *result = PyTuple_Pack(2, handles, types);
+    Py_DECREF(handles); Py_DECREF(types);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"bind", bind, METH_O, "bind(addresses: dict[str, int]) -> None"},
+    {"chars", chars, METH_O, "chars(textpage: int) -> (text, indices, styles, xs, ys, owners, keys)"},
+    {"objects", objects, METH_O, "objects(page: int) -> (handles, types)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_pdfium_scan", "The PDFium engine's per-character reads in C.", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__pdfium_scan(void) { return PyModule_Create(&module); }

@@ -1,0 +1,10 @@
+"""Build the one C module, ``pipeline._pdfium_scan`` (everything else is in pyproject.toml).
+
+It is optional: without a C compiler the install goes on and the PDFium
+engine reads characters through ctypes, slower and with the same output.
+"""
+
+from setuptools import Extension, setup
+
+setup(ext_modules=[Extension("pipeline._pdfium_scan", ["pipeline/_pdfium_scan.c"], optional=True,
+                             extra_compile_args=["-O2"])])

@@ -97,7 +97,7 @@ class Gazetteer:
     countries: frozenset[str]
     foreign: frozenset[str]  # countries and foreign cities
     ambiguous: frozenset[str]
-    lengths: dict[str, tuple[int, ...]]  # first character -> name lengths, longest first
+    lengths: dict[str, tuple[int, ...]]  # first two characters -> name lengths, longest first
     not_entities: frozenset[str]  # class nouns the model may not output: 有关部门, 偏远地区
     pieces: dict[str, Any]
 
@@ -164,22 +164,23 @@ def load_gazetteer() -> Gazetteer:
         countries=frozenset(countries),
         foreign=frozenset(foreign),
         ambiguous=ambiguous,
-        lengths=_lengths_by_first_char([*names, *shorts]),
+        lengths=_lengths_by_opening([*names, *shorts]),
         not_entities=frozenset(_lines("not_entities.txt")),
         pieces=pieces,
     )
 
 
-def _lengths_by_first_char(words: list[str]) -> dict[str, tuple[int, ...]]:
-    """Give, for each first character, the lengths of the words it opens, longest first.
+def _lengths_by_opening(words: list[str]) -> dict[str, tuple[int, ...]]:
+    """Give, for each opening pair of characters, the lengths of the words it opens, longest first.
 
-    Example: ['杭州', '杭州市', '开平'] -> {'杭': (3, 2), '开': (2,)}; the scan then
-    looks up only lengths that can match at a position.
+    Example: ['杭州', '杭州市', '开平'] -> {'杭州': (3, 2), '开平': (2,)}; the scan then
+    skips a position whose two characters open no name (most of a text) with
+    one lookup, and elsewhere looks up only lengths that can match.
     """
     out: dict[str, set[int]] = {}
     for w in words:
         if len(w) >= 2:
-            out.setdefault(w[0], set()).add(len(w))
+            out.setdefault(w[:2], set()).add(len(w))
     return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
 
 
@@ -390,7 +391,7 @@ def _place_at(text: str, i: int, gaz: Gazetteer, foreign: bool = True, short: bo
     韩国 into 釜山市); ``short=False`` wants a full name (淮安市洪泽区 does not
     run on into 洪泽|湖大道). Example: ``_place_at("在杭州市开展", 1, gaz)`` is 4.
     """
-    for n in gaz.lengths.get(text[i : i + 1], ()):
+    for n in gaz.lengths.get(text[i : i + 2], ()):
         s = text[i : i + n]
         if len(s) < n or s in gaz.ambiguous:
             continue
@@ -581,8 +582,12 @@ def find_rule_entities(text: str, boundaries: Container[int] | None = None) -> l
         if not ("\u4e00" <= ch <= "\u9fff"):
             i += 1
             continue
+        lengths = gaz.lengths.get(text[i : i + 2])
+        if lengths is None:  # no listed name starts here, so no place chain does
+            i += 1
+            continue
         # gazetteer names: every length, the overlap resolution picks
-        for L in gaz.lengths.get(ch, ()):
+        for L in lengths:
             if i + L > n:
                 continue
             name = text[i : i + L]
@@ -600,9 +605,6 @@ def find_rule_entities(text: str, boundaries: Container[int] | None = None) -> l
                 add(i, e, label, 2)
             elif name in gaz.shorts and _aligned(text, i, i + L, boundaries, strict=True):
                 add(i, i + L, "LOC", 1)
-        if ch not in gaz.lengths:  # no listed name starts here, so no place chain does
-            i += 1
-            continue
         # a place chain and what follows it: 杭州市人民政府办公厅, 中共江苏省委, 南京海关
         end = _place_chain(text, i, gaz)
         first = _place_at(text, i, gaz, foreign=False)

@@ -75,10 +75,15 @@ def close_spaces(text: str) -> str:
 
 def _dominant(values: Iterable):
     """The most frequent value, the first seen among equals; None for none: [16, 22, 16] -> 16."""
+    values = list(values)
+    if not values:
+        return None
+    if values.count(values[0]) == len(values):  # most lines are set in one size and one colour
+        return values[0]
     counts: dict = {}
     for v in values:
         counts[v] = counts.get(v, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else None
+    return max(counts, key=counts.__getitem__)
 
 
 _X0, _TOP, _X1, _BOTTOM, _COLOR, _BOLD = (attrgetter(f) for f in ("x0", "top", "x1", "bottom", "color", "bold"))
@@ -90,23 +95,28 @@ def _line_from(page: int, chars: list[Char]) -> Line | None:
     ink = [c for c in chars if not c.text.isspace() and c.text]
     if not ink:
         return None
-    size = _dominant(round(c.size, 1) for c in ink) or ink[0].size
+    size = _dominant([round(c.size, 1) for c in ink]) or ink[0].size
     # letter-spaced: nearly every neighbouring pair stands apart, by a gap or a space
     # character ("2 0 2 3" typed with spaces in a title set in a narrow-space font)
-    apart, seen_space, pairs = 0, False, -1
+    apart, seen_space = 0, False
+    gaps: list[float] = []  # between neighbouring glyphs
+    space_gap = DEFAULT_SPACE_GAP * size
     prev_ink: Char | None = None
     for c in chars:
         if c.text.isspace():
             seen_space = True
             continue
-        if prev_ink is not None and (seen_space or c.x0 - prev_ink.x1 > DEFAULT_SPACE_GAP * size):
-            apart += 1
-        pairs += 1
+        if prev_ink is not None:
+            gap = c.x0 - prev_ink.x1
+            gaps.append(gap)
+            if seen_space or gap > space_gap:
+                apart += 1
         prev_ink, seen_space = c, False
+    pairs = len(gaps)
     letter_spaced = pairs >= 2 and apart >= DEFAULT_LETTER_SPACED_SHARE * pairs
     # in a letter-spaced line, a gap well beyond the letter spacing still parts two
     # names: 东 川 市 财 政 局　东 川 市 税 务 局 (joint signatories)
-    gaps = sorted(b.x0 - a.x1 for a, b in zip(ink, ink[1:]))
+    gaps.sort()
     word_gap = max(2.5 * gaps[len(gaps) // 2], 0.6 * size) if gaps else 0.0
 
     out: list[Char] = []
@@ -139,16 +149,18 @@ def _line_from(page: int, chars: list[Char]) -> Line | None:
         out.append(c)
         prev = c
         pending_space = None
-    # a glyph may carry several characters (ligatures, "(cid:12)"): one Char per character
-    flat: list[Char] = []
-    for c in out:
-        if len(c.text) == 1:
-            flat.append(c)
-        else:
-            w = (c.x1 - c.x0) / len(c.text)
-            flat.extend(Char(t, c.x0 + i * w, c.top, c.x0 + (i + 1) * w, c.bottom, c.size, c.font, c.color, c.bold)
-                        for i, t in enumerate(c.text))
-    text = "".join(c.text for c in flat)
+    text = "".join([c.text for c in out])
+    flat = out
+    if len(text) != len(out):
+        # a glyph may carry several characters (ligatures, "(cid:12)"): one Char per character
+        flat = []
+        for c in out:
+            if len(c.text) == 1:
+                flat.append(c)
+            else:
+                w = (c.x1 - c.x0) / len(c.text)
+                flat.extend(Char(t, c.x0 + i * w, c.top, c.x0 + (i + 1) * w, c.bottom, c.size, c.font, c.color,
+                                 c.bold) for i, t in enumerate(c.text))
     return Line(
         page=page, text=text, chars=tuple(flat),
         x0=min(map(_X0, ink)), top=min(map(_TOP, ink)), x1=max(map(_X1, ink)),
@@ -338,7 +350,7 @@ def is_red(color: str | None) -> bool:
 
 
 def make_blocks(body: Sequence[list[Line]], rules: Sequence[Sequence[Rule]], page_width: float
-                ) -> tuple[list[tuple[Block, list[tuple[int, Char]]]], float, float, float]:
+                ) -> tuple[list[tuple[Block, list[Char], list[int]]], float, float, float]:
     """Join lines into paragraphs.
 
     Args:
@@ -347,8 +359,8 @@ def make_blocks(body: Sequence[list[Line]], rules: Sequence[Sequence[Rule]], pag
         page_width: the usual page width, for a guess at the text area.
 
     Returns:
-        (block, its (page, character) list) pairs in reading order, and the body size,
-        text left and text right edges.
+        (block, its characters, each character's page) in reading order, and the
+        body size, text left and text right edges.
     """
     lines = [ln for page in body for ln in page]
     size, left, right = _layout_metrics(lines, page_width)
@@ -358,24 +370,29 @@ def make_blocks(body: Sequence[list[Line]], rules: Sequence[Sequence[Rule]], pag
             groups[-1].append(ln)
         else:
             groups.append([ln])
-    out: list[tuple[Block, list[tuple[int, Char]]]] = []
+    out: list[tuple[Block, list[Char], list[int]]] = []
     prev_bottom: dict[int, float] = {}
     for g in groups:
-        chars: list[tuple[int, Char]] = []
+        chars: list[Char] = []
+        on_page: list[int] = []  # each character's page
         for a, b in zip([None, *g], g):
             if a is not None and a.text and b.text and a.text[-1].isascii() and a.text[-1].isalpha() \
                     and b.text[0].isascii() and b.text[0].isalpha():
                 last = a.chars[-1]
-                chars.append((a.page, Char(" ", last.x1, last.top, last.x1, last.bottom, last.size, last.font,
-                                           last.color)))
-            chars.extend((b.page, c) for c in b.chars)
+                chars.append(Char(" ", last.x1, last.top, last.x1, last.bottom, last.size, last.font, last.color))
+                on_page.append(a.page)
+            chars.extend(b.chars)
+            on_page.extend([b.page] * len(b.chars))
         # strip edge whitespace (indents written as U+3000, trailing spaces)
-        while chars and chars[0][1].text.isspace():
-            chars.pop(0)
-        while chars and chars[-1][1].text.isspace():
-            chars.pop()
-        if not chars:
+        lo, hi = 0, len(chars)
+        while lo < hi and chars[lo].text.isspace():
+            lo += 1
+        while hi > lo and chars[hi - 1].text.isspace():
+            hi -= 1
+        if lo == hi:
             continue
+        if lo or hi < len(chars):
+            chars, on_page = chars[lo:hi], on_page[lo:hi]
         first = g[0]
         page_rules = rules[first.page - 1] if first.page - 1 < len(rules) else ()
         above = prev_bottom.get(first.page, -1.0)
@@ -391,7 +408,7 @@ def make_blocks(body: Sequence[list[Line]], rules: Sequence[Sequence[Rule]], pag
             after_rule=(rule.color or "#000000") if rule else None,
         )
         prev_bottom[g[-1].page] = g[-1].bottom
-        out.append((block, chars))
+        out.append((block, chars, on_page))
     return out, size, left, right
 
 
@@ -412,19 +429,19 @@ def clean_text(pages: Iterable[RawPage]) -> CleanText:
     pages_lines = [group_lines(p) for p in pages]
     body, infos = split_furniture(pages_lines, pages)
     width = _dominant(round(p.width) for p in pages) or 595.0
-    pairs, size, left, right = make_blocks(body, [p.rules for p in pages], float(width))
+    blocks_chars, size, left, right = make_blocks(body, [p.rules for p in pages], float(width))
     parts: list[str] = []
     boxes: list[tuple[int, float, float, float, float]] = []
     blocks: list[Block] = []
     pos = 0
-    for block, chars in pairs:
+    for block, chars, on_page in blocks_chars:
         if parts:
             parts.append("\n")
             boxes.append(boxes[-1])
             pos += 1
-        text = "".join(c.text for _, c in chars)
+        text = "".join([c.text for c in chars])
         parts.append(text)
-        boxes.extend((page, c.x0, c.top, c.x1, c.bottom) for page, c in chars)
+        boxes.extend(zip(on_page, map(_X0, chars), map(_TOP, chars), map(_X1, chars), map(_BOTTOM, chars)))
         blocks.append(replace(block, span=(pos, pos + len(text))))
         pos += len(text)
     return CleanText("".join(parts), tuple(boxes), tuple(blocks), tuple(infos), size, left, right)

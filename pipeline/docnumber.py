@@ -197,8 +197,19 @@ def find_doc_numbers(text: str, repair: bool | Sequence[Span] = False) -> list[t
         ((..), DocNumber("国令第711号", "国令", None, 711))]``; each span covers
         the number as written, brackets and spaces included.
     """
+    return [(span, repair_doc_number(number) if repairable and repairs_at(span, repair) else number)
+            for span, number, repairable in _scan_doc_numbers(text)]
+
+
+@lru_cache(maxsize=4)
+def _scan_doc_numbers(text: str) -> tuple[tuple[Span, DocNumber, bool], ...]:
+    """The document numbers of a text as written, each with whether its 机关代字 may be repaired.
+
+    Kept for the last few texts: structure, dates and references each ask
+    for the numbers of the same document text.
+    """
     folded = _fold(text)
-    hits: list[tuple[Span, DocNumber]] = []
+    hits: list[tuple[Span, DocNumber, bool]] = []
     taken: list[Span] = []
 
     def free(a: int, b: int) -> bool:
@@ -209,20 +220,19 @@ def find_doc_numbers(text: str, repair: bool | Sequence[Span] = False) -> list[t
         start = m.start("agency") + len(m.group("agency")) - len(agency)
         span = (start, m.end())
         taken.append(span)
-        number = make_doc_number(agency, m.group("year"), m.group("serial"))
-        hits.append((span, repair_doc_number(number) if repairs_at(span, repair) else number))
+        hits.append((span, make_doc_number(agency, m.group("year"), m.group("serial")), True))
     for m in NOTICE_NUMBER.finditer(folded):
         issuer = _trim_agency(m.group("issuer"), _delimited(folded, m.start("issuer")))
         start = m.start("issuer") + len(m.group("issuer")) - len(issuer)
         if free(start, m.end()):
             taken.append((start, m.end()))
-            hits.append(((start, m.end()), make_doc_number(issuer + "公告", m.group("year"), m.group("serial"))))
+            hits.append(((start, m.end()), make_doc_number(issuer + "公告", m.group("year"), m.group("serial")), False))
     for m in DECREE_NUMBER.finditer(folded):
         got = _decree(m)
         if got and free(*got[0]):
             taken.append(got[0])
-            hits.append(got)
-    return sorted(hits, key=lambda h: h[0])
+            hits.append((*got, False))
+    return tuple(sorted(hits, key=lambda h: h[0]))
 
 
 def _one_substitution(a: str, b: str) -> bool:

@@ -31,6 +31,7 @@ it is not marked bold).
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import functools
 import os
@@ -681,10 +682,20 @@ def _fits(room: float, width: float) -> bool:
     return k >= 1 and abs(room - k * width) <= DEFAULT_FIT_TOLERANCE
 
 
-def _room_after(chars: list[Char], x: float, bottom: float, size: float) -> float | None:
-    """The room from ``x`` to the next glyph on the same baseline, or None at a line's end."""
-    nxt = [c.x0 for c in chars if abs(c.bottom - bottom) < 0.3 * size and c.x0 > x - 0.1 and not c.text.isspace()]
-    return min(nxt) - x if nxt else None
+class _Glyphs:
+    """A page's glyphs (blank ones aside) ordered by baseline, for ``room_after``."""
+
+    def __init__(self, chars: list[Char]) -> None:
+        ink = sorted((c.bottom, c.x0) for c in chars if not c.text.isspace())
+        self.bottoms = [b for b, _ in ink]
+        self.x0s = [x for _, x in ink]
+
+    def room_after(self, x: float, bottom: float, size: float) -> float | None:
+        """The room from ``x`` to the next glyph on the same baseline, or None at a line's end."""
+        lo = bisect.bisect_right(self.bottoms, bottom - 0.3 * size)
+        hi = bisect.bisect_left(self.bottoms, bottom + 0.3 * size, lo)
+        nxt = [x0 for x0 in self.x0s[lo:hi] if x0 > x - 0.1]
+        return min(nxt) - x if nxt else None
 
 
 def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char], owners: list[int],
@@ -711,6 +722,7 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
     bounds = tuple(ctypes.byref(v) for v in (l_, b_, r_, t_))
     mat = api.FS_MATRIX()
     blanks: dict[int, dict[str, float] | tuple[str, float]] = {}
+    glyphs: _Glyphs | None = None  # built for the first blank that needs the room after it
     bold_owners: set[int] = set()
     out = list(chars)
     for order, handle in skipped:
@@ -734,7 +746,9 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
                 # U+3000 only when the room is a whole number of its widths
                 # and not of spaces'.
                 x0, y0, x1, y1, size = _box(st, ctm, x, y, 0.0)
-                room = _room_after(chars, x0 + dx, height - y0 + dtop, size)
+                if glyphs is None:
+                    glyphs = _Glyphs(chars)
+                room = glyphs.room_after(x0 + dx, height - y0 + dtop, size)
                 em = None if room is None else room / size * 1000
                 if em is None:
                     ideo = False

@@ -23,6 +23,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
+from operator import attrgetter
 
 from pipeline.model import CleanText, RawPage, Span
 
@@ -111,6 +112,9 @@ def is_expected(text: str) -> bool:
     return all(_in_ranges(ord(ch)) for ch in text)
 
 
+_TEXT = attrgetter("text")
+
+
 @lru_cache(maxsize=1 << 16)
 def _verdict(text: str) -> tuple[str | None, bool]:
     """One glyph text's (``undecodable_kind``, ``is_expected``), each distinct text judged once per process."""
@@ -138,7 +142,7 @@ def assess_page(page: RawPage,
         undecodable glyphs is ``ok`` here; ``drop_undecodable`` removes them.
     """
     # every distinct glyph text is judged once: a page repeats its few hundred characters
-    counts = Counter(c.text for c in page.chars)
+    counts = Counter(map(_TEXT, page.chars))
     glyphs = {t: k for t, k in counts.items() if t and not t.isspace()}
     if not glyphs:
         return "unreadable", "no text layer"
@@ -173,7 +177,7 @@ def drop_undecodable(page: RawPage) -> RawPage:
         without those glyphs, ``quality="repaired"`` and a reason such as
         ``"dropped 2 undecodable glyphs (private-use)"``.
     """
-    bad = {t for t in {c.text for c in page.chars} if _verdict(t)[0] is not None}
+    bad = {t for t in set(map(_TEXT, page.chars)) if _verdict(t)[0] is not None}
     if not bad:
         return page
     kinds: Counter[str] = Counter()

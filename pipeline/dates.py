@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from pipeline.docnumber import DATA, find_doc_numbers
-from pipeline.model import DateMention, Span
+from pipeline.model import DateMention
 from pipeline.numerals import cn_to_int
 
 # one-to-one folds so that offsets stay valid: ２０１７ -> 2017
@@ -171,13 +171,15 @@ def find_dates(text: str, doc_date: str | None = None) -> list[DateMention]:
     """
     folded = text.translate(_FOLD)
     doc_year = int(doc_date[:4]) if doc_date and doc_date[:4].isdigit() else None
-    taken: list[Span] = [span for span, _ in find_doc_numbers(text)]
+    taken = bytearray(len(text))  # characters already read: document numbers, then dates
+    for (s, e), _ in find_doc_numbers(text):
+        taken[s:e] = b"\x01" * (e - s)
     found: list[DateMention] = []
 
     def add(start: int, end: int, value: str | None, kind: str) -> None:
-        if value is None or any(start < e and end > s for s, e in taken):
+        if value is None or any(taken[start:end]):
             return
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         found.append(DateMention(text=text[start:end], span=(start, end), value=value, kind=kind))
 
     for finditer, read in _READERS:

@@ -12,7 +12,7 @@ DEB_PKGS := chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim
 
 .PHONY: run test lint golden bench model setup sysdeps clean
 
-$(STAMP): pyproject.toml setup.py pipeline/_pdfium_scan.c
+$(STAMP): pyproject.toml setup.py pipeline/_speedups.c
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need $(PY) on PATH" >&2; exit 1; }
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip

@@ -139,6 +139,22 @@ def is_bold_font(font: str) -> bool:
     return any(k in name for k in ("bold", "hei", "黑", "xbs", "xiaobiaosong", "小标宋", "heavy", "black"))
 
 
+@cache
+def speedups():
+    """The C module ``pipeline._speedups``, or None.
+
+    None when it was not built (no C compiler at install) or when
+    ``PIPELINE_NO_C=1`` asks for the Python code, which gives the same results.
+    """
+    if os.environ.get("PIPELINE_NO_C", "") not in ("", "0"):
+        return None
+    try:
+        from pipeline import _speedups  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _speedups
+
+
 def dedupe_overprint(chars: list[Char], tolerance: float = DEFAULT_OVERPRINT_TOLERANCE) -> list[Char]:
     """Drop the second copy of glyphs drawn twice (fake bold), marking the first bold.
 
@@ -148,6 +164,9 @@ def dedupe_overprint(chars: list[Char], tolerance: float = DEFAULT_OVERPRINT_TOL
     Returns:
         The characters with each overprinted copy removed: 报报告告 -> 报告.
     """
+    fast = speedups()
+    if fast is not None and isinstance(chars, list) and not fast.may_overprint(chars, tolerance):
+        return list(chars)  # no glyph has a copy within the tolerance (most pages)
     kept: list[Char] = []
     cell = 2 * tolerance
     # index by text, then rounded row, then rounded column, so the check stays

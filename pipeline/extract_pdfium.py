@@ -34,7 +34,6 @@ from __future__ import annotations
 import bisect
 import ctypes
 import functools
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,6 +47,7 @@ from pipeline.extract import (
     dedupe_overprint,
     fold_char,
     is_bold_font,
+    speedups,
 )
 from pipeline.model import Char, RawPage, Rule
 
@@ -136,22 +136,18 @@ _SCAN_FUNCTIONS = (
 
 @functools.cache
 def _scan():
-    """The C module ``pipeline._pdfium_scan`` bound to PDFium, or None.
+    """The C module ``pipeline._speedups`` bound to PDFium, or None (``extract.speedups``).
 
-    None when it was not built (no C compiler at install) or when
-    ``PIPELINE_NO_C=1`` asks for the ctypes reads, which give the same pages.
+    Without it the engine reads through ctypes, slower, with the same pages.
     """
-    if os.environ.get("PIPELINE_NO_C", "") not in ("", "0"):
-        return None
-    try:
-        from pipeline import _pdfium_scan  # type: ignore[attr-defined]
-    except ImportError:
+    _speedups = speedups()
+    if _speedups is None:
         return None
     import pypdfium2_raw.bindings as b
 
     lib = b._libs["pdfium"]
-    _pdfium_scan.bind({name: ctypes.cast(lib[name], ctypes.c_void_p).value for name in _SCAN_FUNCTIONS})
-    return _pdfium_scan
+    _speedups.bind({name: ctypes.cast(lib[name], ctypes.c_void_p).value for name in _SCAN_FUNCTIONS})
+    return _speedups
 
 
 # --- geometry -----------------------------------------------------------------
@@ -478,7 +474,7 @@ Drawn = tuple[str, list[int], list[_Style], list[float], list[float], list[int]]
 def _read_drawn(api: _Api, tp: int, styles: _Styles) -> Drawn:
     """A text page's drawn characters through ctypes, one foreign call at a time.
 
-    The reference for ``_pdfium_scan.chars``, which makes the same calls in C;
+    The reference for ``_speedups.chars``, which makes the same calls in C;
     ``styles.by_object`` is filled with the style of every text object used.
     """
     n = api.count_chars(tp)
@@ -529,7 +525,7 @@ def _read_drawn(api: _Api, tp: int, styles: _Styles) -> Drawn:
 
 
 def _scan_drawn(scan, tp: int, styles: _Styles) -> Drawn:
-    """``_read_drawn`` through the C module ``_pdfium_scan``: the same values, one foreign call a page."""
+    """``_read_drawn`` through the C module ``_speedups``: the same values, one foreign call a page."""
     text, indices, sids, xs, ys, owners, keys = scan.chars(tp)
     by_sid = [styles.of_key(*key) for key in keys]
     sts = [by_sid[k] for k in sids]
@@ -546,21 +542,29 @@ def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, fl
     scan = _scan()
     text, indices, sts, xs, ys, owners = _read_drawn(api, tp, styles) if scan is None else _scan_drawn(scan, tp, styles)
     ctm, _w, height, dx, dtop = frame
-    plain = ctm[:4] == (1, 0, 0, 1)
+    # every glyph's advance, read at its first appearance in a style
     box = api.FS_RECTF()
     pbox = ctypes.byref(box)
-    chars: list[Char] = []
-    append = chars.append
     probes: dict[int, float | None] = {}
     cells = [ctypes.c_double() for _ in range(4)] + [ctypes.c_float()]
     scratch = (cells, [ctypes.byref(v) for v in cells])
+    n = len(text)
+    first = dict(zip(zip(map(id, reversed(sts)), reversed(text)), range(n - 1, -1, -1)))
+    for k in sorted(first.values()):
+        st, ch, i = sts[k], text[k], indices[k]
+        if ch not in st.glyphs:
+            api.loose_box(tp, i, pbox)
+            st.glyphs[ch] = (fold_char(ch), _advance(api, tp, i, st, ch, box, probes, scratch))
     ex = ctm[4] + dx
     base = height - ctm[5] + dtop  # the top of the frame's y axis, in user space
-    for ch, i, st, x, y in zip(text, indices, sts, xs, ys):
-        glyph = st.glyphs.get(ch)
-        if glyph is None:
-            api.loose_box(tp, i, pbox)
-            glyph = st.glyphs[ch] = (fold_char(ch), _advance(api, tp, i, st, ch, box, probes, scratch))
+    plain = ctm[:4] == (1, 0, 0, 1)
+    if scan is not None and plain:
+        chars = scan.boxes(text, sts, xs, ys, ex, base, Char)  # None where a style has no fast path
+    else:
+        chars = [None] * n
+    for k in [k for k, c in enumerate(chars) if c is None]:
+        st, x, y = sts[k], xs[k], ys[k]
+        glyph = st.glyphs[text[k]]
         fast = st.fast
         if fast is not None and plain:
             # the common case, without matrices: the box is the advance wide
@@ -568,12 +572,12 @@ def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, fl
             em, drop, size, name, color, bold = fast
             x0 = x + ex
             bottom = base - y - drop
-            append(Char(glyph[0], x0, bottom - size, x0 + glyph[1] * em, bottom, size, name, color, bold))
+            chars[k] = Char(glyph[0], x0, bottom - size, x0 + glyph[1] * em, bottom, size, name, color, bold)
         else:
             x0, y0, x1, y1, size = _box(st, ctm, x, y, glyph[1] * st.size / 1000)
-            append(Char(glyph[0], x0 + dx, height - y1 + dtop, x1 + dx, height - y0 + dtop, size, st.name, st.color,
-                        st.bold))
-    return chars, owners
+            chars[k] = Char(glyph[0], x0 + dx, height - y1 + dtop, x1 + dx, height - y0 + dtop, size, st.name,
+                            st.color, st.bold)
+    return chars, owners  # type: ignore[return-value]
 
 
 def _advance(api: _Api, tp: int, i: int, st: _Style, ch: str, box, probes: dict[int, float | None], buf
@@ -778,9 +782,9 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
             if abs(l_.value - left) <= DEFAULT_OVERPRINT_TOLERANCE and abs(b_.value - bottom) <= DEFAULT_OVERPRINT_TOLERANCE:
                 bold_owners.add(prev)
                 break
-    if bold_owners:
-        out = [Char(c.text, c.x0, c.top, c.x1, c.bottom, c.size, c.font, c.color, True)
-               if i < len(owners) and owners[i] in bold_owners and not c.bold else c for i, c in enumerate(out)]
+    for i in [i for i, owner in enumerate(owners) if owner in bold_owners] if bold_owners else ():
+        if not out[i].bold:
+            out[i] = out[i]._replace(bold=True)
     return out
 
 

@@ -17,6 +17,7 @@ from the clean text's offset map, so extractors stay pure text functions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 Span = tuple[int, int]
@@ -148,19 +149,15 @@ class CleanText:
         if not self.boxes or start >= len(self.boxes) or end <= start:
             return None, None
         page = self.boxes[start][0]
-        x0 = top = float("inf")
-        x1 = bottom = float("-inf")
-        for i in range(start, min(end, len(self.boxes))):
-            p, a, b, c, d = self.boxes[i]
-            if p != page:
-                break
-            if self.text[i] in "\n ":
-                continue
-            x0, top, x1, bottom = min(x0, a), min(top, b), max(x1, c), max(bottom, d)
-        if x0 == float("inf"):
+        boxes = self.boxes[start:end]
+        if len(set(map(itemgetter(0), boxes))) > 1:  # the span runs onto another page: keep its first part
+            boxes = boxes[: next(k for k, box in enumerate(boxes) if box[0] != page)]
+        on_page = [box for box, ch in zip(boxes, self.text[start : start + len(boxes)]) if ch not in "\n "]
+        if not on_page:
             p, a, b, c, d = self.boxes[start]
             return p, (round(a, 2), round(b, 2), round(c, 2), round(d, 2))
-        return page, (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
+        _, x0s, tops, x1s, bottoms = zip(*on_page)
+        return page, (round(min(x0s), 2), round(min(tops), 2), round(max(x1s), 2), round(max(bottoms), 2))
 
 
 # --- structure --------------------------------------------------------------

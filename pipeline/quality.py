@@ -217,6 +217,8 @@ def spans_of_quality(ct: CleanText, quality: str = "ocr") -> list[Span]:
         slips (``docnumber.find_doc_numbers(repair=…)``) act inside these only.
     """
     pages = {p.number for p in ct.pages if p.quality == quality}
+    if not pages:
+        return []
     spans: list[Span] = []
     start = None
     for i, box in enumerate(ct.boxes):

@@ -7,7 +7,7 @@ from layout import HEIGHT, LEFT, SIZE, TOP, WIDTH, layout, line_chars
 
 from pipeline.clean import clean_text, close_spaces, group_lines, is_page_number
 from pipeline.extract import dedupe_overprint, fold_char
-from pipeline.model import RawPage
+from pipeline.model import Char, RawPage
 
 FOLD_CASES = [
     ("⼗", "十"),  # Kangxi radical, as Chrome's print to PDF writes it
@@ -97,6 +97,52 @@ def test_clean_fake_bold_overprint_removed():
     kept = dedupe_overprint(twice)
     assert "".join(c.text for c in kept) == "报告"
     assert all(c.bold for c in kept)
+
+
+# glyphs on a grid finer than the tolerance (1.5 pt), so copies, near misses
+# and pairs exactly at the tolerance all occur; blanks may overlap too
+_GLYPHS = st.lists(
+    st.tuples(st.sampled_from(["报", "告", " ", "\u3000", "ab"]),
+              st.integers(0, 16).map(lambda k: k * 0.75), st.integers(0, 8).map(lambda k: k * 0.75)),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(glyphs=_GLYPHS)
+def test_clean_overprint_screen_in_c_agrees_with_python(glyphs):
+    from pipeline.extract import speedups
+
+    chars = [Char(t, x, y, x + 10, y + 10, 10.0, "F", None) for t, x, y in glyphs]
+    speedups.cache_clear()
+    try:
+        if speedups() is None:
+            pytest.skip("pipeline._speedups is not built")
+        with_c = dedupe_overprint(list(chars))
+        with pytest.MonkeyPatch.context() as m:
+            m.setenv("PIPELINE_NO_C", "1")
+            speedups.cache_clear()
+            assert speedups() is None
+            assert dedupe_overprint(list(chars)) == with_c
+    finally:
+        speedups.cache_clear()
+
+
+@pytest.mark.parametrize(("second", "expected"), [
+    (("报", 0.3, 0.2), True),  # a fake-bold copy
+    (("报", 1.5, -1.5), True),  # at the tolerance
+    (("报", 1.6, 0.0), False),  # beyond it
+    (("告", 0.0, 0.0), False),  # another glyph
+    ((" ", 0.0, 0.0), False),  # a blank over a blank is kept, not a copy
+])
+def test_clean_overprint_screen_flags_only_copies(second, expected):
+    from pipeline.extract import speedups
+
+    if speedups() is None:
+        pytest.skip("pipeline._speedups is not built")
+    first = ("报", 0.0, 0.0) if second[0] != " " else (" ", 0.0, 0.0)
+    chars = [Char(t, 100 + x, 200 + y, 110 + x, 210 + y, 10.0, "F", None) for t, x, y in (first, second)]
+    assert speedups().may_overprint(chars, 1.5) is expected
 
 
 PARAS = [

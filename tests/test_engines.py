@@ -160,28 +160,36 @@ def test_engines_page_frame_follows_pdfminer(mediabox, rotation, point, expected
     assert (round(X + dx, 2), round(height - Y + dtop, 2)) == expected
 
 
-# --- the C reads (pipeline._pdfium_scan) -------------------------------------------
+# --- the C reads (pipeline._speedups) -------------------------------------------
+
+
+def _clear_c() -> None:
+    from pipeline.extract import speedups
+    from pipeline.extract_pdfium import _scan
+
+    speedups.cache_clear()
+    _scan.cache_clear()
 
 
 def _pdfium_pages(path, c: bool, monkeypatch) -> list:
-    from pipeline.extract_pdfium import _scan, pdfium_pages
+    from pipeline.extract_pdfium import pdfium_pages
 
     monkeypatch.setenv("PIPELINE_NO_C", "0" if c else "1")
-    _scan.cache_clear()
+    _clear_c()
     try:
         return list(pdfium_pages(path, None))
     finally:
-        _scan.cache_clear()
+        _clear_c()
 
 
 def _require_c() -> None:
     from pipeline.extract_pdfium import _scan
 
-    _scan.cache_clear()
+    _clear_c()
     if _scan() is None:
         if os.environ.get("REQUIRE_C"):  # CI sets it: a module that did not build must fail there, not skip
-            pytest.fail("REQUIRE_C is set but pipeline._pdfium_scan is not built (no C compiler at install?)")
-        pytest.skip("pipeline._pdfium_scan is not built")
+            pytest.fail("REQUIRE_C is set but pipeline._speedups is not built (no C compiler at install?)")
+        pytest.skip("pipeline._speedups is not built")
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
@@ -199,11 +207,12 @@ def test_engines_c_reads_same_pages_as_ctypes_on_fixtures(name, fixture_pdf, mon
 
 @pytest.mark.parametrize("value", ["1", "yes"])
 def test_engines_c_reads_can_be_switched_off(value, monkeypatch):
+    from pipeline.extract import speedups
     from pipeline.extract_pdfium import _scan
 
     monkeypatch.setenv("PIPELINE_NO_C", value)
-    _scan.cache_clear()
+    _clear_c()
     try:
-        assert _scan() is None
+        assert speedups() is None and _scan() is None
     finally:
-        _scan.cache_clear()
+        _clear_c()

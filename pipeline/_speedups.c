@@ -1,4 +1,9 @@
-/* The PDFium engine's per-character reads, in one C loop.
+/* pipeline._speedups: the per-character loops of the PDFium engine, in C.
+
+   Optional: every function here has a Python reference that gives the same
+   result, used when the module is not built or PIPELINE_NO_C=1 is set.
+
+   The PDFium engine's per-character reads, in one C loop.
 
    pipeline/extract_pdfium.py reads a text page one character at a time
    through ctypes: its Unicode value, text object and origin, and for every
@@ -21,6 +26,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 typedef struct { float a, b, c, d, e, f; } FS_MATRIX;
 
@@ -358,15 +364,251 @@ static PyObject *objects(PyObject *self, PyObject *arg) {
     return result;
 }
 
+/* boxes(text, styles, xs, ys, ex, base, char_type) -> list[Char | None]
+
+   The loop of extract_pdfium._page_chars for upright text on a page without
+   rotation: per character k, its style styles[k] (an extract_pdfium._Style)
+   gives ``fast`` = (em, drop, size, name, color, bold) and ``glyphs``, which
+   maps text[k] to (folded text, advance in 1/1000 em); the character's
+   origin is (xs[k], ys[k]) in user space, and ex, base put it in
+   pdfplumber's frame:
+
+       x0 = x + ex; bottom = base - y - drop
+       Char(folded, x0, bottom - size, x0 + advance * em, bottom, size, name, color, bold)
+
+   None where the style has no ``fast`` (a matrix, a rotation) or the glyph
+   is not in ``glyphs`` yet: the Python loop does those.
+*/
+static PyObject *boxes(PyObject *self, PyObject *args) {
+    PyObject *text, *sts, *xs, *ys;
+    double ex, base;
+    PyTypeObject *char_type;
+    if (!PyArg_ParseTuple(args, "UO!O!O!ddO!", &text, &PyList_Type, &sts, &PyList_Type, &xs, &PyList_Type, &ys,
+                          &ex, &base, &PyType_Type, &char_type))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (PyList_GET_SIZE(sts) != n || PyList_GET_SIZE(xs) != n || PyList_GET_SIZE(ys) != n) {
+        PyErr_SetString(PyExc_ValueError, "text, styles, xs and ys differ in length");
+        return NULL;
+    }
+    if (!PyType_IsSubtype(char_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "char_type must be a tuple type");
+        return NULL;
+    }
+    PyObject *out = PyList_New(n);
+    if (out == NULL)
+        return NULL;
+    PyObject *last = NULL, *fast = NULL, *glyphs = NULL, *fast_items[6];
+    double em = 0, drop = 0, size = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *st = PyList_GET_ITEM(sts, k);
+        if (st != last) {
+            Py_XDECREF(fast);
+            Py_XDECREF(glyphs);
+            fast = PyObject_GetAttrString(st, "fast");
+            glyphs = fast ? PyObject_GetAttrString(st, "glyphs") : NULL;
+            if (fast == NULL || glyphs == NULL)
+                goto fail;
+            if (fast != Py_None) {
+                if (!PyTuple_Check(fast) || PyTuple_GET_SIZE(fast) != 6) {
+                    PyErr_SetString(PyExc_TypeError, "a style's fast must be a 6-tuple or None");
+                    goto fail;
+                }
+                for (int j = 0; j < 6; j++)
+                    fast_items[j] = PyTuple_GET_ITEM(fast, j);
+                em = PyFloat_AsDouble(fast_items[0]);
+                drop = PyFloat_AsDouble(fast_items[1]);
+                size = PyFloat_AsDouble(fast_items[2]);
+                if (PyErr_Occurred())
+                    goto fail;
+            }
+            if (!PyDict_Check(glyphs)) {
+                PyErr_SetString(PyExc_TypeError, "a style's glyphs must be a dict");
+                goto fail;
+            }
+            last = st;
+        }
+        PyObject *item = Py_None;
+        if (fast != Py_None) {
+            PyObject *ch = PyUnicode_FromOrdinal(PyUnicode_READ(kind, data, k));
+            if (ch == NULL)
+                goto fail;
+            PyObject *glyph = PyDict_GetItemWithError(glyphs, ch); /* borrowed */
+            Py_DECREF(ch);
+            if (glyph == NULL && PyErr_Occurred())
+                goto fail;
+            if (glyph != NULL) {
+                if (!PyTuple_Check(glyph) || PyTuple_GET_SIZE(glyph) != 2) {
+                    PyErr_SetString(PyExc_TypeError, "a glyph must be (text, advance)");
+                    goto fail;
+                }
+                double adv = PyFloat_AsDouble(PyTuple_GET_ITEM(glyph, 1));
+                double x = PyFloat_AsDouble(PyList_GET_ITEM(xs, k)), y = PyFloat_AsDouble(PyList_GET_ITEM(ys, k));
+                if (PyErr_Occurred())
+                    goto fail;
+                double x0 = x + ex;
+                double bottom = base - y - drop;
+                double top = bottom - size;
+                double x1 = x0 + adv * em;
+                item = char_type->tp_alloc(char_type, 9);
+                if (item == NULL)
+                    goto fail;
+                PyObject *folded = PyTuple_GET_ITEM(glyph, 0);
+                PyObject *vals[9] = {folded, PyFloat_FromDouble(x0), PyFloat_FromDouble(top), PyFloat_FromDouble(x1),
+                                     PyFloat_FromDouble(bottom), fast_items[2], fast_items[3], fast_items[4],
+                                     fast_items[5]};
+                for (int j = 0; j < 9; j++) {
+                    if (j == 0 || j >= 5)
+                        Py_INCREF(vals[j]);
+                    PyTuple_SET_ITEM(item, j, vals[j]);
+                }
+                if (!vals[1] || !vals[2] || !vals[3] || !vals[4]) {
+                    Py_DECREF(item);
+                    goto fail;
+                }
+                PyList_SET_ITEM(out, k, item);
+                continue;
+            }
+        }
+        Py_INCREF(item);
+        PyList_SET_ITEM(out, k, item);
+    }
+    Py_XDECREF(fast);
+    Py_XDECREF(glyphs);
+    return out;
+fail:
+    Py_XDECREF(fast);
+    Py_XDECREF(glyphs);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* may_overprint(chars, tolerance) -> bool
+
+   A screen for extract.dedupe_overprint: False when no character that is
+   not blank has an earlier one with the same text within ``tolerance``
+   points in both x0 and top, so there is nothing to drop (most pages);
+   True otherwise, or for anything it cannot judge (then the Python
+   function decides). ``chars`` is a list of Char tuples (text, x0, top, ...).
+   Characters go in a grid of cells twice the tolerance wide, and each is
+   looked for among its cell's eight neighbours and its own.
+*/
+typedef struct {
+    Py_ssize_t index; /* -1: empty */
+    Py_hash_t hash;
+    long long cx, cy;
+} Cell;
+
+static PyObject *may_overprint(PyObject *self, PyObject *args) {
+    PyObject *chars;
+    double tol;
+    if (!PyArg_ParseTuple(args, "O!d", &PyList_Type, &chars, &tol))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(chars);
+    if (n < 2)
+        Py_RETURN_FALSE;
+    if (!(tol > 0))
+        Py_RETURN_TRUE;
+    double cell = 2 * tol;
+    size_t size = table_size(n), mask = size - 1;
+    Cell *table = PyMem_Malloc(size * sizeof(Cell));
+    double *xs = PyMem_Malloc((size_t)n * sizeof(double)), *ys = PyMem_Malloc((size_t)n * sizeof(double));
+    if (!table || !xs || !ys) {
+        PyMem_Free(table); PyMem_Free(xs); PyMem_Free(ys);
+        return PyErr_NoMemory();
+    }
+    for (size_t j = 0; j < size; j++)
+        table[j].index = -1;
+    int found = 0, failed = 0;
+    for (Py_ssize_t k = 0; k < n && !found && !failed; k++) {
+        PyObject *c = PyList_GET_ITEM(chars, k);
+        if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) < 3 || !PyUnicode_Check(PyTuple_GET_ITEM(c, 0))) {
+            found = 1; /* not a Char: let Python judge */
+            break;
+        }
+        PyObject *text = PyTuple_GET_ITEM(c, 0);
+        double x = PyFloat_AsDouble(PyTuple_GET_ITEM(c, 1)), y = PyFloat_AsDouble(PyTuple_GET_ITEM(c, 2));
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+            found = 1;
+            break;
+        }
+        if (!(x > -1e12 && x < 1e12 && y > -1e12 && y < 1e12)) { /* NaN, infinities, absurd numbers */
+            found = 1;
+            break;
+        }
+        xs[k] = x;
+        ys[k] = y;
+        Py_hash_t h = PyObject_Hash(text);
+        if (h == -1) {
+            failed = 1;
+            break;
+        }
+        long long cx = (long long)floor(x / cell), cy = (long long)floor(y / cell);
+        int blank = 1;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        for (Py_ssize_t j = 0; j < len; j++)
+            if (!Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(text, j))) {
+                blank = 0;
+                break;
+            }
+        if (len == 0)
+            blank = 0; /* "".isspace() is False */
+        for (int dx = -1; dx <= 1 && !found && !blank; dx++) {
+            for (int dy = -1; dy <= 1 && !found; dy++) {
+                long long qx = cx + dx, qy = cy + dy;
+                size_t slot = (size_t)mix(mix((uint64_t)h, (uint64_t)qx), (uint64_t)qy) & mask;
+                while (table[slot].index >= 0) {
+                    Cell *e = &table[slot];
+                    if (e->hash == h && e->cx == qx && e->cy == qy) {
+                        PyObject *other = PyTuple_GET_ITEM(PyList_GET_ITEM(chars, e->index), 0);
+                        int eq = PyUnicode_Compare(text, other);
+                        if (eq == -1 && PyErr_Occurred()) {
+                            failed = 1;
+                            break;
+                        }
+                        if (eq == 0 && fabs(xs[e->index] - x) <= tol && fabs(ys[e->index] - y) <= tol) {
+                            found = 1;
+                            break;
+                        }
+                    }
+                    slot = (slot + 1) & mask;
+                }
+                if (failed)
+                    break;
+            }
+            if (failed)
+                break;
+        }
+        if (found || failed)
+            break;
+        size_t slot = (size_t)mix(mix((uint64_t)h, (uint64_t)cx), (uint64_t)cy) & mask;
+        while (table[slot].index >= 0)
+            slot = (slot + 1) & mask;
+        table[slot].index = k;
+        table[slot].hash = h;
+        table[slot].cx = cx;
+        table[slot].cy = cy;
+    }
+    PyMem_Free(table); PyMem_Free(xs); PyMem_Free(ys);
+    if (failed)
+        return NULL;
+    return PyBool_FromLong(found);
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_O, "bind(addresses: dict[str, int]) -> None"},
     {"chars", chars, METH_O, "chars(textpage: int) -> (text, indices, styles, xs, ys, owners, keys)"},
     {"objects", objects, METH_O, "objects(page: int) -> (handles, types)"},
+    {"boxes", boxes, METH_VARARGS, "boxes(text, styles, xs, ys, ex, base, char_type) -> list[Char | None]"},
+    {"may_overprint", may_overprint, METH_VARARGS, "may_overprint(chars, tolerance) -> bool"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_pdfium_scan", "The PDFium engine's per-character reads in C.", -1, methods,
+    PyModuleDef_HEAD_INIT, "_speedups", "Per-character loops of the extraction in C, each with a Python reference.", -1, methods,
 };
 
-PyMODINIT_FUNC PyInit__pdfium_scan(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__speedups(void) { return PyModule_Create(&module); }

@@ -89,36 +89,12 @@ def _dominant(values: Iterable):
 _X0, _TOP, _X1, _BOTTOM, _COLOR, _BOLD = (attrgetter(f) for f in ("x0", "top", "x1", "bottom", "color", "bold"))
 
 
-def _line_from(page: int, chars: list[Char]) -> Line | None:
-    """Compose a line's text from its glyphs in reading order."""
-    chars = sorted(chars, key=_X0)
-    ink = [c for c in chars if not c.text.isspace() and c.text]
-    if not ink:
-        return None
-    size = _dominant([round(c.size, 1) for c in ink]) or ink[0].size
-    # letter-spaced: nearly every neighbouring pair stands apart, by a gap or a space
-    # character ("2 0 2 3" typed with spaces in a title set in a narrow-space font)
-    apart, seen_space = 0, False
-    gaps: list[float] = []  # between neighbouring glyphs
-    space_gap = DEFAULT_SPACE_GAP * size
-    prev_ink: Char | None = None
-    for c in chars:
-        if c.text.isspace():
-            seen_space = True
-            continue
-        if prev_ink is not None:
-            gap = c.x0 - prev_ink.x1
-            gaps.append(gap)
-            if seen_space or gap > space_gap:
-                apart += 1
-        prev_ink, seen_space = c, False
-    pairs = len(gaps)
-    letter_spaced = pairs >= 2 and apart >= DEFAULT_LETTER_SPACED_SHARE * pairs
-    # in a letter-spaced line, a gap well beyond the letter spacing still parts two
-    # names: 东 川 市 财 政 局　东 川 市 税 务 局 (joint signatories)
-    gaps.sort()
-    word_gap = max(2.5 * gaps[len(gaps) // 2], 0.6 * size) if gaps else 0.0
+def _with_separators(chars: list[Char], size: float, letter_spaced: bool, word_gap: float) -> list[Char]:
+    """A line's glyphs in reading order with a space or U+3000 put in where the layout shows one.
 
+    Blank glyphs become one separator or none: 郑 州 (a typed space in CJK) -> 郑州;
+    a gap over ``DEFAULT_FIELD_GAP`` sizes -> U+3000 (东川市人民政府办公室　2023年5月8日印发).
+    """
     out: list[Char] = []
     pending_space: Char | None = None  # a space to decide on at the next glyph
     prev: Char | None = None
@@ -149,6 +125,43 @@ def _line_from(page: int, chars: list[Char]) -> Line | None:
         out.append(c)
         prev = c
         pending_space = None
+    return out
+
+
+def _line_from(page: int, chars: list[Char]) -> Line | None:
+    """Compose a line's text from its glyphs in reading order."""
+    chars = sorted(chars, key=_X0)
+    ink = [c for c in chars if not c.text.isspace() and c.text]
+    if not ink:
+        return None
+    size = _dominant([round(c.size, 1) for c in ink]) or ink[0].size
+    # letter-spaced: nearly every neighbouring pair stands apart, by a gap or a space
+    # character ("2 0 2 3" typed with spaces in a title set in a narrow-space font)
+    apart, seen_space = 0, False
+    gaps: list[float] = []  # between neighbouring glyphs
+    space_gap = DEFAULT_SPACE_GAP * size
+    prev_ink: Char | None = None
+    for c in chars:
+        if c.text.isspace():
+            seen_space = True
+            continue
+        if prev_ink is not None:
+            gap = c.x0 - prev_ink.x1
+            gaps.append(gap)
+            if seen_space or gap > space_gap:
+                apart += 1
+        prev_ink, seen_space = c, False
+    pairs = len(gaps)
+    letter_spaced = pairs >= 2 and apart >= DEFAULT_LETTER_SPACED_SHARE * pairs
+    # in a letter-spaced line, a gap well beyond the letter spacing still parts two
+    # names: 东 川 市 财 政 局　东 川 市 税 务 局 (joint signatories)
+    gaps.sort()
+    word_gap = max(2.5 * gaps[len(gaps) // 2], 0.6 * size) if gaps else 0.0
+
+    if len(ink) == len(chars) and not letter_spaced and (not gaps or gaps[-1] <= space_gap):
+        out = ink  # no blank glyph and no gap to mark (most lines): the glyphs as they are
+    else:
+        out = _with_separators(chars, size, letter_spaced, word_gap)
     text = "".join([c.text for c in out])
     flat = out
     if len(text) != len(out):

@@ -741,6 +741,7 @@ class SectionIndex:
 
     def __init__(self, sections: Sequence[Section]) -> None:
         self.cuts = sorted({p for s in sections for p in s.span})
+        self._frames: dict[int, str | None] = {}  # id() of a section -> its heading's frame
         self.holders: list[list[Section]] = [[] for _ in self.cuts]
         for s in sections:
             lo, hi = bisect.bisect_left(self.cuts, s.span[0]), bisect.bisect_left(self.cuts, s.span[1])
@@ -763,15 +764,21 @@ class SectionIndex:
     def frame(self, pos: int) -> str | None:
         """Whether the headings over ``pos`` look back or forward: 一、发展基础 -> ``back``;
         二、2024年工作安排 / 下一步工作打算 -> ``forward``; else None (the nearest heading wins)."""
-        frames = _cues()["section_frames"]
         best: tuple[int, str] | None = None
         for s in self.holding(pos):
-            if not s.title:
-                continue
-            for frame in ("back", "forward"):
-                if any(w in s.title for w in frames[frame]) and (best is None or s.level > best[0]):
-                    best = (s.level, frame)
+            frame = self._frame_of(s)
+            if frame is not None and (best is None or s.level > best[0]):
+                best = (s.level, frame)
         return best[1] if best else None
+
+    def _frame_of(self, s: Section) -> str | None:
+        """``back`` or ``forward`` as one heading's words have it (back first), or None; read once per heading."""
+        got = self._frames.get(id(s), 0)
+        if got == 0:
+            frames = _cues()["section_frames"]
+            got = self._frames[id(s)] = next(
+                (f for f in ("back", "forward") if s.title and any(w in s.title for w in frames[f])), None)
+        return got  # type: ignore[return-value]
 
 
 def _role(

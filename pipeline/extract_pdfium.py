@@ -35,6 +35,7 @@ import bisect
 import ctypes
 import functools
 from collections.abc import Iterator
+from operator import attrgetter
 from pathlib import Path
 
 from pipeline.extract import (
@@ -528,7 +529,7 @@ def _scan_drawn(scan, tp: int, styles: _Styles) -> Drawn:
     """``_read_drawn`` through the C module ``_speedups``: the same values, one foreign call a page."""
     text, indices, sids, xs, ys, owners, keys = scan.chars(tp)
     by_sid = [styles.of_key(*key) for key in keys]
-    sts = [by_sid[k] for k in sids]
+    sts = list(map(by_sid.__getitem__, sids))
     styles.by_object.update(zip(owners, sts))
     return text, indices, sts, xs, ys, owners
 
@@ -562,7 +563,7 @@ def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, fl
         chars = scan.boxes(text, sts, xs, ys, ex, base, Char)  # None where a style has no fast path
     else:
         chars = [None] * n
-    for k in [k for k, c in enumerate(chars) if c is None]:
+    for k in [k for k, c in enumerate(chars) if c is None] if None in chars else ():
         st, x, y = sts[k], xs[k], ys[k]
         glyph = st.glyphs[text[k]]
         fast = st.fast
@@ -687,18 +688,18 @@ def _fits(room: float, width: float) -> bool:
 
 
 class _Glyphs:
-    """A page's glyphs (blank ones aside) ordered by baseline, for ``room_after``."""
+    """A page's glyphs ordered by baseline, for ``room_after``."""
 
     def __init__(self, chars: list[Char]) -> None:
-        ink = sorted((c.bottom, c.x0) for c in chars if not c.text.isspace())
-        self.bottoms = [b for b, _ in ink]
-        self.x0s = [x for _, x in ink]
+        self.glyphs = sorted(zip(map(attrgetter("bottom"), chars), map(attrgetter("x0"), chars),
+                                 map(attrgetter("text"), chars)))
+        self.bottoms = [g[0] for g in self.glyphs]
 
     def room_after(self, x: float, bottom: float, size: float) -> float | None:
         """The room from ``x`` to the next glyph on the same baseline, or None at a line's end."""
         lo = bisect.bisect_right(self.bottoms, bottom - 0.3 * size)
         hi = bisect.bisect_left(self.bottoms, bottom + 0.3 * size, lo)
-        nxt = [x0 for x0 in self.x0s[lo:hi] if x0 > x - 0.1]
+        nxt = [x0 for _, x0, text in self.glyphs[lo:hi] if x0 > x - 0.1 and not text.isspace()]
         return min(nxt) - x if nxt else None
 
 
@@ -722,21 +723,31 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
     skipped = [(k, h) for k, h in enumerate(texts) if h not in used]
     if not skipped:
         return chars
-    l_, b_, r_, t_ = (ctypes.c_float() for _ in range(4))
-    bounds = tuple(ctypes.byref(v) for v in (l_, b_, r_, t_))
+    cells = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(v) for v in cells]
+    known: dict[int, tuple[float, float, float, float] | None] = {}
+
+    def bounds_of(h: int) -> tuple[float, float, float, float] | None:
+        """An object's (left, bottom, right, top) in user space, read once."""
+        if h not in known:
+            known[h] = tuple(v.value for v in cells) if api.object_bounds(h, *refs) else None  # type: ignore[assignment]
+        return known[h]
+
     mat = api.FS_MATRIX()
     blanks: dict[int, dict[str, float] | tuple[str, float]] = {}
     glyphs: _Glyphs | None = None  # built for the first blank that needs the room after it
     bold_owners: set[int] = set()
     out = list(chars)
     for order, handle in skipped:
-        if not api.object_bounds(handle, *bounds):
+        got = bounds_of(handle)
+        if got is None:
             continue
+        left, bottom, right, top = got
         parent, holder = walked.context(handle)
-        api.object_matrix(handle, ctypes.byref(mat))
-        m = _mult((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), parent)
-        x, y = m[4], m[5]
-        if abs(r_.value - l_.value) < 0.01:
+        if abs(right - left) < 0.01:
+            api.object_matrix(handle, ctypes.byref(mat))
+            m = _mult((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), parent)
+            x, y = m[4], m[5]
             st = styles.of_object(handle, (m[0], m[1], m[2], m[3]))
             if not st.font or st.size <= 0:
                 continue
@@ -770,16 +781,17 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
                             st.bold))
             continue
         # a copy: look back a few objects in the same content stream for its first impression
-        lw, lh = r_.value - l_.value, t_.value - b_.value
-        left, bottom = l_.value, b_.value
+        lw, lh = right - left, top - bottom
         for prev in reversed(texts[max(0, order - 8): order]):
             if prev not in used or walked.context(prev)[1] != holder:
                 continue
-            if not api.object_bounds(prev, *bounds):
+            pb = bounds_of(prev)
+            if pb is None:
                 continue
-            if abs((r_.value - l_.value) - lw) > 0.5 or abs((t_.value - b_.value) - lh) > 0.5:
+            pl, pbot, pr, pt = pb
+            if abs((pr - pl) - lw) > 0.5 or abs((pt - pbot) - lh) > 0.5:
                 continue
-            if abs(l_.value - left) <= DEFAULT_OVERPRINT_TOLERANCE and abs(b_.value - bottom) <= DEFAULT_OVERPRINT_TOLERANCE:
+            if abs(pl - left) <= DEFAULT_OVERPRINT_TOLERANCE and abs(pbot - bottom) <= DEFAULT_OVERPRINT_TOLERANCE:
                 bold_owners.add(prev)
                 break
     for i in [i for i, owner in enumerate(owners) if owner in bold_owners] if bold_owners else ():

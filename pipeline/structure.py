@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from pipeline.clean import FULL_SPACE, is_red
 from pipeline.dates import find_dates
@@ -131,7 +133,9 @@ def split_list(text: str) -> list[str]:
     Falls back to 、 only when no comma separates the list."""
     text = text.strip().rstrip("。.；;:：")
     seps = "，,；;" if re.search(r"[，,；;]", _depth0(text)) else "、"
-    out, depth, cur = [], 0, []
+    out: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "（(《【":
             depth += 1
@@ -231,7 +235,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
             if word in t and len(t) <= 6:
                 md["urgency"] = t
     if mark:
-        names = []
+        names: list[str] = []
         for i in mark:
             t = re.sub(r"文件$", "", _text(ct, blocks[i]))
             names.extend(x for x in re.split(rf"[{FULL_SPACE} ]+", t) if x)
@@ -396,7 +400,7 @@ def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dic
 # --- sections -----------------------------------------------------------------
 
 
-def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: set[int] = frozenset()
+def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: AbstractSet[int] = frozenset()
                      ) -> list[Section]:
     """Build the section tree of the body.
 
@@ -411,8 +415,8 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: set[
     """
     blocks = [(i, ct.blocks[i]) for i in range(start_block, end_block)]
     body_end = blocks[-1][1].span[1] if blocks else 0
-    raw: list[dict] = []
-    stack: list[dict] = []  # open headings, outermost first
+    raw: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []  # open headings, outermost first
     last_number: dict[str, int] = {}
     for i, b in blocks:
         if i in skip:
@@ -441,7 +445,7 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: set[
                 stack.pop()
         title, covered = _heading_title(kind, t[len(marker):])
         heading_end = b.span[0] + len(marker) + covered if covered else b.span[0] + len(marker)
-        node = {"kind": kind, "marker": marker, "number": number, "title": title,
+        node: dict[str, Any] = {"kind": kind, "marker": marker, "number": number, "title": title,
                 "parent": stack[-1] if stack else None, "start": b.span[0], "heading_end": heading_end,
                 "level": len(stack) + 1}
         stack.append(node)
@@ -455,7 +459,7 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: set[
                 break
         node["end"] = end
     # inline 一是…二是… items inside each leaf's own text
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     for i, node in enumerate(raw):
         own_end = raw[i + 1]["start"] if i + 1 < len(raw) else node["end"]
         items.extend(_inline_items(ct.text, node, node["heading_end"], min(own_end, node["end"])))

@@ -14,11 +14,13 @@ Named steps, each a plain function:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from operator import attrgetter
+from itertools import count, repeat
+from operator import add, attrgetter, sub, truediv
 
 from pipeline.model import Block, Char, CleanText, Line, PageInfo, RawPage, Rule
 
@@ -86,7 +88,10 @@ def _dominant(values: Iterable):
     return max(counts, key=counts.__getitem__)
 
 
-_X0, _TOP, _X1, _BOTTOM, _COLOR, _BOLD = (attrgetter(f) for f in ("x0", "top", "x1", "bottom", "color", "bold"))
+_TEXT, _X0, _TOP, _X1, _BOTTOM, _SIZE, _COLOR, _BOLD = (
+    attrgetter(f) for f in ("text", "x0", "top", "x1", "bottom", "size", "color", "bold"))
+# a character str.isspace() holds blank (re's \s is the same test)
+_BLANK = re.compile(r"\s")
 
 
 def _with_separators(chars: list[Char], size: float, letter_spaced: bool, word_gap: float) -> list[Char]:
@@ -131,38 +136,49 @@ def _with_separators(chars: list[Char], size: float, letter_spaced: bool, word_g
 def _line_from(page: int, chars: list[Char]) -> Line | None:
     """Compose a line's text from its glyphs in reading order."""
     chars = sorted(chars, key=_X0)
-    ink = [c for c in chars if not c.text.isspace() and c.text]
+    texts = list(map(_TEXT, chars))
+    joined = "".join(texts)
+    blanks = "" in texts or _BLANK.search(joined) is not None
+    ink = [c for c in chars if not c.text.isspace() and c.text] if blanks else chars
     if not ink:
         return None
-    size = _dominant([round(c.size, 1) for c in ink]) or ink[0].size
+    sizes = list(map(_SIZE, ink))
+    if sizes.count(sizes[0]) == len(sizes):
+        size = round(sizes[0], 1) or ink[0].size
+    else:
+        size = _dominant([round(v, 1) for v in sizes]) or ink[0].size
     # letter-spaced: nearly every neighbouring pair stands apart, by a gap or a space
     # character ("2 0 2 3" typed with spaces in a title set in a narrow-space font)
-    apart, seen_space = 0, False
-    gaps: list[float] = []  # between neighbouring glyphs
     space_gap = DEFAULT_SPACE_GAP * size
-    prev_ink: Char | None = None
-    for c in chars:
-        if c.text.isspace():
-            seen_space = True
-            continue
-        if prev_ink is not None:
-            gap = c.x0 - prev_ink.x1
-            gaps.append(gap)
-            if seen_space or gap > space_gap:
-                apart += 1
-        prev_ink, seen_space = c, False
+    if blanks:
+        apart, seen_space = 0, False
+        gaps: list[float] = []  # between neighbouring glyphs
+        prev_ink: Char | None = None
+        for c in chars:
+            if c.text.isspace():
+                seen_space = True
+                continue
+            if prev_ink is not None:
+                gap = c.x0 - prev_ink.x1
+                gaps.append(gap)
+                if seen_space or gap > space_gap:
+                    apart += 1
+            prev_ink, seen_space = c, False
+        gaps.sort()
+    else:  # the same without blank glyphs, in C-level steps: most lines
+        gaps = sorted(map(sub, map(_X0, ink[1:]), map(_X1, ink[:-1])))
+        apart = len(gaps) - bisect.bisect_right(gaps, space_gap)
     pairs = len(gaps)
     letter_spaced = pairs >= 2 and apart >= DEFAULT_LETTER_SPACED_SHARE * pairs
     # in a letter-spaced line, a gap well beyond the letter spacing still parts two
     # names: 东 川 市 财 政 局　东 川 市 税 务 局 (joint signatories)
-    gaps.sort()
     word_gap = max(2.5 * gaps[len(gaps) // 2], 0.6 * size) if gaps else 0.0
 
-    if len(ink) == len(chars) and not letter_spaced and (not gaps or gaps[-1] <= space_gap):
-        out = ink  # no blank glyph and no gap to mark (most lines): the glyphs as they are
+    if not blanks and not letter_spaced and (not gaps or gaps[-1] <= space_gap):
+        out, text = ink, joined  # no blank glyph and no gap to mark: the glyphs as they are
     else:
         out = _with_separators(chars, size, letter_spaced, word_gap)
-    text = "".join([c.text for c in out])
+        text = "".join(map(_TEXT, out))
     flat = out
     if len(text) != len(out):
         # a glyph may carry several characters (ligatures, "(cid:12)"): one Char per character
@@ -192,7 +208,9 @@ def group_lines(page: RawPage) -> list[Line]:
         Lines whose text has layout spaces closed: "郑 州 市" -> "郑州市".
     """
     # (mid, x0, drawing order, char): the order of sorting by (mid, x0), each mid computed once
-    keyed = sorted(((c.top + c.bottom) / 2, c.x0, i, c) for i, c in enumerate(page.chars) if c.text)
+    chars = list(filter(_TEXT, page.chars))
+    mids = map(truediv, map(add, map(_TOP, chars), map(_BOTTOM, chars)), repeat(2))
+    keyed = sorted(zip(mids, map(_X0, chars), count(), chars))
     rows: list[list[Char]] = []
     row: list[Char] = []
     centre = height = 0.0
@@ -452,7 +470,7 @@ def clean_text(pages: Iterable[RawPage]) -> CleanText:
             parts.append("\n")
             boxes.append(boxes[-1])
             pos += 1
-        text = "".join([c.text for c in chars])
+        text = "".join(map(_TEXT, chars))
         parts.append(text)
         boxes.extend(zip(on_page, map(_X0, chars), map(_TOP, chars), map(_X1, chars), map(_BOTTOM, chars)))
         blocks.append(replace(block, span=(pos, pos + len(text))))

@@ -450,14 +450,14 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
                 "level": len(stack) + 1}
         stack.append(node)
         raw.append(node)
-    # extents: to the next heading at the same or an outer level
-    for i, node in enumerate(raw):
-        end = body_end
-        for later in raw[i + 1:]:
-            if later["level"] <= node["level"]:
-                end = later["start"]
-                break
-        node["end"] = end
+    # extents: to the next heading at the same or an outer level (one pass, open headings on a stack)
+    open_nodes: list[dict[str, Any]] = []
+    for node in raw:
+        while open_nodes and open_nodes[-1]["level"] >= node["level"]:
+            open_nodes.pop()["end"] = node["start"]
+        open_nodes.append(node)
+    for node in open_nodes:
+        node["end"] = body_end
     # inline 一是…二是… items inside each leaf's own text
     items: list[dict[str, Any]] = []
     for i, node in enumerate(raw):

@@ -98,6 +98,7 @@ class Gazetteer:
     foreign: frozenset[str]  # countries and foreign cities
     ambiguous: frozenset[str]
     lengths: dict[str, tuple[int, ...]]  # first two characters -> name lengths, longest first
+    openers: re.Pattern[str]  # a character that opens a listed name, for the scan to jump to
     not_entities: frozenset[str]  # class nouns the model may not output: 有关部门, 偏远地区
     pieces: dict[str, Any]
 
@@ -165,6 +166,7 @@ def load_gazetteer() -> Gazetteer:
         foreign=frozenset(foreign),
         ambiguous=ambiguous,
         lengths=_lengths_by_opening([*names, *shorts]),
+        openers=re.compile("[" + "".join(sorted({re.escape(w[0]) for w in [*names, *shorts] if len(w) >= 2})) + "]"),
         not_entities=frozenset(_lines("not_entities.txt")),
         pieces=pieces,
     )
@@ -576,15 +578,13 @@ def find_rule_entities(text: str, boundaries: Container[int] | None = None) -> l
             cands.append((s, e, label, prio))
 
     n = len(text)
-    i = 0
-    while i < n:
+    for opener in gaz.openers.finditer(text):  # where a listed name may start
+        i = opener.start()
         ch = text[i]
         if not ("\u4e00" <= ch <= "\u9fff"):
-            i += 1
             continue
         lengths = gaz.lengths.get(text[i : i + 2])
         if lengths is None:  # no listed name starts here, so no place chain does
-            i += 1
             continue
         # gazetteer names: every length, the overlap resolution picks
         for L in lengths:
@@ -626,7 +626,6 @@ def find_rule_entities(text: str, boundaries: Container[int] | None = None) -> l
             if tail > end:
                 start = i - 2 if text.startswith("中共", i - 2) else i
                 add(start, tail, "ORG", 3)
-        i += 1
     # short in-document names: 市商务局, 区政府, 省委, 市人大常委会办公厅
     for m in pats.level_org.finditer(text):
         end = _org_after(text, m.start() + _level_len(m.group()))

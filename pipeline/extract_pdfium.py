@@ -691,15 +691,17 @@ class _Glyphs:
     """A page's glyphs ordered by baseline, for ``room_after``."""
 
     def __init__(self, chars: list[Char]) -> None:
-        self.glyphs = sorted(zip(map(attrgetter("bottom"), chars), map(attrgetter("x0"), chars),
-                                 map(attrgetter("text"), chars)))
-        self.bottoms = [g[0] for g in self.glyphs]
+        self.chars = chars
+        bottoms = list(map(attrgetter("bottom"), chars))
+        self.order = sorted(range(len(chars)), key=bottoms.__getitem__)
+        self.bottoms = list(map(bottoms.__getitem__, self.order))
 
     def room_after(self, x: float, bottom: float, size: float) -> float | None:
         """The room from ``x`` to the next glyph on the same baseline, or None at a line's end."""
         lo = bisect.bisect_right(self.bottoms, bottom - 0.3 * size)
         hi = bisect.bisect_left(self.bottoms, bottom + 0.3 * size, lo)
-        nxt = [x0 for _, x0, text in self.glyphs[lo:hi] if x0 > x - 0.1 and not text.isspace()]
+        line = [self.chars[k] for k in self.order[lo:hi]]
+        nxt = [c.x0 for c in line if c.x0 > x - 0.1 and not c.text.isspace()]
         return min(nxt) - x if nxt else None
 
 

@@ -7,8 +7,9 @@ SAMPLES := $(wildcard samples/*.pdf)
 OUTS := $(patsubst samples/%.pdf,out/%.json,$(SAMPLES))
 
 # Debian packages: the browser tests use chromium and its driver, OCR of scanned pages uses Tesseract
-# with its Simplified Chinese data; installed when missing and we are root (CI is)
-DEB_PKGS := chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim
+# with its Simplified Chinese data, gcc builds pipeline._speedups; installed when missing and we are
+# root (CI is), before the venv, so the C module builds on a machine that had no compiler
+DEB_PKGS := chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim gcc
 
 .PHONY: run test lint golden bench model setup sysdeps clean
 
@@ -19,14 +20,14 @@ $(STAMP): pyproject.toml setup.py pipeline/_speedups.c
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP) sysdeps
+setup: sysdeps $(STAMP)
 
 sysdeps:
-	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 \
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 \
 		&& command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS) >/dev/null; \
-	else echo "note: $(DEB_PKGS) not installed (not root); browser and OCR tests will be skipped" >&2; fi
+	else echo "note: $(DEB_PKGS) not installed (not root); tests needing them will be skipped" >&2; fi
 
 run: $(STAMP)
 	@mkdir -p out
@@ -35,7 +36,7 @@ run: $(STAMP)
 		$(BIN)/python -m pipeline parse $$f -o out/$$n.json && echo "out/$$n.json"; \
 	done
 
-test: $(STAMP) sysdeps
+test: sysdeps $(STAMP)
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/python -m pytest
 

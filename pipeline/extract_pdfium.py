@@ -534,16 +534,13 @@ def _scan_drawn(scan, tp: int, styles: _Styles) -> Drawn:
     return text, indices, sts, xs, ys, owners
 
 
-def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, float],
-                styles: _Styles) -> tuple[list[Char], list[int]]:
-    """A text page's drawn characters in pdfplumber's frame, and the text object of each.
+def _read_glyphs(api: _Api, tp: int, text: str, indices: list[int], sts: list[_Style]) -> None:
+    """Fill each style's ``glyphs`` with the glyphs a page draws in it: folded text and advance.
 
-    ``styles.by_object`` is filled with the style of every text object the text page used.
+    Each (style, glyph) is read at its first appearance on the page, the order
+    in which a loop over the characters would meet them, so the document's
+    shared advance caches fill the same way whichever path boxes the characters.
     """
-    scan = _scan()
-    text, indices, sts, xs, ys, owners = _read_drawn(api, tp, styles) if scan is None else _scan_drawn(scan, tp, styles)
-    ctm, _w, height, dx, dtop = frame
-    # every glyph's advance, read at its first appearance in a style
     box = api.FS_RECTF()
     pbox = ctypes.byref(box)
     probes: dict[int, float | None] = {}
@@ -556,6 +553,19 @@ def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, fl
         if ch not in st.glyphs:
             api.loose_box(tp, i, pbox)
             st.glyphs[ch] = (fold_char(ch), _advance(api, tp, i, st, ch, box, probes, scratch))
+
+
+def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, float],
+                styles: _Styles) -> tuple[list[Char], list[int]]:
+    """A text page's drawn characters in pdfplumber's frame, and the text object of each.
+
+    ``styles.by_object`` is filled with the style of every text object the text page used.
+    """
+    scan = _scan()
+    text, indices, sts, xs, ys, owners = _read_drawn(api, tp, styles) if scan is None else _scan_drawn(scan, tp, styles)
+    _read_glyphs(api, tp, text, indices, sts)
+    ctm, _w, height, dx, dtop = frame
+    n = len(text)
     ex = ctm[4] + dx
     base = height - ctm[5] + dtop  # the top of the frame's y axis, in user space
     plain = ctm[:4] == (1, 0, 0, 1)

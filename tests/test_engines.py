@@ -216,3 +216,19 @@ def test_engines_c_reads_can_be_switched_off(value, monkeypatch):
         assert speedups() is None and _scan() is None
     finally:
         _clear_c()
+
+
+def test_engines_c_boxes_leave_slow_styles_and_unread_glyphs_to_python():
+    from types import SimpleNamespace
+
+    from pipeline.extract import speedups
+    from pipeline.model import Char
+
+    _require_c()
+    upright = SimpleNamespace(fast=(0.016, -2.0, 16.0, "F", "#000000", False), glyphs={"一": ("一", 1000.0)})
+    turned = SimpleNamespace(fast=None, glyphs={"一": ("一", 1000.0)})
+    got = speedups().boxes("一一二", [upright, turned, upright], [10.0, 20.0, 30.0], [700.0] * 3, 0.0, 842.0, Char)
+    # x0 = x + ex; bottom = base - y - drop; one size tall; the advance in 1/1000 em times size / 1000
+    assert got[0] == Char("一", 10.0, 128.0, 26.0, 144.0, 16.0, "F", "#000000", False)
+    assert type(got[0]) is Char
+    assert got[1] is None and got[2] is None  # no fast path; 二 not read yet

@@ -3,7 +3,10 @@
 PDFium (through pypdfium2's raw ctypes API) builds a page's text many times
 faster than pdfminer. This engine gives the same characters, boxes, font
 sizes, fill colours and rules as the pdfplumber engine, so cleanup and
-everything after it produce the same JSON (``tests/test_engines.py``):
+everything after it produce the same JSON (``tests/test_engines.py``).
+The per-character calls run in C when ``pipeline._speedups`` is built
+(``_scan``); the ctypes code here is its reference and fallback, and the two
+give the same pages.
 
 - boxes follow pdfminer's convention, not PDFium's glyph-tight box: a
   character spans its advance horizontally and, vertically, one font size

@@ -157,31 +157,24 @@ static size_t table_size(Py_ssize_t n) {
 }
 
 static PyObject *key_tuple(const Key *k) {
-    PyObject *rgb;
-    if (k->has_rgb) {
-        rgb = Py_BuildValue("(III)", k->r, k->g, k->b);
-    } else {
-        rgb = Py_None;
-        Py_INCREF(rgb);
-    }
+    PyObject *rgb = k->has_rgb ? Py_BuildValue("(III)", k->r, k->g, k->b) : Py_NewRef(Py_None);
     if (rgb == NULL)
         return NULL;
-    PyObject *font = PyLong_FromVoidPtr(k->font);
-    if (font == NULL) {
-        Py_DECREF(rgb);
+    /* a text object without a font keys as 0, as the Python engine has it (PyLong_FromVoidPtr(NULL) is 0) */
+    return Py_BuildValue("(NdN(dddd))", PyLong_FromVoidPtr(k->font), (double)k->size, rgb, (double)k->m[0],
+                         (double)k->m[1], (double)k->m[2], (double)k->m[3]);
+}
+
+/* The PDFium handle an int argument stands for, or NULL with an exception set (unbound, or a null handle). */
+static void *handle_of(PyObject *arg, const char *what) {
+    if (!api.bound) {
+        PyErr_SetString(PyExc_RuntimeError, "call bind first");
         return NULL;
     }
-    if (k->font == NULL) { /* the Python engine keys a missing font as 0 */
-        Py_DECREF(font);
-        font = PyLong_FromLong(0);
-        if (font == NULL) {
-            Py_DECREF(rgb);
-            return NULL;
-        }
-    }
-    PyObject *t = Py_BuildValue("(NdN(dddd))", font, (double)k->size, rgb, (double)k->m[0], (double)k->m[1],
-                                (double)k->m[2], (double)k->m[3]);
-    return t;
+    void *handle = PyLong_AsVoidPtr(arg);
+    if (handle == NULL && !PyErr_Occurred())
+        PyErr_Format(PyExc_ValueError, "null %s", what);
+    return handle;
 }
 
 /* Whether a UTF-16 buffer holds a surrogate pair, which Python decodes as one character. */
@@ -205,16 +198,9 @@ static int is_maybe_generated(Py_UCS4 u) { return u == ' ' || u == '\r' || u == 
    of extract_pdfium._Styles.
 */
 static PyObject *chars(PyObject *self, PyObject *arg) {
-    if (!api.bound) {
-        PyErr_SetString(PyExc_RuntimeError, "call bind first");
+    void *tp = handle_of(arg, "text page");
+    if (tp == NULL)
         return NULL;
-    }
-    void *tp = PyLong_AsVoidPtr(arg);
-    if (tp == NULL) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "null text page");
-        return NULL;
-    }
     int n = api.count_chars(tp);
     PyObject *indices = PyList_New(0), *styles = PyList_New(0), *xs = PyList_New(0), *ys = PyList_New(0);
     PyObject *owners = PyList_New(0), *keys = PyList_New(0), *text = NULL, *result = NULL;
@@ -329,16 +315,9 @@ done:
 
 /* objects(page: int) -> (handles, types): a page's own objects in drawing order. */
 static PyObject *objects(PyObject *self, PyObject *arg) {
-    if (!api.bound) {
-        PyErr_SetString(PyExc_RuntimeError, "call bind first");
+    void *page = handle_of(arg, "page");
+    if (page == NULL)
         return NULL;
-    }
-    void *page = PyLong_AsVoidPtr(arg);
-    if (page == NULL) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "null page");
-        return NULL;
-    }
     int n = api.count_objects(page);
     if (n < 0)
         n = 0;

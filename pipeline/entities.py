@@ -165,8 +165,8 @@ def load_gazetteer() -> Gazetteer:
         countries=frozenset(countries),
         foreign=frozenset(foreign),
         ambiguous=ambiguous,
-        lengths=_lengths_by_opening([*names, *shorts]),
-        openers=re.compile("[" + "".join(sorted({re.escape(w[0]) for w in [*names, *shorts] if len(w) >= 2})) + "]"),
+        lengths=(lengths := _lengths_by_opening([*names, *shorts])),
+        openers=re.compile("[" + "".join(sorted({re.escape(pair[0]) for pair in lengths})) + "]"),
         not_entities=frozenset(_lines("not_entities.txt")),
         pieces=pieces,
     )

@@ -88,8 +88,8 @@ def _dominant(values: Iterable):
     return max(counts, key=counts.__getitem__)
 
 
-_TEXT, _X0, _TOP, _X1, _BOTTOM, _COLOR, _BOLD = (
-    attrgetter(f) for f in ("text", "x0", "top", "x1", "bottom", "color", "bold"))
+_TEXT, _X0, _TOP, _X1, _BOTTOM, _SIZE, _COLOR, _BOLD = (
+    attrgetter(f) for f in ("text", "x0", "top", "x1", "bottom", "size", "color", "bold"))
 # a character str.isspace() holds blank (re's \s is the same test)
 _BLANK = re.compile(r"\s")
 
@@ -142,7 +142,11 @@ def _line_from(page: int, chars: list[Char]) -> Line | None:
     ink = [c for c in chars if not c.text.isspace() and c.text] if blanks else chars
     if not ink:
         return None
-    size = _dominant([round(c.size, 1) for c in ink]) or ink[0].size
+    sizes = list(map(_SIZE, ink))
+    if sizes.count(sizes[0]) == len(sizes):  # one size: round it once
+        size = round(sizes[0], 1) or ink[0].size
+    else:
+        size = _dominant([round(s, 1) for s in sizes]) or ink[0].size
     # letter-spaced: nearly every neighbouring pair stands apart, by a gap or a space
     # character ("2 0 2 3" typed with spaces in a title set in a narrow-space font)
     space_gap = DEFAULT_SPACE_GAP * size

@@ -30,10 +30,10 @@ from functools import lru_cache
 
 from pipeline.docnumber import DATA, find_doc_numbers
 from pipeline.model import DateMention
-from pipeline.numerals import cn_to_int
+from pipeline.numerals import cn_to_int, width_folder
 
 # one-to-one folds so that offsets stay valid: ２０１７ -> 2017
-_FOLD = str.maketrans("０１２３４５６７８９－．／", "0123456789-./")
+_fold = width_folder("０１２３４５６７８９－．／", "0123456789-./")
 
 _S = r"[ \t\u3000]?"  # a layout space the cleanup left: 2023 年 (淮安 reports)
 # a year: 2017, 二〇一七 (digit by digit); not the tail of a longer number
@@ -143,7 +143,7 @@ def parse_date(text: str) -> str | None:
         ``"2017-03-13"``, or None when ``text`` holds no complete, valid date
         (2017年3月 is no full date).
     """
-    folded = text.translate(_FOLD)
+    folded = _fold(text)
     for m in CN_DATE.finditer(folded):
         if m.group("d"):
             y = _year(m.group("y"))
@@ -169,7 +169,7 @@ def find_dates(text: str, doc_date: str | None = None) -> list[DateMention]:
         ``[DateMention(text="2017年", value="2017", kind="year", span=(0, 5)),
         DateMention(text="年内", value="2017", kind="relative", span=(…))]``.
     """
-    folded = text.translate(_FOLD)
+    folded = _fold(text)
     doc_year = int(doc_date[:4]) if doc_date and doc_date[:4].isdigit() else None
     taken = bytearray(len(text))  # characters already read: document numbers, then dates
     for (s, e), _ in find_doc_numbers(text):

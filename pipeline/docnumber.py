@@ -24,13 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.model import DocNumber, Span
-from pipeline.numerals import CN_NUMERAL_CHARS, cn_to_int
+from pipeline.numerals import CN_NUMERAL_CHARS, cn_to_int, width_folder
 
 DATA = Path(__file__).parent / "data"
 
 # One-to-one folds, so offsets into the folded text are offsets into the input:
 # full-width digits (２０１７) and full-width square brackets (［２０１７］).
-_FOLD = str.maketrans("０１２３４５６７８９［］", "0123456789[]")
+_fold = width_folder("０１２３４５６７８９［］", "0123456789[]")
 
 # 机关代字: CJK characters before the year (郑政办, 发改规划, 中办发); the finder
 # trims the prose a greedy match drags in (根据国发 -> 国发). Possessive: what
@@ -177,10 +177,6 @@ def _ends_with_body(prefix: str) -> bool:
 def _delimited(text: str, start: int) -> bool:
     """Whether no CJK character comes right before ``start``: （郑发 yes, 根据郑发 no."""
     return start == 0 or not "\u4e00" <= text[start - 1] <= "\u9fff"
-
-
-def _fold(text: str) -> str:
-    return text.translate(_FOLD)
 
 
 def find_doc_numbers(text: str, repair: bool | Sequence[Span] = False) -> list[tuple[Span, DocNumber]]:

@@ -5,11 +5,24 @@ The sentences are written for these tests in the register of 公文 (no sample t
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.entities import find_rule_entities, keep_model_span, short_form, tag_entities
+from pipeline.entities import (
+    CJK,
+    _alt,
+    _alt_not_after,
+    _Gated,
+    find_rule_entities,
+    keep_model_span,
+    load_patterns,
+    short_form,
+    tag_entities,
+)
 
 # (sentence, entities that must come out as (text, label))
 ENTITY_SENTENCES = [
@@ -226,3 +239,38 @@ def test_entities_jieba_words(word, proper, other):
 @pytest.mark.parametrize(("text", "absent"), [("经营口径统一", "营口"), ("沿海地区发展", "海地")])
 def test_entities_rules_alone_respect_word_boundaries(text, absent):
     assert absent not in [e.text for e in tag_entities(text)]
+
+
+# --- the rule regexes' fast forms match what their plain forms match ---------------
+
+# characters the rule regexes turn on, and some CJK around them
+_RULE_ALPHABET = st.sampled_from(list("市区县省州自治乡镇各全本、（(）)ABC第一二三十届次中全会议党的大同志张明由和人民政府商务局办公厅")
+                                 + ["\u3000", " ", "\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_RULE_ALPHABET, max_size=40))
+def test_entities_alt_not_after_matches_the_lookbehind_first_form(text):
+    words = ["省", "市", "县", "区", "州", "乡", "镇", "自治区", "自治州", "自治县"]
+    before, listed = "各全本该每我城都超股楼上下新园景社地辖郊乡镇县市区省州（(", "省市县区州乡镇旗"
+    plain = re.compile(rf"(?<![{before}])(?<![{listed}]、)" + _alt(words) + "(?:人民政府|商务局|政府)")
+    fast = re.compile(_alt_not_after(words, before, listed) + "(?:人民政府|商务局|政府)")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_RULE_ALPHABET, max_size=40))
+def test_entities_gated_patterns_match_as_ungated(text):
+    pats = load_patterns()
+    for gated in (pats.event, pats.session, pats.comrade):
+        assert isinstance(gated, _Gated)
+        assert [m.span() for m in gated.finditer(text)] == [m.span() for m in gated.pattern.finditer(text)]
+    acronym = re.compile(r"(?<=[" + CJK + r"])[（(][A-Z][A-Za-z&]{1,11}[）)]")
+    assert [m.span() for m in pats.acronym.finditer(text)] == [m.span() for m in acronym.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["由张明同志主持", "国务院第109次常务会议", "党的二十大", "二十届二中、三中全会",
+                                  "第二十届中国国际投资贸易洽谈会"])
+def test_entities_gated_patterns_find_their_examples(text):
+    pats = load_patterns()
+    assert any(list(p.finditer(text)) for p in (pats.event, pats.session, pats.comrade))

@@ -196,3 +196,11 @@ def test_numbers_chinese_numerals_round_trip(n):
 def test_numbers_arabic_round_trip(whole, cents):
     text = f"{whole:,}.{cents:02d}"
     assert parse_number(text) == pytest.approx(whole + cents / 100)
+
+
+@given(st.text(st.sampled_from(list("０１２３４５６７８９．％0123456789.%年月日万郑发〔〕") + ["\u3000"]), max_size=30))
+def test_numbers_width_folder_is_translate(text):
+    from pipeline.numerals import width_folder
+
+    wide, narrow = "０１２３４５６７８９．％", "0123456789.%"
+    assert width_folder(wide, narrow)(text) == text.translate(str.maketrans(wide, narrow))

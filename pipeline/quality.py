@@ -122,6 +122,30 @@ def _verdict(text: str) -> tuple[str | None, bool]:
     return kind, kind is None and is_expected(text)
 
 
+# Glyph texts already judged harmless, kept for the process: plain ones (not
+# blank, decodable, in an expected script) and blank ones (decodable). A page's
+# texts are nearly all among them, and one set difference spares judging
+# each of its few hundred distinct texts again.
+_PLAIN: set[str] = set()
+_BLANK: set[str] = {""}
+_MAX_KNOWN = 1 << 16
+
+
+def _remember(text: str, kind: str | None, expected: bool) -> None:
+    """Keep a judged text in ``_PLAIN`` or ``_BLANK`` when it is harmless."""
+    if kind is not None:
+        return
+    if not text or text.isspace():
+        known = _BLANK
+    elif expected:
+        known = _PLAIN
+    else:
+        return
+    if len(known) >= _MAX_KNOWN:
+        known.clear()
+    known.add(text)
+
+
 def assess_page(page: RawPage,
                 max_undecodable: float = DEFAULT_MAX_UNDECODABLE_SHARE,
                 max_odd: float = DEFAULT_MAX_ODD_SHARE,
@@ -143,6 +167,10 @@ def assess_page(page: RawPage,
     """
     # every distinct glyph text is judged once: a page repeats its few hundred characters
     counts = Counter(map(_TEXT, page.chars))
+    unknown = counts.keys() - _PLAIN
+    if unknown <= _BLANK:  # nothing to judge: only plain glyphs and blanks
+        blanks = sum(map(counts.__getitem__, unknown))
+        return ("ok", None) if blanks < len(page.chars) else ("unreadable", "no text layer")
     glyphs = {t: k for t, k in counts.items() if t and not t.isspace()}
     if not glyphs:
         return "unreadable", "no text layer"
@@ -150,6 +178,8 @@ def assess_page(page: RawPage,
     kinds: Counter[str] = Counter()
     odd: list[str] = []  # implausible texts, in order of first appearance
     n_odd = 0
+    for t in unknown:
+        _remember(t, *_verdict(t))
     for t, k in glyphs.items():
         kind, expected = _verdict(t)
         if kind is not None:
@@ -177,7 +207,10 @@ def drop_undecodable(page: RawPage) -> RawPage:
         without those glyphs, ``quality="repaired"`` and a reason such as
         ``"dropped 2 undecodable glyphs (private-use)"``.
     """
-    bad = {t for t in set(map(_TEXT, page.chars)) if _verdict(t)[0] is not None}
+    unknown = set(map(_TEXT, page.chars))
+    unknown -= _PLAIN
+    unknown -= _BLANK
+    bad = {t for t in unknown if _verdict(t)[0] is not None}
     if not bad:
         return page
     kinds: Counter[str] = Counter()

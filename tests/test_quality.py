@@ -1,7 +1,10 @@
 """Text-layer quality of a page: pure rules on synthetic pages, no PDF opened."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pipeline import quality
 from pipeline.model import Char, RawPage
 from pipeline.quality import (
     DEFAULT_MIN_CHARS_FOR_STATS,
@@ -116,3 +119,13 @@ def test_quality_mark_unreadable_drops_garbage(glyphs):
     page = mark_unreadable(page_of(glyphs), "40 of 40 glyphs undecodable (cid)")
     assert page.chars == () and page.quality == "unreadable"
     assert page.quality_reason == "40 of 40 glyphs undecodable (cid)"
+
+
+@given(st.lists(st.sampled_from(["郑", "州", "２", "，", " ", "\u3000", "", "\x0c", "Ä", "ж", "(cid:12)", "\ufffd",
+                                 "\ue001", "\x03"]), max_size=60))
+def test_quality_texts_judged_before_give_the_same_verdict(glyphs):
+    page = page_of(glyphs)
+    quality._PLAIN.clear()
+    quality._BLANK.intersection_update({""})
+    fresh = assess_page(page), drop_undecodable(page)
+    assert (assess_page(page), drop_undecodable(page)) == fresh  # now from the texts judged harmless

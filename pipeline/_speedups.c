@@ -141,13 +141,14 @@ static uint64_t key_hash(const Key *k) {
     return h;
 }
 
-static uint64_t ptr_hash(void *p) {
-    uint64_t h = (uint64_t)(uintptr_t)p;
+static uint64_t u64_hash(uint64_t h) {
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
     return h;
 }
+
+static uint64_t ptr_hash(void *p) { return u64_hash((uint64_t)(uintptr_t)p); }
 
 static size_t table_size(Py_ssize_t n) {
     size_t size = 16;
@@ -187,7 +188,7 @@ static int has_pair(const unsigned short *buf, int n) {
 
 static int is_maybe_generated(Py_UCS4 u) { return u == ' ' || u == '\r' || u == '\n'; }
 
-/* chars(textpage: int) -> (text, indices, styles, xs, ys, owners, keys)
+/* chars(textpage: int) -> (text, indices, styles, xs, ys, owners, keys, firsts)
 
    The drawn characters of a text page, as extract_pdfium._page_chars reads
    them: a character PDFium made up (FPDFText_IsGenerated) or one without a
@@ -195,7 +196,9 @@ static int is_maybe_generated(Py_UCS4 u) { return u == ' ' || u == '\r' || u == 
    on the text page, the number of its style in keys, its origin (x, y) in
    user space, and its text object's handle.  keys[k] is
    (font handle, font size, (r, g, b) or None, (a, b, c, d)), the style key
-   of extract_pdfium._Styles.
+   of extract_pdfium._Styles.  firsts lists, in order, each i whose
+   (style, character) pair appears there for the first time on the page
+   (extract_pdfium._first_of_each).
 */
 static PyObject *chars(PyObject *self, PyObject *arg) {
     void *tp = handle_of(arg, "text page");
@@ -203,14 +206,15 @@ static PyObject *chars(PyObject *self, PyObject *arg) {
         return NULL;
     int n = api.count_chars(tp);
     PyObject *indices = PyList_New(0), *styles = PyList_New(0), *xs = PyList_New(0), *ys = PyList_New(0);
-    PyObject *owners = PyList_New(0), *keys = PyList_New(0), *text = NULL, *result = NULL;
+    PyObject *owners = PyList_New(0), *keys = PyList_New(0), *firsts = PyList_New(0), *text = NULL, *result = NULL;
     Py_UCS4 *out = NULL;
     unsigned short *ubuf = NULL;
     void **obj_slots = NULL;
     int *obj_sid = NULL, *key_slots = NULL;
+    uint64_t *pair_slots = NULL; /* (style << 32 | character) + 1 of the pairs seen; 0 is empty */
     Key *key_list = NULL;
     size_t n_keys = 0;
-    if (!indices || !styles || !xs || !ys || !owners || !keys)
+    if (!indices || !styles || !xs || !ys || !owners || !keys || !firsts)
         goto done;
     if (n <= 0) {
         text = PyUnicode_New(0, 0);
@@ -223,7 +227,8 @@ static PyObject *chars(PyObject *self, PyObject *arg) {
     obj_sid = PyMem_Calloc(osize, sizeof(int));
     key_slots = PyMem_Malloc(ksize * sizeof(int));
     key_list = PyMem_Malloc(sizeof(Key) * (size_t)n);
-    if (!out || !ubuf || !obj_slots || !obj_sid || !key_slots || !key_list) {
+    pair_slots = PyMem_Calloc(osize, sizeof(uint64_t));
+    if (!out || !ubuf || !obj_slots || !obj_sid || !key_slots || !key_list || !pair_slots) {
         PyErr_NoMemory();
         goto done;
     }
@@ -298,18 +303,31 @@ static PyObject *chars(PyObject *self, PyObject *arg) {
         Py_XDECREF(vi); Py_XDECREF(vs); Py_XDECREF(vx); Py_XDECREF(vy); Py_XDECREF(vo);
         if (bad)
             goto done;
+        uint64_t pair = ((uint64_t)(uint32_t)sid << 32 | u) + 1;
+        size_t ps = u64_hash(pair) & (osize - 1);
+        while (pair_slots[ps] != 0 && pair_slots[ps] != pair)
+            ps = (ps + 1) & (osize - 1);
+        if (pair_slots[ps] == 0) {
+            pair_slots[ps] = pair;
+            PyObject *vk = PyLong_FromSsize_t(kept);
+            if (vk == NULL || PyList_Append(firsts, vk) < 0) {
+                Py_XDECREF(vk);
+                goto done;
+            }
+            Py_DECREF(vk);
+        }
         out[kept++] = u;
     }
     text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
 pack:
     if (text != NULL)
-        result = PyTuple_Pack(7, text, indices, styles, xs, ys, owners, keys);
+        result = PyTuple_Pack(8, text, indices, styles, xs, ys, owners, keys, firsts);
 done:
     Py_XDECREF(text);
     Py_XDECREF(indices); Py_XDECREF(styles); Py_XDECREF(xs); Py_XDECREF(ys);
-    Py_XDECREF(owners); Py_XDECREF(keys);
+    Py_XDECREF(owners); Py_XDECREF(keys); Py_XDECREF(firsts);
     PyMem_Free(out); PyMem_Free(ubuf); PyMem_Free(obj_slots); PyMem_Free(obj_sid);
-    PyMem_Free(key_slots); PyMem_Free(key_list);
+    PyMem_Free(key_slots); PyMem_Free(key_list); PyMem_Free(pair_slots);
     return result;
 }
 
@@ -579,7 +597,7 @@ static PyObject *may_overprint(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"bind", bind, METH_O, "bind(addresses: dict[str, int]) -> None"},
-    {"chars", chars, METH_O, "chars(textpage: int) -> (text, indices, styles, xs, ys, owners, keys)"},
+    {"chars", chars, METH_O, "chars(textpage: int) -> (text, indices, styles, xs, ys, owners, keys, firsts)"},
     {"objects", objects, METH_O, "objects(page: int) -> (handles, types)"},
     {"boxes", boxes, METH_VARARGS, "boxes(text, styles, xs, ys, ex, base, char_type) -> list[Char | None]"},
     {"may_overprint", may_overprint, METH_VARARGS, "may_overprint(chars, tolerance) -> bool"},

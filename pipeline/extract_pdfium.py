@@ -471,8 +471,9 @@ def _box(st: _Style, ctm: Matrix, x: float, y: float, adv: float) -> tuple[float
 
 
 # What a text page gives per drawn character: the text, and per character its
-# index on the text page, style, user-space origin (x, y) and text object.
-Drawn = tuple[str, list[int], list[_Style], list[float], list[float], list[int]]
+# index on the text page, style, user-space origin (x, y) and text object;
+# last, the positions where a (style, character) pair first appears.
+Drawn = tuple[str, list[int], list[_Style], list[float], list[float], list[int], list[int]]
 
 
 def _read_drawn(api: _Api, tp: int, styles: _Styles) -> Drawn:
@@ -483,7 +484,7 @@ def _read_drawn(api: _Api, tp: int, styles: _Styles) -> Drawn:
     """
     n = api.count_chars(tp)
     if n <= 0:
-        return "", [], [], [], [], []
+        return "", [], [], [], [], [], []
     ubuf = (ctypes.c_ushort * (n + 1))()
     got = api.get_text(tp, 0, n, ubuf)
     text = bytes(ubuf)[: max(0, got - 1) * 2].decode("utf-16-le", "surrogatepass") if got > 0 else ""
@@ -525,33 +526,40 @@ def _read_drawn(api: _Api, tp: int, styles: _Styles) -> Drawn:
         xs.append(ox.value)
         ys.append(oy.value)
         owners.append(obj)
-    return "".join(kept), indices, sts, xs, ys, owners
+    text = "".join(kept)
+    return text, indices, sts, xs, ys, owners, _first_of_each(text, sts)
+
+
+def _first_of_each(text: str, sts: list[_Style]) -> list[int]:
+    """The positions where a (style, character) pair appears for the first time, in order."""
+    n = len(text)
+    first = dict(zip(zip(map(id, reversed(sts)), reversed(text)), range(n - 1, -1, -1)))
+    return sorted(first.values())
 
 
 def _scan_drawn(scan, tp: int, styles: _Styles) -> Drawn:
     """``_read_drawn`` through the C module ``_speedups``: the same values, one foreign call a page."""
-    text, indices, sids, xs, ys, owners, keys = scan.chars(tp)
+    text, indices, sids, xs, ys, owners, keys, firsts = scan.chars(tp)
     by_sid = [styles.of_key(*key) for key in keys]
     sts = list(map(by_sid.__getitem__, sids))
     styles.by_object.update(zip(owners, sts))
-    return text, indices, sts, xs, ys, owners
+    return text, indices, sts, xs, ys, owners, firsts
 
 
-def _read_glyphs(api: _Api, tp: int, text: str, indices: list[int], sts: list[_Style]) -> None:
+def _read_glyphs(api: _Api, tp: int, text: str, indices: list[int], sts: list[_Style], firsts: list[int]) -> None:
     """Fill each style's ``glyphs`` with the glyphs a page draws in it: folded text and advance.
 
-    Each (style, glyph) is read at its first appearance on the page, the order
-    in which a loop over the characters would meet them, so the document's
-    shared advance caches fill the same way whichever path boxes the characters.
+    Each (style, glyph) is read at its first appearance on the page
+    (``firsts``), the order in which a loop over the characters would meet
+    them, so the document's shared advance caches fill the same way whichever
+    path boxes the characters.
     """
     box = api.FS_RECTF()
     pbox = ctypes.byref(box)
     probes: dict[int, float | None] = {}
     cells = [ctypes.c_double() for _ in range(4)] + [ctypes.c_float()]
     scratch = (cells, [ctypes.byref(v) for v in cells])
-    n = len(text)
-    first = dict(zip(zip(map(id, reversed(sts)), reversed(text)), range(n - 1, -1, -1)))
-    for k in sorted(first.values()):
+    for k in firsts:
         st, ch, i = sts[k], text[k], indices[k]
         if ch not in st.glyphs:
             api.loose_box(tp, i, pbox)
@@ -565,8 +573,9 @@ def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, fl
     ``styles.by_object`` is filled with the style of every text object the text page used.
     """
     scan = _scan()
-    text, indices, sts, xs, ys, owners = _read_drawn(api, tp, styles) if scan is None else _scan_drawn(scan, tp, styles)
-    _read_glyphs(api, tp, text, indices, sts)
+    drawn = _read_drawn(api, tp, styles) if scan is None else _scan_drawn(scan, tp, styles)
+    text, indices, sts, xs, ys, owners, firsts = drawn
+    _read_glyphs(api, tp, text, indices, sts, firsts)
     ctm, _w, height, dx, dtop = frame
     n = len(text)
     ex = ctm[4] + dx

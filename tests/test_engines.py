@@ -232,3 +232,51 @@ def test_engines_c_boxes_leave_slow_styles_and_unread_glyphs_to_python():
     assert got[0] == Char("一", 10.0, 128.0, 26.0, 144.0, 16.0, "F", "#000000", False)
     assert type(got[0]) is Char
     assert got[1] is None and got[2] is None  # no fast path; 二 not read yet
+
+
+def _drawn_both_ways(path) -> list[tuple]:
+    """Per page of ``path``: ``_read_drawn`` (ctypes) and ``_scan_drawn`` (C), styles given as their keys."""
+    import pypdfium2 as pdfium
+
+    from pipeline.extract_pdfium import _api, _handle, _read_drawn, _scan, _scan_drawn, _Styles
+
+    api, scan = _api(), _scan()
+    out = []
+    pdf = pdfium.PdfDocument(path)
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = api.load_page(_handle(page))
+            try:
+                pair = []
+                for drawn in (_read_drawn(api, tp, _Styles(api)), _scan_drawn(scan, tp, _Styles(api))):
+                    text, indices, sts, xs, ys, owners, firsts = drawn
+                    keys = [(st.font, st.size, st.color, st.matrix) for st in sts]
+                    pair.append((text, indices, keys, xs, ys, owners, firsts))
+                out.append(tuple(pair))
+            finally:
+                api.close_textpage(tp)
+                page.close()
+    finally:
+        pdf.close()
+    return out
+
+
+def _assert_c_chars_match_ctypes(path) -> None:
+    for ctypes_read, c_read in _drawn_both_ways(path):
+        assert c_read == ctypes_read  # the ctypes path's firsts come from _first_of_each
+        text, _indices, keys, *_rest, firsts = c_read
+        seen: set = set()
+        assert firsts == [k for k, pair in enumerate(zip(keys, text)) if not (pair in seen or seen.add(pair))]
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_engines_c_chars_match_ctypes_reads_on_samples(path):
+    _require_c()
+    _assert_c_chars_match_ctypes(path)
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_engines_c_chars_match_ctypes_reads_on_fixtures(name, fixture_pdf):
+    _require_c()
+    _assert_c_chars_match_ctypes(fixture_pdf(name).pdf_path)

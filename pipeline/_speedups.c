@@ -595,17 +595,260 @@ static PyObject *may_overprint(PyObject *self, PyObject *args) {
     return PyBool_FromLong(found);
 }
 
+/* --- cleanup: characters into lines (clean.group_lines) ----------------------- */
+
+/* A Char's float field k (x0 1, top 2, x1 3, bottom 4), or -1 when it is not
+   a finite float (then the Python code decides). */
+static int char_float(PyObject *c, Py_ssize_t k, double *out) {
+    PyObject *v = PyTuple_GET_ITEM(c, k);
+    if (!PyFloat_CheckExact(v))
+        return -1;
+    *out = PyFloat_AS_DOUBLE(v);
+    return isfinite(*out) ? 0 : -1;
+}
+
+static int is_char(PyObject *c) { return PyTuple_Check(c) && PyTuple_GET_SIZE(c) >= 9 && PyUnicode_Check(PyTuple_GET_ITEM(c, 0)); }
+
+typedef struct {
+    double mid, x0, height;
+    Py_ssize_t order;
+    PyObject *c;
+} Placed;
+
+static int by_mid_x0_order(const void *a, const void *b) {
+    const Placed *p = a, *q = b;
+    if (p->mid != q->mid)
+        return p->mid < q->mid ? -1 : 1;
+    if (p->x0 != q->x0)
+        return p->x0 < q->x0 ? -1 : 1;
+    return p->order < q->order ? -1 : (p->order > q->order);
+}
+
+/* rows(chars) -> list[list[Char]] | None
+
+   clean._rows in C: the characters with text, sorted by (vertical middle,
+   x0, drawing order), cut into rows where the middle moves by more than 0.45
+   of the taller of the glyph and the row so far.  None when a coordinate is
+   not a float or is NaN: the Python code decides then.
+*/
+static PyObject *rows(PyObject *self, PyObject *arg) {
+    PyObject *seq = PySequence_Fast(arg, "chars must be a sequence");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), m = 0;
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    Placed *placed = PyMem_Malloc(sizeof(Placed) * (size_t)(n ? n : 1));
+    PyObject *out = NULL, *row = NULL;
+    if (placed == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *c = items[k];
+        if (!is_char(c))
+            goto python;
+        if (PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(c, 0)) == 0)
+            continue; /* no text: filtered out */
+        double x0, top, bottom;
+        if (char_float(c, 1, &x0) < 0 || char_float(c, 2, &top) < 0 || char_float(c, 4, &bottom) < 0)
+            goto python;
+        double mid = (top + bottom) / 2;
+        if (isnan(mid))
+            goto python;
+        placed[m].mid = mid;
+        placed[m].x0 = x0;
+        placed[m].height = bottom - top;
+        placed[m].order = m;
+        placed[m].c = c;
+        m++;
+    }
+    qsort(placed, (size_t)m, sizeof(Placed), by_mid_x0_order);
+    out = PyList_New(0);
+    if (out == NULL)
+        goto done;
+    double centre = 0.0, height = 0.0;
+    Py_ssize_t in_row = 0;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        PyObject *c = placed[k].c;
+        double h = placed[k].height, mid = placed[k].mid;
+        if (h < 1.0)
+            h = 1.0;
+        if (row != NULL && fabs(mid - centre) <= 0.45 * (h > height ? h : height)) {
+            if (PyList_Append(row, c) < 0)
+                goto fail;
+            in_row++;
+            centre += (mid - centre) / (double)in_row;
+            if (h > height)
+                height = h;
+        } else {
+            row = PyList_New(0);
+            if (row == NULL || PyList_Append(row, c) < 0 || PyList_Append(out, row) < 0) {
+                Py_XDECREF(row);
+                goto fail;
+            }
+            Py_DECREF(row); /* out holds it */
+            in_row = 1;
+            centre = mid;
+            height = h;
+        }
+    }
+    goto done;
+python:
+    out = Py_NewRef(Py_None);
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    PyMem_Free(placed);
+    Py_DECREF(seq);
+    return out;
+}
+
+typedef struct {
+    double x0;
+    Py_ssize_t order;
+} ByX0;
+
+static int by_x0_order(const void *a, const void *b) {
+    const ByX0 *p = a, *q = b;
+    if (p->x0 != q->x0)
+        return p->x0 < q->x0 ? -1 : 1;
+    return p->order < q->order ? -1 : (p->order > q->order);
+}
+
+/* plain_line(page, row, line_type, space_gap) -> Line | None
+
+   clean._line_from for the common line, in C: one glyph per character, no
+   blank glyph, one font size, one colour, and no gap between neighbouring
+   glyphs wider than space_gap font sizes.  Such a line's text is its glyphs
+   in x0 order, as they are.  None for any other line (or a coordinate that
+   is not a float): the Python code composes it.
+*/
+static PyObject *plain_line(PyObject *self, PyObject *args) {
+    PyObject *page, *row, *line_type;
+    double gap_share;
+    if (!PyArg_ParseTuple(args, "OO!Od", &page, &PyList_Type, &row, &line_type, &gap_share))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(row);
+    if (n == 0)
+        Py_RETURN_NONE;
+    ByX0 *order = PyMem_Malloc(sizeof(ByX0) * (size_t)n);
+    Py_UCS4 *chars = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)n);
+    PyObject *result = NULL, *sorted = NULL, *text = NULL, *size_obj = NULL, *rounded = NULL;
+    if (order == NULL || chars == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *c = PyList_GET_ITEM(row, k);
+        if (!is_char(c) || char_float(c, 1, &order[k].x0) < 0)
+            goto plain_no;
+        order[k].order = k;
+    }
+    qsort(order, (size_t)n, sizeof(ByX0), by_x0_order);
+    sorted = PyTuple_New(n);
+    if (sorted == NULL)
+        goto done;
+    PyObject *first = PyList_GET_ITEM(row, order[0].order);
+    PyObject *size0 = PyTuple_GET_ITEM(first, 5), *color = PyTuple_GET_ITEM(first, 7);
+    double size_first;
+    if (!PyFloat_CheckExact(size0))
+        goto plain_no;
+    size_first = PyFloat_AS_DOUBLE(size0);
+    PyObject *x0_min = NULL, *top_min = NULL, *x1_max = NULL, *bottom_max = NULL;
+    double vx0 = 0, vtop = 0, vx1 = 0, vbottom = 0, prev_x1 = 0, max_gap = -INFINITY;
+    Py_ssize_t bold = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *c = PyList_GET_ITEM(row, order[k].order);
+        PyObject *t = PyTuple_GET_ITEM(c, 0);
+        if (PyUnicode_GET_LENGTH(t) != 1)
+            goto plain_no; /* a blank (""), a ligature or "(cid:12)": the Python path */
+        Py_UCS4 u = PyUnicode_READ_CHAR(t, 0);
+        if (Py_UNICODE_ISSPACE(u))
+            goto plain_no;
+        PyObject *sz = PyTuple_GET_ITEM(c, 5);
+        if (!PyFloat_CheckExact(sz) || PyFloat_AS_DOUBLE(sz) != size_first)
+            goto plain_no;
+        PyObject *col = PyTuple_GET_ITEM(c, 7);
+        if (col != color) {
+            int eq = PyObject_RichCompareBool(col, color, Py_EQ);
+            if (eq < 0)
+                goto done;
+            if (!eq)
+                goto plain_no;
+        }
+        double x0, top, x1, bottom;
+        if (char_float(c, 1, &x0) < 0 || char_float(c, 2, &top) < 0 || char_float(c, 3, &x1) < 0
+            || char_float(c, 4, &bottom) < 0)
+            goto plain_no;
+        if (k == 0) {
+            x0_min = PyTuple_GET_ITEM(c, 1); vx0 = x0;
+            top_min = PyTuple_GET_ITEM(c, 2); vtop = top;
+            x1_max = PyTuple_GET_ITEM(c, 3); vx1 = x1;
+            bottom_max = PyTuple_GET_ITEM(c, 4); vbottom = bottom;
+        } else {
+            double gap = x0 - prev_x1;
+            if (gap > max_gap)
+                max_gap = gap;
+            /* min() and max() keep the first of equals, as Python's do */
+            if (x0 < vx0) { x0_min = PyTuple_GET_ITEM(c, 1); vx0 = x0; }
+            if (top < vtop) { top_min = PyTuple_GET_ITEM(c, 2); vtop = top; }
+            if (x1 > vx1) { x1_max = PyTuple_GET_ITEM(c, 3); vx1 = x1; }
+            if (bottom > vbottom) { bottom_max = PyTuple_GET_ITEM(c, 4); vbottom = bottom; }
+        }
+        prev_x1 = x1;
+        PyObject *b = PyTuple_GET_ITEM(c, 8);
+        if (!PyBool_Check(b))
+            goto plain_no;
+        bold += b == Py_True;
+        chars[k] = u;
+        PyTuple_SET_ITEM(sorted, k, Py_NewRef(c));
+    }
+    /* the line's size: its one size to 0.1 pt, by Python's round (or the size itself when that is 0) */
+    rounded = PyObject_CallMethod(size0, "__round__", "i", 1);
+    if (rounded == NULL)
+        goto done;
+    int zero = PyObject_Not(rounded);
+    if (zero < 0)
+        goto done;
+    size_obj = zero ? PyNumber_Float(size0) : PyNumber_Float(rounded);
+    if (size_obj == NULL)
+        goto done;
+    if (n > 1 && !(max_gap <= gap_share * PyFloat_AS_DOUBLE(size_obj)))
+        goto plain_no;
+    text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, chars, n);
+    if (text == NULL)
+        goto done;
+    PyObject *bold_obj = PyBool_FromLong(bold * 2 > n);
+    PyObject *argv[10] = {page, text, sorted, x0_min, top_min, x1_max, bottom_max, size_obj, color, bold_obj};
+    result = PyObject_Vectorcall(line_type, argv, 10, NULL);
+    Py_DECREF(bold_obj);
+    goto done;
+plain_no:
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(order);
+    PyMem_Free(chars);
+    Py_XDECREF(sorted);
+    Py_XDECREF(text);
+    Py_XDECREF(size_obj);
+    Py_XDECREF(rounded);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_O, "bind(addresses: dict[str, int]) -> None"},
     {"chars", chars, METH_O, "chars(textpage: int) -> (text, indices, styles, xs, ys, owners, keys, firsts)"},
     {"objects", objects, METH_O, "objects(page: int) -> (handles, types)"},
     {"boxes", boxes, METH_VARARGS, "boxes(text, styles, xs, ys, ex, base, char_type) -> list[Char | None]"},
     {"may_overprint", may_overprint, METH_VARARGS, "may_overprint(chars, tolerance) -> bool"},
+    {"rows", rows, METH_O, "rows(chars) -> list[list[Char]] | None"},
+    {"plain_line", plain_line, METH_VARARGS, "plain_line(page, row, line_type, space_gap) -> Line | None"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_speedups", "Per-character loops of the extraction in C, each with a Python reference.", -1, methods,
+    PyModuleDef_HEAD_INIT, "_speedups", "Per-character loops of the extraction and cleanup in C, each with a Python reference.", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__speedups(void) { return PyModule_Create(&module); }

@@ -23,6 +23,7 @@ from itertools import count, repeat
 from operator import add, attrgetter, sub, truediv
 
 from pipeline.model import Block, Char, CleanText, Line, PageInfo, RawPage, Rule
+from pipeline.native import speedups
 
 # A gap between two glyphs wider than this many font sizes separates fields
 # on one line (印发机关 ... 印发日期 in 版记) and is kept as one U+3000.
@@ -207,8 +208,29 @@ def group_lines(page: RawPage) -> list[Line]:
     Returns:
         Lines whose text has layout spaces closed: "郑 州 市" -> "郑州市".
     """
+    fast = speedups()
+    rows = fast.rows(page.chars) if fast is not None else None
+    if rows is None:
+        rows = _rows(page.chars)
+    lines = []
+    for row in rows:
+        # the C module composes the common line (one size and colour, no blank or gap); _line_from the rest
+        line = fast.plain_line(page.number, row, Line, DEFAULT_SPACE_GAP) if fast is not None else None
+        if line is None:
+            line = _line_from(page.number, row)
+        if line is not None:
+            lines.append(line)
+    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+
+
+def _rows(page_chars: Sequence[Char]) -> list[list[Char]]:
+    """A page's characters with text in rows: by vertical middle, then x0, then drawing order.
+
+    A character joins the row above while its middle stays within 0.45 of the
+    taller of its height and the row's (``_speedups.rows`` is the C twin).
+    """
     # (mid, x0, drawing order, char): the order of sorting by (mid, x0), each mid computed once
-    chars = list(filter(_TEXT, page.chars))
+    chars = list(filter(_TEXT, page_chars))
     mids = map(truediv, map(add, map(_TOP, chars), map(_BOTTOM, chars)), repeat(2))
     keyed = sorted(zip(mids, map(_X0, chars), count(), chars))
     rows: list[list[Char]] = []
@@ -227,8 +249,7 @@ def group_lines(page: RawPage) -> list[Line]:
             row = [c]
             rows.append(row)
             centre, height = mid, h
-    lines = [line for row in rows if (line := _line_from(page.number, row)) is not None]
-    return sorted(lines, key=lambda ln: (ln.top, ln.x0))
+    return rows
 
 
 # --- 2. furniture -------------------------------------------------------------

@@ -28,6 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 from pipeline.model import Char, RawPage, Rule
+from pipeline.native import speedups
 from pipeline.quality import assess_page, drop_undecodable, mark_unreadable
 
 DEFAULT_ENGINE = "pdfium"
@@ -137,22 +138,6 @@ def is_bold_font(font: str) -> bool:
     """黑体, 小标宋 and Bold faces read as bold: AAAAAA+SimHei, FZXiaoBiaoSong-B05S."""
     name = font.split("+", 1)[-1].lower()
     return any(k in name for k in ("bold", "hei", "黑", "xbs", "xiaobiaosong", "小标宋", "heavy", "black"))
-
-
-@cache
-def speedups():
-    """The C module ``pipeline._speedups``, or None.
-
-    None when it was not built (no C compiler at install) or when
-    ``PIPELINE_NO_C=1`` asks for the Python code, which gives the same results.
-    """
-    if os.environ.get("PIPELINE_NO_C", "") not in ("", "0"):
-        return None
-    try:
-        from pipeline import _speedups  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return _speedups
 
 
 def dedupe_overprint(chars: list[Char], tolerance: float = DEFAULT_OVERPRINT_TOLERANCE) -> list[Char]:

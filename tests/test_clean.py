@@ -145,6 +145,61 @@ def test_clean_overprint_screen_flags_only_copies(second, expected):
     assert speedups().may_overprint(chars, 1.5) is expected
 
 
+# glyphs on a coarse grid so rows merge and split, equal middles and x0 tie,
+# gaps straddle the space gap; sizes, colours, blanks and ligatures vary
+_PAGE_GLYPHS = st.lists(
+    st.tuples(st.sampled_from(["郑", "州", "2"] * 4 + [" ", "\u3000", "", "ab"]),
+              st.integers(0, 40).map(lambda k: 72 + k * 4.0),  # x0
+              st.integers(0, 12).map(lambda k: 100 + k * 3.5),  # top
+              st.sampled_from([16.0] * 6 + [16.04, 22.0, 0.5]),  # size, and the glyph's height
+              st.sampled_from([None] * 6 + ["#000000", "#de0000"]),
+              st.booleans()),
+    max_size=60,
+)
+
+
+def _group_both_ways(glyphs) -> tuple[list, list]:
+    from pipeline.native import speedups
+
+    chars = tuple(Char(t, x, y, x + w * 0.9, y + w, w, "F", color, bold) for t, x, y, w, color, bold in glyphs)
+    page = RawPage(3, 595.0, 842.0, chars)
+    speedups.cache_clear()
+    try:
+        if speedups() is None:
+            pytest.skip("pipeline._speedups is not built")
+        with_c = group_lines(page)
+        with pytest.MonkeyPatch.context() as m:
+            m.setenv("PIPELINE_NO_C", "1")
+            speedups.cache_clear()
+            assert speedups() is None
+            return with_c, group_lines(page)
+    finally:
+        speedups.cache_clear()
+
+
+@settings(max_examples=300, deadline=None)
+@given(glyphs=_PAGE_GLYPHS)
+def test_clean_lines_in_c_agree_with_python(glyphs):
+    with_c, without = _group_both_ways(glyphs)
+    assert with_c == without
+    assert [[type(v) for v in (ln.x0, ln.size, ln.bold)] for ln in with_c] == \
+        [[type(v) for v in (ln.x0, ln.size, ln.bold)] for ln in without]
+
+
+@pytest.mark.parametrize("glyphs", [
+    [("郑", 72.0, 100.0, 16.0, None, False), ("州", 88.0, 100.2, 16.0, None, True)],  # a plain line
+    [("郑", 72.0, 100.0, 16.0, None, False), ("州", 96.0, 100.0, 16.0, None, False)],  # a gap: Python path
+    [("郑", 72.0, 100.0, 16.0, None, False), (" ", 88.0, 100.0, 16.0, None, False)],  # a blank
+    [("郑", 72.0, 100.0, 16.0, "#de0000", False), ("州", 88.0, 100.0, 16.0, None, False)],  # two colours
+    [("郑", 72.0, 100.0, 16.0, None, False), ("州", 88.0, 100.0, 22.0, None, False)],  # two sizes
+    [("郑", float("nan"), 100.0, 16.0, None, False)],  # no order: Python decides
+    [("郑", 72.0, float("inf"), 16.0, None, False)],
+])
+def test_clean_lines_in_c_agree_with_python_on_edge_cases(glyphs):
+    with_c, without = _group_both_ways(glyphs)
+    assert repr(with_c) == repr(without)  # repr: NaN != NaN
+
+
 PARAS = [
     "为加强和规范本市非机动车管理，保障道路交通安全、有序和畅通，根据有关法律法规，结合本市实际，制定本办法。",
     "一、总体要求",

@@ -280,3 +280,34 @@ def test_engines_c_chars_match_ctypes_reads_on_samples(path):
 def test_engines_c_chars_match_ctypes_reads_on_fixtures(name, fixture_pdf):
     _require_c()
     _assert_c_chars_match_ctypes(fixture_pdf(name).pdf_path)
+
+
+def _lines_both_ways(path, monkeypatch) -> tuple[list, list]:
+    """Every page's lines (``clean.group_lines``) with the C module and without it."""
+    from pipeline.clean import group_lines
+    from pipeline.extract import extract_pages
+
+    pages = list(extract_pages(path))
+    out = []
+    for value in ("0", "1"):
+        monkeypatch.setenv("PIPELINE_NO_C", value)
+        _clear_c()
+        try:
+            out.append([group_lines(p) for p in pages])
+        finally:
+            _clear_c()
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_engines_c_lines_match_python_on_samples(path, monkeypatch):
+    _require_c()
+    with_c, without = _lines_both_ways(path, monkeypatch)
+    assert with_c == without
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_engines_c_lines_match_python_on_fixtures(name, fixture_pdf, monkeypatch):
+    _require_c()
+    with_c, without = _lines_both_ways(fixture_pdf(name).pdf_path, monkeypatch)
+    assert with_c == without

@@ -18,11 +18,10 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from itertools import count, repeat
 from operator import add, attrgetter, sub, truediv
 
-from pipeline.model import Block, Char, CleanText, Line, PageInfo, RawPage, Rule
+from pipeline.model import Block, Char, CleanText, Line, PageInfo, RawPage, Rule, evolve
 from pipeline.native import speedups
 
 # A gap between two glyphs wider than this many font sizes separates fields
@@ -494,6 +493,6 @@ def clean_text(pages: Iterable[RawPage]) -> CleanText:
         text = "".join(map(_TEXT, chars))
         parts.append(text)
         boxes.extend(zip(on_page, map(_X0, chars), map(_TOP, chars), map(_X1, chars), map(_BOTTOM, chars)))
-        blocks.append(replace(block, span=(pos, pos + len(text))))
+        blocks.append(evolve(block, span=(pos, pos + len(text))))
         pos += len(text)
     return CleanText("".join(parts), tuple(boxes), tuple(blocks), tuple(infos), size, left, right)

@@ -61,17 +61,22 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _plain(value: Any) -> Any:
+    # scalars are tested inline, before a call: most values are scalars
     kind = type(value)
     if kind in _SCALARS:
         return value
     if kind is tuple or kind is list:
-        return [_plain(v) for v in value]
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
     names = _FIELDS.get(kind)
     if names is None:
         if not dataclasses.is_dataclass(value) or isinstance(value, type):
             return [_plain(v) for v in value] if isinstance(value, (list, tuple)) else value
         names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
-    return {name: _plain(getattr(value, name)) for name in names}
+    out = {}
+    for name in names:
+        v = getattr(value, name)
+        out[name] = v if type(v) in _SCALARS else _plain(v)
+    return out
 
 
 def to_dict(doc: Document) -> dict[str, Any]:

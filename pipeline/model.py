@@ -16,12 +16,35 @@ from the clean text's offset map, so extractors stay pure text functions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+from functools import cache
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple, TypeVar
 
 Span = tuple[int, int]
 BBox = tuple[float, float, float, float]
+T = TypeVar("T")
+
+
+def evolve(obj: T, **changes: Any) -> T:
+    """``dataclasses.replace(obj, **changes)``, faster: each class's fields are read once.
+
+    Cleanup and anchoring rebuild thousands of blocks and items.
+    """
+    cls: Any = type(obj)
+    names, values = _init_fields(cls)
+    kwargs = dict(zip(names, values(obj)))
+    kwargs.update(changes)
+    return cls(**kwargs)
+
+
+@cache
+def _init_fields(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple]]:
+    """A dataclass's init fields and a getter of their values as a tuple."""
+    names = tuple(f.name for f in fields(cls) if f.init)
+    get = attrgetter(*names)
+    return names, (get if len(names) > 1 else lambda obj: (get(obj),))
 
 
 # --- extraction -------------------------------------------------------------
@@ -152,7 +175,10 @@ class CleanText:
         boxes = self.boxes[start:end]
         if len(set(map(itemgetter(0), boxes))) > 1:  # the span runs onto another page: keep its first part
             boxes = boxes[: next(k for k, box in enumerate(boxes) if box[0] != page)]
-        on_page = [box for box, ch in zip(boxes, self.text[start : start + len(boxes)]) if ch not in "\n "]
+        written = self.text[start : start + len(boxes)]
+        on_page: Sequence[tuple[int, float, float, float, float]] = boxes  # most spans: every character has ink
+        if "\n" in written or " " in written:
+            on_page = [box for box, ch in zip(boxes, written) if ch not in "\n "]
         if not on_page:
             p, a, b, c, d = self.boxes[start]
             return p, (round(a, 2), round(b, 2), round(c, 2), round(d, 2))

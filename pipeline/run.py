@@ -9,7 +9,6 @@ import gc
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,7 +16,7 @@ from pipeline.clean import clean_text
 from pipeline.dates import find_dates
 from pipeline.entities import load_nlp, tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages
-from pipeline.model import CleanText, Document, PageInfo, Source
+from pipeline.model import CleanText, Document, PageInfo, Source, evolve
 from pipeline.quality import spans_of_quality
 from pipeline.references import find_references
 from pipeline.structure import read_metadata, segment_sections
@@ -40,7 +39,7 @@ def anchor(items: list[T], ct: CleanText) -> tuple[T, ...]:
     out = []
     for item in items:
         page, bbox = ct.locate(item.span)  # type: ignore[attr-defined]
-        out.append(replace(item, page=page, bbox=bbox))  # type: ignore[type-var]
+        out.append(evolve(item, page=page, bbox=bbox))
     return tuple(out)
 
 

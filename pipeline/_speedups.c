@@ -43,6 +43,7 @@ typedef int (*fill_color_t)(void *, unsigned int *, unsigned int *, unsigned int
 typedef int (*count_objects_t)(void *);
 typedef void *(*page_object_t)(void *, int);
 typedef int (*object_type_t)(void *);
+typedef int (*object_bounds_t)(void *, float *, float *, float *, float *);
 
 static struct {
     count_chars_t count_chars;
@@ -58,6 +59,7 @@ static struct {
     count_objects_t count_objects;
     page_object_t page_object;
     object_type_t object_type;
+    object_bounds_t object_bounds;
     int bound;
 } api;
 
@@ -67,14 +69,14 @@ static PyObject *bind(PyObject *self, PyObject *arg) {
         "FPDFText_CountChars", "FPDFText_GetText", "FPDFText_GetUnicode", "FPDFText_IsGenerated",
         "FPDFText_GetTextObject", "FPDFText_GetCharOrigin", "FPDFText_GetMatrix", "FPDFTextObj_GetFontSize",
         "FPDFTextObj_GetFont", "FPDFPageObj_GetFillColor", "FPDFPage_CountObjects", "FPDFPage_GetObject",
-        "FPDFPageObj_GetType",
+        "FPDFPageObj_GetType", "FPDFPageObj_GetBounds",
     };
-    void *slots[13];
+    void *slots[14];
     if (!PyDict_Check(arg)) {
         PyErr_SetString(PyExc_TypeError, "bind takes a dict of function addresses");
         return NULL;
     }
-    for (int k = 0; k < 13; k++) {
+    for (int k = 0; k < 14; k++) {
         PyObject *v = PyDict_GetItemString(arg, names[k]);
         if (v == NULL) {
             PyErr_Format(PyExc_KeyError, "no address for %s", names[k]);
@@ -100,6 +102,7 @@ static PyObject *bind(PyObject *self, PyObject *arg) {
     api.count_objects = (count_objects_t)slots[10];
     api.page_object = (page_object_t)slots[11];
     api.object_type = (object_type_t)slots[12];
+    api.object_bounds = (object_bounds_t)slots[13];
     api.bound = 1;
     Py_RETURN_NONE;
 }
@@ -358,6 +361,123 @@ static PyObject *objects(PyObject *self, PyObject *arg) {
     }
     PyObject *result = PyTuple_Pack(2, handles, types);
     Py_DECREF(handles); Py_DECREF(types);
+    return result;
+}
+
+/* skipped(texts, used, forms, page, tolerance) -> (blanks, bold_owners)
+
+   extract_pdfium._find_skipped in C: the text objects the text page left
+   out (texts[k] not in used).  One whose box has no width is a run of blank
+   glyphs: (k, handle) goes to blanks.  Any other is taken for a copy of an
+   object drawn just before it (fake bold): among the eight objects before it
+   that the text page used and that sit in the same holder (forms maps an
+   object inside a form XObject to (matrix, form); others sit in the page),
+   the nearest with a box of the same size (to 0.5 pt) whose corner lies
+   within tolerance goes to bold_owners.
+*/
+typedef struct {
+    int state; /* 0 unread, 1 read, 2 no bounds */
+    float l, b, r, t;
+} Bounds;
+
+static Bounds *bounds_at(Bounds *cache, PyObject **items, Py_ssize_t k) {
+    Bounds *x = &cache[k];
+    if (x->state == 0) {
+        void *h = PyLong_AsVoidPtr(items[k]);
+        if (h == NULL && PyErr_Occurred())
+            PyErr_Clear();
+        x->state = h != NULL && api.object_bounds(h, &x->l, &x->b, &x->r, &x->t) ? 1 : 2;
+    }
+    return x->state == 1 ? x : NULL;
+}
+
+/* The holder of texts[k]: its form's handle, or the page's; NULL with an exception on an error. */
+static PyObject *holder_of(PyObject *forms, PyObject *handle, PyObject *page) {
+    PyObject *f = PyDict_GetItemWithError(forms, handle); /* borrowed */
+    if (f == NULL)
+        return PyErr_Occurred() ? NULL : page;
+    if (!PyTuple_Check(f) || PyTuple_GET_SIZE(f) != 2) {
+        PyErr_SetString(PyExc_TypeError, "forms values must be (matrix, form)");
+        return NULL;
+    }
+    return PyTuple_GET_ITEM(f, 1);
+}
+
+static PyObject *skipped(PyObject *self, PyObject *args) {
+    PyObject *texts, *used, *forms, *page;
+    double tol;
+    if (!PyArg_ParseTuple(args, "O!O!O!Od", &PyList_Type, &texts, &PyDict_Type, &used, &PyDict_Type, &forms, &page,
+                          &tol))
+        return NULL;
+    if (!api.bound) {
+        PyErr_SetString(PyExc_RuntimeError, "call bind first");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(texts);
+    PyObject **items = PySequence_Fast_ITEMS(texts);
+    Bounds *cache = PyMem_Calloc((size_t)(n ? n : 1), sizeof(Bounds));
+    PyObject *blanks = PyList_New(0), *bold = PyList_New(0), *result = NULL;
+    if (cache == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (blanks == NULL || bold == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int in = PyDict_Contains(used, items[k]);
+        if (in < 0)
+            goto done;
+        if (in)
+            continue;
+        Bounds *x = bounds_at(cache, items, k);
+        if (x == NULL)
+            continue;
+        double left = x->l, bottom = x->b, right = x->r, top = x->t;
+        if (fabs(right - left) < 0.01) {
+            PyObject *pair = Py_BuildValue("(nO)", k, items[k]);
+            if (pair == NULL || PyList_Append(blanks, pair) < 0) {
+                Py_XDECREF(pair);
+                goto done;
+            }
+            Py_DECREF(pair);
+            continue;
+        }
+        PyObject *holder = holder_of(forms, items[k], page);
+        if (holder == NULL)
+            goto done;
+        double lw = right - left, lh = top - bottom;
+        for (Py_ssize_t j = k - 1; j >= 0 && j >= k - 8; j--) {
+            int prev_in = PyDict_Contains(used, items[j]);
+            if (prev_in < 0)
+                goto done;
+            if (!prev_in)
+                continue;
+            PyObject *prev_holder = holder_of(forms, items[j], page);
+            if (prev_holder == NULL)
+                goto done;
+            int same = PyObject_RichCompareBool(prev_holder, holder, Py_EQ);
+            if (same < 0)
+                goto done;
+            if (!same)
+                continue;
+            Bounds *p = bounds_at(cache, items, j);
+            if (p == NULL)
+                continue;
+            double pl = p->l, pbot = p->b, pr = p->r, pt = p->t;
+            if (fabs((pr - pl) - lw) > 0.5 || fabs((pt - pbot) - lh) > 0.5)
+                continue;
+            if (fabs(pl - left) <= tol && fabs(pbot - bottom) <= tol) {
+                if (PyList_Append(bold, items[j]) < 0)
+                    goto done;
+                break;
+            }
+        }
+    }
+    result = PyTuple_Pack(2, blanks, bold);
+done:
+    PyMem_Free(cache);
+    Py_XDECREF(blanks);
+    Py_XDECREF(bold);
     return result;
 }
 
@@ -843,6 +963,7 @@ static PyMethodDef methods[] = {
     {"boxes", boxes, METH_VARARGS, "boxes(text, styles, xs, ys, ex, base, char_type) -> list[Char | None]"},
     {"may_overprint", may_overprint, METH_VARARGS, "may_overprint(chars, tolerance) -> bool"},
     {"rows", rows, METH_O, "rows(chars) -> list[list[Char]] | None"},
+    {"skipped", skipped, METH_VARARGS, "skipped(texts, used, forms, page, tolerance) -> (blanks, bold_owners)"},
     {"plain_line", plain_line, METH_VARARGS, "plain_line(page, row, line_type, space_gap) -> Line | None"},
     {NULL, NULL, 0, NULL},
 };

@@ -134,7 +134,7 @@ _SCAN_FUNCTIONS = (
     "FPDFText_CountChars", "FPDFText_GetText", "FPDFText_GetUnicode", "FPDFText_IsGenerated",
     "FPDFText_GetTextObject", "FPDFText_GetCharOrigin", "FPDFText_GetMatrix", "FPDFTextObj_GetFontSize",
     "FPDFTextObj_GetFont", "FPDFPageObj_GetFillColor", "FPDFPage_CountObjects", "FPDFPage_GetObject",
-    "FPDFPageObj_GetType",
+    "FPDFPageObj_GetType", "FPDFPageObj_GetBounds",
 )
 
 
@@ -727,6 +727,60 @@ class _Glyphs:
         return min(nxt) - x if nxt else None
 
 
+def _find_skipped(api: _Api, walked: _Walk, used: dict[int, _Style], tolerance: float
+                  ) -> tuple[list[tuple[int, int]], list[int]]:
+    """The text objects the text page left out: runs of blank glyphs, and the originals of copies.
+
+    The reference for ``_speedups.skipped``. An object not in ``used`` whose box
+    has no width is a run of blank glyphs: (its place in drawing order, handle)
+    goes to the first list. Any other is taken for a copy drawn over an object
+    just before it (fake bold): among the eight objects before it that the
+    text page used and that sit in the same content stream (page or form),
+    the nearest with a box of the same size (to 0.5 pt) whose corner lies
+    within ``tolerance`` goes to the second list.
+    """
+    texts = walked.texts
+    blank_objects: list[tuple[int, int]] = []
+    copied: list[int] = []
+    skipped = [(k, h) for k, h in enumerate(texts) if h not in used]
+    if not skipped:
+        return blank_objects, copied
+    cells = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(v) for v in cells]
+    known: dict[int, tuple[float, float, float, float] | None] = {}
+
+    def bounds_of(h: int) -> tuple[float, float, float, float] | None:
+        """An object's (left, bottom, right, top) in user space, read once."""
+        if h not in known:
+            known[h] = tuple(v.value for v in cells) if api.object_bounds(h, *refs) else None  # type: ignore[assignment]
+        return known[h]
+
+    for order, handle in skipped:
+        got = bounds_of(handle)
+        if got is None:
+            continue
+        left, bottom, right, top = got
+        if abs(right - left) < 0.01:
+            blank_objects.append((order, handle))
+            continue
+        # a copy: look back a few objects in the same content stream for its first impression
+        holder = walked.context(handle)[1]
+        lw, lh = right - left, top - bottom
+        for prev in reversed(texts[max(0, order - 8): order]):
+            if prev not in used or walked.context(prev)[1] != holder:
+                continue
+            pb = bounds_of(prev)
+            if pb is None:
+                continue
+            pl, pbot, pr, pt = pb
+            if abs((pr - pl) - lw) > 0.5 or abs((pt - pbot) - lh) > 0.5:
+                continue
+            if abs(pl - left) <= tolerance and abs(pbot - bottom) <= tolerance:
+                copied.append(prev)
+                break
+    return blank_objects, copied
+
+
 def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char], owners: list[int],
                      frame: tuple[Matrix, float, float, float, float]) -> list[Char]:
     """Put back what PDFium's text page dropped: blank-glyph objects and fake-bold marks.
@@ -742,82 +796,55 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
     from pipeline.extract import DEFAULT_OVERPRINT_TOLERANCE
 
     ctm, _w, height, dx, dtop = frame
-    used = styles.by_object
-    texts = walked.texts
-    skipped = [(k, h) for k, h in enumerate(texts) if h not in used]
-    if not skipped:
+    scan = _scan()
+    if scan is not None:
+        blank_objects, copied = scan.skipped(walked.texts, styles.by_object, walked.forms, walked.page,
+                                             DEFAULT_OVERPRINT_TOLERANCE)
+    else:
+        blank_objects, copied = _find_skipped(api, walked, styles.by_object, DEFAULT_OVERPRINT_TOLERANCE)
+    if not blank_objects and not copied:
         return chars
-    cells = [ctypes.c_float() for _ in range(4)]
-    refs = [ctypes.byref(v) for v in cells]
-    known: dict[int, tuple[float, float, float, float] | None] = {}
-
-    def bounds_of(h: int) -> tuple[float, float, float, float] | None:
-        """An object's (left, bottom, right, top) in user space, read once."""
-        if h not in known:
-            known[h] = tuple(v.value for v in cells) if api.object_bounds(h, *refs) else None  # type: ignore[assignment]
-        return known[h]
-
     mat = api.FS_MATRIX()
     blanks: dict[int, dict[str, float] | tuple[str, float]] = {}
     glyphs: _Glyphs | None = None  # built for the first blank that needs the room after it
-    bold_owners: set[int] = set()
+    bold_owners = set(copied)
     out = list(chars)
-    for order, handle in skipped:
-        got = bounds_of(handle)
-        if got is None:
+    for _order, handle in blank_objects:
+        parent = walked.context(handle)[0]
+        api.object_matrix(handle, ctypes.byref(mat))
+        m = _mult((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), parent)
+        x, y = m[4], m[5]
+        st = styles.of_object(handle, (m[0], m[1], m[2], m[3]))
+        if not st.font or st.size <= 0:
             continue
-        left, bottom, right, top = got
-        parent, holder = walked.context(handle)
-        if abs(right - left) < 0.01:
-            api.object_matrix(handle, ctypes.byref(mat))
-            m = _mult((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), parent)
-            x, y = m[4], m[5]
-            st = styles.of_object(handle, (m[0], m[1], m[2], m[3]))
-            if not st.font or st.size <= 0:
-                continue
-            glyph = _blank_glyph(api, st.font, blanks)
-            if isinstance(glyph, dict):
-                # a font that may draw either. A font that is not embedded is
-                # read through a predefined CMap (reportlab's STSong-Light),
-                # so both readings are true widths: U+3000 when the room to the
-                # next glyph holds most of an em. An embedded subset maps only what it
-                # draws, and a full-width fallback may hide an unmapped U+3000:
-                # U+3000 only when the room is a whole number of its widths
-                # and not of spaces'.
-                x0, y0, x1, y1, size = _box(st, ctm, x, y, 0.0)
-                if glyphs is None:
-                    glyphs = _Glyphs(chars)
-                room = glyphs.room_after(x0 + dx, height - y0 + dtop, size)
-                em = None if room is None else room / size * 1000
-                if em is None:
-                    ideo = False
-                elif not api.font_embedded(st.font):
-                    # (justified lines squeeze an em; two or three spaces rarely fill one)
-                    ideo = em >= 0.75 * glyph["\u3000"] and em >= 2.5 * glyph[" "]
-                else:
-                    ideo = _fits(em, glyph["\u3000"]) and not _fits(em, glyph[" "])
-                ch = "\u3000" if ideo else " "
-                w = glyph[ch]
+        glyph = _blank_glyph(api, st.font, blanks)
+        if isinstance(glyph, dict):
+            # a font that may draw either. A font that is not embedded is
+            # read through a predefined CMap (reportlab's STSong-Light),
+            # so both readings are true widths: U+3000 when the room to the
+            # next glyph holds most of an em. An embedded subset maps only what it
+            # draws, and a full-width fallback may hide an unmapped U+3000:
+            # U+3000 only when the room is a whole number of its widths
+            # and not of spaces'.
+            x0, y0, x1, y1, size = _box(st, ctm, x, y, 0.0)
+            if glyphs is None:
+                glyphs = _Glyphs(chars)
+            room = glyphs.room_after(x0 + dx, height - y0 + dtop, size)
+            em = None if room is None else room / size * 1000
+            if em is None:
+                ideo = False
+            elif not api.font_embedded(st.font):
+                # (justified lines squeeze an em; two or three spaces rarely fill one)
+                ideo = em >= 0.75 * glyph["\u3000"] and em >= 2.5 * glyph[" "]
             else:
-                ch, w = glyph
-            x0, y0, x1, y1, size = _box(st, ctm, x, y, w * st.size / 1000)
-            out.append(Char(ch, x0 + dx, height - y1 + dtop, x1 + dx, height - y0 + dtop, size, st.name, st.color,
-                            st.bold))
-            continue
-        # a copy: look back a few objects in the same content stream for its first impression
-        lw, lh = right - left, top - bottom
-        for prev in reversed(texts[max(0, order - 8): order]):
-            if prev not in used or walked.context(prev)[1] != holder:
-                continue
-            pb = bounds_of(prev)
-            if pb is None:
-                continue
-            pl, pbot, pr, pt = pb
-            if abs((pr - pl) - lw) > 0.5 or abs((pt - pbot) - lh) > 0.5:
-                continue
-            if abs(pl - left) <= DEFAULT_OVERPRINT_TOLERANCE and abs(pbot - bottom) <= DEFAULT_OVERPRINT_TOLERANCE:
-                bold_owners.add(prev)
-                break
+                ideo = _fits(em, glyph["\u3000"]) and not _fits(em, glyph[" "])
+            ch = "\u3000" if ideo else " "
+            w = glyph[ch]
+        else:
+            ch, w = glyph
+        x0, y0, x1, y1, size = _box(st, ctm, x, y, w * st.size / 1000)
+        out.append(Char(ch, x0 + dx, height - y1 + dtop, x1 + dx, height - y0 + dtop, size, st.name, st.color,
+                        st.bold))
     for i in [i for i, owner in enumerate(owners) if owner in bold_owners] if bold_owners else ():
         if not out[i].bold:
             out[i] = out[i]._replace(bold=True)

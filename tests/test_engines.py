@@ -311,3 +311,49 @@ def test_engines_c_lines_match_python_on_fixtures(name, fixture_pdf, monkeypatch
     _require_c()
     with_c, without = _lines_both_ways(fixture_pdf(name).pdf_path, monkeypatch)
     assert with_c == without
+
+
+def _skipped_both_ways(path) -> list[tuple]:
+    """Per page of ``path``: ``_find_skipped`` (ctypes) and ``_speedups.skipped`` (C)."""
+    import pypdfium2 as pdfium
+
+    from pipeline.extract import DEFAULT_OVERPRINT_TOLERANCE
+    from pipeline.extract_pdfium import _api, _find_skipped, _handle, _page_chars, _scan, _Styles, _walk, page_frame
+
+    api, scan = _api(), _scan()
+    out = []
+    pdf = pdfium.PdfDocument(path)
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = api.load_page(_handle(page))
+            try:
+                frame = page_frame(tuple(page.get_mediabox()), page.get_rotation())
+                ctm, _width, height, dx, dtop = frame
+                walked, _rules = _walk(api, _handle(page), ctm, height, dx, dtop)
+                styles = _Styles(api)
+                _page_chars(api, tp, frame, styles)
+                tol = DEFAULT_OVERPRINT_TOLERANCE
+                out.append((_find_skipped(api, walked, styles.by_object, tol),
+                            scan.skipped(walked.texts, styles.by_object, walked.forms, walked.page, tol)))
+            finally:
+                api.close_textpage(tp)
+                page.close()
+    finally:
+        pdf.close()
+    return out
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_engines_c_finds_the_skipped_objects_ctypes_finds(name, fixture_pdf):
+    _require_c()
+    pages = _skipped_both_ways(fixture_pdf(name).pdf_path)
+    for python, c in pages:
+        assert (python[0], python[1]) == (c[0], c[1])
+
+
+def test_engines_skipped_objects_are_found_on_a_fake_bold_fixture(fixture_pdf):
+    """The fixtures draw 标题 twice (fake bold) and write some U+3000 as objects of their own."""
+    _require_c()
+    found = [c for name in FIXTURE_NAMES for _python, c in _skipped_both_ways(fixture_pdf(name).pdf_path)]
+    assert any(blanks for blanks, _bold in found) and any(bold for _blanks, bold in found)

@@ -334,33 +334,44 @@ done:
     return result;
 }
 
-/* objects(page: int) -> (handles, types): a page's own objects in drawing order. */
+/* objects(page: int) -> (texts, others): a page's own objects in drawing order.
+
+   texts: the handles of its text objects; others: (place, handle, type) of
+   its paths (type 2) and form XObjects (type 5), place being the number of
+   text objects drawn before it.  extract_pdfium._page_objects is the twin.
+*/
 static PyObject *objects(PyObject *self, PyObject *arg) {
     void *page = handle_of(arg, "page");
     if (page == NULL)
         return NULL;
     int n = api.count_objects(page);
-    if (n < 0)
-        n = 0;
-    PyObject *handles = PyList_New(n), *types = PyList_New(n);
-    if (!handles || !types) {
-        Py_XDECREF(handles); Py_XDECREF(types);
-        return NULL;
-    }
+    PyObject *texts = PyList_New(0), *others = PyList_New(0), *result = NULL;
+    if (!texts || !others)
+        goto done;
     for (int k = 0; k < n; k++) {
         void *obj = api.page_object(page, k);
-        PyObject *h = obj ? PyLong_FromVoidPtr(obj) : PyLong_FromLong(0);
-        PyObject *t = PyLong_FromLong(obj ? api.object_type(obj) : 0);
-        if (!h || !t) {
-            Py_XDECREF(h); Py_XDECREF(t);
-            Py_DECREF(handles); Py_DECREF(types);
-            return NULL;
+        int kind = obj ? api.object_type(obj) : 0;
+        if (kind != 1 && kind != 2 && kind != 5)
+            continue;
+        PyObject *h = PyLong_FromVoidPtr(obj);
+        if (h == NULL)
+            goto done;
+        int bad;
+        if (kind == 1) {
+            bad = PyList_Append(texts, h) < 0;
+        } else {
+            PyObject *t = Py_BuildValue("(nOi)", PyList_GET_SIZE(texts), h, kind);
+            bad = t == NULL || PyList_Append(others, t) < 0;
+            Py_XDECREF(t);
         }
-        PyList_SET_ITEM(handles, k, h);
-        PyList_SET_ITEM(types, k, t);
+        Py_DECREF(h);
+        if (bad)
+            goto done;
     }
-    PyObject *result = PyTuple_Pack(2, handles, types);
-    Py_DECREF(handles); Py_DECREF(types);
+    result = PyTuple_Pack(2, texts, others);
+done:
+    Py_XDECREF(texts);
+    Py_XDECREF(others);
     return result;
 }
 
@@ -959,7 +970,7 @@ done:
 static PyMethodDef methods[] = {
     {"bind", bind, METH_O, "bind(addresses: dict[str, int]) -> None"},
     {"chars", chars, METH_O, "chars(textpage: int) -> (text, indices, styles, xs, ys, owners, keys, firsts)"},
-    {"objects", objects, METH_O, "objects(page: int) -> (handles, types)"},
+    {"objects", objects, METH_O, "objects(page: int) -> (texts, others)"},
     {"boxes", boxes, METH_VARARGS, "boxes(text, styles, xs, ys, ex, base, char_type) -> list[Char | None]"},
     {"may_overprint", may_overprint, METH_VARARGS, "may_overprint(chars, tolerance) -> bool"},
     {"rows", rows, METH_O, "rows(chars) -> list[list[Char]] | None"},

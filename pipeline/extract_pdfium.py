@@ -275,20 +275,35 @@ def _walk(api: _Api, page: int, ctm: Matrix, height: float, dx: float, dtop: flo
 
     # the page's own objects are in user space; the frame's rotation comes after
     scan = _scan()
-    if scan is not None:
-        handles, kinds = scan.objects(page)
-    else:
-        handles = [api.page_object(page, k) or 0 for k in range(api.count_objects(page))]
-        kinds = [object_type(obj) if obj else 0 for obj in handles]
-    append = texts.append
-    for obj, kind in zip(handles, kinds):
-        if kind == 1:  # FPDF_PAGEOBJ_TEXT
-            append(obj)
-        elif kind == 2:  # FPDF_PAGEOBJ_PATH
+    page_texts, others = scan.objects(page) if scan is not None else _page_objects(api, page)
+    done = 0
+    for place, obj, kind in others:  # a form's text objects go in at its place in the drawing order
+        texts.extend(page_texts[done:place])
+        done = place
+        if kind == 2:  # FPDF_PAGEOBJ_PATH
             path_rules(obj, _IDENTITY)
-        elif kind == 5:  # FPDF_PAGEOBJ_FORM
+        else:  # FPDF_PAGEOBJ_FORM
             walk_form(obj, _IDENTITY, 1)
+    texts.extend(page_texts[done:])
     return walked, sorted(rules, key=lambda ru: ru.top)
+
+
+def _page_objects(api: _Api, page: int) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """A page's own text objects in drawing order, and (place, handle, type) of its paths and forms.
+
+    A path's or form's place is the number of text objects drawn before it.
+    The reference for ``_speedups.objects``.
+    """
+    texts: list[int] = []
+    others: list[tuple[int, int, int]] = []
+    for k in range(api.count_objects(page)):
+        obj = api.page_object(page, k) or 0
+        kind = api.object_type(obj) if obj else 0
+        if kind == 1:  # FPDF_PAGEOBJ_TEXT
+            texts.append(obj)
+        elif kind in (2, 5):  # FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM
+            others.append((len(texts), obj, kind))
+    return texts, others
 
 
 def _subpaths(api: _Api, obj: int, pfx, pfy, fx, fy) -> Iterator[tuple[str, list[tuple[float, float]]]]:

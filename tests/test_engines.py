@@ -357,3 +357,69 @@ def test_engines_skipped_objects_are_found_on_a_fake_bold_fixture(fixture_pdf):
     _require_c()
     found = [c for name in FIXTURE_NAMES for _python, c in _skipped_both_ways(fixture_pdf(name).pdf_path)]
     assert any(blanks for blanks, _bold in found) and any(bold for _blanks, bold in found)
+
+
+def _objects_both_ways(path) -> list[tuple]:
+    import pypdfium2 as pdfium
+
+    from pipeline.extract_pdfium import _api, _handle, _page_objects, _scan
+
+    api, scan = _api(), _scan()
+    pdf = pdfium.PdfDocument(path)
+    try:
+        out = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                out.append((_page_objects(api, _handle(page)), scan.objects(_handle(page))))
+            finally:
+                page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_engines_c_lists_the_objects_ctypes_lists(name, fixture_pdf):
+    _require_c()
+    for python, c in _objects_both_ways(fixture_pdf(name).pdf_path):
+        assert python == c
+
+
+def test_engines_read_text_and_rules_inside_form_xobjects(tmp_path):
+    """Text and a rule drawn inside a form XObject (a letterhead template) come out where drawn, in order."""
+    from reportlab.pdfgen import canvas
+
+    from tests.fixtures.pdfgen import register_font
+
+    font = register_font(None)
+    path = tmp_path / "form.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595.0, 842.0))
+    c.setFont(font, 16)
+    c.drawString(100, 760, "关于")
+    c.beginForm("head")
+    c.setFont(font, 16)
+    c.drawString(100, 700, "印发")
+    c.setStrokeColorRGB(0.87, 0, 0)
+    c.line(80, 690, 515, 690)
+    c.endForm()
+    c.doForm("head")
+    c.setFont(font, 16)
+    c.drawString(100, 640, "通知")
+    c.save()
+    pages = {engine: list(ENGINES[engine](path, None)) for engine in ("pdfium", "pdfplumber")}
+    texts = {engine: "".join(ch.text for ch in got[0].chars) for engine, got in pages.items()}
+    assert texts["pdfium"] == texts["pdfplumber"] == "关于印发通知"
+    rules = pages["pdfium"][0].rules
+    assert len(rules) == 1 and rules[0].color == "#de0000" and abs(rules[0].top - 152.0) < 0.5
+    assert [(round(ch.x0, 2), round(ch.top, 2)) for ch in pages["pdfium"][0].chars] == \
+        [(round(ch.x0, 2), round(ch.top, 2)) for ch in pages["pdfplumber"][0].chars]
+    if _scan_available():
+        [(python, c_objects)] = _objects_both_ways(path)
+        assert python == c_objects and [kind for _place, _obj, kind in c_objects[1]] == [5]
+
+
+def _scan_available() -> bool:
+    from pipeline.extract_pdfium import _scan
+
+    return _scan() is not None

@@ -129,3 +129,20 @@ def test_dates_spans_hold_for_any_text(text):
     for d in find_dates(text, DOC_DATE):
         assert text[d.span[0] : d.span[1]] == d.text
         assert d.value
+
+
+# characters the date regexes turn on
+_DATE_ALPHABET = st.sampled_from(list("0123456789年月日号至到-—./、和第个五十一二三九〇○底初份度季上下半规划") + ["\u3000", " "])
+
+
+@given(st.text(_DATE_ALPHABET, max_size=40))
+def test_dates_regexes_behind_their_opening_match_as_without(text):
+    """Each date regex opens with a lookahead for its first characters; the matches stay the same."""
+    import re
+
+    from pipeline import dates
+
+    for name in ("CN_DATE", "NUMERIC_DATE", "YEAR_RANGE", "DATE_RANGE", "MONTH_RANGE", "MONTH_DAY", "ENUM_YEAR",
+                 "PERIOD"):
+        opened, plain = getattr(dates, name), re.compile(getattr(dates, "_" + name))
+        assert [m.span() for m in opened.finditer(text)] == [m.span() for m in plain.finditer(text)], name

@@ -108,6 +108,13 @@ _SEP = r"\s*(?:—{1,2}|–|－|-|~|～|至|到)\s*"
 
 @cache
 def _number_regex() -> re.Pattern[str]:
+    # every match opens with 百, a digit or a Chinese numeral: the lookahead lets
+    # the regex engine pass over other characters instead of trying each branch
+    return re.compile(rf"(?=[百\d{_CN_DIGITS}十])(?:{_number_pattern()})")
+
+
+def _number_pattern() -> str:
+    """The number regex's source: a percentage, a fraction, or a number or range with its unit."""
     mags = _alternation(load_magnitudes())
     units = _alternation(load_units())
 
@@ -127,7 +134,7 @@ def _number_regex() -> re.Pattern[str]:
         # 1—2家, 10%—15%, 1.2万—2万元, or one number: 2300万人次
         rf"(?P<one>{num('x')}(?:{_SEP}{num('y')})?)",
     ]
-    return re.compile("|".join(pieces))
+    return "|".join(pieces)
 
 
 # --- parsing ----------------------------------------------------------------

@@ -204,3 +204,20 @@ def test_numbers_width_folder_is_translate(text):
 
     wide, narrow = "０１２３４５６７８９．％", "0123456789.%"
     assert width_folder(wide, narrow)(text) == text.translate(str.maketrans(wide, narrow))
+
+
+@given(st.text(st.sampled_from(list("0123456789.,%百分之十一二两三四五六七八九〇零千万亿点余多个元人次家—-至到") + ["\u3000", " "]),
+               max_size=40))
+def test_numbers_regex_behind_its_opening_matches_as_without(text):
+    import re
+
+    from pipeline.numbers import _number_pattern, _number_regex
+
+    def scan(regex):
+        out, pos = [], 0
+        while (m := regex.search(text, pos)) is not None:
+            out.append(m.span())
+            pos = max(m.end(), pos + 1)
+        return out
+
+    assert scan(_number_regex()) == scan(re.compile(_number_pattern()))

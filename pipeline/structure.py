@@ -104,14 +104,20 @@ def _heading_title(kind: str, rest: str) -> tuple[str | None, int]:
     skip = len(rest) - len(body)
     title, covered = _raw_heading_title(kind, body)
     if title is not None:
-        title = re.sub(rf"(?<=[\u4e00-\u9fff])[ {FULL_SPACE}]+(?=[\u4e00-\u9fff])", "", title)  # 总　则
+        title = _SPACES_IN_TITLE.sub("", title)  # 总　则
     return title, (skip + covered if covered else 0)
+
+
+# layout spaces between two ideographs of a title: 总　则
+_SPACES_IN_TITLE = re.compile(rf"(?<=[\u4e00-\u9fff])[ {FULL_SPACE}]+(?=[\u4e00-\u9fff])")
+# an article's bracketed title: 第一条【立法目的】
+_ARTICLE_TITLE = re.compile(r"^[【\[［(（]([^】\]］)）]{1,20})[】\]］)）]")
 
 
 def _raw_heading_title(kind: str, body: str) -> tuple[str | None, int]:
     """The title at the start of ``body`` (marker and leading spaces removed)."""
     if kind == "article":
-        m = re.match(r"^[【\[［(（]([^】\]］)）]{1,20})[】\]］)）]", body)
+        m = _ARTICLE_TITLE.match(body)
         return (m.group(1), m.end()) if m else (None, 0)
     if kind in ("part", "chapter", "subchapter"):
         return (body.strip() or None, len(body))

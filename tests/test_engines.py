@@ -234,31 +234,40 @@ def test_engines_c_boxes_leave_slow_styles_and_unread_glyphs_to_python():
     assert got[1] is None and got[2] is None  # no fast path; 二 not read yet
 
 
-def _drawn_both_ways(path) -> list[tuple]:
-    """Per page of ``path``: ``_read_drawn`` (ctypes) and ``_scan_drawn`` (C), styles given as their keys."""
+def _text_pages(path):
+    """Each page of ``path`` with its text page: (api, page handle, text page handle), closed after use."""
     import pypdfium2 as pdfium
 
-    from pipeline.extract_pdfium import _api, _handle, _read_drawn, _scan, _scan_drawn, _Styles
+    from pipeline.extract_pdfium import _api, _handle
 
-    api, scan = _api(), _scan()
-    out = []
+    api = _api()
     pdf = pdfium.PdfDocument(path)
     try:
         for i in range(len(pdf)):
             page = pdf[i]
             tp = api.load_page(_handle(page))
             try:
-                pair = []
-                for drawn in (_read_drawn(api, tp, _Styles(api)), _scan_drawn(scan, tp, _Styles(api))):
-                    text, indices, sts, xs, ys, owners, firsts = drawn
-                    keys = [(st.font, st.size, st.color, st.matrix) for st in sts]
-                    pair.append((text, indices, keys, xs, ys, owners, firsts))
-                out.append(tuple(pair))
+                yield api, page, tp
             finally:
                 api.close_textpage(tp)
                 page.close()
     finally:
         pdf.close()
+
+
+def _drawn_both_ways(path) -> list[tuple]:
+    """Per page of ``path``: ``_read_drawn`` (ctypes) and ``_scan_drawn`` (C), styles given as their keys."""
+    from pipeline.extract_pdfium import _read_drawn, _scan, _scan_drawn, _Styles
+
+    scan = _scan()
+    out = []
+    for api, _page, tp in _text_pages(path):
+        pair = []
+        for drawn in (_read_drawn(api, tp, _Styles(api)), _scan_drawn(scan, tp, _Styles(api))):
+            text, indices, sts, xs, ys, owners, firsts = drawn
+            keys = [(st.font, st.size, st.color, st.matrix) for st in sts]
+            pair.append((text, indices, keys, xs, ys, owners, firsts))
+        out.append(tuple(pair))
     return out
 
 
@@ -315,32 +324,19 @@ def test_engines_c_lines_match_python_on_fixtures(name, fixture_pdf, monkeypatch
 
 def _skipped_both_ways(path) -> list[tuple]:
     """Per page of ``path``: ``_find_skipped`` (ctypes) and ``_speedups.skipped`` (C)."""
-    import pypdfium2 as pdfium
+    from pipeline.extract import DEFAULT_OVERPRINT_TOLERANCE as tol
+    from pipeline.extract_pdfium import _find_skipped, _handle, _page_chars, _scan, _Styles, _walk, page_frame
 
-    from pipeline.extract import DEFAULT_OVERPRINT_TOLERANCE
-    from pipeline.extract_pdfium import _api, _find_skipped, _handle, _page_chars, _scan, _Styles, _walk, page_frame
-
-    api, scan = _api(), _scan()
+    scan = _scan()
     out = []
-    pdf = pdfium.PdfDocument(path)
-    try:
-        for i in range(len(pdf)):
-            page = pdf[i]
-            tp = api.load_page(_handle(page))
-            try:
-                frame = page_frame(tuple(page.get_mediabox()), page.get_rotation())
-                ctm, _width, height, dx, dtop = frame
-                walked, _rules = _walk(api, _handle(page), ctm, height, dx, dtop)
-                styles = _Styles(api)
-                _page_chars(api, tp, frame, styles)
-                tol = DEFAULT_OVERPRINT_TOLERANCE
-                out.append((_find_skipped(api, walked, styles.by_object, tol),
-                            scan.skipped(walked.texts, styles.by_object, walked.forms, walked.page, tol)))
-            finally:
-                api.close_textpage(tp)
-                page.close()
-    finally:
-        pdf.close()
+    for api, page, tp in _text_pages(path):
+        frame = page_frame(tuple(page.get_mediabox()), page.get_rotation())
+        ctm, _width, height, dx, dtop = frame
+        walked, _rules = _walk(api, _handle(page), ctm, height, dx, dtop)
+        styles = _Styles(api)
+        _page_chars(api, tp, frame, styles)
+        out.append((_find_skipped(api, walked, styles.by_object, tol),
+                    scan.skipped(walked.texts, styles.by_object, walked.forms, walked.page, tol)))
     return out
 
 
@@ -360,23 +356,11 @@ def test_engines_skipped_objects_are_found_on_a_fake_bold_fixture(fixture_pdf):
 
 
 def _objects_both_ways(path) -> list[tuple]:
-    import pypdfium2 as pdfium
+    """Per page of ``path``: ``_page_objects`` (ctypes) and ``_speedups.objects`` (C)."""
+    from pipeline.extract_pdfium import _handle, _page_objects, _scan
 
-    from pipeline.extract_pdfium import _api, _handle, _page_objects, _scan
-
-    api, scan = _api(), _scan()
-    pdf = pdfium.PdfDocument(path)
-    try:
-        out = []
-        for i in range(len(pdf)):
-            page = pdf[i]
-            try:
-                out.append((_page_objects(api, _handle(page)), scan.objects(_handle(page))))
-            finally:
-                page.close()
-        return out
-    finally:
-        pdf.close()
+    scan = _scan()
+    return [(_page_objects(api, _handle(page)), scan.objects(_handle(page))) for api, page, _tp in _text_pages(path)]
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)

@@ -379,7 +379,7 @@ done:
 
    extract_pdfium._find_skipped in C: the text objects the text page left
    out (texts[k] not in used).  One whose box has no width is a run of blank
-   glyphs: (k, handle) goes to blanks.  Any other is taken for a copy of an
+   glyphs: its handle goes to blanks.  Any other is taken for a copy of an
    object drawn just before it (fake bold): among the eight objects before it
    that the text page used and that sit in the same holder (forms maps an
    object inside a form XObject to (matrix, form); others sit in the page),
@@ -445,12 +445,8 @@ static PyObject *skipped(PyObject *self, PyObject *args) {
             continue;
         double left = x->l, bottom = x->b, right = x->r, top = x->t;
         if (fabs(right - left) < 0.01) {
-            PyObject *pair = Py_BuildValue("(nO)", k, items[k]);
-            if (pair == NULL || PyList_Append(blanks, pair) < 0) {
-                Py_XDECREF(pair);
+            if (PyList_Append(blanks, items[k]) < 0)
                 goto done;
-            }
-            Py_DECREF(pair);
             continue;
         }
         PyObject *holder = holder_of(forms, items[k], page);

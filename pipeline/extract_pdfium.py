@@ -743,19 +743,18 @@ class _Glyphs:
 
 
 def _find_skipped(api: _Api, walked: _Walk, used: dict[int, _Style], tolerance: float
-                  ) -> tuple[list[tuple[int, int]], list[int]]:
+                  ) -> tuple[list[int], list[int]]:
     """The text objects the text page left out: runs of blank glyphs, and the originals of copies.
 
     The reference for ``_speedups.skipped``. An object not in ``used`` whose box
-    has no width is a run of blank glyphs: (its place in drawing order, handle)
-    goes to the first list. Any other is taken for a copy drawn over an object
+    has no width is a run of blank glyphs: its handle goes to the first list. Any other is taken for a copy drawn over an object
     just before it (fake bold): among the eight objects before it that the
     text page used and that sit in the same content stream (page or form),
     the nearest with a box of the same size (to 0.5 pt) whose corner lies
     within ``tolerance`` goes to the second list.
     """
     texts = walked.texts
-    blank_objects: list[tuple[int, int]] = []
+    blank_objects: list[int] = []
     copied: list[int] = []
     skipped = [(k, h) for k, h in enumerate(texts) if h not in used]
     if not skipped:
@@ -776,7 +775,7 @@ def _find_skipped(api: _Api, walked: _Walk, used: dict[int, _Style], tolerance: 
             continue
         left, bottom, right, top = got
         if abs(right - left) < 0.01:
-            blank_objects.append((order, handle))
+            blank_objects.append(handle)
             continue
         # a copy: look back a few objects in the same content stream for its first impression
         holder = walked.context(handle)[1]
@@ -824,7 +823,7 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
     glyphs: _Glyphs | None = None  # built for the first blank that needs the room after it
     bold_owners = set(copied)
     out = list(chars)
-    for _order, handle in blank_objects:
+    for handle in blank_objects:
         parent = walked.context(handle)[0]
         api.object_matrix(handle, ctypes.byref(mat))
         m = _mult((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), parent)

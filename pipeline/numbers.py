@@ -26,9 +26,10 @@ DATA = Path(__file__).parent / "data"
 
 # Full-width digits, point and percent sign fold one-for-one, so offsets into
 # the folded text are offsets into the original: ２３００万 -> 2300万.
-FOLD = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_WIDE, _NARROW = "０１２３４５６７８９．％", "0123456789.%"
+FOLD = str.maketrans(_WIDE, _NARROW)
 # full-width digits to ASCII, one character for one: ２３００万 -> 2300万
-fold = width_folder("０１２３４５６７８９．％", "0123456789.%")
+fold = width_folder(_WIDE, _NARROW)
 
 
 @dataclass(frozen=True, slots=True)

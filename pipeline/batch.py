@@ -96,11 +96,17 @@ class BatchError(Exception):
 
 
 def pipeline_version() -> str:
-    """The version a rerun compares: the package version and the schema version, 0.1.0+schema1.0.0."""
+    """The version a rerun compares: package, schema and a digest of the code and rule data.
+
+    ``0.2.0+schema1.0.0+code3f9a0c1b7d2e``: any change to a module, a rule or word
+    list, the NER model or a schema changes it, so a rerun after an upgrade redoes
+    the files (``pipeline.fingerprint``).
+    """
     from pipeline import __version__
     from pipeline.emit import SCHEMA_VERSION
+    from pipeline.fingerprint import code_digest
 
-    return f"{__version__}+schema{SCHEMA_VERSION}"
+    return f"{__version__}+schema{SCHEMA_VERSION}+code{code_digest()}"
 
 
 def default_workers() -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pipeline import __version__
+from pipeline.fingerprint import code_digest
 from pipeline.emit import ValidationFailed, dumps, to_dict, validate, write_atomic
 from pipeline.extract import DEFAULT_ENGINE, ENGINES, PdfError
 
@@ -183,8 +184,8 @@ def _export_file(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="pipeline", description="Chinese policy PDFs (公文) to structured JSON.")
-    p.add_argument("--version", action="version", version=f"pipeline {__version__}")
+    p = _Parser(prog="policy-pipeline", description="Chinese policy PDFs (公文) to structured JSON.")
+    p.add_argument("--version", action="version", version=f"policy-pipeline {__version__} (code {code_digest()})")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sp = sub.add_parser("parse", help="parse one PDF into JSON",

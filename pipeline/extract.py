@@ -497,6 +497,10 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
     max_chars = DEFAULT_MAX_PAGE_CHARS if max_chars is None else max_chars
     if len(page.chars) > max_chars:
         return mark_unreadable(page, f"too many characters ({len(page.chars):,}; the limit is {max_chars:,})")
+    if page.unread or page.doubtful:
+        page = _read_unread(page, engine, fallback, max_chars)
+        if page.quality != "ok":
+            return page
     quality, reason = assess_page(page)
     if quality == "ok":
         return drop_undecodable(page)
@@ -512,6 +516,36 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
     if ocr is not None:
         return ocr.read(page, reason)
     return mark_unreadable(page, reason)
+
+
+def _glyph_count(page: RawPage) -> int:
+    """The characters of a page that are not blanks."""
+    return sum(not c.text.isspace() for c in page.chars)
+
+
+def _read_unread(page: RawPage, engine: str, fallback: _Fallback | None, max_chars: int) -> RawPage:
+    """Take a page on which ``engine`` left text objects unread and give it read in full, or flagged.
+
+    A font that is neither embedded nor installed on the host (reportlab's
+    STSong-Light, a WPS print's 仿宋_GB2312) gives PDFium no glyphs to place,
+    and its text page drops them, though the PDF's CMap says what they are.
+    The other engine decodes them from the CMap alone: when it reads more of
+    the page and its reading is plausible, its page is taken (``repaired``).
+    Else the page is ``partial``: what was read is kept, and the reason says
+    how much was not, so it is never rated ``ok`` with text missing.
+    """
+    alt = fallback.page(page.number) if fallback is not None else None
+    if (alt is not None and len(alt.chars) <= max_chars and _glyph_count(alt) > _glyph_count(page)
+            and assess_page(alt)[0] == "ok"):
+        lost = _glyph_count(alt) - _glyph_count(page)
+        return replace(drop_undecodable(alt), quality="repaired",
+                       quality_reason=f"read with {fallback.engine}: {engine} leaves {lost} glyphs unread "  # type: ignore[union-attr]
+                                      f"(a font neither embedded nor installed)")
+    if not page.unread:  # the doubtful objects were blanks: the other engine reads no more
+        return page
+    what = f"{page.unread} text object{'s' if page.unread > 1 else ''} drawn but unread"
+    other = fallback.engine if fallback is not None and fallback.engine else "no other engine"
+    return replace(page, quality="partial", quality_reason=f"{what}; {other} reads no more")
 
 
 def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,

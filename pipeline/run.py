@@ -100,6 +100,10 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
     if metadata.doc_number is None:
         warnings.append("no 发文字号 found")
     unreadable = unreadable_warning(ct.pages)
+    partial = [p for p in ct.pages if p.quality == "partial"]
+    if partial:
+        warnings.append(f"text lost on {'pages' if len(partial) > 1 else 'page'} "
+                        f"{_ranges([p.number for p in partial])}: {partial[0].quality_reason}")
     if unreadable:
         warnings.append(unreadable)  # says why, also when garbage text was dropped
     elif not ct.text:

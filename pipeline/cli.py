@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from pipeline import __version__
-from pipeline.fingerprint import code_digest
 from pipeline.emit import ValidationFailed, dumps, to_dict, validate, write_atomic
 from pipeline.extract import DEFAULT_ENGINE, ENGINES, PdfError
+from pipeline.fingerprint import code_digest
 
 
 class _Parser(argparse.ArgumentParser):

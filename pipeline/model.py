@@ -297,7 +297,7 @@ class DateMention:
     text: str
     span: Span
     value: str
-    kind: str  # date / month / year / range / relative / period
+    kind: str  # date / month / year / range / relative / period / lunar (value in the Chinese calendar)
     page: int | None = None
     bbox: BBox | None = None
 

@@ -265,7 +265,9 @@ def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[st
     for item in data.get(table) or ():
         row = {**head, "section_path": section_path(sections, item), **flatten_item(item)}
         if table == "dates":
-            row["date_start"], row["date_end"] = _period(item.get("value", ""))
+            # a lunar date's value is in the Chinese calendar: no solar period to give
+            lunar = item.get("kind") == "lunar"
+            row["date_start"], row["date_end"] = (None, None) if lunar else _period(item.get("value", ""))
         rows.append(row)
     return rows
 

@@ -141,6 +141,8 @@ def _integer(s: str) -> int | None:
         return int(_digit_string(s) or "0") if len(s) > 1 or s in ZEROS or DIGITS[s] else None
     i = s.rfind("亿")
     if i >= 0:
+        if "亿" in s[:i]:
+            return None  # 一万亿零一亿: 亿 of 亿 is no modern numeral
         return _join(s[:i], s[i + 1 :], 100_000_000, _integer)
     i = s.rfind("万")
     if i >= 0:
@@ -150,6 +152,8 @@ def _integer(s: str) -> int | None:
 
 def _join(high: str, low: str, big: int, read_high: Callable[[str], int | None]) -> int | None:
     """``high`` 万/亿 ``low``: 三万五 -> 35000 (the short tail), 三万零五 -> 30005, 十万 -> 100000."""
+    if len(high) > 1 and all(ch in DIGITS for ch in high):
+        return None  # 八九亿 is 8亿 to 9亿 (numbers.py reads it so), never 89亿
     h = read_high(high) if high else None
     if not h:
         return None  # 万 alone, 零万
@@ -199,8 +203,8 @@ def _section(s: str) -> int | None:
                 return None  # 两十 is no numeral
         elif tok in SMALL_UNITS:
             unit = SMALL_UNITS[tok]
-            if unit >= last_unit:
-                return None
+            if unit >= last_unit or (zero and unit * 10 >= last_unit):
+                return None  # 十一十二; 五百零十二 (a 零 where no place is skipped)
             if digit is None:
                 # 十三 and 拾壹 at the start, 一千零十 after a zero (and 一万零百一十一, as cn2an reads it)
                 if not (i == 0 and unit == 10) and not zero:
@@ -213,6 +217,8 @@ def _section(s: str) -> int | None:
         else:
             return None
     if digit is not None:
+        if zero and last_unit <= 10:
+            return None  # 一十零五
         if zero or last_unit in (10, 10_000) or digit > 9:
             if last_unit != 10_000 and digit >= last_unit:
                 return None

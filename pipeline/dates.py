@@ -387,15 +387,14 @@ def _read_cn_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[in
 
 def _read_rel_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
     """今年六月, 明年3月份, 去年3月3号, 今年前三季度, 去年年底, 明年初, resolved against the 成文日期."""
-    if doc_year is None:
+    if doc_year is None or not _rel_year_ok(text, m):
         return None
-    _, _, not_after, _, _, _, years = _relative()
-    if m.start() > 0 and text[m.start() - 1] in not_after:
-        return None
-    y = doc_year + years[m.group("ry")]
+    y = doc_year + _relative()[6][m.group("ry")]
     if m.group("qual"):
         got = _qualified(y, m.group("qual"))
-        return (m.start(), m.end(), got[0], "relative") if got else None
+        if got is None or got[1] == "year":
+            return None  # 今年度, 上年度: the words file's
+        return m.start(), m.end(), got[0], "relative"
     month = cn_to_int(m.group("m"))
     if m.group("mq") and m.group("mq").endswith("旬"):
         value = _xun(y, month or 0, m.group("mq"))
@@ -407,6 +406,18 @@ def _read_rel_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[i
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
 
 
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _rel_year_ok(text: str, m: re.Match[str]) -> bool:
+    """A relative year that stands as a word: not 每年, not 当前年度 (前年), not 今后年均 (后年)."""
+    before = text[m.start() - 1] if m.start() else ""
+    if before and before in _relative()[2]:
+        return False
+    return not (m.group("ry") in ("前年", "后年") and before and _is_cjk(before))
+
+
 def _read_lunar(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
     """农历八月二十三, 正月十五, 腊月初十: the lunar year, month and day as written, kind lunar.
 
@@ -416,10 +427,13 @@ def _read_lunar(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int,
     day = m.group("d") or ""
     if not (m.group("lu") or m.group("leap") or m.group("m") in _LUNAR_MONTHS or day.startswith(("初", "廿", "卅"))):
         return None
+    if m.group("m") in "正冬" and not (m.group("lu") or m.group("y") or m.group("y2") or m.group("ry") or day):
+        if m.start() > 0 and _is_cjk(text[m.start() - 1]):
+            return None  # 真正月收入, 今冬月份: no month of the lunar calendar
     if m.group("ry"):
-        _, _, not_after, _, _, _, years = _relative()
-        if m.start() > 0 and text[m.start() - 1] in not_after:
+        if not _rel_year_ok(text, m):
             return None
+        _, _, _, _, _, _, years = _relative()
         y = doc_year + years[m.group("ry")] if doc_year is not None else None
     elif m.group("y") or m.group("y2"):
         y = _year(m.group("y") or m.group("y2"), doc_year)

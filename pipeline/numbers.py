@@ -122,7 +122,7 @@ _CHINESE = rf"[{_CN_DIGITS}十拾廿卅][{_CN_DIGITS}{_CN_PLACES}]*(?:点[{_CN_D
 _SOME = rf"[数几][十百千万亿]|[{_CN_DIGITS}]?十几"
 _NUMERAL_CHARS = _CN_DIGITS + _CN_PLACES
 # a place alone after a word of approach: 近千家, 上万人, 逾百家, 超千亿元 (1000, 10000, 100, 1000亿)
-_BARE_PLACE = r"(?<=[近上逾超约])[百千万亿]"
+_BARE_PLACE = r"(?:(?<=[近逾超约])|(?<=(?<!以)上))[百千万亿]"  # not 100人以上千人以下
 # a sign: 负三点八, -10.1万, 零下四摄氏度 (a hyphen after a digit or letter is a dash: 2017-2030)
 _SIGN = r"负|零下|[-−－]"
 # a range separator: 1—2家, 3至5个, 3-5年, 1万元--5万元, 10%～15%
@@ -132,7 +132,7 @@ _SPACE = r"[ \u3000]?"
 # what a qualifier in brackets says of the first bound of a range: 1万(含)-5万元
 _INCL = r"(?:[(（]含[)）])?"
 # 元 角 分: 六十四万零一百四十三元一角七分, 壹拾壹元壹角壹分
-_CENTS = rf"(?P<jiao>[{_CN_DIGITS}\d]角)?(?P<fen>[{_CN_DIGITS}\d]分钱?)?(?P<zheng>整)?"
+_CENTS = rf"(?P<jiao>[{_CN_DIGITS}\d]角)?(?P<fen>[{_CN_DIGITS}\d]分钱?)?(?P<zheng>整(?![\u4e00-\u9fff]))?"  # 元整, not 万元整体推进
 
 
 def _number_regex() -> re.Pattern[str]:
@@ -431,6 +431,8 @@ def _ends_clean(folded: str, n: NumberMatch) -> bool:
         return False
     if not n.unit or n.text[-1].isascii() or not folded[end : end + 1].isdigit():
         return False
+    if re.match(r"\d{1,2}[月日号]", folded[end : end + 3]):
+        return False  # 2025年5月: a date goes on
     nxt = _compiled().match(folded, end)
     return nxt is None or not (nxt.group("one") and any(nxt.group(g) for g in _UNIT_GROUPS))
 

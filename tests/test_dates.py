@@ -245,3 +245,12 @@ def test_dates_lunar_never_read_as_solar(word, m, d):
     text = f"定于{word}{m}月{d}日举行"
     found = find_dates(text, DOC_DATE)
     assert found and all(x.kind == "lunar" for x in found)
+
+
+# words that hold the characters of a lunar month or a relative year and are neither
+WORD_NEGATIVES = ["真正月收入提高", "今冬月份用电", "当前年度预算", "今后年均增长", "过去年均"]
+
+
+@pytest.mark.parametrize("phrase", WORD_NEGATIVES)
+def test_dates_words_are_no_dates(phrase):
+    assert find_dates(phrase, DOC_DATE) == []

@@ -142,6 +142,7 @@ FIND_FORMS = [
     ("出口4500万美元", [("4500万美元", 4500, None, "万美元", False, False)]),
     ("人民币100万元", [("100万元", 100, None, "万元", False, False)]),
     ("营收82，225.00元", [("82，225.00元", 82225, None, "元", False, False)]),
+    ("投资100万元整体推进", [("100万元", 100, None, "万元", False, False)]),  # 整体 is no 元整
     # a number that runs into the next token
     ("计划投资3541.07万元2.3本项目", [("3541.07万元", 3541.07, None, "万元", False, False)]),
 ]
@@ -158,6 +159,7 @@ NORMALIZE_FOUND = [
 # no number with a unit in these
 FIND_NEGATIVE = [
     "零部件供应",
+    "工作圆满完成",
     "零容忍",
     "千人计划",
     "几个方面",

@@ -336,6 +336,8 @@ def _read(m: re.Match[str], tag: str) -> _Side:
         for big in ("万亿", "亿", "万"):
             if c.endswith(big) and len(c) > len(big) and c[-len(big) - 1] not in BIG_UNITS:
                 head = c[: -len(big)]
+                if "亿" in head:
+                    break  # 三亿五千万元: 350000000 元, the 万 is inside the numeral
                 approx = _approx_cn(head)
                 if approx:
                     return _Side(approx[0], approx[1], big, unit, True, approx[2])

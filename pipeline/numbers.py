@@ -316,15 +316,18 @@ def _approx_cn(c: str) -> tuple[float, float, int] | None:
     return float(pair[0] * place), float(pair[1] * place), place
 
 
+# the groups of one side of a match, read in one call
+_SIDE_GROUPS = {t: tuple(t + g for g in ("a", "c", "f", "b", "m", "m2", "u")) for t in "xy"}
+
+
 def _read(m: re.Match[str], tag: str) -> _Side:
     """One side of a match: value as written, magnitude, unit without magnitude, Chinese?"""
-    a, c, f = m.group(f"{tag}a"), m.group(f"{tag}c"), m.group(f"{tag}f")
-    mag = m.group(f"{tag}m") or m.group(f"{tag}m2") or ""
-    unit = m.group(f"{tag}u") or ""
+    a, c, f, place, mag, mag2, unit = m.group(*_SIDE_GROUPS[tag])
+    mag = mag or mag2 or ""
+    unit = unit or ""
     if a is not None:
         return _Side(_arabic(a), None, mag, unit, False)
-    if m.groupdict().get(f"{tag}b"):
-        place = m.group(f"{tag}b")
+    if place is not None:
         return _Side(float(SMALL_UNITS.get(place) or BIG_UNITS[place]), None, mag, unit, True)
     if f is not None:
         lo, hi = _some(f)
@@ -456,6 +459,9 @@ def _signed(folded: str, m: re.Match[str], tag: str, value: float) -> tuple[floa
     return (-value if value else 0.0), start
 
 
+_X_ENDS = ("xa", "xc", "xf", "xb", "xq", "xm", "xq2", "xu", "xm2")
+
+
 def _one(folded: str, text: str, m: re.Match[str]) -> NumberMatch | None:
     """Build a NumberMatch from the ``one`` branch: a number or a range."""
     x = _read(m, "x")
@@ -463,14 +469,14 @@ def _one(folded: str, text: str, m: re.Match[str]) -> NumberMatch | None:
     if x.value is None or (c is not None and len(c) == 1 and c in ZEROS):
         return None  # 零部件, 零售, 零容忍: a lone 零 is a word's first character
     xv, start = _signed(folded, m, "x", x.value)
-    has_y = any(m.group(g) is not None for g in ("ya", "yc", "yf", "yb"))
+    has_y = m.end("ya") >= 0 or m.end("yc") >= 0 or m.end("yf") >= 0 or m.end("yb") >= 0
     if has_y and x.high is None and xv >= 0:
         range_ = _range(folded, text, m, start, xv, x)
         if range_ is not None:
             return range_
     # one number alone: cut the match back to its end
-    more = bool(m.group("xq") or m.group("xq2"))
-    x_end = max(m.end(g) for g in ("xa", "xc", "xf", "xb", "xq", "xm", "xq2", "xu", "xm2") if m.group(g) is not None)
+    more = m.end("xq") >= 0 or m.end("xq2") >= 0
+    x_end = max(m.end(g) for g in _X_ENDS)  # an unmatched group ends at -1
     unit = x.mag + x.unit
     if x.unit and _blocked(folded, x_end - len(x.unit), x.unit):
         unit = x.mag
@@ -479,7 +485,7 @@ def _one(folded: str, text: str, m: re.Match[str]) -> NumberMatch | None:
             x_end -= 1
         x_end = _unspace(folded, start, x_end)
     if not unit and more:  # 10多 alone: the 多 belongs to what follows
-        x_end, more = max(m.end(g) for g in ("xa", "xc", "xf", "xb") if m.group(g) is not None), False
+        x_end, more = max(m.end(g) for g in _X_ENDS[:4]), False
     if m.group("xb"):
         if not unit:
             return None  # 近千: no count of anything

@@ -121,6 +121,7 @@ _CHINESE = rf"[{_CN_DIGITS}十拾廿卅][{_CN_DIGITS}{_CN_PLACES}]*(?:点[{_CN_D
 # "about" numbers: 数十亿, 几十万, 十几, 二十几 (ranges 10亿–100亿, 10万–100万, 10–20, 20–30)
 _SOME = rf"[数几][十百千万亿]|[{_CN_DIGITS}]?十几"
 _NUMERAL_CHARS = _CN_DIGITS + _CN_PLACES
+_CAPITAL_DIGITS = "壹贰叁肆伍陆柒捌玖拾"
 # a place alone after a word of approach: 近千家, 上万人, 逾百家, 超千亿元 (1000, 10000, 100, 1000亿)
 _BARE_PLACE = r"(?:(?<=[近逾超约])|(?<=(?<!以)上))[百千万亿]"  # not 100人以上千人以下
 # a sign: 负三点八, -10.1万, 零下四摄氏度 (a hyphen after a digit or letter is a dash: 2017-2030)
@@ -311,6 +312,8 @@ def _approx_cn(c: str) -> tuple[float, float, int] | None:
     if pair is None:
         return None
     if m.group(1):
+        if pair[1] != pair[0] + 1:
+            return None  # 十三五 is a plan's name, not 13 to 15
         return 10.0 + pair[0], 10.0 + pair[1], 1
     place = SMALL_UNITS[m.group(3)] if m.group(3) else 1
     return float(pair[0] * place), float(pair[1] * place), place
@@ -468,6 +471,8 @@ def _one(folded: str, text: str, m: re.Match[str]) -> NumberMatch | None:
     c = m.group("xc")
     if x.value is None or (c is not None and len(c) == 1 and c in ZEROS):
         return None  # 零部件, 零售, 零容忍: a lone 零 is a word's first character
+    if c is not None and len(c) == 1 and c in _CAPITAL_DIGITS and unit_category(x.mag + x.unit) != "money":
+        return None  # 陆家嘴, 伍家岗: a lone 大写 digit is a name's first character, unless an amount follows
     xv, start = _signed(folded, m, "x", x.value)
     has_y = m.end("ya") >= 0 or m.end("yc") >= 0 or m.end("yf") >= 0 or m.end("yb") >= 0
     if has_y and x.high is None and xv >= 0:

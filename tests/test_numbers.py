@@ -102,6 +102,7 @@ FIND = [
 FIND_FORMS = [
     # 大写 amounts, with 元角分 and 整
     ("合同金额为人民币叁拾伍万元整", [("叁拾伍万元整", 35, None, "万元", False, False)]),
+    ("伍元整", [("伍元整", 5, None, "元", False, False)]),
     ("计一百二十三元四角五分", [("一百二十三元四角五分", 123.45, None, "元", False, False)]),
     ("拨付贰佰叁拾万元", [("贰佰叁拾万元", 230, None, "万元", False, False)]),
     ("投资三亿五千万元", [("三亿五千万元", 350000000, None, "元", False, False)]),
@@ -159,6 +160,9 @@ NORMALIZE_FOUND = [
 
 # no number with a unit in these
 FIND_NEGATIVE = [
+    "陆家嘴金融城",
+    "伍家岗区",
+    "十三五个",
     "零部件供应",
     "工作圆满完成",
     "零容忍",

@@ -144,10 +144,11 @@ def _rel_date_regex() -> re.Pattern[str]:
     return _relative()[5]
 
 
-# a relative year with a month, day or part after it: 今年六月, 明年3月份, 去年3月3号,
+# a relative year with a month, day or part after it: 今年六月, 明年3月份, 去年3月3号, 今年1-6月,
 # 今年前三季度, 去年年底, 明年初
 _REL_DATE = (
-    rf"(?P<ry>{{rel}}){_S}(?:(?P<m>{_M}){_S}月(?:{_S}(?P<d>{_D}){_S}[日号]|(?P<mq>份|月?底|月?末|上旬|中旬|下旬))?"
+    rf"(?P<ry>{{rel}}){_S}(?:(?P<m>{_M})(?:{_SEP}(?P<m2>{_M}))?{_S}月"
+    rf"(?:{_S}(?P<d>{_D}){_S}[日号]|(?P<mq>份|月?底|月?末|上旬|中旬|下旬))?"
     rf"|{_QUAL})"
 )
 _PLAN_SUFFIX = re.compile(r"[”\"’]|(?:规划|计划|时期|期间|末|初|以来)")
@@ -396,7 +397,12 @@ def _read_rel_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[i
             return None  # 今年度, 上年度: the words file's
         return m.start(), m.end(), got[0], "relative"
     month = cn_to_int(m.group("m"))
-    if m.group("mq") and m.group("mq").endswith("旬"):
+    if m.group("m2"):  # 今年1-6月
+        if m.group("d") or (m.group("mq") and m.group("mq") != "份"):
+            return None
+        a, b = _iso(y, month), _iso(y, cn_to_int(m.group("m2")))
+        value = f"{a}/{b}" if a and b and a < b else None
+    elif m.group("mq") and m.group("mq").endswith("旬"):
         value = _xun(y, month or 0, m.group("mq"))
     else:
         value = _iso(y, month, cn_to_int(m.group("d")) if m.group("d") else None)

@@ -549,7 +549,7 @@ def _read_unread(page: RawPage, engine: str, fallback: _Fallback | None, max_cha
 
 
 def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
-                  ocr: bool | None = None) -> Iterator[RawPage]:
+                  ocr: bool | None = None, progress: Callable[[RawPage], object] | None = None) -> Iterator[RawPage]:
     """Read a PDF page by page, each page's text layer judged (``pipeline.quality``).
 
     Args:
@@ -558,6 +558,7 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
         password: the user password of an encrypted file.
         ocr: whether pages without a usable text layer are OCR'd; None
             follows ``ocr_enabled`` (on unless ``PIPELINE_OCR=0``).
+        progress: told each page as it is judged (the CLI's bar on a long OCR).
 
     Yields:
         One ``RawPage`` per page, characters folded and overprints removed,
@@ -587,7 +588,10 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
             for page in pages:
                 if time.monotonic() > deadline:
                     raise TimeLimitError(f"{path}: over the time limit of {limit:g} s at page {page.number}")
-                yield judge_page(page, engine, fallback, ocr=reader)
+                judged = judge_page(page, engine, fallback, ocr=reader)
+                if progress is not None:
+                    progress(judged)
+                yield judged
     finally:
         fallback.close()
         if reader is not None:

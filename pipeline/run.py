@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -16,7 +16,7 @@ from pipeline.clean import clean_text
 from pipeline.dates import find_dates
 from pipeline.entities import load_nlp, tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages
-from pipeline.model import CleanText, Document, PageInfo, Source, evolve
+from pipeline.model import CleanText, Document, PageInfo, RawPage, Source, evolve
 from pipeline.quality import spans_of_quality
 from pipeline.references import find_references
 from pipeline.structure import read_metadata, segment_sections
@@ -136,7 +136,8 @@ def gc_paused() -> Iterator[None]:
 
 
 def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
-              ner_model: bool = False, ocr: bool | None = None) -> Document:
+              ner_model: bool = False, ocr: bool | None = None,
+              progress: Callable[[RawPage], object] | None = None) -> Document:
     """Parse one policy PDF.
 
     Args:
@@ -148,6 +149,7 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
         ocr: read pages without a usable text layer with Tesseract (True),
             leave them unreadable (False), or follow ``PIPELINE_OCR`` (None: on
             unless it is 0).
+        progress: told each page as it is read (``extract_pages``), e.g. to draw a bar.
 
     Returns:
         The document with metadata, sections and every extracted item.
@@ -158,6 +160,6 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
     path = Path(path)
     nlp = load_nlp() if ner_model else None
     with gc_paused():
-        ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr))
+        ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr, progress=progress))
         source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=engine)
         return analyse(ct, source, nlp)

@@ -1017,34 +1017,25 @@ def format_summary(report: XrefReport) -> str:
     return "\n".join(lines)
 
 
-def read_corpus(folder: str | Path) -> list[CorpusDoc]:
-    """Read every parse output of a batch folder (``batch.iter_outputs``) into ``CorpusDoc``s.
+def read_corpus(sources: str | Path | Sequence[str | Path], notes: list[str] | None = None) -> list[CorpusDoc]:
+    """Read the parse outputs of folders and JSON files into ``CorpusDoc``s (``pipeline.outputs``).
+
+    Args:
+        sources: a batch folder, or several folders and JSON files: ``["out/", "more/x.json"]``.
+        notes: receives a line for every file passed over (not a parse output, cut short, the same PDF twice).
 
     Raises:
-        XrefError: the folder is missing, holds no documents, or a file is not a parse output.
+        XrefError: a source is missing, or none holds a parse output.
     """
-    from pipeline.batch import iter_outputs
+    from pipeline.outputs import read_outputs
 
-    root = Path(folder)
-    if not root.is_dir():
-        raise XrefError(f"{folder}: no such folder")
-    docs = []
-    seen: set[str] = set()
-    for path in iter_outputs(root):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise XrefError(f"{path}: cannot read: {e}") from None
-        if not isinstance(data, dict) or "metadata" not in data or "references" not in data:
-            continue  # not a parse output (a report, a table)
-        sha = (data.get("source") or {}).get("sha256")
-        if sha and sha in seen:
-            continue  # the same PDF twice is one document, not a duplicate number
-        if sha:
-            seen.add(sha)
-        docs.append(doc_from_dict(data, path.stem, str(path)))
+    given = [sources] if isinstance(sources, (str, Path)) else list(sources)
+    for src in given:
+        if not Path(src).exists():
+            raise XrefError(f"{src}: no such file or folder")
+    docs = [doc_from_dict(o.data, o.id, str(o.path)) for o in read_outputs(given, notes)]
     if not docs:
-        raise XrefError(f"{folder}: no parse outputs (*.json with metadata and references)")
+        raise XrefError(f"{' '.join(map(str, given))}: no parse outputs (*.json valid against the schema)")
     return docs
 
 
@@ -1070,6 +1061,6 @@ def write_report(report: XrefReport, outdir: str | Path) -> dict[str, Path]:
     w.writerow(["citing", "cited", "status"])
     for e in report.edges:
         w.writerow([e.citing, e.cited, e.status])
-    write_atomic(paths["edges"], buf.getvalue())
+    write_atomic(paths["edges"], "\ufeff" + buf.getvalue())  # a BOM, as the exports have, so Excel reads the Chinese
     write_atomic(paths["graph"], render_graph(data))
     return paths

@@ -182,7 +182,8 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
     try:
         data = read_output(path)
     except NotAnOutput as e:
-        raise ReviewError(f"{e} (a PDF or a JSON output of `pipeline parse` is needed)") from None
+        why = str(e).removeprefix(f"{path}: ")
+        raise ReviewError(f"{path}: neither a PDF nor a JSON output of `pipeline parse` ({why})") from None
     if pdf:
         if not Path(pdf).is_file():
             raise ReviewError(f"{pdf}: no such PDF")

@@ -357,7 +357,8 @@ def test_xref_cli_writes_report_edges_and_graph(corpus_dir, tmp_path, capsys):
     stdout = capsys.readouterr().out
     assert "12 documents" in stdout and "3 errors" in stdout
     jsonschema.validate(json.loads((out / "report.json").read_text(encoding="utf-8")), SCHEMA)
-    rows = list(csv.reader((out / "edges.csv").open(encoding="utf-8")))
+    assert (out / "edges.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM, as the exports have
+    rows = list(csv.reader((out / "edges.csv").open(encoding="utf-8-sig")))
     assert rows[0] == ["citing", "cited", "status"]
     assert ["g_commerce_notice", "d_transport_notice", "later"] in rows
     assert ["a_plan_notice", "ghost:澜人常〔2021〕7号", "unresolved"] in rows
@@ -485,3 +486,104 @@ def test_xref_rules_a_forwarding_notice_does_not_cite_itself():
         _ref("x", "江澜省数据条例实施办法", "澜政〔2022〕1号"), body_title="江澜省数据条例实施办法",
     )  # fmt: skip
     assert [f.kind for f in check_corpus([relay]).findings] == ["unresolved"]
+
+
+# --- the graph's layout: legible at 50 documents, usable at 2,000 -----------------------------
+
+
+def _synthetic_report(n_docs: int, seed: int = 7) -> dict:
+    """A report of ``n_docs`` invented documents over ten years, each citing up to three older ones,
+    a tenth of the citations pointing outside the corpus."""
+    import random
+
+    rng = random.Random(seed)
+    docs, edges, ghosts = [], [], {}
+    for i in range(n_docs):
+        year = 2014 + i * 10 // max(n_docs, 1)
+        docs.append({"id": f"d{i}", "file": f"d{i}.pdf", "doc_number": f"东测〔{year}〕{i + 1}号",
+                     "title": f"东川市测试局关于第{i + 1}项工作的通知", "body_title": None,
+                     "issue_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "issuer": None,
+                     "path": None})
+        for _ in range(rng.randint(0, 3) if i else 0):
+            if rng.random() < 0.1:
+                gid = f"ghost:澜政〔{rng.randint(2005, 2013)}〕{rng.randint(1, 40)}号"
+                ghosts.setdefault(gid, {"id": gid, "doc_number": gid[6:], "title": None, "cited_by": []})
+                edges.append({"citing": f"d{i}", "cited": gid, "status": "unresolved", "reference": None})
+            else:
+                edges.append({"citing": f"d{i}", "cited": f"d{rng.randrange(i)}", "status": "resolved",
+                              "reference": None})
+    findings = [{"id": "F001", "kind": "title_number_mismatch", "severity": "error", "message": "x",
+                 "citing": "d1", "reference": None, "cited": None, "compared_with": None, "similarity": None,
+                 "occurrences": [], "cited_by": None}] if n_docs > 1 else []
+    summary = {"documents": n_docs, "references": len(edges), "citations": len(edges), "resolved": len(edges),
+               "unresolved_documents": len(ghosts), "findings": len(findings),
+               "by_severity": {"error": len(findings), "warning": 0, "info": 0}, "by_kind": {}}
+    return {"summary": summary, "documents": docs, "ghosts": list(ghosts.values()), "edges": edges,
+            "findings": findings}
+
+
+@pytest.mark.parametrize("n", [1, 12, 50, 2000])
+def test_xref_graph_layout_every_node_in_its_own_cell(n):
+    from pipeline.xref_html import DEFAULT_COLUMN_WIDTH, DEFAULT_ROW_HEIGHT, LABEL_CHARS, LABEL_OFFSET, layout
+
+    report = _synthetic_report(n)
+    lay = layout(report)
+    assert len(lay.nodes) == n + len(report["ghosts"])
+    cells = {(round(node.x), round(node.y)) for node in lay.nodes}
+    assert len(cells) == len(lay.nodes)  # no two nodes share a place
+    xs, ys = sorted({x for x, _ in cells}), sorted({y for _, y in cells})
+    assert all(b - a >= DEFAULT_COLUMN_WIDTH for a, b in zip(xs, xs[1:]))
+    assert all(b - a >= DEFAULT_ROW_HEIGHT for a, b in zip(ys, ys[1:]))
+    assert LABEL_OFFSET + LABEL_CHARS * 11 < DEFAULT_COLUMN_WIDTH  # a label fits its column
+    assert all(len(node.label) <= LABEL_CHARS for node in lay.nodes)
+    # older documents stand left of newer ones
+    years = {node.layer: node.x for node in lay.nodes if not node.ghost}
+    assert sorted(years, key=years.get) == sorted(years)
+    assert lay.height <= 46 + 40 * DEFAULT_ROW_HEIGHT + 16  # wide rather than endlessly tall
+
+
+_OVERLAPS_JS = """
+const boxes = Array.from(document.querySelectorAll('#graph g.node')).map(g => g.getBoundingClientRect());
+let overlaps = 0;
+const sorted = boxes.slice().sort((a, b) => a.left - b.left);
+for (let i = 0; i < sorted.length; i++) {
+  for (let j = i + 1; j < sorted.length && sorted[j].left < sorted[i].right; j++) {
+    const a = sorted[i], b = sorted[j];
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+      overlaps++;
+  }
+}
+const svg = document.getElementById('graph').getBoundingClientRect();
+const xs = new Set(boxes.map(b => Math.round(b.left))), ys = new Set(boxes.map(b => Math.round(b.top)));
+const inside = boxes.every(b => b.left >= svg.left && b.right <= svg.right && b.top >= svg.top && b.bottom <= svg.bottom);
+return {n: boxes.length, overlaps: overlaps, columns: xs.size, rows: ys.size, inside: inside,
+        width: svg.width, height: svg.height};
+"""
+
+
+def test_xref_graph_in_a_browser_legible_at_50_usable_at_2000(tmp_path):
+    from pipeline.xref_html import render_graph
+    from tests.browser import chromium
+
+    with chromium(tmp_path) as driver:
+        for n in (50, 2000):
+            report = _synthetic_report(n)
+            page = tmp_path / f"graph{n}.html"
+            page.write_text(render_graph(report), encoding="utf-8")
+            driver.get(page.as_uri())
+            got = driver.execute_script(_OVERLAPS_JS)
+            assert got["n"] == n + len(report["ghosts"])
+            assert got["overlaps"] == 0 and got["inside"]  # labels included: every node's box is its own
+            assert got["columns"] >= 10 and got["rows"] >= 5  # spread over the page, not on its border
+            if n == 2000:
+                assert got["height"] < 1100  # wide and scrolled sideways, not thousands of pixels tall
+                box = driver.find_element("id", "filter")
+                box.send_keys("东测〔2020〕")
+                shown = driver.execute_script("return document.querySelectorAll('#graph g.node:not(.out)').length")
+                assert 0 < shown < 400 and "shown" in driver.find_element("id", "shown").text
+                box.clear()
+                driver.execute_script("document.querySelector('#graph g.node[data-id=\"d1\"]').dispatchEvent("
+                                      "new MouseEvent('click', {bubbles: true}))")
+                lit = driver.execute_script("return document.querySelectorAll('#graph .lit').length")
+                hl = driver.execute_script("return document.querySelectorAll('tr.finding.hl').length")
+                assert lit >= 2 and hl == 1  # the node, its edges and neighbours; its finding picked out

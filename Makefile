@@ -3,8 +3,6 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SAMPLES := $(wildcard samples/*.pdf)
-OUTS := $(patsubst samples/%.pdf,out/%.json,$(SAMPLES))
 
 # Debian packages: the browser tests use chromium and its driver, OCR of scanned pages uses Tesseract
 # with its Simplified Chinese data, gcc builds pipeline._speedups, and the generated fixture PDFs draw
@@ -33,12 +31,10 @@ sysdeps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "note: Debian packages missing (not root):" $$missing"; tests needing them will be skipped" >&2; fi
 
+# the same outputs `pipeline batch samples/ -o out/` gives (out/<stem>-<8 hex of the file's sha256>.json),
+# so following the README after `make run` reuses them instead of writing a second copy
 run: $(STAMP)
-	@mkdir -p out
-	@for f in $(SAMPLES); do \
-		n=$$(basename $$f .pdf); \
-		$(BIN)/python -m pipeline parse $$f -o out/$$n.json && echo "out/$$n.json"; \
-	done
+	$(BIN)/python -m pipeline batch samples/ -o out/
 
 test: sysdeps $(STAMP)
 	$(BIN)/ruff check pipeline tests

@@ -259,3 +259,21 @@ def test_outputs_xref_one_truncated_json_does_not_abort(parsed, tmp_path):
     # and export beside the report
     r = _run("export", str(folder), "--to", str(tmp_path / "d.csv"), "--table", "documents")
     assert r.returncode == 0, r.stderr
+
+
+def test_outputs_batch_review_never_writes_or_reads_outside_the_folder(pdfs, tmp_path):
+    src, out, victim = tmp_path / "in", tmp_path / "out", tmp_path / "victim"
+    src.mkdir()
+    victim.mkdir()
+    shutil.copy(pdfs / "no_doc_number.pdf", src / "x.pdf")
+    assert cli.main(["batch", str(src), "-o", str(out), "-q"]) == 0
+    (rec,) = read_manifest(out).values()
+    (victim / "planted.json").write_bytes((out / rec.output).read_bytes())
+    line = json.loads(rec.to_line())
+    line["output"] = "../victim/planted.json"  # a planted record for the same input, unchanged
+    with (out / MANIFEST).open("a", encoding="utf-8") as f:
+        f.write(json.dumps(line) + "\n")
+    assert cli.main(["batch", str(src), "-o", str(out), "-q", "--review"]) == 0
+    assert sorted(p.name for p in victim.iterdir()) == ["planted.json"]  # no page written beside it
+    (again,) = read_manifest(out).values()
+    assert again.output == rec.output and (out / rec.output).with_suffix(".html").is_file()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -434,8 +435,15 @@ def test_xref_graph_shows_every_document(corpus_dir, tmp_path):
             "const b = c.getBoundingClientRect(); return b.left >= r.left && b.right <= r.right"
             " && b.top >= r.top && b.bottom <= r.bottom; })"
         )
+        got = driver.execute_script(_OVERLAPS_JS)
+        if os.environ.get("GRAPH_SCREENSHOT"):  # the README's picture: a document with findings picked
+            driver.set_window_size(1300, 760)
+            driver.execute_script("document.querySelector('#graph g.node.bad').dispatchEvent("
+                                  "new MouseEvent('click', {bubbles: true})); window.scrollTo(0, 0)")
+            driver.save_screenshot(os.environ["GRAPH_SCREENSHOT"])
     assert sorted(docs) == sorted(d["id"] for d in report["documents"])
     assert sorted(ghosts) == sorted(g["id"] for g in report["ghosts"])
+    assert got["overlaps"] == 0 and got["inside"] and got["columns"] >= 3
     assert edges == len(report["edges"])
     assert len(links) >= len(report["findings"]) and all(h.startswith("#doc-") for h in links)
     assert inside

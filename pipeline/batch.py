@@ -814,10 +814,10 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
                 finish(Record(str(path), None, "failed", f"{path}: cannot read: {e.strerror}", version=version), path)
         # what the folder already holds, by content: a moved or renamed input is found here
         by_sha: dict[str, Record] = {}
-        for prev in state.values():
-            if prev.sha256 and prev.version == version and prev.outcome == "ok" and prev.output \
-                    and (out / prev.output).is_file():
-                by_sha.setdefault(prev.sha256, prev)
+        for old in state.values():
+            if old.sha256 and old.version == version and old.outcome == "ok" and old.output \
+                    and (out / old.output).is_file():
+                by_sha.setdefault(old.sha256, old)
         taken = {r.output.casefold(): r.sha256 or "" for r in state.values() if r.output}
         names = assign_outputs({p: sha for p, sha in shas.items() if sha not in by_sha}, taken)
 

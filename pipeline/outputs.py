@@ -196,7 +196,7 @@ def read_outputs(sources: Iterable[str | Path], notes: list[str] | None = None) 
             except NotAnOutput as e:
                 notes.append(f"{e}; skipped")
                 continue
-            sha = (data.get("source") or {}).get("sha256")
+            sha = str((data.get("source") or {}).get("sha256"))  # the schema requires it
             if sha in seen and os.path.realpath(seen[sha]) != os.path.realpath(path):
                 notes.append(f"{path}: the same PDF as {seen[sha].name} (sha256 {sha[:8]}…); read once")
                 continue

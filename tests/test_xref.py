@@ -16,6 +16,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.xref import (
@@ -595,3 +597,53 @@ def test_xref_graph_in_a_browser_legible_at_50_usable_at_2000(tmp_path):
                 lit = driver.execute_script("return document.querySelectorAll('#graph .lit').length")
                 hl = driver.execute_script("return document.querySelectorAll('tr.finding.hl').length")
                 assert lit >= 2 and hl == 1  # the node, its edges and neighbours; its finding picked out
+
+
+def _textbook_edits(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        prev = cur
+    return prev[-1]
+
+
+_TITLE_CHARS = "关于印发东川市数据要素市场培育行动方案的通知授杈权（）2023年—"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_TITLE_CHARS, max_size=30), st.text(_TITLE_CHARS, max_size=30), st.integers(0, 5))
+def test_xref_edits_match_the_textbook_distance(a, b, limit):
+    from pipeline.xref import _edits
+
+    assert _edits(a, b, limit) == min(_textbook_edits(a, b), limit + 1)
+
+
+_WRAPPED = "《东川市人民政府关于印发东川市数据条例\n实施办法的通知》（东政〔2022〕30号）"
+# (citing text, its reference as the parse gave it): a right title, wrapped across a line, a number no one has
+WRAPPED_TITLES = [
+    ("按照" + _WRAPPED, _ref(_WRAPPED, "东川市人民政府关于印发东川市数据条例\n实施办法的通知", "东政〔2022〕30号",
+                            span=(2, 2 + len(_WRAPPED)))),
+    ("按照" + _WRAPPED, _ref(_WRAPPED, None, "东政〔2022〕30号", span=(2, 2 + len(_WRAPPED)))),  # title lost
+    ("按照" + _WRAPPED, _ref("东政〔2022〕30号", None, "东政〔2022〕30号",
+                            span=(2 + _WRAPPED.index("东政"), 1 + len(_WRAPPED)))),  # the number alone
+]
+
+
+@pytest.mark.parametrize(("text", "ref"), WRAPPED_TITLES)
+def test_xref_rules_right_title_wrapped_with_a_wrong_number(text, ref):
+    citer = _doc("citer", "东科〔2023〕6号", "东川市科学技术局关于组织申报数据创新项目的通知", "2023-06-01", ref,
+                 text=text)
+    (finding,) = check_corpus([NOTICE, citer]).findings
+    assert finding.kind == "title_number_mismatch" and finding.severity == "error"
+    assert "\n" not in finding.message and "东政〔2023〕3号" in finding.message
+
+
+@pytest.mark.parametrize("text", ["根据《东川市数据条例》和东政〔2022〕30号文件", "东政〔2022〕30号"])
+def test_xref_rules_no_title_taken_from_further_away(text):
+    start = text.index("东政")
+    ref = _ref("东政〔2022〕30号", None, "东政〔2022〕30号", span=(start, start + 11))
+    citer = _doc("citer", "东科〔2023〕6号", "东川市科学技术局关于组织申报数据创新项目的通知", "2023-06-01", ref,
+                 text=text)
+    assert [f.kind for f in check_corpus([NOTICE, citer]).findings] == ["unresolved"]

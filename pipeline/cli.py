@@ -52,15 +52,15 @@ def _stdin_file(name: str) -> Iterator[str]:
 
 
 class _PageBar:
-    """Pages read so far, on stderr when it is a terminal, shown only once a parse runs long (OCR)."""
+    """Pages (or documents) read so far, on stderr when it is a terminal, shown only once it runs long (OCR)."""
 
-    def __init__(self, name: str, enabled: bool = True) -> None:
+    def __init__(self, name: str, enabled: bool = True, unit: str = "page") -> None:
         self.bar: Any = None
         self.ocr = 0
         if enabled and sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(desc=name, unit="page", file=sys.stderr, delay=DEFAULT_PROGRESS_DELAY, leave=False,
+            self.bar = tqdm(desc=name, unit=unit, file=sys.stderr, delay=DEFAULT_PROGRESS_DELAY, leave=False,
                             dynamic_ncols=True)
 
     def __call__(self, page: Any) -> None:
@@ -185,7 +185,11 @@ def cmd_xref(args: argparse.Namespace) -> int:
     notes: list[str] = []
     try:
         sources = _xref_corpus(args.corpus, args.output, workers=args.workers, quiet=args.quiet)
-        docs = read_corpus(sources, notes)
+        bar = _PageBar("reading", enabled=not args.quiet, unit="document")
+        try:
+            docs = read_corpus(sources, notes, progress=bar)
+        finally:
+            bar.close()
         _warn(notes)
         report = check_corpus(docs, source=" ".join(args.corpus))
         write_report(report, args.output)
@@ -290,9 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sb = sub.add_parser("batch", help="parse many PDFs into a folder, in parallel",
                         description="Parse files, folders (recursively, *.pdf) and globs into OUTDIR: one JSON "
-                                    "per input named <stem>-<8 hex of the SHA-256 of its absolute path>.json, "
+                                    "per input named <stem>-<8 hex of the SHA-256 of its content>.json, "
                                     "every input recorded in OUTDIR/manifest.jsonl. A rerun skips inputs whose "
-                                    "content and pipeline version are unchanged. Exit 1 when any input failed.",
+                                    "content and pipeline version are unchanged, wherever they moved. Exit 1 when "
+                                    "any input failed; 130 on Ctrl-C.",
                         epilog="example: python -m pipeline batch samples/ 'archive/**/*.pdf' -o out/ --workers 4")
     sb.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF files, folders or glob patterns")
     sb.add_argument("-o", "--outdir", required=True, help="the output folder (created if missing)")
@@ -303,7 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--force", action="store_true", help="redo inputs that are unchanged since the last run")
     sb.add_argument("--retry-failed", action="store_true", help="redo unchanged inputs that failed last time")
     sb.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler")
-    sb.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    sb.add_argument("-q", "--quiet", action="store_true",
+                    help="no progress bar and no summary table; failures are still printed")
     sb.add_argument("--ner-model", action="store_true",
                     help="also run the trained NER model after the entity rules (spaCy; slower)")
     sb.add_argument("--no-ocr", action="store_true",
@@ -335,11 +341,13 @@ def build_parser() -> argparse.ArgumentParser:
                                     "graph.html; prints a summary.",
                         epilog="example: python -m pipeline xref out/ -o out/xref --strict")
     sx.add_argument("corpus", nargs="+", metavar="CORPUS",
-                    help="a batch output folder, or PDFs / folders / globs to parse first (into OUTDIR/parsed)")
+                    help="folders of parse outputs and .json files, read as they are, and PDFs / other folders / "
+                         "globs, parsed first (into OUTDIR/parsed); any mix")
     sx.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="the report folder (created if missing)")
     sx.add_argument("--strict", action="store_true", help="exit 1 when any error-level finding exists")
     sx.add_argument("--workers", type=_positive_int, help="worker processes when parsing PDFs (default: the CPUs)")
-    sx.add_argument("-q", "--quiet", action="store_true", help="no progress bar while parsing PDFs")
+    sx.add_argument("-q", "--quiet", action="store_true",
+                    help="no progress bars (parsing PDFs, reading a big corpus); warnings are still printed")
     sx.set_defaults(func=cmd_xref)
 
     sr = sub.add_parser("review", help="draw the pages with every extracted item outlined, as one HTML file",

@@ -91,10 +91,14 @@ ITEM_COLUMNS: dict[str, dict[str, str]] = {
     },
     "entities": {"label": "str", "source": "str"},
 }
-# Item fields whose names say too little in a table, and what their columns are called:
-# section is the id of the item's section (s2.1) beside section_path; a target's year is the
-# year its value is for (到2025年 -> 2025), not the document's.
-RENAMED = {"section": "section_id", "year": "target_year"}
+# Item fields whose names say too little in a table, and what their columns are called, by table
+# ("*": every item table): section is the id of the item's section (s2.1) beside section_path;
+# a target's year is the year its value is for (到2025年 -> 2025), not the document's.
+RENAMED: dict[str, dict[str, str]] = {
+    "*": {"section": "section_id"},
+    "targets": {"year": "target_year"},
+    "quantities": {"year": "target_year"},
+}
 ITEM_COLUMNS["quantities"] = dict(ITEM_COLUMNS["targets"])
 DOCUMENTS_COLUMNS: dict[str, str] = {
     **{k: v for k, v in DOCUMENT_COLUMNS.items() if k != "section_path"},
@@ -275,7 +279,8 @@ def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[st
     sections = data.get("sections") or []
     rows = []
     for item in data.get(table) or ():
-        flat = {RENAMED.get(k, k): v for k, v in flatten_item(item).items()}
+        renamed = {**RENAMED["*"], **RENAMED.get(table, {})}
+        flat = {renamed.get(k, k): v for k, v in flatten_item(item).items()}
         row = {**head, "section_path": section_path(sections, item), **flat}
         if table == "dates":
             # a lunar date's value is in the Chinese calendar: no solar period to give

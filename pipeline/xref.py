@@ -35,7 +35,7 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -1049,12 +1049,14 @@ def format_summary(report: XrefReport) -> str:
     return "\n".join(lines)
 
 
-def read_corpus(sources: str | Path | Sequence[str | Path], notes: list[str] | None = None) -> list[CorpusDoc]:
+def read_corpus(sources: str | Path | Sequence[str | Path], notes: list[str] | None = None,
+                progress: Callable[[Path], object] | None = None) -> list[CorpusDoc]:
     """Read the parse outputs of folders and JSON files into ``CorpusDoc``s (``pipeline.outputs``).
 
     Args:
         sources: a batch folder, or several folders and JSON files: ``["out/", "more/x.json"]``.
         notes: receives a line for every file passed over (not a parse output, cut short, the same PDF twice).
+        progress: told each document read (the CLI's bar over a big corpus).
 
     Raises:
         XrefError: a source is missing, or none holds a parse output.
@@ -1065,7 +1067,11 @@ def read_corpus(sources: str | Path | Sequence[str | Path], notes: list[str] | N
     for src in given:
         if not Path(src).exists():
             raise XrefError(f"{src}: no such file or folder")
-    docs = [doc_from_dict(o.data, o.id, str(o.path)) for o in read_outputs(given, notes)]
+    docs = []
+    for o in read_outputs(given, notes):
+        docs.append(doc_from_dict(o.data, o.id, str(o.path)))
+        if progress is not None:
+            progress(o.path)
     if not docs:
         raise XrefError(f"{' '.join(map(str, given))}: no parse outputs (*.json valid against the schema)")
     return docs

@@ -155,7 +155,6 @@ def _warn(notes: Sequence[str]) -> None:
         print(f"warning: {note}", file=sys.stderr)
 
 
-
 def cmd_review(args: argparse.Namespace) -> int:
     from pipeline.review import ReviewError, write_review
 

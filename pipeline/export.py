@@ -402,10 +402,10 @@ def _write_excel(df: pd.DataFrame, target: Any, table: str) -> None:
         _format_sheet(writer.sheets[table[:31]], df)
 
 
-def _write(df: pd.DataFrame, target: Any, fmt: str, table: str) -> None:
+def _write(df: pd.DataFrame, target: Any, fmt: str, table: str, bom: bool = True) -> None:
     """Write ``df`` as ``fmt`` (a suffix, ".csv") to a path or a binary file object."""
     if fmt == ".csv":
-        df.to_csv(target, index=False, encoding="utf-8-sig")
+        df.to_csv(target, index=False, encoding="utf-8-sig" if bom else "utf-8")
     elif fmt == ".parquet":
         df.to_parquet(target, index=False)
     elif fmt == ".jsonl":
@@ -420,7 +420,7 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets", fmt:
     Args:
         df: e.g. ``load_table("out", "targets")``.
         path: e.g. targets.csv, targets.parquet, targets.jsonl or targets.xlsx; ``-`` for
-            standard output (CSV unless ``fmt`` says otherwise).
+            standard output (CSV, without the BOM a file gets, unless ``fmt`` says otherwise).
         table: names the Excel sheet.
         fmt: the format as a suffix (".jsonl"), instead of the path's.
 
@@ -442,7 +442,7 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets", fmt:
         raise ExportError(f"{path}: {len(df)} rows do not fit an Excel sheet; use .csv or .parquet")
     if str(path) == "-":
         buf = io.BytesIO()
-        _write(df, buf, suffix, table)
+        _write(df, buf, suffix, table, bom=False)  # a pipe is read by programs, not by Excel
         sys.stdout.flush()
         sys.stdout.buffer.write(buf.getvalue())
         sys.stdout.buffer.flush()

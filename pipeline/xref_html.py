@@ -125,11 +125,11 @@ def layout(report: dict[str, Any], rows: int | None = None) -> Layout:
                       "date": "", "layer": _year(None, g.get("doc_number"))})
     n = len(items)
     per_column = rows or max(DEFAULT_MIN_ROWS, min(DEFAULT_MAX_ROWS, math.ceil(1.5 * math.sqrt(max(n, 1)))))
-    cites: dict[str, list[str]] = defaultdict(list)  # citing -> cited
+    neighbours: dict[str, list[str]] = defaultdict(list)  # either end of a citation -> the other
     for e in report["edges"]:
         if e["citing"] != e["cited"]:
-            cites[e["citing"]].append(e["cited"])
-            cites[e["cited"]].append(e["citing"])
+            neighbours[e["citing"]].append(e["cited"])
+            neighbours[e["cited"]].append(e["citing"])
     by_layer: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for it in items:
         by_layer[it["layer"]].append(it)
@@ -147,7 +147,7 @@ def layout(report: dict[str, Any], rows: int | None = None) -> Layout:
 
             # ... and within a column stand by the mean row of what they cite or are cited by, placed before
             def centre(k: int, it: dict[str, Any], size: int = len(chunk)) -> float:
-                ys = [placed[o] for o in cites.get(it["id"], ()) if o in placed]
+                ys = [placed[o] for o in neighbours.get(it["id"], ()) if o in placed]
                 return sum(ys) / len(ys) if ys else k / size
 
             ranked = sorted((centre(k, it), k, it) for k, it in enumerate(chunk))

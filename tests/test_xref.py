@@ -647,3 +647,15 @@ def test_xref_rules_no_title_taken_from_further_away(text):
     citer = _doc("citer", "东科〔2023〕6号", "东川市科学技术局关于组织申报数据创新项目的通知", "2023-06-01", ref,
                  text=text)
     assert [f.kind for f in check_corpus([NOTICE, citer]).findings] == ["unresolved"]
+
+
+@pytest.mark.parametrize("hostile", ["<!--<script>", "</script><script>alert(1)</script>", "a\u2028b", "\"'><b>"])
+def test_xref_graph_page_carries_any_title_as_text(hostile):
+    from pipeline.xref_html import render_graph
+
+    report = _synthetic_report(3)
+    report["documents"][1]["title"] = hostile
+    report["documents"][2]["doc_number"] = hostile
+    page = render_graph(report)
+    assert page.count("<script") == 1 and page.count("</script>") == 1  # only the page's own
+    assert hostile not in page or hostile == "a\u2028b"

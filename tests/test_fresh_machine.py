@@ -35,17 +35,17 @@ def _one_glyph_pdf(path: Path) -> None:
     letter-spaced line, and the case where PDFium without a CJK font on the
     host drops every CJK glyph of the object.
     """
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    from tests.fixtures.pdfgen import register_font
+
+    font = register_font(None)  # the fixtures' own STSong-Light: one registration per process for every test
     c = canvas.Canvas(str(path))
     for i, ch in enumerate(NOTICE_TITLE):
-        c.setFont("STSong-Light", 16)
+        c.setFont(font, 16)
         c.drawString(72 + 16.5 * i, 700, ch)
     text = c.beginText(72, 650)
-    text.setFont("STSong-Light", 16)
+    text.setFont(font, 16)
     text.textLine(BODY_LINE)
     c.drawText(text)
     c.save()

@@ -19,7 +19,8 @@ from pipeline.extract import DEFAULT_ENGINE, extract_pages
 from pipeline.model import CleanText, Document, PageInfo, RawPage, Source, evolve
 from pipeline.quality import spans_of_quality
 from pipeline.references import find_references
-from pipeline.structure import read_metadata, segment_sections
+from pipeline.sections import segment_sections
+from pipeline.structure import read_metadata
 from pipeline.tables import find_tables, table_quantities
 from pipeline.targets import find_quantities
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from pipeline.structure import body_title_of, doc_type_of, find_full_date, match_marker, split_list
+from pipeline.sections import match_marker
+from pipeline.structure import body_title_of, doc_type_of, find_full_date, split_list
 
 MARKER_CASES = [
     ("一、总体思路", ("cn", "一、", 1)),

@@ -1,0 +1,379 @@
+"""The body's blocks -> the section tree (一、 （一） 1. （1） ①, 第X编/章/节/条, 4.1 / 5.1.1, 一是…).
+
+How a heading is told from a paragraph that only starts like one:
+
+- its marker opens a block (a paragraph), in the body's type size or larger;
+- its number follows its kind's last number: the next sibling of an open heading of that kind, a new
+  list at 1, or the running number of a list that goes on under the next parent (（一）…（三） under
+  一、, then （四） under 二、);
+- it is no line of a table of contents (目录: dot leaders, page numbers at line ends, entries repeated
+  later as headings), no table row (cells apart by field gaps), no 项 of an article (（一） inside
+  第五条), no row of a 专栏 box, and no footnote in small print.
+
+Unmarked headings (a centred or bold line without a marker, 第一部分 …) are not sections, but the tree
+starts again at the top level after them; an attachment (附件1 on a line of its own) starts a tree of
+its own, its numbering from the beginning, its headings roots with no parent in the main text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+
+from pipeline.clean import FULL_SPACE, is_red
+from pipeline.model import Block, CleanText, Section
+from pipeline.numerals import cn_to_int
+
+_CN = "一二三四五六七八九十百零〇"
+_CNX = _CN + "千"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_SPACE = " " + FULL_SPACE
+
+# --- markers ------------------------------------------------------------------
+
+# an article marker that opens a cross-reference, not an article: 第十二条规定的 / 第十二条、第十三条
+_NOT_ARTICLE = r"(?![的、，,至和或及之中所款项]|规定|第)"
+
+# (kind, regex on the start of a paragraph); the kinds in order from outermost to innermost, as
+# GB/T 9704 7.3.3, legislative drafting and the decimal clauses of technical guides use them.
+_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"^第([{_CNX}\d]+)编")),  # 第一编
+    ("chapter", re.compile(rf"^第([{_CNX}\d]+)章")),  # 第三章 监督管理
+    ("subchapter", re.compile(rf"^第([{_CNX}\d]+)节")),  # 第二节 机动车驾驶人
+    ("article", re.compile(rf"^第([{_CNX}\d]+)条{_NOT_ARTICLE}")),  # 第十二条
+    ("cn", re.compile(rf"^([{_CN}]+)、")),  # 一、
+    ("cn_paren", re.compile(rf"^[（(]([{_CN}]+)[）)]")),  # （一）
+    # a text layer that lost the opening bracket: 一）加强组织领导 for （一）
+    ("cn_paren", re.compile(rf"^([{_CN}]{{1,3}})[）)](?=[\u4e00-\u9fff“《])")),
+    ("num", re.compile(r"^(\d{1,2})[.．、](?![\d.．])")),  # 1.  1．  1、
+    # decimal clauses of technical guides: 4.1 / 5.1.1 / 2.13.2, then the title (not 1.5万 or 2.5%)
+    ("decimal", re.compile(r"^\d{1,2}(?:[.．]\d{1,2}){1,3}(?![\d.．%％万亿倍元])(?=[\s\u4e00-\u9fff“《（(])")),
+    ("num_paren", re.compile(r"^[（(](\d{1,2})[）)]")),  # （1）
+    ("circled", re.compile(rf"^([{_CIRCLED}])")),  # ①
+)
+# ranks from outermost to innermost; a decimal clause ranks by its depth (4.1 under 4., 4.1.1 under 4.1)
+_ORDER = ("part", "chapter", "subchapter", "article", "cn", "cn_paren", "num", "dec2", "dec3", "dec4",
+          "num_paren", "circled")
+_RANK = {kind: i for i, kind in enumerate(_ORDER)}
+# a chapter line may carry its first 节 (and a 节 its first article) when the layout ran them together
+_INNER = re.compile(rf"第[{_CNX}\d]+[节条]{_NOT_ARTICLE}")
+
+# 一是…二是…: an inline enumeration item, at a sentence start
+_ITEM = re.compile(rf"(?:^|(?<=[。；;！？，,：:\s]))([{_CN}]{{1,3}})是(?=[\u4e00-\u9fff“（《])")
+
+
+def match_marker(text: str) -> tuple[str, str, int] | None:
+    """Read a section marker at the start of a paragraph.
+
+    Args:
+        text: 三、主要任务 / （十一）提升… / 第十二条　… / 2.完善… / 4.1.2 审核批准…
+
+    Returns:
+        (kind, marker as written, number), e.g. ("cn_paren", "（十一）", 11), ("dec3", "4.1.2", 2), or
+        None. A marker that lost its opening bracket comes back whole: 一）… -> ("cn_paren", "（一）", 1).
+    """
+    for kind, rx in _MARKERS:
+        m = rx.match(text)
+        if not m:
+            continue
+        marker = m.group(0)
+        if kind == "decimal":
+            parts = re.split(r"[.．]", marker)
+            if int(parts[-1]) <= 0:
+                return None  # 2.0 is a number, not a clause
+            return f"dec{len(parts)}", marker, int(parts[-1])
+        raw = m.group(1)
+        number = _CIRCLED.index(raw) + 1 if kind == "circled" else cn_to_int(raw)
+        if number is None or number <= 0:
+            return None
+        if kind == "cn_paren" and not marker.startswith(("（", "(")):
+            marker = "（" + marker  # 一） -> （一）
+        return kind, marker, number
+    return None
+
+
+def _decimal_path(marker: str) -> tuple[int, ...]:
+    """4.1.2 -> (4, 1, 2); 4. -> (4,)."""
+    return tuple(int(x) for x in re.findall(r"\d+", marker))
+
+
+# --- titles -------------------------------------------------------------------
+
+# layout spaces between two ideographs of a title: 总　则
+_SPACES_IN_TITLE = re.compile(rf"(?<=[\u4e00-\u9fff])[{_SPACE}]+(?=[\u4e00-\u9fff])")
+
+
+def heading_title(kind: str, rest: str) -> tuple[str | None, int]:
+    """The title after a marker and how many characters of ``rest`` it covers.
+
+    Args:
+        kind: the marker's kind.
+        rest: the paragraph after the marker: 主要任务 / 强化组织领导。坚持… / 　总　则
+
+    Returns:
+        (title, covered): 三、主要任务 -> 主要任务 (the whole line); （一）强化组织领导。坚持… ->
+        强化组织领导 (up to the first 。); 第一章　总　则 -> 总则; 第一条　为了… -> None (an article's
+        title is null, also a bracketed one: 第一条（目的和依据）).
+    """
+    body = rest.lstrip(_SPACE)
+    skip = len(rest) - len(body)
+    if kind == "article":
+        return None, 0
+    end = len(body) if kind in ("part", "chapter", "subchapter") else _first_stop(body)
+    title = _SPACES_IN_TITLE.sub("", body[:end]).strip(_SPACE + "\n").rstrip("：:；;，,")
+    covered = min(len(body), end + 1) if end < len(body) else end
+    return (title or None), skip + covered
+
+
+def _first_stop(body: str) -> int:
+    """Where a heading's title ends: the first 。, else the paragraph's end."""
+    i = body.find("。")
+    return i if i != -1 else len(body)
+
+
+# --- what a block is ------------------------------------------------------------
+
+# 目录 / 目　录 / 目 录
+_TOC_TITLE = re.compile(rf"^目[{_SPACE}]*录$")
+# a table-of-contents line: dot leaders or a page number at its end: 一、总体要求……3 / 4.1 领导小组......5
+_TOC_LINE = re.compile(r"(?:[.．…·・\-—_]{3,}|[.．…·・]{2,}\s*\d{1,3})\s*\d{0,3}\s*$")
+# the heading an attachment opens with: 附件 / 附件1 / 附件 2： (GB/T 9704 7.3.5: top left, on its own line)
+_ATTACHMENT = re.compile(rf"^附[{_SPACE}]*件[{_SPACE}]*[0-9{_CN}]{{0,3}}[{_SPACE}]*[:：]?$")
+# a part heading without a section marker: 第一部分 总体要求
+_PART = re.compile(rf"^第[{_CNX}\d]+部分")
+# a box of a plan: 专栏1 重点工程 / 专栏 2
+_BOX = re.compile(r"^专栏")
+# lines that are no headings even when set apart: table and figure titles, notes, signatures
+_NO_RESET = re.compile(r"^(?:表|图|注|附表|资料来源|来源|单位)[\d一二三四五六七八九十：:\s]")
+DEFAULT_UNMARKED_MAX = 40  # the longest unmarked heading line, in characters
+
+
+@dataclass
+class _Reader:
+    """What the walk over the body knows so far: its open headings and the last number of each kind."""
+
+    stack: list[dict] = field(default_factory=list)  # open headings, outermost first
+    last: dict[str, int] = field(default_factory=dict)  # kind -> its last number in this tree
+    in_box: bool = False  # inside a 专栏 box
+
+
+def _plain(t: str) -> str:
+    return re.sub(rf"[{_SPACE}]+", "", t)
+
+
+def _toc_blocks(ct: CleanText, blocks: list[tuple[int, Block]]) -> set[int]:
+    """The blocks of a table of contents: lines with dot leaders and page numbers anywhere, and the
+    lines under a 目录 heading until the first entry comes again as a heading or prose begins."""
+    out: set[int] = set()
+    texts = {i: ct.text[b.span[0]:b.span[1]] for i, b in blocks}
+    for i, _ in blocks:
+        if _TOC_LINE.search(texts[i]) and len(texts[i]) <= 120:
+            out.add(i)
+    for k, (i, _) in enumerate(blocks):
+        if not _TOC_TITLE.match(texts[i]):
+            continue
+        out.add(i)
+        first: str | None = None
+        size = None
+        for j, bj in blocks[k + 1:]:
+            t = texts[j]
+            entry = _entry_text(t)
+            if first is not None and (entry == first or (size is not None and abs(bj.size - size) > 1.0)):
+                break
+            if "。" in t or len(entry) > 60 or bj.n_lines > 2:
+                break
+            out.add(j)
+            if first is None:
+                first, size = entry, bj.size
+    return out
+
+
+def _entry_text(t: str) -> str:
+    """A TOC entry or a heading without its leaders, page number and spaces: 一、总体要求……3 -> 一、总体要求."""
+    return _plain(_TOC_LINE.sub("", t))
+
+
+def _is_table_row(kind: str, rest: str) -> bool:
+    """Cells apart by field gaps: 一、财政拨款收入　371,514,655.00　… (a letter-spaced 总　则 is no row)."""
+    runs = [r for r in re.split(f"{FULL_SPACE}+", rest.strip(_SPACE)) if r]
+    if len(runs) < 3:
+        return False
+    return not all(len(r) == 1 for r in runs)
+
+
+def _is_unmarked_heading(ct: CleanText, b: Block, t: str) -> bool:
+    """A heading line without a marker: 第一部分 …, or a short centred, bold or large line that no
+    sentence ends (上海市某区某委员会主要职能, 名词解释)."""
+    plain = _plain(t)
+    if _PART.match(plain):
+        return True
+    if not plain or len(plain) > DEFAULT_UNMARKED_MAX or _NO_RESET.match(plain) or is_red(b.color):
+        return False
+    if plain[-1] in "。；;，,：:、" or b.align == "right" or b.n_lines > 2:
+        return False
+    return b.align == "centre" or (b.bold and b.n_lines == 1) or b.size >= ct.body_size + 1.5
+
+
+def _heads_in(kind: str, marker: str, number: int, t: str) -> Iterator[tuple[str, str, int, int, int]]:
+    """The headings a block opens: one, or a chapter and the 节 (or article) the layout ran into its
+    line: 第四章　特殊注册程序　第一节　创新产品注册程序 -> 第四章, 第一节.
+
+    Yields:
+        (kind, marker, number, start, end): the heading's place in the block; its title runs to ``end``.
+    """
+    if kind in ("part", "chapter", "subchapter"):
+        for m in _INNER.finditer(t, len(marker) + 1):
+            found = match_marker(t[m.start():])
+            if found and _RANK[found[0]] > _RANK[kind]:
+                yield kind, marker, number, 0, m.start()
+                yield found[0], found[1], found[2], m.start(), len(t)
+                return
+    yield kind, marker, number, 0, len(t)
+
+
+# --- the tree ---------------------------------------------------------------------
+
+
+def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: AbstractSet[int] = frozenset()
+                     ) -> list[Section]:
+    """Build the section tree of the body.
+
+    Args:
+        ct: the clean text.
+        start_block: index of the first body block (after 主送).
+        end_block: index of the first 版记 block.
+        skip: blocks already read as metadata (附件说明).
+
+    Returns:
+        Sections in document order, headings and 一是 items, with parents.
+    """
+    blocks = [(i, ct.blocks[i]) for i in range(start_block, end_block) if i not in skip]
+    body_end = ct.blocks[end_block - 1].span[1] if end_block > start_block else 0
+    toc = _toc_blocks(ct, blocks)
+    raw: list[dict] = []
+    rd = _Reader()
+    for i, b in blocks:
+        if i in toc:
+            continue
+        t = ct.text[b.span[0]:b.span[1]]
+        if _ATTACHMENT.match(t.strip(_SPACE)):
+            rd = _Reader()  # a tree of its own, numbered from the start
+            continue
+        if _BOX.match(t):
+            rd.in_box = True
+            continue
+        found = match_marker(t)
+        if not found:
+            if not rd.in_box and _is_unmarked_heading(ct, b, t):
+                rd.stack = []
+            continue
+        if b.size < ct.body_size * 0.85:
+            continue  # footnotes (②③ under a rule) and table print
+        for kind, marker, number, offset, stop in _heads_in(*found, t):
+            rest = t[offset + len(marker):stop]
+            if kind not in ("part", "chapter", "subchapter") and _is_table_row(kind, rest):
+                break
+            node = _place(rd, kind, marker, number)
+            if node is None:
+                break
+            title, covered = heading_title(kind, rest)
+            start = b.span[0] + offset
+            node.update(title=title, start=start, heading_end=start + len(marker) + covered)
+            raw.append(node)
+    return _to_sections(ct, raw, body_end)
+
+
+def _place(rd: _Reader, kind: str, marker: str, number: int) -> dict | None:
+    """Put a heading into the open tree, or None when its number or place says it is none."""
+    stack = rd.stack
+    if any(h["kind"] == "article" for h in stack) and _RANK[kind] > _RANK["article"]:
+        return None  # 项 （一）（二） and 目 1. 2. inside an article
+    same = next((h for h in reversed(stack) if h["kind"] == kind), None)
+    if kind.startswith("dec") or kind == "num":
+        path = _decimal_path(marker)
+        if len(path) > 1:
+            up = next((h for h in reversed(stack) if h["kind"] in ("num", "dec2", "dec3")
+                       and len(h["path"]) == len(path) - 1), None)
+            if up is None or up["path"] != path[:-1]:
+                return None  # 5.1.1 under 4.1, or 1.2 under no 1.: a cross-reference, a number
+    if same is not None:
+        if not (number == 1 or same["number"] < number <= same["number"] + 2):
+            return None  # a paragraph that happens to start like a marker
+    else:
+        prev = rd.last.get(kind, 0)
+        # a new list (from 1, or 2 when the first was missed) or a list running on under a new parent
+        if not (number == 1 or (prev == 0 and number == 2) or prev < number <= prev + 2):
+            return None
+        if rd.in_box:
+            return None  # rows of a 专栏 box
+    rd.in_box = False
+    rd.last[kind] = number
+    if same is not None:
+        while stack and stack[-1] is not same:
+            stack.pop()
+        stack.pop()
+    else:
+        while stack and _RANK[stack[-1]["kind"]] > _RANK[kind]:
+            stack.pop()
+    node = {"kind": kind, "marker": marker, "number": number, "parent": stack[-1] if stack else None,
+            "level": len(stack) + 1, "path": _decimal_path(marker)}
+    stack.append(node)
+    return node
+
+
+def _to_sections(ct: CleanText, raw: list[dict], body_end: int) -> list[Section]:
+    """Extents, inline items and ids of the headings found, as ``Section`` values."""
+    # extents: to the next heading at the same or an outer level (one pass, open headings on a stack)
+    open_nodes: list[dict] = []
+    for node in raw:
+        while open_nodes and open_nodes[-1]["level"] >= node["level"]:
+            open_nodes.pop()["end"] = node["start"]
+        open_nodes.append(node)
+    for node in open_nodes:
+        node["end"] = body_end
+    # inline 一是…二是… items inside each leaf's own text
+    items: list[dict] = []
+    for i, node in enumerate(raw):
+        own_end = raw[i + 1]["start"] if i + 1 < len(raw) else node["end"]
+        items.extend(_inline_items(ct.text, node, node["heading_end"], min(own_end, node["end"])))
+    nodes = sorted(raw + items, key=lambda n: (n["start"], n["level"]))
+    # ids from tree positions: s3.2 is the second child of the third top-level heading
+    counters: dict[int | None, int] = {}
+    out: list[Section] = []
+    for n in nodes:
+        parent = n["parent"]
+        key = id(parent) if parent is not None else None
+        counters[key] = counters.get(key, 0) + 1
+        n["id"] = (parent["id"] + "." if parent is not None else "s") + str(counters[key])
+        page, bbox = ct.locate((n["start"], n["heading_end"]))
+        out.append(Section(
+            id=n["id"], level=n["level"], marker=n["marker"], number=n["number"], title=n["title"],
+            parent=parent["id"] if parent is not None else None,
+            kind="item" if n["kind"] == "item" else ("article" if n["kind"] == "article" else "heading"),
+            span=(n["start"], n["end"]), heading=(n["start"], n["heading_end"]), page=page, bbox=bbox,
+        ))
+    return out
+
+
+def _inline_items(text: str, node: dict, start: int, end: int) -> list[dict]:
+    """Find 一是…二是…三是… in ``text[start:end]``: at least 一是 and 二是, in order."""
+    found = [m for m in _ITEM.finditer(text, start, end)]
+    out: list[dict] = []
+    expect = 1
+    for m in found:
+        n = cn_to_int(m.group(1))
+        if n == expect:
+            out.append({"kind": "item", "marker": m.group(0), "number": n, "title": None, "parent": node,
+                        "start": m.start(), "heading_end": m.end(), "level": node["level"] + 1})
+            expect += 1
+        elif n == 1 and out and len(out) >= 2:
+            break  # a second enumeration in the same section is left for a later rule
+    if len(out) < 2:
+        return []
+    for a, b in zip(out, out[1:]):
+        a["end"] = b["start"]
+    last_para = text.find("\n", out[-1]["start"], end)
+    out[-1]["end"] = last_para if last_para != -1 else end
+    return out

@@ -34,7 +34,7 @@ _SPACE = " " + FULL_SPACE
 # --- markers ------------------------------------------------------------------
 
 # an article marker that opens a cross-reference, not an article: 第十二条规定的 / 第十二条、第十三条
-_NOT_ARTICLE = r"(?![的、，,至和或及之中所款项]|规定|第)"
+_NOT_ARTICLE = rf"(?![的、，,至和或及之中所款项]|规定|第[{_CN}\d]+[款项])"
 
 # (kind, regex on the start of a paragraph); the kinds in order from outermost to innermost, as
 # GB/T 9704 7.3.3, legislative drafting and the decimal clauses of technical guides use them.
@@ -47,7 +47,8 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn_paren", re.compile(rf"^[（(]([{_CN}]+)[）)]")),  # （一）
     # a text layer that lost the opening bracket: 一）加强组织领导 for （一）
     ("cn_paren", re.compile(rf"^([{_CN}]{{1,3}})[）)](?=[\u4e00-\u9fff“《])")),
-    ("num", re.compile(r"^(\d{1,2})[.．、](?![\d.．])")),  # 1.  1．  1、
+    # 1.  1．  1、  49.2025年… (not 1.5万: a decimal number)
+    ("num", re.compile(r"^(\d{1,2})[.．、](?!\d{1,3}(?!\d)|[.．])")),
     # decimal clauses of technical guides: 4.1 / 5.1.1 / 2.13.2, then the title (not 1.5万 or 2.5%)
     ("decimal", re.compile(r"^\d{1,2}(?:[.．]\d{1,2}){1,3}(?![\d.．%％万亿倍元])(?=[\s\u4e00-\u9fff“《（(])")),
     ("num_paren", re.compile(r"^[（(](\d{1,2})[）)]")),  # （1）
@@ -139,6 +140,8 @@ def _first_stop(body: str) -> int:
 _TOC_TITLE = re.compile(rf"^目[{_SPACE}]*录$")
 # a table-of-contents line: dot leaders or a page number at its end: 一、总体要求……3 / 4.1 领导小组......5
 _TOC_LINE = re.compile(r"(?:[.．…·・\-—_]{3,}|[.．…·・]{2,}\s*\d{1,3})\s*\d{0,3}\s*$")
+# entries run together into one paragraph: 一、背景形势……1 1.成就……1 2.形势……2
+_LEADERS = re.compile(r"[.．…·・]{4,}\s*\d{1,3}")
 # the heading an attachment opens with: 附件 / 附件1 / 附件 2： (GB/T 9704 7.3.5: top left, on its own line)
 _ATTACHMENT = re.compile(rf"^附[{_SPACE}]*件[{_SPACE}]*[0-9{_CN}]{{0,3}}[{_SPACE}]*[:：]?$")
 # a part heading without a section marker: 第一部分 总体要求
@@ -169,7 +172,7 @@ def _toc_blocks(ct: CleanText, blocks: list[tuple[int, Block]]) -> set[int]:
     out: set[int] = set()
     texts = {i: ct.text[b.span[0]:b.span[1]] for i, b in blocks}
     for i, _ in blocks:
-        if _TOC_LINE.search(texts[i]) and len(texts[i]) <= 120:
+        if (_TOC_LINE.search(texts[i]) and len(texts[i]) <= 120) or len(_LEADERS.findall(texts[i])) >= 2:
             out.add(i)
     for k, (i, _) in enumerate(blocks):
         if not _TOC_TITLE.match(texts[i]):

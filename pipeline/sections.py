@@ -302,8 +302,8 @@ def _place(rd: _Reader, kind: str, marker: str, number: int) -> dict | None:
             if up is None or up["path"] != path[:-1]:
                 return None  # 5.1.1 under 4.1, or 1.2 under no 1.: a cross-reference, a number
     if same is not None:
-        if not (number == 1 or same["number"] < number <= same["number"] + 2):
-            return None  # a paragraph that happens to start like a marker
+        if not ((number == 1 and not rd.in_box) or same["number"] < number <= same["number"] + 2):
+            return None  # a paragraph that happens to start like a marker, or a row of a 专栏 box
     else:
         prev = rd.last.get(kind, 0)
         # a new list (from 1, or 2 when the first was missed) or a list running on under a new parent

@@ -34,7 +34,7 @@ _SPACE = " " + FULL_SPACE
 # --- markers ------------------------------------------------------------------
 
 # an article marker that opens a cross-reference, not an article: 第十二条规定的 / 第十二条、第十三条
-_NOT_ARTICLE = rf"(?![的、，,至和或及之中所款项]|规定|第[{_CN}\d]+[款项])"
+_NOT_ARTICLE = rf"(?![的、，,至和或]|规定|之[一二三四五六七八九十]|第[{_CN}\d]+[款项])"
 
 # (kind, regex on the start of a paragraph); the kinds in order from outermost to innermost, as
 # GB/T 9704 7.3.3, legislative drafting and the decimal clauses of technical guides use them.
@@ -50,7 +50,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 1.  1．  1、  49.2025年… (not 1.5万: a decimal number)
     ("num", re.compile(r"^(\d{1,2})[.．、](?!\d{1,3}(?!\d)|[.．])")),
     # decimal clauses of technical guides: 4.1 / 5.1.1 / 2.13.2, then the title (not 1.5万 or 2.5%)
-    ("decimal", re.compile(r"^\d{1,2}(?:[.．]\d{1,2}){1,3}(?![\d.．%％万亿倍元])(?=[\s\u4e00-\u9fff“《（(])")),
+    ("decimal", re.compile(r"^\d{1,2}(?:[.．]\d{1,2}){1,3}(?![\d.．%％万亿倍元])(?=[\sA-Z\u4e00-\u9fff“《（(])")),
     ("num_paren", re.compile(r"^[（(](\d{1,2})[）)]")),  # （1）
     ("circled", re.compile(rf"^([{_CIRCLED}])")),  # ①
 )
@@ -123,7 +123,7 @@ def heading_title(kind: str, rest: str) -> tuple[str | None, int]:
     if kind == "article":
         return None, 0
     end = len(body) if kind in ("part", "chapter", "subchapter") else _first_stop(body)
-    title = _SPACES_IN_TITLE.sub("", body[:end]).strip(_SPACE + "\n").rstrip("：:；;，,")
+    title = _SPACES_IN_TITLE.sub("", body[:end].replace("\n", "")).strip(_SPACE + "\n").rstrip("：:；;，,")
     covered = min(len(body), end + 1) if end < len(body) else end
     return (title or None), skip + covered
 
@@ -142,6 +142,7 @@ _TOC_TITLE = re.compile(rf"^目[{_SPACE}]*录$")
 _TOC_LINE = re.compile(r"(?:[.．…·・\-—_]{3,}|[.．…·・]{2,}\s*\d{1,3})\s*\d{0,3}\s*$")
 # entries run together into one paragraph: 一、背景形势……1 1.成就……1 2.形势……2
 _LEADERS = re.compile(r"[.．…·・]{4,}\s*\d{1,3}")
+_DOTS = re.compile(r"[.．…·・]{8,}")
 # the heading an attachment opens with: 附件 / 附件1 / 附件 2： (GB/T 9704 7.3.5: top left, on its own line)
 _ATTACHMENT = re.compile(rf"^附[{_SPACE}]*件[{_SPACE}]*[0-9{_CN}]{{0,3}}[{_SPACE}]*[:：]?$")
 # a part heading without a section marker: 第一部分 总体要求
@@ -172,7 +173,8 @@ def _toc_blocks(ct: CleanText, blocks: list[tuple[int, Block]]) -> set[int]:
     out: set[int] = set()
     texts = {i: ct.text[b.span[0]:b.span[1]] for i, b in blocks}
     for i, _ in blocks:
-        if (_TOC_LINE.search(texts[i]) and len(texts[i]) <= 120) or len(_LEADERS.findall(texts[i])) >= 2:
+        if (_TOC_LINE.search(texts[i]) and len(texts[i]) <= 120) or len(_LEADERS.findall(texts[i])) >= 2 \
+                or len(_DOTS.findall(texts[i])) >= 2:
             out.add(i)
     for k, (i, _) in enumerate(blocks):
         if not _TOC_TITLE.match(texts[i]):
@@ -206,6 +208,19 @@ def _is_table_row(kind: str, rest: str) -> bool:
     return not all(len(r) == 1 for r in runs)
 
 
+def _is_row(t: str) -> bool:
+    """A table row: three cells or more apart by field gaps, or two with a figure (合计　371,514,655.00)."""
+    runs = [r for r in re.split(f"{FULL_SPACE}+", t.strip(_SPACE)) if r]
+    return len(runs) >= 3 or (len(runs) == 2 and bool(re.search(r"\d", runs[1])))
+
+
+def _is_cell(above: Block, b: Block, t: str) -> bool:
+    """A short line under a table row, set at the row's left edge and not bold: a cell of the table
+    (二、事业收入 under 一、财政拨款收入　171,915,169…), never a heading after the table."""
+    return (len(t) <= DEFAULT_UNMARKED_MAX and "。" not in t and not b.bold
+            and abs(b.x0 - above.x0) <= 0.5 * b.size and b.page == above.page)
+
+
 def _is_unmarked_heading(ct: CleanText, b: Block, t: str) -> bool:
     """A heading line without a marker: 第一部分 …, or a short centred, bold or large line that no
     sentence ends (上海市某区某委员会主要职能, 名词解释)."""
@@ -236,6 +251,29 @@ def _heads_in(kind: str, marker: str, number: int, t: str) -> Iterator[tuple[str
     yield kind, marker, number, 0, len(t)
 
 
+def _run_on(ct: CleanText, blocks: list[tuple[int, Block]]) -> dict[int, str]:
+    """Blocks whose sentence the layout broke off at a line's end, and the text it runs on with: a
+    paragraph that fills its last line, ends in no punctuation, and is followed by a block at the
+    margin without a marker (9、…负责建立健全生活必需品市场供应 / 应急机制，协调…). The newline between
+    them stays, so a title's offsets still count in the clean text."""
+    right: dict[int, float] = {}
+    for _, b in blocks:
+        if b.n_lines >= 2:
+            right[b.page] = max(right.get(b.page, 0.0), b.x1)
+    out: dict[int, str] = {}
+    for (i, b), (j, nb) in zip(blocks, blocks[1:]):
+        t = ct.text[b.span[0]:b.span[1]]
+        if not t or "。" in t or t[-1] in "。；;：:！？!?）)”\"，,、" or b.page not in right:
+            continue
+        if b.x1 < right[b.page] - 2 * b.size or nb.indent > 0.5 or nb.x0 > b.x0 + 0.5 * b.size:
+            continue
+        nt = ct.text[nb.span[0]:nb.span[1]]
+        if match_marker(nt) or nb.page - b.page > 1:
+            continue
+        out[i] = ct.text[b.span[1]:nb.span[1]]
+    return out
+
+
 # --- the tree ---------------------------------------------------------------------
 
 
@@ -255,12 +293,18 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
     blocks = [(i, ct.blocks[i]) for i in range(start_block, end_block) if i not in skip]
     body_end = ct.blocks[end_block - 1].span[1] if end_block > start_block else 0
     toc = _toc_blocks(ct, blocks)
+    run_on = _run_on(ct, blocks)
     raw: list[dict] = []
     rd = _Reader()
+    row: Block | None = None  # the table row or cell just above, if any
     for i, b in blocks:
         if i in toc:
             continue
         t = ct.text[b.span[0]:b.span[1]]
+        above, row = row, (b if _is_row(t) else None)
+        if above is not None and _is_cell(above, b, t):
+            row = b
+            continue
         if _ATTACHMENT.match(t.strip(_SPACE)):
             rd = _Reader()  # a tree of its own, numbered from the start
             continue
@@ -281,8 +325,8 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
             node = _place(rd, kind, marker, number)
             if node is None:
                 break
-            title, covered = heading_title(kind, rest)
             start = b.span[0] + offset
+            title, covered = heading_title(kind, rest + run_on.get(i, ""))
             node.update(title=title, start=start, heading_end=start + len(marker) + covered)
             raw.append(node)
     return _to_sections(ct, raw, body_end)

@@ -58,6 +58,8 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _ORDER = ("part", "chapter", "subchapter", "article", "cn", "cn_paren", "num", "dec2", "dec3", "dec4",
           "num_paren", "circled")
 _RANK = {kind: i for i, kind in enumerate(_ORDER)}
+# the units of a rule's text: what is numbered inside them are its 项 and 目, no headings
+_CLAUSES = ("article", "dec3", "dec4")
 # a chapter line may carry its first 节 (and a 节 its first article) when the layout ran them together
 _INNER = re.compile(rf"第[{_CNX}\d]+[节条]{_NOT_ARTICLE}")
 
@@ -335,8 +337,9 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
 def _place(rd: _Reader, kind: str, marker: str, number: int) -> dict | None:
     """Put a heading into the open tree, or None when its number or place says it is none."""
     stack = rd.stack
-    if any(h["kind"] == "article" for h in stack) and _RANK[kind] > _RANK["article"]:
-        return None  # 项 （一）（二） and 目 1. 2. inside an article
+    clause = next((h for h in stack if h["kind"] in _CLAUSES), None)
+    if clause is not None and _RANK[kind] > _RANK[clause["kind"]]:
+        return None  # 项 （一）（二） and 目 1. 2. inside an article, or (1) (2) inside a guide's clause 6.1.3
     same = next((h for h in reversed(stack) if h["kind"] == kind), None)
     if kind.startswith("dec") or kind == "num":
         path = _decimal_path(marker)

@@ -147,6 +147,8 @@ _LEADERS = re.compile(r"[.．…·・]{4,}\s*\d{1,3}")
 _DOTS = re.compile(r"[.．…·・]{8,}")
 # the heading an attachment opens with: 附件 / 附件1 / 附件 2： (GB/T 9704 7.3.5: top left, on its own line)
 _ATTACHMENT = re.compile(rf"^附[{_SPACE}]*件[{_SPACE}]*[0-9{_CN}]{{0,3}}[{_SPACE}]*[:：]?$")
+# 附件2：《…》填报说明 / 附件3 重点任务分工表: the number and the title on one line, first on its page
+_ATTACHMENT_TITLED = re.compile(rf"^附[{_SPACE}]*件[{_SPACE}]*[0-9{_CN}]{{1,3}}[{_SPACE}:：]*[^。；;，,]{{2,40}}$")
 # a part heading without a section marker: 第一部分 总体要求
 _PART = re.compile(rf"^第[{_CNX}\d]+部分")
 # a box of a plan: 专栏1 重点工程 / 专栏 2
@@ -253,26 +255,31 @@ def _heads_in(kind: str, marker: str, number: int, t: str) -> Iterator[tuple[str
     yield kind, marker, number, 0, len(t)
 
 
-def _run_on(ct: CleanText, blocks: list[tuple[int, Block]]) -> dict[int, str]:
-    """Blocks whose sentence the layout broke off at a line's end, and the text it runs on with: a
-    paragraph that fills its last line, ends in no punctuation, and is followed by a block at the
-    margin without a marker (9、…负责建立健全生活必需品市场供应 / 应急机制，协调…). The newline between
-    them stays, so a title's offsets still count in the clean text."""
+def _run_on(ct: CleanText, blocks: list[tuple[int, Block]]) -> dict[int, tuple[int, str]]:
+    """Blocks whose sentence the layout broke off at a line's end, with the block it runs on into and
+    that text: a paragraph that fills its last line and ends in no punctuation, followed by a block at
+    the margin (9、…负责建立健全生活必需品市场供应 / 应急机制，协调…). In a document that indents its
+    paragraphs, such a block is a continuation even when it opens like a marker (…依照本办法 /
+    第十二条规定…; …；2、…). The newline between them stays, so a title's offsets count in the clean text.
+    """
     right: dict[int, float] = {}
+    indents = []
     for _, b in blocks:
         if b.n_lines >= 2:
             right[b.page] = max(right.get(b.page, 0.0), b.x1)
-    out: dict[int, str] = {}
+            indents.append(b.indent)
+    indented = bool(indents) and sorted(indents)[len(indents) // 2] >= 1.5
+    out: dict[int, tuple[int, str]] = {}
     for (i, b), (j, nb) in zip(blocks, blocks[1:]):
         t = ct.text[b.span[0]:b.span[1]]
         if not t or "。" in t or t[-1] in "。；;：:！？!?）)”\"，,、" or b.page not in right:
             continue
-        if b.x1 < right[b.page] - 2 * b.size or nb.indent > 0.5 or nb.x0 > b.x0 + 0.5 * b.size:
+        if b.x1 < right[b.page] - 2 * b.size or nb.indent > 0.5 or nb.x0 > b.x0 + 0.25 * b.size:
             continue
         nt = ct.text[nb.span[0]:nb.span[1]]
-        if match_marker(nt) or nb.page - b.page > 1:
+        if (match_marker(nt) and not indented) or nb.page - b.page > 1:
             continue
-        out[i] = ct.text[b.span[1]:nb.span[1]]
+        out[i] = (j, ct.text[b.span[1]:nb.span[1]])
     return out
 
 
@@ -296,18 +303,22 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
     body_end = ct.blocks[end_block - 1].span[1] if end_block > start_block else 0
     toc = _toc_blocks(ct, blocks)
     run_on = _run_on(ct, blocks)
+    continued = {j for j, _ in run_on.values()}
+    rows = {i for i, b in blocks if _is_row(ct.text[b.span[0]:b.span[1]])}
+    after = {i: j for (i, _), (j, _) in zip(blocks, blocks[1:])}
     raw: list[dict] = []
     rd = _Reader()
     row: Block | None = None  # the table row or cell just above, if any
     for i, b in blocks:
-        if i in toc:
+        if i in toc or i in continued:
             continue
         t = ct.text[b.span[0]:b.span[1]]
-        above, row = row, (b if _is_row(t) else None)
+        above, row = row, (b if i in rows else None)
         if above is not None and _is_cell(above, b, t):
             row = b
             continue
-        if _ATTACHMENT.match(t.strip(_SPACE)):
+        first_on_page = ct.blocks[i - 1].page != b.page if i > 0 else True
+        if _ATTACHMENT.match(t.strip(_SPACE)) or (first_on_page and _ATTACHMENT_TITLED.match(t.strip(_SPACE))):
             rd = _Reader()  # a tree of its own, numbered from the start
             continue
         if _BOX.match(t):
@@ -315,8 +326,8 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
             continue
         found = match_marker(t)
         if not found:
-            if not rd.in_box and _is_unmarked_heading(ct, b, t):
-                rd.stack = []
+            if not rd.in_box and after.get(i) not in rows and _is_unmarked_heading(ct, b, t):
+                rd.stack = []  # (a table's title is none)
             continue
         if b.size < ct.body_size * 0.85:
             continue  # footnotes (②③ under a rule) and table print
@@ -328,10 +339,22 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
             if node is None:
                 break
             start = b.span[0] + offset
-            title, covered = heading_title(kind, rest + run_on.get(i, ""))
+            title, covered = heading_title(kind, rest + run_on.get(i, (0, ""))[1])
+            if title is None and kind in ("part", "chapter", "subchapter") and i in after:
+                title, covered = _title_below(ct, b, ct.blocks[after[i]], covered)
             node.update(title=title, start=start, heading_end=start + len(marker) + covered)
             raw.append(node)
     return _to_sections(ct, raw, body_end)
+
+
+def _title_below(ct: CleanText, b: Block, nb: Block, covered: int) -> tuple[str | None, int]:
+    """A chapter's title set on the line under its marker: 第一章 / 总　则 -> 总则 (and the characters
+    up to its end), or (None, covered) when the next line is no title."""
+    nt = ct.text[nb.span[0]:nb.span[1]]
+    plain = _plain(nt)
+    if not plain or len(plain) > 20 or match_marker(nt) or plain[-1] in "。；;，,：:" or nb.page != b.page:
+        return None, covered
+    return plain, covered + (nb.span[1] - b.span[1])
 
 
 def _place(rd: _Reader, kind: str, marker: str, number: int) -> dict | None:

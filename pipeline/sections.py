@@ -74,9 +74,16 @@ def match_marker(text: str) -> tuple[str, str, int] | None:
         text: 三、主要任务 / （十一）提升… / 第十二条　… / 2.完善… / 4.1.2 审核批准…
 
     Returns:
-        (kind, marker as written, number), e.g. ("cn_paren", "（十一）", 11), ("dec3", "4.1.2", 2), or
-        None. A marker that lost its opening bracket comes back whole: 一）… -> ("cn_paren", "（一）", 1).
+        (kind, marker, number), e.g. ("cn_paren", "（十一）", 11), ("dec3", "4.1.2", 2), or None. The
+        marker is as written, except that a marker that lost its opening bracket comes back whole:
+        一）… -> ("cn_paren", "（一）", 1).
     """
+    found = _match(text)
+    return found[:3] if found else None
+
+
+def _match(text: str) -> tuple[str, str, int, int] | None:
+    """``match_marker`` and the length of the marker as written in ``text``."""
     for kind, rx in _MARKERS:
         m = rx.match(text)
         if not m:
@@ -86,14 +93,15 @@ def match_marker(text: str) -> tuple[str, str, int] | None:
             parts = re.split(r"[.．]", marker)
             if int(parts[-1]) <= 0:
                 return None  # 2.0 is a number, not a clause
-            return f"dec{len(parts)}", marker, int(parts[-1])
+            return f"dec{len(parts)}", marker, int(parts[-1]), len(marker)
         raw = m.group(1)
         number = _CIRCLED.index(raw) + 1 if kind == "circled" else cn_to_int(raw)
         if number is None or number <= 0:
             return None
+        written = len(marker)
         if kind == "cn_paren" and not marker.startswith(("（", "(")):
             marker = "（" + marker  # 一） -> （一）
-        return kind, marker, number
+        return kind, marker, number, written
     return None
 
 
@@ -204,18 +212,17 @@ def _entry_text(t: str) -> str:
     return _plain(_TOC_LINE.sub("", t))
 
 
-def _is_table_row(kind: str, rest: str) -> bool:
-    """Cells apart by field gaps: 一、财政拨款收入　371,514,655.00　… (a letter-spaced 总　则 is no row)."""
-    runs = [r for r in re.split(f"{FULL_SPACE}+", rest.strip(_SPACE)) if r]
-    if len(runs) < 3:
-        return False
-    return not all(len(r) == 1 for r in runs)
+# a cell's figure: 371,514,655.00 / 0 / 12.5% / ≥50 / 3-5
+_FIGURE = re.compile(r"[≥≤><约]?[\d,，.．%％\-—~～]+(?:万元|亿元|元|万|个|%)?")
 
 
 def _is_row(t: str) -> bool:
-    """A table row: three cells or more apart by field gaps, or two with a figure (合计　371,514,655.00)."""
+    """A table row: three cells or more apart by field gaps, or two with a figure (合计　371,514,655.00);
+    a letter-spaced line (第一章　总　则, 附　件) is none."""
     runs = [r for r in re.split(f"{FULL_SPACE}+", t.strip(_SPACE)) if r]
-    return len(runs) >= 3 or (len(runs) == 2 and bool(re.search(r"\d", runs[1])))
+    if len(runs) >= 2 and all(len(r) == 1 and "\u4e00" <= r <= "\u9fff" for r in runs[1:]):
+        return False
+    return len(runs) >= 3 or (len(runs) == 2 and bool(_FIGURE.fullmatch(runs[1])))
 
 
 def _is_cell(above: Block, b: Block, t: str) -> bool:
@@ -238,21 +245,23 @@ def _is_unmarked_heading(ct: CleanText, b: Block, t: str) -> bool:
     return b.align == "centre" or (b.bold and b.n_lines == 1) or b.size >= ct.body_size + 1.5
 
 
-def _heads_in(kind: str, marker: str, number: int, t: str) -> Iterator[tuple[str, str, int, int, int]]:
+def _heads_in(kind: str, marker: str, number: int, written: int, t: str
+              ) -> Iterator[tuple[str, str, int, int, int, int]]:
     """The headings a block opens: one, or a chapter and the 节 (or article) the layout ran into its
     line: 第四章　特殊注册程序　第一节　创新产品注册程序 -> 第四章, 第一节.
 
     Yields:
-        (kind, marker, number, start, end): the heading's place in the block; its title runs to ``end``.
+        (kind, marker, number, length as written, start, end): the heading's place in the block; its
+        title runs to ``end``.
     """
     if kind in ("part", "chapter", "subchapter"):
-        for m in _INNER.finditer(t, len(marker) + 1):
-            found = match_marker(t[m.start():])
+        for m in _INNER.finditer(t, written + 1):
+            found = _match(t[m.start():])
             if found and _RANK[found[0]] > _RANK[kind]:
-                yield kind, marker, number, 0, m.start()
-                yield found[0], found[1], found[2], m.start(), len(t)
+                yield kind, marker, number, written, 0, m.start()
+                yield *found, m.start(), len(t)
                 return
-    yield kind, marker, number, 0, len(t)
+    yield kind, marker, number, written, 0, len(t)
 
 
 def _run_on(ct: CleanText, blocks: list[tuple[int, Block]]) -> dict[int, tuple[int, str]]:
@@ -265,14 +274,19 @@ def _run_on(ct: CleanText, blocks: list[tuple[int, Block]]) -> dict[int, tuple[i
     right: dict[int, float] = {}
     indents = []
     for _, b in blocks:
-        if b.n_lines >= 2:
-            right[b.page] = max(right.get(b.page, 0.0), b.x1)
+        right[b.page] = max(right.get(b.page, 0.0), b.x1)
+        if b.align != "centre" and b.span[1] - b.span[0] > 4:
             indents.append(b.indent)
     indented = bool(indents) and sorted(indents)[len(indents) // 2] >= 1.5
     out: dict[int, tuple[int, str]] = {}
     for (i, b), (j, nb) in zip(blocks, blocks[1:]):
         t = ct.text[b.span[0]:b.span[1]]
-        if not t or "。" in t or t[-1] in "。；;：:！？!?）)”\"，,、" or b.page not in right:
+        if j != i + 1:
+            continue  # a block read as metadata (附件说明) stands between
+        # a sentence's end ends a paragraph; in a document that indents its paragraphs a clause's end
+        # (；：，) at a full line's end does not: 1、…；/ 2、… is one enumeration run on
+        if not t or t[-1] in "。！？!?" or b.page not in right \
+                or (not indented and t[-1] in "；;：:）)”\"，,、"):
             continue
         if b.x1 < right[b.page] - 2 * b.size or nb.indent > 0.5 or nb.x0 > b.x0 + 0.25 * b.size:
             continue
@@ -324,17 +338,17 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
         if _BOX.match(t):
             rd.in_box = True
             continue
-        found = match_marker(t)
+        found = _match(t)
         if not found:
             if not rd.in_box and after.get(i) not in rows and _is_unmarked_heading(ct, b, t):
                 rd.stack = []  # (a table's title is none)
             continue
         if b.size < ct.body_size * 0.85:
             continue  # footnotes (②③ under a rule) and table print
-        for kind, marker, number, offset, stop in _heads_in(*found, t):
-            rest = t[offset + len(marker):stop]
-            if kind not in ("part", "chapter", "subchapter") and _is_table_row(kind, rest):
-                break
+        for kind, marker, number, written, offset, stop in _heads_in(*found, t):
+            rest = t[offset + written:stop]
+            if kind not in ("part", "chapter", "subchapter") and i in rows:
+                break  # cells apart by field gaps: 一、财政拨款收入　371,514,655.00　…
             node = _place(rd, kind, marker, number)
             if node is None:
                 break
@@ -342,7 +356,7 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
             title, covered = heading_title(kind, rest + run_on.get(i, (0, ""))[1])
             if title is None and kind in ("part", "chapter", "subchapter") and i in after:
                 title, covered = _title_below(ct, b, ct.blocks[after[i]], covered)
-            node.update(title=title, start=start, heading_end=start + len(marker) + covered)
+            node.update(title=title, start=start, heading_end=start + written + covered)
             raw.append(node)
     return _to_sections(ct, raw, body_end)
 

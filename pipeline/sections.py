@@ -49,6 +49,8 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn_paren", re.compile(rf"^([{_CN}]{{1,3}})[）)](?=[\u4e00-\u9fff“《])")),
     # 1.  1．  1、  49.2025年… (not 1.5万: a decimal number)
     ("num", re.compile(r"^(\d{1,2})[.．、](?!\d{1,3}(?!\d)|[.．])")),
+    # a guide's top clause as GB/T 1.1 sets it, the number and a space: 1 范围 / 4　管理制度 (short lines)
+    ("clause", re.compile(r"^(\d{1,2})[ \u3000]+(?=[\u4e00-\u9fff][^。；;\s]{0,28}$)")),
     # decimal clauses of technical guides: 4.1 / 5.1.1 / 2.13.2, then the title (not 1.5万 or 2.5%)
     ("decimal", re.compile(r"^\d{1,2}(?:[.．]\d{1,2}){1,3}(?![\d.．%％万亿倍元])(?=[\sA-Z\u4e00-\u9fff“《（(])")),
     ("num_paren", re.compile(r"^[（(](\d{1,2})[）)]")),  # （1）
@@ -79,6 +81,8 @@ def match_marker(text: str) -> tuple[str, str, int] | None:
         一）… -> ("cn_paren", "（一）", 1).
     """
     found = _match(text)
+    if found and found[0] == "clause":
+        return "num", found[1], found[2]
     return found[:3] if found else None
 
 
@@ -89,6 +93,11 @@ def _match(text: str) -> tuple[str, str, int, int] | None:
         if not m:
             continue
         marker = m.group(0)
+        if kind == "clause":
+            # 4 管理制度 -> "4.": the scorer's and the tree's form of a top clause, as its 4.1 children cite it
+            if int(m.group(1)) <= 0:
+                return None
+            return "clause", m.group(1) + ".", int(m.group(1)), len(marker)
         if kind == "decimal":
             parts = re.split(r"[.．]", marker)
             if int(parts[-1]) <= 0:
@@ -242,7 +251,8 @@ def _is_unmarked_heading(ct: CleanText, b: Block, t: str) -> bool:
         return False
     if plain[-1] in "。；;，,：:、" or b.align == "right" or b.n_lines > 2:
         return False
-    return b.align == "centre" or (b.bold and b.n_lines == 1) or b.size >= ct.body_size + 1.5
+    # (a bold line at the paragraphs' left is a run-in heading of the part it stands in: no reset)
+    return b.align == "centre" or b.size >= ct.body_size + 1.5
 
 
 def _heads_in(kind: str, marker: str, number: int, written: int, t: str
@@ -345,6 +355,10 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
             continue
         if b.size < ct.body_size * 0.85:
             continue  # footnotes (②③ under a rule) and table print
+        if found[0] == "clause":
+            if not (b.bold or b.size >= ct.body_size + 1):
+                continue  # 1　预期性: a table's cells, not a guide's 1 范围 (set in 黑体)
+            found = ("num", *found[1:])
         for kind, marker, number, written, offset, stop in _heads_in(*found, t):
             rest = t[offset + written:stop]
             if kind not in ("part", "chapter", "subchapter") and i in rows:

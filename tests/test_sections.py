@@ -41,6 +41,12 @@ MARKER_CASES = [
     ("4.1.2审核批准企业建立的工作制度。", ("dec3", "4.1.2", 2)),
     ("2.2.10 产品批号：按批号管理的产品必须填写。", ("dec3", "2.2.10", 10)),
     ("2.2.12UDI：医疗器械产品唯一标识", ("dec3", "2.2.12", 12)),
+    # a guide's top clause set as GB/T 1.1 does, number and space, reads as 1. (the form 1.1 cites)
+    ("1 范围", ("num", "1.", 1)),
+    ("4\u3000管理制度", ("num", "4.", 4)),
+    ("2 个工作日内完成。", None),
+    ("1 加快建设 市发展改革委", None),
+    ("0 引言", None),
     # a text layer that lost the opening bracket gives it back
     ("一）加强组织领导。", ("cn_paren", "（一）", 1)),
     ("十二）强化考核", ("cn_paren", "（十二）", 12)),
@@ -182,6 +188,16 @@ LAYOUTS = {
          ("2.1.2", "严重伤害，是指有下列情况之一者", "2.1"),
          ("2.2", "监测记录管理", "2."), ("2.2.1", "应当指定人员负责管理监测记录", "2.2"),
          ("3.", "相关说明", None), ("3.1", "定义和缩略词", "3.")],
+    ),
+    # a guide set as GB/T 1.1 does: top clauses as number, space, title in 黑体 (read as 1. 2.), then 2.1 …
+    "decimal_clauses_gbt": (
+        [Heading("1\u3000", "范围", level=1), Para("本文件规定了监测工作的要求。"),
+         Heading("2\u3000", "管理要求", level=1), Para("2.1 一般要求"),
+         Para("2.1.1 注册人应当建立监测制度，配备专职人员。制度应当覆盖全部产品。"),
+         Para("2.1.2 注册人应当保存监测记录。"), Para("2.2 记录管理"), Para("2.2.1 记录应当完整准确。")],
+        [("1.", "范围", None), ("2.", "管理要求", None), ("2.1", "一般要求", "2."),
+         ("2.1.1", "注册人应当建立监测制度，配备专职人员", "2.1"), ("2.1.2", "注册人应当保存监测记录", "2.1"),
+         ("2.2", "记录管理", "2."), ("2.2.1", "记录应当完整准确", "2.2")],
     ),
     # numbering that runs on across parts: （一）（二） under 一、, （三）（四） under 二、; 1.–3. likewise,
     # and inline titles with commas, up to the first 。

@@ -217,8 +217,9 @@ def _toc_blocks(ct: CleanText, blocks: list[tuple[int, Block]]) -> set[int]:
 
 
 def _entry_text(t: str) -> str:
-    """A TOC entry or a heading without its leaders, page number and spaces: 一、总体要求……3 -> 一、总体要求."""
-    return _plain(_TOC_LINE.sub("", t))
+    """A TOC entry or a heading without its leaders, page number and spaces: 一、总体要求……3 -> 一、总体要求,
+    第一章　总则　1 -> 第一章总则."""
+    return re.sub(r"(?<=[\u4e00-\u9fff）)])\d{1,3}$", "", _plain(_TOC_LINE.sub("", t)))
 
 
 # a cell's figure: 371,514,655.00 / 0 / 12.5% / ≥50 / 3-5

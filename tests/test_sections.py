@@ -159,6 +159,13 @@ LAYOUTS = {
         [("第一章", "总则", None), ("第一条", None, "第一章"), ("第二章", "管理措施", None),
          ("第二条", None, "第二章"), ("第三章", "附则", None), ("第三条", None, "第三章")],
     ),
+    # a 目录 whose entries end in page numbers without leaders
+    "toc_page_numbers": (
+        [Para("目　录"), Para("第一章　总则　1"), Para("第二章　附则　2"), PageBreak(),
+         Chapter("第一章", "总　则"), Article("第一条", "为了加强管理，制定本办法。"),
+         Chapter("第二章", "附　则"), Article("第二条", "本办法自发布之日起施行。")],
+        [("第一章", "总则", None), ("第一条", None, "第一章"), ("第二章", "附则", None), ("第二条", None, "第二章")],
+    ),
     # 编/章/节/条: a 节 is its own heading under its 章, also when a line carries both; an article's
     # bracketed title is dropped; 项 （一）（二） inside an article and cross-references are no headings
     "chapters_sections_articles": (

@@ -10,7 +10,7 @@ How a heading is told from a paragraph that only starts like one:
   later as headings), no table row (cells apart by field gaps), no 项 of an article (（一） inside
   第五条), no row of a 专栏 box, and no footnote in small print.
 
-Unmarked headings (a centred or bold line without a marker, 第一部分 …) are not sections, but the tree
+Unmarked headings (a centred or larger line without a marker, 第一部分 …) are not sections, but the tree
 starts again at the top level after them; an attachment (附件1 on a line of its own) starts a tree of
 its own, its numbering from the beginning, its headings roots with no parent in the main text.
 """

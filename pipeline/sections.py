@@ -163,7 +163,7 @@ _TOC_LINE = re.compile(r"(?:[.．…·・\-—_]{3,}|[.．…·・]{2,}\s*\d{1,3
 _LEADERS = re.compile(r"[.．…·・]{4,}\s*\d{1,3}")
 _DOTS = re.compile(r"[.．…·・]{8,}")
 # the heading an attachment opens with: 附件 / 附件1 / 附件 2： (GB/T 9704 7.3.5: top left, on its own line)
-_ATTACHMENT = re.compile(rf"^附[{_SPACE}]*件[{_SPACE}]*[0-9{_CN}]{{0,3}}[{_SPACE}]*[:：]?$")
+_ATTACHMENT = re.compile(rf"^附[{_SPACE}]*件[{_SPACE}]*[0-9lI{_CN}]{{0,3}}[{_SPACE}]*[:：]?$")  # 附件l: OCR's 1
 # 附件2：《…》填报说明 / 附件3 重点任务分工表: the number and the title on one line, first on its page
 _ATTACHMENT_TITLED = re.compile(rf"^附[{_SPACE}]*件[{_SPACE}]*[0-9{_CN}]{{1,3}}[{_SPACE}:：]*[^。；;，,]{{2,40}}$")
 # a part heading without a section marker: 第一部分 总体要求
@@ -213,6 +213,28 @@ def _toc_blocks(ct: CleanText, blocks: list[tuple[int, Block]]) -> set[int]:
             out.add(j)
             if first is None:
                 first, size = entry, bj.size
+    return out
+
+
+DEFAULT_REPEAT_MIN = 3  # blocks a page must repeat of the text before it to be a stray copy
+
+
+def _repeated_page(ct: CleanText, blocks: list[tuple[int, Block]]) -> set[int]:
+    """Blocks of a page that repeats, word for word, the run of blocks just before it: what a text
+    extractor gives when a page's content stream holds more than is drawn (a spreadsheet export whose
+    overflowing cell is printed again on the next page). The copy is no headings a second time."""
+    texts = [ct.text[b.span[0]:b.span[1]] for _, b in blocks]
+    seen: dict[str, list[int]] = {}
+    out: set[int] = set()
+    for k, t in enumerate(texts):
+        first_on_page = k == 0 or blocks[k - 1][1].page != blocks[k][1].page
+        if first_on_page and len(t) > 20:
+            for p in seen.get(t, []):
+                n = k - p  # the copy would run from k for as long as the original ran up to it
+                if n >= DEFAULT_REPEAT_MIN and texts[p:k] == texts[k:k + n]:
+                    out.update(i for i, _ in blocks[k:k + n])
+                    break
+        seen.setdefault(t, []).append(k)
     return out
 
 
@@ -326,7 +348,7 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
     """
     blocks = [(i, ct.blocks[i]) for i in range(start_block, end_block) if i not in skip]
     body_end = ct.blocks[end_block - 1].span[1] if end_block > start_block else 0
-    toc = _toc_blocks(ct, blocks)
+    toc = _toc_blocks(ct, blocks) | _repeated_page(ct, blocks)
     run_on = _run_on(ct, blocks)
     continued = {j for j, _ in run_on.values()}
     rows = {i for i, b in blocks if _is_row(ct.text[b.span[0]:b.span[1]])}

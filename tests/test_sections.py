@@ -120,6 +120,7 @@ ATTACHMENT_CASES = [
     ("附件 2：", True),
     ("附　件", True),
     ("附件三", True),
+    ("附件l", True),
     ("附件：1.医疗器械注册申报资料要求", False),
     ("附件1.《注册人医疗器械不良事件报告表》填报说明", False),
     ("附件材料应当齐全。", False),
@@ -336,3 +337,15 @@ def test_sections_centred_title_closes_the_tree():
     pages[0] = type(pages[0])(pages[0].number, pages[0].width, pages[0].height, pages[0].chars + tuple(extra + more))
     assert _sections_of(pages) == [("1.", "贯彻执行国家有关方针政策", None), ("2.", "完成交办的其他任务", None),
                                    ("（一）", "财政拨款收入：是从本级财政取得的拨款", None)]
+
+
+def test_sections_page_repeating_the_page_before_is_read_once():
+    # a spreadsheet export: page 2 holds page 1's list again before its own text
+    intro = "本单位是主管全区产业经济的区政府工作部门，主要职能包括以下方面。"
+    items = ["1、贯彻执行国家和本市有关方针政策。", "2、制订相关发展战略和年度计划。", "3、负责运行的监测和分析。"]
+    first = layout([intro, *items])[0]
+    second = layout([intro, *items, "4、完成区政府交办的其他任务。"])[0]
+    pages = [first, type(second)(2, second.width, second.height, second.chars)]
+    assert _sections_of(pages) == [("1、", "贯彻执行国家和本市有关方针政策", None),
+                                   ("2、", "制订相关发展战略和年度计划", None),
+                                   ("3、", "负责运行的监测和分析", None), ("4、", "完成区政府交办的其他任务", None)]

@@ -391,19 +391,23 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
                 break
             start = b.span[0] + offset
             title, covered = heading_title(kind, rest + run_on.get(i, (0, ""))[1])
-            if title is None and kind in ("part", "chapter", "subchapter") and i in after:
-                title, covered = _title_below(ct, b, ct.blocks[after[i]], covered)
+            if title is None and kind != "article" and not rest.strip(_SPACE) and after.get(i) == i + 1:
+                title, covered = _title_below(ct, b, ct.blocks[i + 1], covered)
+                if title is not None:
+                    continued.add(i + 1)  # the title's line is read: no unmarked heading after it
             node.update(title=title, start=start, heading_end=start + written + covered)
             raw.append(node)
     return _to_sections(ct, raw, body_end)
 
 
 def _title_below(ct: CleanText, b: Block, nb: Block, covered: int) -> tuple[str | None, int]:
-    """A chapter's title set on the line under its marker: 第一章 / 总　则 -> 总则 (and the characters
-    up to its end), or (None, covered) when the next line is no title."""
+    """A title set on the line under a marker that stands alone: 第一章 / 总　则 -> 总则, （一） / 加强组织
+    领导 -> 加强组织领导 (and the characters up to its end), or (None, covered) when the next line is no
+    title (a sentence, another heading)."""
     nt = ct.text[nb.span[0]:nb.span[1]]
     plain = _plain(nt)
-    if not plain or len(plain) > 20 or match_marker(nt) or plain[-1] in "。；;，,：:" or nb.page != b.page:
+    if not plain or len(plain) > DEFAULT_UNMARKED_MAX or match_marker(nt) or plain[-1] in "。；;，,：:" \
+            or nb.page != b.page:
         return None, covered
     return plain, covered + (nb.span[1] - b.span[1])
 

@@ -167,6 +167,12 @@ LAYOUTS = {
          Chapter("第二章", "附　则"), Article("第二条", "本办法自发布之日起施行。")],
         [("第一章", "总则", None), ("第一条", None, "第一章"), ("第二章", "附则", None), ("第二条", None, "第二章")],
     ),
+    # a chapter's marker and title on two centred lines: the title's line closes no tree
+    "chapter_title_below": (
+        [Para("为了加强管理，制定本办法。"), Chapter("第一章", ""), Chapter("总　则", ""),
+         Article("第一条", "本办法适用于本市行政区域。"), Article("第二条", "有关部门应当依法履行职责。")],
+        [("第一章", "总则", None), ("第一条", None, "第一章"), ("第二条", None, "第一章")],
+    ),
     # 编/章/节/条: a 节 is its own heading under its 章, also when a line carries both; an article's
     # bracketed title is dropped; 项 （一）（二） inside an article and cross-references are no headings
     "chapters_sections_articles": (
@@ -349,3 +355,22 @@ def test_sections_page_repeating_the_page_before_is_read_once():
     assert _sections_of(pages) == [("1、", "贯彻执行国家和本市有关方针政策", None),
                                    ("2、", "制订相关发展战略和年度计划", None),
                                    ("3、", "负责运行的监测和分析", None), ("4、", "完成区政府交办的其他任务", None)]
+
+
+def test_sections_title_on_the_line_under_a_bare_marker():
+    pages = layout(["一、总体要求", "（一）", "加强组织领导", "成立工作专班，统筹推进各项工作。", "第二章", "附则"])
+    assert _sections_of(pages)[:2] == [("一、", "总体要求", None), ("（一）", "加强组织领导", "一、")]
+
+
+def test_sections_chapter_title_on_its_own_centred_line():
+    def centred(text, row):
+        return line_chars(text, LEFT + (28 * SIZE - len(text) * SIZE) / 2, TOP + row * 28.9)
+
+    base = layout([_P + _P])[0]  # two full lines: the measure the centred lines stand in
+    title = "东川市城市管理办法"
+    chars = [*line_chars(title, LEFT + (28 * SIZE - len(title) * 22) / 2, TOP - 60, size=22),
+             *centred("第一章", 3), *centred("总　则", 4.6),
+             *line_chars("第一条　本办法适用于本市行政区域。", LEFT + 2 * SIZE, TOP + 6 * 28.9),
+             *line_chars("第二条　有关部门应当依法履行职责。", LEFT + 2 * SIZE, TOP + 7 * 28.9)]
+    pages = [type(base)(1, base.width, base.height, base.chars + tuple(chars))]
+    assert _sections_of(pages) == [("第一章", "总则", None), ("第一条", None, "第一章"), ("第二条", None, "第一章")]

@@ -265,8 +265,8 @@ def _is_cell(above: Block, b: Block, t: str) -> bool:
 
 
 def _is_unmarked_heading(ct: CleanText, b: Block, t: str) -> bool:
-    """A heading line without a marker: 第一部分 …, or a short centred, bold or large line that no
-    sentence ends (上海市某区某委员会主要职能, 名词解释)."""
+    """A heading line without a marker: 第一部分 …, or a short centred or large line that no sentence
+    ends (上海市某区某委员会主要职能, 名词解释)."""
     plain = _plain(t)
     if _PART.match(plain):
         return True
@@ -319,8 +319,8 @@ def _run_on(ct: CleanText, blocks: list[tuple[int, Block]]) -> dict[int, tuple[i
         # a sentence's end ends a paragraph; in a document that indents its paragraphs a clause's end
         # (；：，) at a full line's end does not: 1、…；/ 2、… is one enumeration run on
         if not t or t[-1] in "。！？!?" or b.page not in right \
-                or (not indented and t[-1] in "；;：:）)”\"，,、"):
-            continue
+                or (not indented and (t[-1] in "；;：:）)”\"，,、" or b.n_lines < 2)):
+            continue  # (unindented, a one-line block may be a long heading that fills its line)
         if b.x1 < right[b.page] - 2 * b.size or nb.indent > 0.5 or nb.x0 > b.x0 + 0.25 * b.size:
             continue
         nt = ct.text[nb.span[0]:nb.span[1]]

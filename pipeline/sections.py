@@ -60,6 +60,8 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _ORDER = ("part", "chapter", "subchapter", "article", "cn", "cn_paren", "num", "dec2", "dec3", "dec4",
           "num_paren", "circled")
 _RANK = {kind: i for i, kind in enumerate(_ORDER)}
+# a guide's first subclause: 4.1 (its top clause 4 is a heading even in the body face)
+_FIRST_SUB = re.compile(r"(\d{1,2})[.．]1(?![\d.．%％万亿倍元])\s*[\u4e00-\u9fff]")
 # the units of a rule's text: what is numbered inside them are its 项 and 目, no headings
 _CLAUSES = ("article", "dec3", "dec4")
 # a chapter line may carry its first 节 (and a 节 its first article) when the layout ran them together
@@ -352,6 +354,8 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
     run_on = _run_on(ct, blocks)
     continued = {j for j, _ in run_on.values()}
     rows = {i for i, b in blocks if _is_row(ct.text[b.span[0]:b.span[1]])}
+    # the top clauses whose first subclause opens a block: 4 in 4.1 (so 4 管理制度 is a heading)
+    clause_tops = {int(m.group(1)) for _, b in blocks if (m := _FIRST_SUB.match(ct.text, b.span[0], b.span[1]))}
     after = {i: j for (i, _), (j, _) in zip(blocks, blocks[1:])}
     raw: list[dict] = []
     rd = _Reader()
@@ -379,8 +383,8 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
         if b.size < ct.body_size * 0.85:
             continue  # footnotes (②③ under a rule) and table print
         if found[0] == "clause":
-            if not (b.bold or b.size >= ct.body_size + 1):
-                continue  # 1　预期性: a table's cells, not a guide's 1 范围 (set in 黑体)
+            if not (b.bold or b.size >= ct.body_size + 1 or found[2] in clause_tops):
+                continue  # 1　预期性: a table's cells, not a guide's 1 范围 (in 黑体, or with its 1.1 below)
             found = ("num", *found[1:])
         for kind, marker, number, written, offset, stop in _heads_in(*found, t):
             rest = t[offset + written:stop]
@@ -424,8 +428,8 @@ def _place(rd: _Reader, kind: str, marker: str, number: int) -> dict | None:
         if len(path) > 1:
             up = next((h for h in reversed(stack) if h["kind"] in ("num", "dec2", "dec3")
                        and len(h["path"]) == len(path) - 1), None)
-            if up is None or up["path"] != path[:-1]:
-                return None  # 5.1.1 under 4.1, or 1.2 under no 1.: a cross-reference, a number
+            if up is not None and up["path"] != path[:-1]:
+                return None  # 5.1.1 under 4.1: a cross-reference or a misread
     if same is not None:
         if not ((number == 1 and not rd.in_box) or same["number"] < number <= same["number"] + 2):
             return None  # a paragraph that happens to start like a marker, or a row of a 专栏 box

@@ -213,6 +213,15 @@ LAYOUTS = {
          ("2.1.1", "注册人应当建立监测制度，配备专职人员", "2.1"), ("2.1.2", "注册人应当保存监测记录", "2.1"),
          ("2.2", "记录管理", "2."), ("2.2.1", "记录应当完整准确", "2.2")],
     ),
+    # the same in the body face: the top clauses are known by their 2.1 below; 1.2 … without a 1.
+    "decimal_clauses_plain": (
+        [Para("1.1 本文件规定了监测工作的要求。"), Para("1.2 本文件适用于注册人。"),
+         Para("2\u3000管理要求"), Para("2.1 一般要求"), Para("2.1.1 注册人应当建立监测制度。"),
+         Para("3\u3000记录"), Para("3.1 记录应当完整准确。")],
+        [("1.1", "本文件规定了监测工作的要求", None), ("1.2", "本文件适用于注册人", None),
+         ("2.", "管理要求", None), ("2.1", "一般要求", "2."), ("2.1.1", "注册人应当建立监测制度", "2.1"),
+         ("3.", "记录", None), ("3.1", "记录应当完整准确", "3.")],
+    ),
     # numbering that runs on across parts: （一）（二） under 一、, （三）（四） under 二、; 1.–3. likewise,
     # and inline titles with commas, up to the first 。
     "running_numbering": (

@@ -280,6 +280,38 @@ def _is_unmarked_heading(ct: CleanText, b: Block, t: str) -> bool:
     return b.align == "centre" or b.size >= ct.body_size + 1.5
 
 
+DEFAULT_FOOTNOTE_REACH = 3000  # characters before a note in which its mark is looked for
+
+
+def _is_footnote(ct: CleanText, marker: str, b: Block) -> bool:
+    """A note at a page's foot that opens with the mark a sentence of the same page carries: …达到480亿元②。
+    / ②数据来源：市统计局。"""
+    if marker not in _CIRCLED:
+        return False
+    base = max(0, b.span[0] - DEFAULT_FOOTNOTE_REACH)
+    before = ct.text[base:b.span[0]]
+    return any(k > 0 and before[k - 1] != "\n" and ct.boxes[base + k][0] == b.page
+               for k in _finditer(before, marker))
+
+
+def _page_feet(ct: CleanText, blocks: list[tuple[int, Block]]) -> set[int]:
+    """The blocks at the foot of each page that open with a circled mark (①…): where notes stand."""
+    out: set[int] = set()
+    for k in range(len(blocks) - 1, -1, -1):
+        i, b = blocks[k]
+        last_on_page = k == len(blocks) - 1 or blocks[k + 1][1].page != b.page or blocks[k + 1][0] in out
+        if last_on_page and ct.text[b.span[0]:b.span[0] + 1] in _CIRCLED:
+            out.add(i)
+    return out
+
+
+def _finditer(text: str, ch: str) -> Iterator[int]:
+    k = text.find(ch)
+    while k != -1:
+        yield k
+        k = text.find(ch, k + 1)
+
+
 def _heads_in(kind: str, marker: str, number: int, written: int, t: str
               ) -> Iterator[tuple[str, str, int, int, int, int]]:
     """The headings a block opens: one, or a chapter and the 节 (or article) the layout ran into its
@@ -354,6 +386,7 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
     run_on = _run_on(ct, blocks)
     continued = {j for j, _ in run_on.values()}
     rows = {i for i, b in blocks if _is_row(ct.text[b.span[0]:b.span[1]])}
+    foot = _page_feet(ct, blocks)
     # the top clauses whose first subclause opens a block: 4 in 4.1 (so 4 管理制度 is a heading)
     clause_tops = {int(m.group(1)) for _, b in blocks if (m := _FIRST_SUB.match(ct.text, b.span[0], b.span[1]))}
     after = {i: j for (i, _), (j, _) in zip(blocks, blocks[1:])}
@@ -380,7 +413,7 @@ def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: Abst
             if not rd.in_box and after.get(i) not in rows and _is_unmarked_heading(ct, b, t):
                 rd.stack = []  # (a table's title is none)
             continue
-        if b.size < ct.body_size * 0.85:
+        if b.size < ct.body_size * 0.85 or (i in foot and _is_footnote(ct, found[1], b)):
             continue  # footnotes (②③ under a rule) and table print
         if found[0] == "clause":
             if not (b.bold or b.size >= ct.body_size + 1 or found[2] in clause_tops):
@@ -436,7 +469,7 @@ def _place(rd: _Reader, kind: str, marker: str, number: int) -> dict | None:
     else:
         prev = rd.last.get(kind, 0)
         # a new list (from 1, or 2 when the first was missed) or a list running on under a new parent
-        if not (number == 1 or (prev == 0 and number == 2) or prev < number <= prev + 2):
+        if not (number == 1 or (prev == 0 and number == 2 and kind != "circled") or prev < number <= prev + 2):
             return None
         if rd.in_box:
             return None  # rows of a 专栏 box

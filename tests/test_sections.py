@@ -393,3 +393,12 @@ def test_sections_chapter_title_on_its_own_centred_line():
              *line_chars("第二条　有关部门应当依法履行职责。", LEFT + 2 * SIZE, TOP + 7 * 28.9)]
     pages = [type(base)(1, base.width, base.height, base.chars + tuple(chars))]
     assert _sections_of(pages) == [("第一章", "总则", None), ("第一条", None, "第一章"), ("第二条", None, "第一章")]
+
+
+def test_sections_footnote_in_body_size_is_no_heading():
+    # a web print sets its notes in the body size: the mark inside the sentence above tells them
+    first = layout(["一、总体要求", "到2025年，全市数字经济核心产业增加值达到480亿元①。", "①数据来源：市统计局。"])[0]
+    second = layout(["二、主要任务", "①提高效率。优化流程。", "②降低成本。压缩开支。"])[0]
+    pages = [first, type(second)(2, second.width, second.height, second.chars)]
+    assert _sections_of(pages) == [("一、", "总体要求", None), ("二、", "主要任务", None),
+                                   ("①", "提高效率", "二、"), ("②", "降低成本", "二、")]

@@ -8,7 +8,9 @@ How a heading is told from a paragraph that only starts like one:
   一、, then （四） under 二、);
 - it is no line of a table of contents (目录: dot leaders, page numbers at line ends, entries repeated
   later as headings), no table row (cells apart by field gaps), no 项 of an article (（一） inside
-  第五条), no row of a 专栏 box, and no footnote in small print.
+  第五条), no row of a 专栏 box, no footnote (small print, or at a page's foot with its mark in a
+  sentence above), no line a sentence broke onto (…依照本办法 / 第十二条规定…), no page repeated word
+  for word.
 
 Unmarked headings (a centred or larger line without a marker, 第一部分 …) are not sections, but the tree
 starts again at the top level after them; an attachment (附件1 on a line of its own) starts a tree of

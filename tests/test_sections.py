@@ -402,3 +402,11 @@ def test_sections_footnote_in_body_size_is_no_heading():
     pages = [first, type(second)(2, second.width, second.height, second.chars)]
     assert _sections_of(pages) == [("一、", "总体要求", None), ("二、", "主要任务", None),
                                    ("①", "提高效率", "二、"), ("②", "降低成本", "二、")]
+
+
+def test_sections_cross_reference_at_a_wrapped_line_start_is_no_heading():
+    first = "第二条\u3000违反本办法规定的，由有关部门分别依照本市办法"
+    assert len(first) == 26  # fills the first line after its indent: 第三条 opens the second
+    pages = layout(["第一条\u3000本办法所称公共自行车，是指政府投资建设的自行车。", first + "第三条规定予以处罚。",
+                    "第三条\u3000本办法自发布之日起施行。"])
+    assert _sections_of(pages) == [("第一条", None, None), ("第二条", None, None), ("第三条", None, None)]

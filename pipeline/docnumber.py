@@ -302,7 +302,14 @@ def repair_doc_number(number: DocNumber) -> DocNumber:
 
 
 def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
-    """Read a 令 number: 国务院令第663号 -> 国令第663号; None for 第3号令 without an issuer."""
+    """Read a 令 number as printed: 国务院令第663号 stays 国务院令第663号, 国令第711号 stays; the
+    code (``agency_code``) is the table's: 国令 for the State Council's decrees whatever the
+    wording. None for 第3号令 without an issuer.
+
+    The date or the word before an issuer is no part of it: 2021年8月26日国家市场监督管理总局令
+    第47号 -> 国家市场监督管理总局令第47号; 原国家食品药品监督管理总局令第4号 (the body's former
+    name) -> 国家食品药品监督管理总局令第4号.
+    """
     serial = cn_to_int(m.group("serial") or m.group("serial2"))
     if serial is None:
         return None
@@ -311,11 +318,34 @@ def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
     if tail is None:
         # 国令 as written (根据国令 -> 国, not 美国令), or a body's own 令: 河南省人民政府令第180号
         tail = _cut_prose(issuer)[0]
+        whole = issuer.rfind("中华人民共和国")
+        if whole >= 0 and len(issuer) - whole > len(tail):
+            tail = issuer[whole:]  # 和 inside the country's name ends no prose
+        tail = _after_date(m.string, m.end("issuer") - len(tail), tail)
         if tail not in _DECREE_NAMES and not _DECREE_ISSUER.search(tail):
             return None
-    agency = _DECREE_NAMES.get(tail, tail + "令")
     start = m.end("issuer") - len(tail)
-    return (start, m.end()), DocNumber(text=f"{agency}第{serial}号", agency_code=agency, year=None, serial=serial)
+    agency = _DECREE_NAMES.get(tail, tail + "令")
+    printed = re.sub(r"^中华人民共和国(?=.)", "", tail)
+    # a joint decree names its first issuer before, apart by a space: 国家市场监督管理总局　中华人民共和国…委员会令
+    joint = _JOINT_BEFORE.search(m.string, max(0, start - 24), start) if tail.startswith("中华人民共和国") else None
+    if joint and _DECREE_ISSUER.search(joint.group(1)):
+        start = joint.start(1)
+        printed = joint.group(1) + tail
+    return (start, m.end()), DocNumber(text=f"{printed}令第{serial}号", agency_code=agency, year=None, serial=serial)
+
+
+# the first issuer of a joint decree: 国家市场监督管理总局　(中华人民共和国国家卫生健康委员会令第1号)
+_JOINT_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))([\u4e00-\u9fff]{2,20})[ \u3000]+$")
+# a body's former name: 原国家食品药品监督管理总局
+_FORMER = re.compile(r"^原(?=国家|中华人民共和国|中国|国务院|[\u4e00-\u9fff]{1,8}[省市县区])")
+
+
+def _after_date(text: str, start: int, issuer: str) -> str:
+    """Drop a date's 日 (…8月26日国家…总局) and 原 (former) from the front of a 令's issuer."""
+    if issuer.startswith("日") and start > 0 and (text[start - 1].isdigit() or text[start - 1] in CN_NUMERAL_CHARS):
+        issuer = issuer[1:]
+    return _FORMER.sub("", issuer)
 
 
 def parse_doc_number(text: str) -> DocNumber | None:

@@ -328,6 +328,9 @@ def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
     agency = _DECREE_NAMES.get(tail, tail + "令")
     printed = re.sub(r"^中华人民共和国(?=.)", "", tail)
     # a joint decree names its first issuer before, apart by a space: 国家市场监督管理总局　中华人民共和国…委员会令
+    if m.string[max(0, start - 7):start] == "中华人民共和国":
+        start -= 7  # 和 inside the country's name cut the issuer short
+        tail = "中华人民共和国" + tail
     joint = _JOINT_BEFORE.search(m.string, max(0, start - 24), start) if tail.startswith("中华人民共和国") else None
     if joint and _DECREE_ISSUER.search(joint.group(1)):
         start = joint.start(1)
@@ -336,7 +339,7 @@ def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
 
 
 # the first issuer of a joint decree: 国家市场监督管理总局　(中华人民共和国国家卫生健康委员会令第1号)
-_JOINT_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))([\u4e00-\u9fff]{2,20})[ \u3000]+$")
+_JOINT_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))([\u4e00-\u9fff]{2,20})[ \u3000]*$")
 # a body's former name: 原国家食品药品监督管理总局
 _FORMER = re.compile(r"^原(?=国家|中华人民共和国|中国|国务院|[\u4e00-\u9fff]{1,8}[省市县区])")
 

@@ -315,7 +315,8 @@ _NOTICE_HEAD = re.compile(r"^(?P<body>[\u4e00-\u9fff]{4,40}?)公告(?P<rest>.*)$
 # （十四届第3号） / 第3号 / 〔2023〕第3号
 _NOTICE_SERIAL = re.compile(rf"^[（(〔\[]?(?:[\u4e00-\u9fff\d]{{0,8}}?[）)〕\]]?)?第(?P<serial>{_SERIAL})号[）)]?$")
 # the promulgating sentence: 《医疗器械监督管理条例》已经…通过，现予公布
-_PROMULGATES = re.compile(r"^《(?P<title>[^《》]{2,60})》(?:已|业经|经).{0,120}?(?:公布|发布)")
+# (已由…会议于…修订通过 may run past the line: only the opening is needed)
+_PROMULGATES = re.compile(r"^《(?P<title>[^《》]{2,60})》(?:已经|已由|业经|已|经).{0,120}?(?:公布|发布|通过|批准|会议)")
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,7 @@ def _same_number(a: DocNumber, b: DocNumber | None) -> bool:
 
 
 def find_references(text: str, own_number: DocNumber | None = None, body_title: str | None = None,
-                    repair: bool | Sequence[Span] = False) -> list[Reference]:
+                    repair: bool | Sequence[Span] = False, own_span: Span | None = None) -> list[Reference]:
     """Find every reference to another document, in text order.
 
     Args:
@@ -217,6 +217,8 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
         body_title: the title of the document a notice transmits (its 《X》 is ``self``).
         repair: where misread 机关代字 are repaired (``docnumber.find_doc_numbers``):
             the spans of text OCR read; a repaired reference has ``repaired=True``.
+        own_span: where the 版头 prints the document's own number; a number there is no
+            reference even when OCR misread it (吉文旅办发 for 鄂文旅办发).
 
     Returns:
         ``[Reference(text="《郑州市…（2016—2018年）》（郑发〔2016〕35号）", doc_number=
@@ -273,6 +275,8 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
         if where:
             last_title = (where[1], relation)
         if num is not None:
+            if own_span is not None and number_span is not None and own_span[0] <= number_span[0] < own_span[1]:
+                continue  # the 版头's own 发文字号, as OCR read it
             if _same_number(num, own_number):
                 if name is None:
                     continue  # the 版头's own 发文字号

@@ -95,7 +95,7 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
     dates = find_dates(text, metadata.issue_date)
     # 机关代字 misread by OCR are put back only in the text OCR read
     references = find_references(text, metadata.doc_number, metadata.body_title,
-                                 repair=spans_of_quality(ct, "ocr"))
+                                 repair=spans_of_quality(ct, "ocr"), own_span=cur.own_number)
     entities = tag_entities(text, nlp)
     warnings = []
     if metadata.doc_number is None:

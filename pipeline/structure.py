@@ -150,7 +150,9 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
             labelled.add(i)
             for k, v in got.items():
                 fields.setdefault(k, v)
-    aside = furniture | labelled
+    # a sidebar wholly right of the text column (历史版本, 字号：大中小)
+    sidebar = {i for i in range(n_head) if ct.text_right and blocks[i].x0 >= ct.text_right}
+    aside = furniture | labelled | sidebar
     head = [i for i in range(min(n_head, 12)) if blocks[i].page == first_page and i not in aside]
 
     # 发文机关标志: large red text at the top (or a large line ending 文件), one run of blocks
@@ -397,6 +399,10 @@ def _find_title(ct: CleanText, window: list[int], texts: list[str]) -> int | Non
         found = next((i for i in window if not sentence(i) and blocks[i].size >= ct.body_size + 2.5), None)
     if found is None:
         found = next((i for i in window[:6] if blocks[i].align == "centre" and not sentence(i)), None)
+    if found is None:
+        # a web page's headline set in the body size, bold: 中共中央办公厅　国务院办公厅印发《…》
+        found = next((i for i in window[:3] if blocks[i].bold and not sentence(i) and len(texts[i]) <= 80
+                      and not re.search(r"[。，；]", texts[i])), None)
     return found
 
 
@@ -423,7 +429,8 @@ def _read_caption_blocks(ct: CleanText, start: int, stop: int, aside: AbstractSe
     j = i
     while not re.search(r"[）)]$", parts[-1]) and j + 1 < min(stop, i + 8):
         j += 1
-        parts.append(_text(ct, ct.blocks[j]))
+        if j not in aside:
+            parts.append(_text(ct, ct.blocks[j]))
     caption = read_caption("".join(parts))
     return (caption, j) if caption else (None, start - 1)
 

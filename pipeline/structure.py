@@ -80,8 +80,8 @@ def doc_type_of(title: str) -> str | None:
             return word
     for word in sorted(cues["common"], key=len, reverse=True):
         if t.endswith(word):
-            # 实施方案 -> 方案: the kind is the head noun
-            return next((w for w in ("方案", "办法", "细则", "计划") if word.endswith(w)), word)
+            # 实施方案 -> 方案, 若干措施 -> 措施: the kind is the head noun
+            return next((w for w in cues["heads"] if word.endswith(w)), word)
     return None
 
 

@@ -161,8 +161,13 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         return (is_red(b.color) and b.size >= ct.body_size * 1.3) or (
             b.size >= ct.body_size * 1.5 and texts[i].endswith("文件"))
 
+    def is_header(i: int) -> bool:
+        return read_header(texts[i], texts[i + 1] if i + 1 < n_head else None) is not None
+
     mark: list[int] = []
     for i in head:
+        if is_header(i):
+            break  # a 令 or 公告 header, red and large as it may be, is read below
         if is_mark(i):
             mark.append(i)
         elif mark:
@@ -254,7 +259,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         for i in head[head.index(mark[-1]) + 1 if mark else 0:]:
             t = texts[i]
             hits = find_doc_numbers(t)
-            if hits and len(t) <= hits[0][0][1] - hits[0][0][0] + 20:
+            if hits and len(t) <= hits[0][0][1] - hits[0][0][0] + 20 and read_caption(t) is None:
                 md["doc_number"] = hits[0][1]
                 sm = re.search(r"签发人[:：]\s*(\S+)", t)
                 if sm:
@@ -275,6 +280,12 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
             title_i = _find_title(ct, window, texts)
             if title_i is not None:
                 md["title"] = re.sub(r"\s+", "", texts[title_i])
+                nxt = title_i + 1
+                while nxt < n_head and nxt not in aside and _continues_title(ct, blocks[title_i], blocks[nxt],
+                                                                            md["title"], texts[nxt]):
+                    md["title"] += re.sub(r"\s+", "", texts[nxt])
+                    title_i = nxt
+                    nxt += 1
     if "title" in md:
         title = md["title"]
         news = _NEWS_HEADLINE.match(title)
@@ -406,6 +417,17 @@ def _find_title(ct: CleanText, window: list[int], texts: list[str]) -> int | Non
     return found
 
 
+def _continues_title(ct: CleanText, title: Block, b: Block, so_far: str, t: str) -> bool:
+    """Whether block ``b`` carries on a title broken over lines set apart (OCR, letter-spacing):
+    as large, on the same page, close under it, and the title so far still open (an unclosed
+    《 or no 文种 at its end)."""
+    if b.page != title.page or abs(b.size - title.size) > 3 or b.size < ct.body_size + 1.5:
+        return False
+    if b.top - title.bottom > 2.5 * title.size or t.endswith(("。", "：", ":")) or match_marker(t):
+        return False
+    return so_far.count("《") > so_far.count("》") or doc_type_of(so_far) is None
+
+
 def _old_recipients(t: str) -> bool:
     """The plain 主送 form: a short line of names ending in a colon, opening with 各 or a body."""
     if not re.search(r"[：:]$", t) or len(t) >= 200 or "。" in t:
@@ -519,9 +541,12 @@ def _check_ocr_number(md: dict) -> None:
     abbrev = _data("structure_cues.json")["province_abbreviations"]
     issuer = md.get("issuer") or ""
     own = next((a for name, a in abbrev.items() if issuer.startswith(name)), None)
-    if own and code.startswith(own):
-        return
-    if own and code[0] in abbrev.values():
+    place = re.match(r"^([\u4e00-\u9fff]{1,6}?)[省市县区州]", issuer)
+    if (own and code.startswith(own)) or (place and code[0] == place.group(1)[0]):
+        return  # 湘文旅发 of 湖南省…厅, 东商发 of 东川市商务局
+    if own and any(ch in issuer for ch in code[1:]):
+        # the rest of the code agrees with the issuer (文旅 of 文化和旅游厅): only the
+        # province's abbreviation was misread (吉文旅办发 for a 湖北省 body)
         md["doc_number"] = make_doc_number(own + code[1:], number.year, number.serial)
         md["flags"].append("doc_number_repaired")
         return

@@ -89,9 +89,14 @@ def body_title_of(title: str) -> str | None:
     """The document a notice transmits: 关于印发X的通知 -> X; 关于转发A关于B的通知的通知 -> A关于B的通知."""
     verbs = "|".join(sorted(_data("structure_cues.json")["transmit_verbs"], key=len, reverse=True))
     m = re.search(rf"关于(?:{verbs})(.+)的通知$", title)
-    if not m:
-        return None
-    inner = m.group(1).strip()
+    if m:
+        inner = m.group(1).strip()
+    else:
+        # no 关于: 东川市人民政府办公室转发市商务局关于…的通知, the transmitting bodies first
+        m = re.match(rf"^(.+?)(?:{verbs})(.+)的通知$", title)
+        if not m or not all(is_body_name(x) for x in split_bodies(m.group(1))):
+            return None
+        inner = m.group(2).strip()
     if inner.startswith("《") and inner.endswith("》"):
         inner = inner[1:-1]
     return inner or None
@@ -506,11 +511,12 @@ def _read_signature(ct: CleanText, cur: _Cursor, md: dict, ocr_pages: set[int]) 
 
 def _agrees(read: str, iso: str) -> bool:
     """Whether a garbled OCR date agrees with an ISO date where it is legible: 20XAU年10月2 ~ 2021-10-27."""
-    m = re.search(r"(\d{0,4})\D{0,3}年(\d{1,2})月(\d{0,2})", read)
+    m = re.search(r"(.{0,8}?)年(\d{1,2})月(\d{0,2})", read)
     if not m:
         return False
     y, mo, d = iso.split("-")
-    return (y.startswith(m.group(1)) and int(mo) == int(m.group(2))
+    digits = re.sub(r"\D", "", m.group(1))  # 20 .23 -> 2023; 20XAU -> 20
+    return ((y.startswith(digits) or y.endswith(digits)) and int(mo) == int(m.group(2))
             and (not m.group(3) or d.lstrip("0").startswith(m.group(3).lstrip("0"))))
 
 

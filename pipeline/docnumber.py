@@ -68,7 +68,7 @@ _DECREE_NAMES = {
     "国": "国令",
 }
 # other bodies that issue 令: 人民政府, 部, 委员会, 总局, 署, 银行
-_DECREE_ISSUER = re.compile(r"(?:人民政府|部|委员会|委|总局|局|署|银行)$")
+_DECREE_ISSUER = re.compile(r"(?:人民政府|部|委员会|委|总局|局|署|厅|银行)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,9 +306,9 @@ def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
     code (``agency_code``) is the table's: 国令 for the State Council's decrees whatever the
     wording. None for 第3号令 without an issuer.
 
-    The date or the word before an issuer is no part of it: 2021年8月26日国家市场监督管理总局令
-    第47号 -> 国家市场监督管理总局令第47号; 原国家食品药品监督管理总局令第4号 (the body's former
-    name) -> 国家食品药品监督管理总局令第4号.
+    The date or the word before an issuer is no part of it: 2020年3月5日国家林业和草原局令
+    第12号 -> 国家林业和草原局令第12号; 原东川省农业厅令第4号 (the body's former
+    name) -> 东川省农业厅令第4号.
     """
     serial = cn_to_int(m.group("serial") or m.group("serial2"))
     if serial is None:
@@ -317,17 +317,13 @@ def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
     tail = next((name for name in _DECREE_NAMES if len(name) > 1 and issuer.endswith(name)), None)
     if tail is None:
         # 国令 as written (根据国令 -> 国, not 美国令), or a body's own 令: 河南省人民政府令第180号
-        tail = _cut_prose(issuer)[0]
-        whole = issuer.rfind("中华人民共和国")
-        if whole >= 0 and len(issuer) - whole > len(tail):
-            tail = issuer[whole:]  # 和 inside the country's name ends no prose
-        tail = _after_date(m.string, m.end("issuer") - len(tail), tail)
+        tail = _decree_issuer(m.string, m.end("issuer"), issuer)
         if tail not in _DECREE_NAMES and not _DECREE_ISSUER.search(tail):
             return None
     start = m.end("issuer") - len(tail)
     agency = _DECREE_NAMES.get(tail, tail + "令")
     printed = re.sub(r"^中华人民共和国(?=.)", "", tail)
-    # a joint decree names its first issuer before, apart by a space: 国家市场监督管理总局　中华人民共和国…委员会令
+    # a joint decree names its first issuer before, apart by a space: 交通运输部　中华人民共和国公安部令
     if m.string[max(0, start - 7):start] == "中华人民共和国":
         start -= 7  # 和 inside the country's name cut the issuer short
         tail = "中华人民共和国" + tail
@@ -338,9 +334,27 @@ def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
     return (start, m.end()), DocNumber(text=f"{printed}令第{serial}号", agency_code=agency, year=None, serial=serial)
 
 
-# the first issuer of a joint decree: 国家市场监督管理总局　(中华人民共和国国家卫生健康委员会令第1号)
+# where a 令's issuer may begin: a central body's opening or a place (东川省, 西岭市…)
+_ISSUER_START = re.compile(r"^(?:中华人民共和国|国家|国务院|中国|全国|中央|中共|[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|自治区|自治州))")
+
+
+def _decree_issuer(text: str, end: int, issuer: str) -> str:
+    """The issuer of a 令 out of the characters before 令: the longest tail after a cue word that
+    opens as a name does (国家林业和草原局, not 草原局: 和 inside a name ends no prose);
+    else the tail after the last cue word (国令 as written after 根据)."""
+    cuts = [0] + [i + len(w) for w in _cut_words() for i in range(len(issuer)) if issuer.startswith(w, i)]
+    cuts += [i for i in range(len(issuer)) if issuer.startswith("中华人民共和国", i)]
+    for at in sorted(set(cuts)):
+        tail = _after_date(text, end - len(issuer) + at, issuer[at:])
+        if tail and not tail.startswith(_cut_words()) and _ISSUER_START.match(tail) and _DECREE_ISSUER.search(tail):
+            return tail
+    tail = _cut_prose(issuer)[0]
+    return _after_date(text, end - len(tail), tail)
+
+
+# the first issuer of a joint decree: 交通运输部　(中华人民共和国公安部令第2号)
 _JOINT_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))([\u4e00-\u9fff]{2,20})[ \u3000]*$")
-# a body's former name: 原国家食品药品监督管理总局
+# a body's former name: 原东川省农业厅
 _FORMER = re.compile(r"^原(?=国家|中华人民共和国|中国|国务院|[\u4e00-\u9fff]{1,8}[省市县区])")
 
 

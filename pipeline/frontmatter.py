@@ -4,11 +4,11 @@
 red, right-standing); this module reads what those blocks say:
 
 * bodies named by their form, not by a list: a place or level word and a head
-  (淮安市人民政府, 上海市普陀区规划和自然资源局, 国家市场监督管理总局);
-* 令 and 公告 headers (中华人民共和国国务院令 / 第739号; …人大常委会公告 / （十四届第3号））
+  (东川市人民政府, 东川市西岭区规划和自然资源局, 国家林业和草原局);
+* 令 and 公告 headers (中华人民共和国国务院令 / 第801号; …人大常委会公告 / （十三届第7号））
   and the sentence that promulgates (《X》已经…通过，现予公布);
-* the 题注 under a regulation's title, "（2021年8月26日国家市场监督管理总局令第47号公布
-  自2021年10月1日起施行）" or "（2018年9月28日北京市第十五届人民代表大会常务委员会第七次会议通过…）":
+* the 题注 under a regulation's title, "（2022年9月6日东川市人民政府令第31号公布
+  自2022年11月1日起施行）" or "（2019年5月30日东川市第十五届人民代表大会常务委员会第二十次会议通过…）":
   the first event gives the date, the number and the adopting body (without its term);
 * web prints: browser and site furniture (navigation, breadcrumbs, 【字体】, date-time
   lines, URLs) and the page's labelled fields (标题：, 发文机关：, 发文字号：, 成文日期：);
@@ -72,11 +72,11 @@ def is_body_name(text: str) -> bool:
     """Whether ``text`` is a body's name by its form.
 
     Args:
-        text: 淮安市人民政府 / 国家市场监督管理总局 / 中共中央办公厅 / 福田区 / 各位代表.
+        text: 东川市人民政府 / 国家林业和草原局 / 中共东川市委办公厅 / 西岭区 / 各位代表.
 
     Returns:
         True for the first three (a name ending in a body head: 人民政府, 总局, 办公厅…);
-        False for a place alone (福田区) or a form of address (各位代表).
+        False for a place alone (西岭区) or a form of address (各位代表).
     """
     t = _SPACES.sub("", text)
     if len(t) < 2 or not _body_rx().match(t):
@@ -88,11 +88,11 @@ def leading_body(title: str) -> str | None:
     """The body a title opens with, when a year or 关于 follows it.
 
     Args:
-        title: 淮安市人民政府2024年政府信息公开工作年度报告 / 上海市普陀区规划和自然资源局2024年度部门决算
-            / 国务院关于加快推进…的指导意见 / 福田区关于恢复和扩大消费的若干措施 / 2025年吉林省政府工作报告.
+        title: 东川市人民政府2024年政府信息公开工作年度报告 / 东川市西岭区规划和自然资源局2024年度部门决算
+            / 国务院关于…的指导意见 / 西岭区关于促进文旅消费的若干措施 / 2025年东川省政府工作报告.
 
     Returns:
-        淮安市人民政府, 上海市普陀区规划和自然资源局, 国务院; None for the last two (a place
+        东川市人民政府, 东川市西岭区规划和自然资源局, 国务院; None for the last two (a place
         is no body; a 政府工作报告 opens with its year).
     """
     t = _SPACES.sub("", title)
@@ -107,10 +107,10 @@ def split_bodies(text: str) -> list[str]:
     """Split names written one after the other without a separator.
 
     Args:
-        text: 中共中央办公厅国务院办公厅 / 国家市场监督管理总局国家卫生健康委员会 / 国务院办公厅.
+        text: 中共东川市委办公厅东川市人民政府办公厅 / 交通运输部公安部 / 国务院办公厅.
 
     Returns:
-        ["中共中央办公厅", "国务院办公厅"], ["国家市场监督管理总局", "国家卫生健康委员会"],
+        ["中共东川市委办公厅", "东川市人民政府办公厅"], ["交通运输部", "公安部"],
         ["国务院办公厅"] (办公厅 is no body of its own: a part must be a name by form).
     """
     t = _SPACES.sub("", text)
@@ -132,10 +132,10 @@ def strip_term(body: str) -> str:
     """An adopting body without its term and session.
 
     Args:
-        body: 北京市第十五届人民代表大会常务委员会第七次会议 / 第十届全国人民代表大会常务委员会第五次会议.
+        body: 东川市第十五届人民代表大会常务委员会第二十次会议 / 第十二届全国人民代表大会常务委员会第十次会议.
 
     Returns:
-        北京市人民代表大会常务委员会, 全国人民代表大会常务委员会.
+        东川市人民代表大会常务委员会, 全国人民代表大会常务委员会.
     """
     t = re.sub(rf"第[{CN_NUMERAL_CHARS}\d]+届", "", body)
     t = re.sub(rf"第[{CN_NUMERAL_CHARS}\d]+次(?:常务|全体)?会议$", "", t)
@@ -147,7 +147,7 @@ def strip_term(body: str) -> str:
 
 
 def _complete(name: str) -> bool:
-    """A recipient that names someone on its own: 市财政局, 厅直各文博单位, 各有关企业 (not 各市, 州)."""
+    """A recipient that names someone on its own: 市财政局, 厅直各单位, 各有关企业 (not 各市, 州)."""
     t = name.strip()
     if _body_rx().match(t):
         return True
@@ -168,7 +168,7 @@ def split_recipients(text: str) -> list[str]:
 
     Args:
         text: 各省、自治区、直辖市人民政府，国务院各部委、各直属机构 /
-            各市、州、直管市及神农架林区文化和旅游局（文物局）、厅直各文博单位、厅机关各相关处室 /
+            各市州教育局（体育局）、厅直各单位、厅机关各处室 /
             各市、县、自治县农业农村局、财政局 / 教育部、科技部.
 
     Returns:
@@ -228,7 +228,7 @@ def _split_top(text: str, seps: str) -> list[str]:
 def looks_like_recipients(text: str) -> bool:
     """Whether a line ending in a colon is a 主送 list: every name complete, no sentence.
 
-    各县（市、区）人民政府，市人民政府有关部门： yes; 主要职能包括： / 各位代表： / 现将有关事项通知如下： no.
+    各县（市、区）人民政府，市人民政府有关部门： yes; 主要任务包括： / 各位代表： / 现将有关事项通知如下： no.
     """
     t = _SPACES.sub("", text)
     if not re.search(r"[：:]$", t) or "。" in t or len(t) > 200:
@@ -257,7 +257,7 @@ def is_web_furniture(text: str, color: str | None = None) -> bool:
 
     Args:
         text: 首页　政府信息公开　公共服务　网上办事 / 当前位置：首页>政策文件 / 【字体：大中小】 /
-            发布时间：2023-10-08 08:53 / 南宁市电动自行车管理条例.
+            发布时间：2024-05-10 09:30 / 东川市养犬管理办法.
         color: the block's fill: white text (#ffffff) is a coloured bar's label.
 
     Returns:
@@ -269,8 +269,10 @@ def is_web_furniture(text: str, color: str | None = None) -> bool:
     if _furniture_rx().search(t):
         return True
     items = [x for x in re.split(rf"[{FULL_SPACE}|｜ ]+", t) if x]
-    # a navigation bar: many short items apart by gaps (首页　政府信息公开　公共服务…)
-    return len(items) >= 4 and max(len(x) for x in items) <= 8 and not re.search(r"[。，；]", t)
+    # a navigation bar: many short items apart by gaps (首页　政府信息公开　公共服务…), not
+    # bodies' names (joint signatories or a joint 标志 set the same way)
+    return (len(items) >= 4 and max(len(x) for x in items) <= 8 and not re.search(r"[。，；：:]", t)
+            and sum(is_body_name(x) for x in items) * 2 < len(items))
 
 
 @cache
@@ -280,14 +282,15 @@ def _field_rx() -> re.Pattern[str]:
     return re.compile(rf"(?:^|(?<=[\s\u3000|]))({'|'.join(spaced)})[\s\u3000]*[：:][\s\u3000]*")
 
 
-def web_fields(text: str) -> dict[str, str]:
+def web_fields(text: str, next_text: str | None = None) -> dict[str, str]:
     """Read the labelled fields of a web page's line.
 
     Args:
-        text: 发文字号：南发改规〔2025〕4号　发布日期：2025年10月11日 / 标　题：南宁市…的通知.
+        text: 发文字号：东发改规〔2025〕4号　发布日期：2025年10月11日 / 标　题：东川市…的通知.
+        next_text: the line after, read as the value of a label that stands alone (发文字号：).
 
     Returns:
-        ``{"doc_number": "南发改规〔2025〕4号", "published": "2025年10月11日"}``; keys are the
+        ``{"doc_number": "东发改规〔2025〕4号"}``; keys are the
         values of ``web_labels`` in ``data/structure_cues.json`` (title, issuer, doc_number,
         issue_date, …).
     """
@@ -297,6 +300,8 @@ def web_fields(text: str) -> dict[str, str]:
     for k, m in enumerate(found):
         end = found[k + 1].start() if k + 1 < len(found) else len(text)
         value = text[m.end():end].strip(" " + FULL_SPACE + "|")
+        if not value and k + 1 == len(found) and next_text and not _field_rx().search(next_text):
+            value = next_text.strip(" " + FULL_SPACE + "|")  # a table cell under or after its label
         label = _SPACES.sub("", m.group(1))
         if value and labels.get(label):
             out.setdefault(labels[label], value)
@@ -306,15 +311,15 @@ def web_fields(text: str) -> dict[str, str]:
 # --- 令, 公告 and their promulgation ------------------------------------------------
 
 _SERIAL = rf"(?:\d{{1,5}}|[{CN_NUMERAL_CHARS}]{{1,8}})"
-# 中华人民共和国国务院令 / 国家市场监督管理总局令 / 示例市人民政府令
+# 中华人民共和国国务院令 / 国家林业和草原局令 / 东川市人民政府令
 _DECREE_HEAD = re.compile(r"^(?:中华人民共和国)?(?P<body>[\u4e00-\u9fff]{2,30}?)令(?P<rest>.*)$")
-# 第739号, 第　663　号
-_DECREE_SERIAL = re.compile(rf"^第(?P<serial>{_SERIAL})号$")
-# 广西壮族自治区人大常委会公告 (the number on the next line)
+# 第801号, 第　705　号, （第12号）, 2014年第3号 (a decree numbered within its year)
+_DECREE_SERIAL = re.compile(rf"^[（(]?(?:(?P<year>(?:19|20)\d\d)年)?第(?P<serial>{_SERIAL})号[）)]?$")
+# 东川省人大常委会公告 (the number on the next line)
 _NOTICE_HEAD = re.compile(r"^(?P<body>[\u4e00-\u9fff]{4,40}?)公告(?P<rest>.*)$")
-# （十四届第3号） / 第3号 / 〔2023〕第3号
+# （十三届第7号） / 第7号 / 〔2023〕第3号
 _NOTICE_SERIAL = re.compile(rf"^[（(〔\[]?(?:[\u4e00-\u9fff\d]{{0,8}}?[）)〕\]]?)?第(?P<serial>{_SERIAL})号[）)]?$")
-# the promulgating sentence: 《医疗器械监督管理条例》已经…通过，现予公布
+# the promulgating sentence: 《东川市河道管理办法》已经…通过，现予公布
 # (已由…会议于…修订通过 may run past the line: only the opening is needed)
 _PROMULGATES = re.compile(r"^《(?P<title>[^《》]{2,60})》(?:已经|已由|业经|已|经).{0,120}?(?:公布|发布|通过|批准|会议)")
 
@@ -332,13 +337,13 @@ def read_header(line: str, next_line: str | None) -> tuple[Header, int] | None:
     """Read a 令 or 公告 header from a line and the one under it.
 
     Args:
-        line: 中华人民共和国国务院令 / 广西壮族自治区人大常委会公　告 / 示例市人民政府令第5号.
-        next_line: 第739号 / （十四届第3号） / None.
+        line: 中华人民共和国国务院令 / 东川省人大常委会公　告 / 东川市人民政府令第5号.
+        next_line: 第801号 / （十三届第7号） / None.
 
     Returns:
-        (Header("decree", "国务院", 国务院令第739号), 2): the header and how many lines it
+        (Header("decree", "国务院", 国务院令第801号), 2): the header and how many lines it
         took; None when the line is no header. A number line that cannot be read (OCR or
-        layout garbled its digits: 十四届第号(3)) leaves ``number`` None.
+        layout garbled its digits: 十三届第号(7)) leaves ``number`` None.
     """
     t = _SPACES.sub("", line)
     nxt = _SPACES.sub("", next_line or "")
@@ -346,25 +351,28 @@ def read_header(line: str, next_line: str | None) -> tuple[Header, int] | None:
     if m and not m.group("body").endswith(("命", "法")) and is_body_name(m.group("body")):
         body = m.group("body")
         rest = m.group("rest")
-        if rest:
-            sm = _DECREE_SERIAL.match(rest)
-            if not sm:
-                return None
-            return Header("decree", body, _decree_number(t)), 1
-        if _DECREE_SERIAL.match(nxt):
-            return Header("decree", body, _decree_number(t + nxt)), 2
-        return None
+        sm = _DECREE_SERIAL.match(rest or nxt)
+        if not sm:
+            return None
+        printed = re.sub(r"^中华人民共和国(?=.)", "", t[: m.end("body")])
+        number = _decree_number(f"{printed}令第{sm.group('serial')}号")
+        if number is not None and sm.group("year"):
+            # 商务部令2014年第3号: the year is part of the number
+            number = DocNumber(f"{printed}令{sm.group('year')}年第{number.serial}号", number.agency_code,
+                               int(sm.group("year")), number.serial)
+        return Header("decree", strip_term(body), number), 1 if rest else 2
     m = _NOTICE_HEAD.match(t)
     if m and is_body_name(m.group("body")) and not m.group("rest"):
         body = m.group("body")
         sm = _NOTICE_SERIAL.match(nxt)
+        issuer = strip_term(body)  # 东川省第十四届人民代表大会常务委员会 -> …人民代表大会常务委员会
         if sm:
             serial = cn_to_int(sm.group("serial"))
             shown = nxt if nxt.startswith(("（", "(")) else f"（{nxt}）"
-            return Header("notice", body, DocNumber(f"{body}公告{shown}", f"{body}公告", None, serial)), 2
+            return Header("notice", issuer, DocNumber(f"{body}公告{shown}", f"{body}公告", None, serial)), 2
         if "号" in nxt and len(nxt) <= 16:
-            return Header("notice", body, None), 2  # a number line whose digits did not come through
-        return Header("notice", body, None), 1
+            return Header("notice", issuer, None), 2  # a number line whose digits did not come through
+        return Header("notice", issuer, None), 1
     return None
 
 
@@ -376,8 +384,8 @@ def _decree_number(text: str) -> DocNumber | None:
 def promulgated_title(text: str) -> str | None:
     """The title a 令 or 公告 promulgates.
 
-    《医疗器械监督管理条例》已经2020年12月21日国务院第119次常务会议修订通过，现予公布 ->
-    医疗器械监督管理条例; 现将《X》印发给你们 -> None.
+    《东川市河道管理办法》已经2023年4月10日市人民政府第8次常务会议通过，现予公布 ->
+    东川市河道管理办法; 现将《X》印发给你们 -> None.
     """
     m = _PROMULGATES.match(_SPACES.sub("", text))
     return m.group("title") if m else None
@@ -402,12 +410,12 @@ def read_caption(text: str) -> Caption | None:
     """Read the first event of a 题注.
 
     Args:
-        text: （2021年8月26日国家市场监督管理总局令第47号公布　自2021年10月1日起施行） /
-            （2018年9月28日北京市第十五届人民代表大会常务委员会第七次会议通过　2025年11月28日…修订）.
+        text: （2022年9月6日东川市人民政府令第31号公布　自2022年11月1日起施行） /
+            （2019年5月30日东川市第十五届人民代表大会常务委员会第二十次会议通过　2021年7月29日…修正）.
 
     Returns:
-        Caption("2021-08-26", "公布", "国家市场监督管理总局", 国家市场监督管理总局令第47号);
-        Caption("2018-09-28", "通过", "北京市人民代表大会常务委员会", None); None when the
+        Caption("2022-09-06", "公布", None, 东川市人民政府令第31号) (the body is the number's);
+        Caption("2019-05-30", "通过", "东川市人民代表大会常务委员会", None); None when the
         text opens with no dated event.
     """
     t = _SPACES.sub("", text).lstrip("（(")

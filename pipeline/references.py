@@ -218,7 +218,7 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
         repair: where misread 机关代字 are repaired (``docnumber.find_doc_numbers``):
             the spans of text OCR read; a repaired reference has ``repaired=True``.
         own_span: where the 版头 prints the document's own number; a number there is no
-            reference even when OCR misread it (吉文旅办发 for 鄂文旅办发).
+            reference even when OCR misread it (汀文旅发 for 湘文旅发).
 
     Returns:
         ``[Reference(text="《郑州市…（2016—2018年）》（郑发〔2016〕35号）", doc_number=

@@ -150,7 +150,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     fields: dict[str, str] = {}
     labelled: set[int] = set()
     for i in range(n_head):
-        got = web_fields(texts[i])
+        got = web_fields(texts[i], texts[i + 1] if i + 1 < n_head else None)
         if got:
             labelled.add(i)
             for k, v in got.items():
@@ -200,7 +200,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
             t = re.sub(r"文件$", "", texts[i])
             names.extend(x for x in re.split(rf"[{FULL_SPACE} ]+", t) if x)
         if blocks[mark[0]].page in ocr_pages and not all(is_body_name(x) for x in names):
-            # an OCR'd 标志 that reads as no name (测Y |/省】文化和旅外游林办公室》) is no fact
+            # an OCR'd 标志 that reads as no name (湖Y |/省】文化和旅外游厅》) is no fact
             md["flags"].append("issuer_ocr_unverified")
             md["_ocr_mark"] = "".join(names)
             mark_ocr = True
@@ -210,7 +210,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         cur.head_end = mark[-1] + 1
     mark_end = cur.head_end
 
-    # a 令 or 公告 header: 中华人民共和国国务院令 / 第739号; …人大常委会公告 / （十四届第3号）
+    # a 令 or 公告 header: 中华人民共和国国务院令 / 第801号; …人大常委会公告 / （十三届第7号）
     title_i: int | None = None
     number_i: int | None = None
     last_i = mark_end - 1  # the last block read as metadata before the body
@@ -297,7 +297,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         if news and "issuer" not in md:
             bodies = split_bodies(news.group(1))
             if bodies and all(is_body_name(x) for x in bodies):
-                # a news page's headline: 中共中央办公厅　国务院办公厅印发《关于…的意见》
+                # a news page's headline: 中共东川市委办公厅　东川市人民政府办公厅印发《关于…的意见》
                 md["title"] = title = news.group(2)
                 md["issuer"], md["issuers"] = bodies[0], bodies
         md["doc_type"] = doc_type_of(title)
@@ -309,7 +309,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     if number_i is not None:
         last_i = max(last_i, number_i)
 
-    # the 题注 under a regulation's title: （2021年8月26日…令第47号公布　自…起施行）; or a
+    # the 题注 under a regulation's title: （2022年9月6日…令第31号公布　自…起施行）; or a
     # speech's subtitle: ——2025年1月14日在…会议上
     caption, caption_end = _read_caption_blocks(ct, last_i + 1, n_head, aside)
     if caption is not None:
@@ -352,7 +352,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     if cur.body_start < len(blocks):
         first = _text(ct, blocks[cur.body_start])
         nxt = _text(ct, blocks[cur.body_start + 1]) if cur.body_start + 1 < len(blocks) else ""
-        if looks_like_recipients(first) or _old_recipients(first):
+        if looks_like_recipients(first):
             md["recipients"] = split_recipients(first[:-1])
             cur.body_start += 1
         elif not re.search(r"[：:。]$", first) and looks_like_recipients(first + nxt):
@@ -395,7 +395,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     return Metadata(**md), cur
 
 
-# a news page's headline over a document: 中共中央办公厅国务院办公厅印发《关于…的意见》
+# a news page's headline over a document: 中共东川市委办公厅东川市人民政府办公厅印发《关于…的意见》
 _NEWS_HEADLINE = re.compile(r"^([\u4e00-\u9fff]{3,60}?)(?:印发|发布|公布|转发)《(.+)》$")
 
 
@@ -416,7 +416,7 @@ def _find_title(ct: CleanText, window: list[int], texts: list[str]) -> int | Non
     if found is None:
         found = next((i for i in window[:6] if blocks[i].align == "centre" and not sentence(i)), None)
     if found is None:
-        # a web page's headline set in the body size, bold: 中共中央办公厅　国务院办公厅印发《…》
+        # a web page's headline set in the body size, bold: 中共东川市委办公厅　东川市人民政府办公厅印发《…》
         found = next((i for i in window[:3] if blocks[i].bold and not sentence(i) and len(texts[i]) <= 80
                       and not re.search(r"[。，；]", texts[i])), None)
     return found
@@ -431,14 +431,6 @@ def _continues_title(ct: CleanText, title: Block, b: Block, so_far: str, t: str)
     if b.top - title.bottom > 2.5 * title.size or t.endswith(("。", "：", ":")) or match_marker(t):
         return False
     return so_far.count("《") > so_far.count("》") or doc_type_of(so_far) is None
-
-
-def _old_recipients(t: str) -> bool:
-    """The plain 主送 form: a short line of names ending in a colon, opening with 各 or a body."""
-    if not re.search(r"[：:]$", t) or len(t) >= 200 or "。" in t:
-        return False
-    names = split_recipients(t[:-1])
-    return bool(names) and (is_body_name(names[0]) or names[0].startswith("各")) and not t.startswith("各位")
 
 
 def _read_caption_blocks(ct: CleanText, start: int, stop: int, aside: AbstractSet[int]
@@ -465,7 +457,7 @@ def _read_caption_blocks(ct: CleanText, start: int, stop: int, aside: AbstractSe
 def _read_signature(ct: CleanText, cur: _Cursor, md: dict, ocr_pages: set[int]) -> None:
     """The 成文日期 and the 署名 above it: a right-standing (or centred) short date line.
 
-    Never a date of taking effect (第二十三条　本条例自2016年1月1日起施行), a dated
+    Never a date of taking effect (第三十条　本条例自2023年6月1日起施行), a dated
     sentence, a web page's 发布时间, or an article.
     """
     blocks = ct.blocks
@@ -475,7 +467,7 @@ def _read_signature(ct: CleanText, cur: _Cursor, md: dict, ocr_pages: set[int]) 
         found = find_full_date(t)
         if not found:
             if b.page in ocr_pages and b.align == "right" and re.search(r"年.{0,3}月", t) and len(t) <= 16:
-                md["flags"].append("issue_date_unreadable")  # 20XAU年10月2: an OCR'd date that is no date
+                md["flags"].append("issue_date_unreadable")  # 20X3年3月昌: an OCR'd date that is no date
                 md["_ocr_date"] = t
                 break
             continue
@@ -495,7 +487,7 @@ def _read_signature(ct: CleanText, cur: _Cursor, md: dict, ocr_pages: set[int]) 
             j -= 1
         signatories = [x for s in sig for x in re.split(rf"[{FULL_SPACE} ]+", s) if x]
         if b.page in ocr_pages:
-            signatories = [x for x in signatories if is_body_name(x)]  # a seal's OCR (全化人) is no name
+            signatories = [x for x in signatories if is_body_name(x)]  # a seal's OCR (令化人) is no name
         if signatories:
             md["signatories"] = signatories
         # 附注: （此件公开发布） right under the date
@@ -510,12 +502,12 @@ def _read_signature(ct: CleanText, cur: _Cursor, md: dict, ocr_pages: set[int]) 
 
 
 def _agrees(read: str, iso: str) -> bool:
-    """Whether a garbled OCR date agrees with an ISO date where it is legible: 20XAU年10月2 ~ 2021-10-27."""
+    """Whether a garbled OCR date agrees with an ISO date where it is legible: 20X年3月0 ~ 2023-03-08."""
     m = re.search(r"(.{0,8}?)年(\d{1,2})月(\d{0,2})", read)
     if not m:
         return False
     y, mo, d = iso.split("-")
-    digits = re.sub(r"\D", "", m.group(1))  # 20 .23 -> 2023; 20XAU -> 20
+    digits = re.sub(r"\D", "", m.group(1))  # 20 .23 -> 2023; 20X -> 20
     return ((y.startswith(digits) or y.endswith(digits)) and int(mo) == int(m.group(2))
             and (not m.group(3) or d.lstrip("0").startswith(m.group(3).lstrip("0"))))
 
@@ -536,8 +528,8 @@ def _issuer_from_witness(md: dict) -> None:
 def _check_ocr_number(md: dict) -> None:
     """Check an OCR'd 发文字号 against the 机关代字 table and the issuer's province.
 
-    A code the table knows, or one opening with the issuer's province abbreviation (鄂 for
-    湖北省…), stands. One opening with another province's abbreviation (吉文旅办发 for a 湖北省
+    A code the table knows, or one opening with the issuer's province abbreviation (湘 for
+    湖南省…), stands. One opening with another character (汀文旅发 for a 湖南省
     body) is put right and flagged; anything else is flagged and dropped.
     """
     number = md["doc_number"]
@@ -552,7 +544,7 @@ def _check_ocr_number(md: dict) -> None:
         return  # 湘文旅发 of 湖南省…厅, 东商发 of 东川市商务局
     if own and any(ch in issuer for ch in code[1:]):
         # the rest of the code agrees with the issuer (文旅 of 文化和旅游厅): only the
-        # province's abbreviation was misread (吉文旅办发 for a 湖北省 body)
+        # province's abbreviation was misread (汀文旅发 for a 湖南省 body)
         md["doc_number"] = make_doc_number(own + code[1:], number.year, number.serial)
         md["flags"].append("doc_number_repaired")
         return

@@ -46,12 +46,14 @@ _SERIAL = r"第?\s*(?P<serial>\d{1,5})\s*号"
 # 郑发 〔2016〕35号, 郑政文【2017] 44号, 国函〔2016〕\n204号
 DOC_NUMBER = re.compile(rf"{_AGENCY}[ \t\u3000]*\n?[ \t\u3000]*{_YEAR}\s*{_SERIAL}")
 
-# 令 without a year: 国务院令第663号, 国令第 711 号, 中华人民共和国主席令第八十一号,
+# 令 without a year: 国务院令第663号, 国令第 711 号, 中华人民共和国主席令第八十一号, or within one:
+# 商务部令2014年第3号,
 # 河南省人民政府令第180号; the issuer may be written before 第…号令 too: 国务院第711号令
 _CN_SERIAL = rf"(?P<serial>\d{{1,5}}|[{CN_NUMERAL_CHARS}]{{1,8}})"
 DECREE_NUMBER = re.compile(
     r"(?P<issuer>(?:中华人民共和国)?[\u4e00-\u9fff]{1,16}?)"
-    rf"(?:令\s*第\s*{_CN_SERIAL}\s*号(?!令)|第\s*{_CN_SERIAL.replace('serial', 'serial2')}\s*号令)"
+    rf"(?:令\s*(?:(?P<dyear>(?:19|20)\d\d)\s*年\s*)?第\s*{_CN_SERIAL}\s*号(?!令)"
+    rf"|第\s*{_CN_SERIAL.replace('serial', 'serial2')}\s*号令)"
 )
 # 公告 numbered within a year: 国家税务总局公告2018年第31号
 NOTICE_NUMBER = re.compile(
@@ -321,8 +323,8 @@ def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
         if tail not in _DECREE_NAMES and not _DECREE_ISSUER.search(tail):
             return None
     start = m.end("issuer") - len(tail)
-    agency = _DECREE_NAMES.get(tail, tail + "令")
     printed = re.sub(r"^中华人民共和国(?=.)", "", tail)
+    agency = _DECREE_NAMES.get(tail, printed + "令")
     # a joint decree names its first issuer before, apart by a space: 交通运输部　中华人民共和国公安部令
     if m.string[max(0, start - 7):start] == "中华人民共和国":
         start -= 7  # 和 inside the country's name cut the issuer short
@@ -331,7 +333,9 @@ def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
     if joint and _DECREE_ISSUER.search(joint.group(1)):
         start = joint.start(1)
         printed = joint.group(1) + tail
-    return (start, m.end()), DocNumber(text=f"{printed}令第{serial}号", agency_code=agency, year=None, serial=serial)
+    year = int(m.group("dyear")) if m.group("dyear") else None
+    text = f"{printed}令{year}年第{serial}号" if year else f"{printed}令第{serial}号"
+    return (start, m.end()), DocNumber(text=text, agency_code=agency, year=year, serial=serial)
 
 
 # where a 令's issuer may begin: a central body's opening or a place (东川省, 西岭市…)

@@ -363,7 +363,11 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     colophon = _read_colophon(ct, blocks, cues, md)
     cur.body_end = colophon
 
-    # 成文日期 and 发文机关署名: the first right-standing date after the body start
+    # 成文日期: a web page's labelled field, else the date under the signature
+    if "issue_date" not in md and fields.get("issue_date"):
+        found = find_full_date(fields["issue_date"])
+        if found:
+            md["issue_date"] = found[0]
     if "issue_date" not in md:
         _read_signature(ct, cur, md, ocr_pages)
 

@@ -44,7 +44,8 @@ _BETWEEN_TITLE_NUMBER = re.compile(r"[ \t\u3000]*[（(]?[ \t\u3000]*")
 # after a number: its closing parenthesis: 204号）
 _CLOSE_PAREN = re.compile(r"[ \t\u3000]*[）)]")
 # between a number and a title that follows it: 国发〔2017〕9号《…》, （国发〔2017〕9号）《…》
-_BETWEEN_NUMBER_TITLE = re.compile(r"[ \t\u3000]*[）)]?[ \t\u3000]*(?:文件)?[ \t\u3000]*$")
+# 国发〔2017〕9号文件《X》; …令第4号公布的《X》 (the 令 that published it)
+_BETWEEN_NUMBER_TITLE = re.compile(r"[ \t\u3000]*[）)]?[ \t\u3000]*(?:文件|(?:公布|发布|印发)的?)?[ \t\u3000]*$")
 # trailing qualifiers of a title: （2016—2018年） （试行） （2017-2030） （2021年修正）
 _TRAILING_NOTE = re.compile(r"(?:[（(][^（()）]{0,20}[）)]|[\s\u3000])+$")
 # the issuer named at the head of a title: 国务院关于…, 中共河南省委　河南省人民政府关于…

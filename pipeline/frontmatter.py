@@ -324,6 +324,23 @@ _NOTICE_SERIAL = re.compile(rf"^[（(〔\[]?(?:[\u4e00-\u9fff\d]{{0,8}}?[）)〕
 _PROMULGATES = re.compile(r"^《(?P<title>[^《》]{2,60})》(?:已经|已由|业经|已|经).{0,120}?(?:公布|发布|通过|批准|会议)")
 
 
+# a number line whose digits a font with a bad descent drew below it, read after the line:
+# （十三届第7号） comes out as 十三届第号(7)
+_DISPLACED_SERIAL = re.compile(r"^[（(]?(?P<pre>[\u4e00-\u9fff]{0,8}?)第号[）)]?[（(]?(?P<serial>\d{1,4})[）)]?$")
+# a date whose digits came out on the next line: 年月日 / 2023　3　28
+_DISPLACED_DATE = re.compile(r"^(?P<y>(?:19|20)\d\d)\s+(?P<m>\d{1,2})\s+(?P<d>\d{1,2})$")
+
+
+def displaced_date(line: str, next_line: str | None) -> str | None:
+    """A date line whose digits a font with a bad descent set apart: 年月日 over 2023　3　28 -> 2023-03-28."""
+    if _SPACES.sub("", line) != "年月日" or not next_line:
+        return None
+    m = _DISPLACED_DATE.match(next_line.strip().replace(FULL_SPACE, " "))
+    if not m or not (1 <= int(m.group("m")) <= 12 and 1 <= int(m.group("d")) <= 31):
+        return None
+    return f"{m.group('y')}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+
+
 @dataclass(frozen=True)
 class Header:
     """A 令 or 公告 header: who issues it, its number as printed (or None when unreadable)."""
@@ -370,6 +387,12 @@ def read_header(line: str, next_line: str | None) -> tuple[Header, int] | None:
             serial = cn_to_int(sm.group("serial"))
             shown = nxt if nxt.startswith(("（", "(")) else f"（{nxt}）"
             return Header("notice", issuer, DocNumber(f"{body}公告{shown}", f"{body}公告", None, serial)), 2
+        moved = _DISPLACED_SERIAL.match(nxt)
+        if moved:
+            # digits set in a Latin font whose boxes sit low come after the line: 十三届第号(7)
+            shown = f"（{moved.group('pre')}第{moved.group('serial')}号）"
+            number = DocNumber(f"{body}公告{shown}", f"{body}公告", None, int(moved.group("serial")))
+            return Header("notice", issuer, number), 2
         if "号" in nxt and len(nxt) <= 16:
             return Header("notice", issuer, None), 2  # a number line whose digits did not come through
         return Header("notice", issuer, None), 1

@@ -20,6 +20,7 @@ from pipeline.dates import find_dates
 from pipeline.docnumber import find_doc_numbers, guess_issuer, make_doc_number, parse_doc_number
 from pipeline.frontmatter import (
     Caption,
+    displaced_date,
     effective_date_at,
     is_body_name,
     is_web_furniture,
@@ -236,9 +237,13 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
             if title:
                 md["title"] = title
                 last_i = i
+                # the sentence may run on over lines a layout broke (and digit rows set apart)
+                while not texts[last_i].endswith("。") and last_i + 1 < min(n_head, i + 4) and (
+                        _DIGITS_ONLY.match(texts[last_i + 1]) or texts[last_i + 1].endswith("。")):
+                    last_i += 1
                 break
         sig: list[str] = []
-        for i in range(last_i + 1, min(n_head, last_i + 5)):
+        for i in range(last_i + 1, min(n_head, last_i + 6)):
             t = texts[i]
             found = find_full_date(t)
             if found and len(_plain(t)) <= found[1][1] - found[1][0] + 2:
@@ -246,6 +251,13 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
                 md["signatories"] = sig
                 last_i = i
                 break
+            moved = displaced_date(t, texts[i + 1] if i + 1 < n_head else None)
+            if moved:
+                md["issue_date"], md["signatories"] = moved, sig
+                last_i = i + 1
+                break
+            if _DIGITS_ONLY.match(t):
+                continue  # the digits of a line above, set apart (自　年月日起施行 / 2023　5　1)
             if len(t) > 30 or "。" in t:
                 break
             sig.append(t)
@@ -399,6 +411,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     return Metadata(**md), cur
 
 
+_DIGITS_ONLY = re.compile(rf"^[\d{FULL_SPACE} ]+$")
 # a news page's headline over a document: 中共东川市委办公厅东川市人民政府办公厅印发《关于…的意见》
 _NEWS_HEADLINE = re.compile(r"^([\u4e00-\u9fff]{3,60}?)(?:印发|发布|公布|转发)《(.+)》$")
 

@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import parse_pdf
 from pipeline.frontmatter import (
+    displaced_date,
     effective_date_at,
     is_body_name,
     is_web_furniture,
@@ -148,8 +149,10 @@ HEADER_CASES = [
     ("东川省人大常委会公　告", "（十三届第7号）",
      ("notice", "东川省人大常委会", "东川省人大常委会公告（十三届第7号）", 2)),
     ("东川省人大常委会公告", "十三届第7号", ("notice", "东川省人大常委会", "东川省人大常委会公告（十三届第7号）", 2)),
+    # digits a font with a bad descent set after the line: put back where 第号 leaves room
+    ("东川省人大常委会公　告", "十三届第号(7)", ("notice", "东川省人大常委会", "东川省人大常委会公告（十三届第7号）", 2)),
     # a number line whose digits did not come through: the header without a number
-    ("东川省人大常委会公　告", "十三届第号(7)", ("notice", "东川省人大常委会", None, 2)),
+    ("东川省人大常委会公　告", "十三届第号", ("notice", "东川省人大常委会", None, 2)),
     # no headers
     ("东川市人民政府关于加强安全生产工作的通知", "各县（市、区）人民政府：", None),
     ("中华人民共和国主席令", "全国人民代表大会常务委员会", None),
@@ -211,6 +214,17 @@ CAPTION_BODY_CASES = [
 @pytest.mark.parametrize(("text", "expected"), CAPTION_BODY_CASES)
 def test_frontmatter_caption_body(text, expected):
     assert read_caption(text).body == expected
+
+
+@pytest.mark.parametrize(("line", "next_line", "expected"), [
+    ("年月日", "2022\u300011\u300025", "2022-11-25"),
+    ("年　月　日", "2023 3 1", "2023-03-01"),
+    ("年月日", "2023 13 1", None),  # no month 13
+    ("东川省人民代表大会常务委员会", "2022 11 25", None),
+    ("年月日", None, None),
+])
+def test_frontmatter_displaced_date(line, next_line, expected):
+    assert displaced_date(line, next_line) == expected
 
 
 EFFECTIVE_CASES = [

@@ -365,7 +365,8 @@ def read_header(line: str, next_line: str | None) -> tuple[Header, int] | None:
     t = _SPACES.sub("", line)
     nxt = _SPACES.sub("", next_line or "")
     m = _DECREE_HEAD.match(t)
-    if m and not m.group("body").endswith(("命", "法")) and is_body_name(m.group("body")):
+    if m and not m.group("body").endswith(("命", "法")) and (
+            is_body_name(m.group("body")) or m.group("body") in _cues()["decree_offices"]):
         body = m.group("body")
         rest = m.group("rest")
         sm = _DECREE_SERIAL.match(rest or nxt)
@@ -377,7 +378,9 @@ def read_header(line: str, next_line: str | None) -> tuple[Header, int] | None:
             # 商务部令2014年第3号: the year is part of the number
             number = DocNumber(f"{printed}令{sm.group('year')}年第{number.serial}号", number.agency_code,
                                int(sm.group("year")), number.serial)
-        return Header("decree", strip_term(body), number), 1 if rest else 2
+        # an office issues as its whole title (中华人民共和国主席), a body by its name (国务院)
+        issuer = t[: m.end("body")] if body in _cues()["decree_offices"] else strip_term(body)
+        return Header("decree", issuer, number), 1 if rest else 2
     m = _NOTICE_HEAD.match(t)
     if m and is_body_name(m.group("body")) and not m.group("rest"):
         body = m.group("body")
@@ -424,7 +427,7 @@ class Caption:
     """The first event of a 题注: when, by whom, what, and a 令 number given with it."""
 
     date: str
-    action: str  # 通过 / 公布 / 发布 / 批准 …
+    action: str  # 通过 / 公布 / 发布 / 批准 …; dated for a bare date under a title
     body: str | None  # the adopting or publishing body, without term
     number: DocNumber | None
 
@@ -447,6 +450,8 @@ def read_caption(text: str) -> Caption | None:
         return None
     first = dates[0]
     rest = t[first.span[1]:]
+    if re.fullmatch(r"[）)]?", rest):
+        return Caption(first.value, "dated", None, None)  # （2023年12月29日）: the document's date
     m = re.match(rf"(?P<who>[^，。；（）()]{{0,60}}?){_ACTIONS}", rest)
     if not m:
         return None

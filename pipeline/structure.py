@@ -348,7 +348,9 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     # issuer, when no 标志 or header named it: a labelled field, a budget's owner, the title's body
     if "issuer" not in md and not mark_ocr:
         title = md.get("title") or ""
-        m = re.match(r"^(.+?)关于", title)
+        # the body before 关于, or before the verb of a notice that transmits: X转发Y关于…的通知
+        verbs = "|".join(sorted(cues["transmit_verbs"], key=len, reverse=True))
+        m = re.match(rf"^(.+?)(?:关于|{verbs})", title)
         for cand in (fields.get("issuer"), fields.get("budget_owner"),
                      m.group(1) if m else None, leading_body(title)):
             if cand and is_body_name(_plain(cand)):

@@ -81,7 +81,7 @@ def is_body_name(text: str) -> bool:
     t = _SPACES.sub("", text)
     if len(t) < 2 or not _body_rx().match(t):
         return False
-    return not t.startswith(tuple(_cues()["not_body_starts"]))
+    return not t.startswith(tuple(_cues()["not_body_starts"])) and not any(w in t for w in _cues()["not_in_body"])
 
 
 def leading_body(title: str) -> str | None:

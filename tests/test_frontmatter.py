@@ -64,6 +64,8 @@ LEADING_BODY_CASES = [
     ("东川市人民政府关于加强安全生产工作的意见", "东川市人民政府"),
     ("西岭区关于恢复和扩大消费的若干措施", None),  # a place opens it: no issuer
     ("2025年东川省政府工作报告", None),
+    ("东川市推进数字政府2024年行动计划", None),  # a title opening with a place and a verb
+    ("东川市住房和城乡建设局2024年度部门决算", "东川市住房和城乡建设局"),
     ("东川市2025年区级部门预算", None),
 ]
 

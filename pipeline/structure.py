@@ -194,7 +194,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         for word in cues["urgency"]:
             if word in t and len(t) <= 6:
                 md["urgency"] = t
-    mark_ocr = False
+    mark_ocr: str | None = None  # an OCR'd 标志 that reads as no name, kept to check a witness against
     if mark:
         names: list[str] = []
         for i in mark:
@@ -203,8 +203,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         if blocks[mark[0]].page in ocr_pages and not all(is_body_name(x) for x in names):
             # an OCR'd 标志 that reads as no name (湖Y |/省】文化和旅外游厅》) is no fact
             md["flags"].append("issuer_ocr_unverified")
-            md["_ocr_mark"] = "".join(names)
-            mark_ocr = True
+            mark_ocr = "".join(names)
         else:
             md["issuers"] = names
             md["issuer"] = names[0] if names else None  # joint documents: the 主办 body stands first
@@ -346,7 +345,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         md["flags"].append("no_doc_number")
 
     # issuer, when no 标志 or header named it: a labelled field, a budget's owner, the title's body
-    if "issuer" not in md and not mark_ocr:
+    if "issuer" not in md and mark_ocr is None:
         title = md.get("title") or ""
         # the body before 关于, or before the verb of a notice that transmits: X转发Y关于…的通知
         verbs = "|".join(sorted(cues["transmit_verbs"], key=len, reverse=True))
@@ -386,8 +385,8 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         _read_signature(ct, cur, md, ocr_pages)
 
     # an OCR'd 版头 checked against what the text layer says: the 版记's 印发机关
-    if mark_ocr:
-        _issuer_from_witness(md)
+    if mark_ocr is not None:
+        _issuer_from_witness(md, mark_ocr)
     if number_i is not None and blocks[number_i].page in ocr_pages and md.get("doc_number") is not None:
         _check_ocr_number(md)
 
@@ -406,7 +405,6 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
             md["attachments"] = [re.sub(r"^\d{1,2}[.．、]\s*", "", x).strip() for x in items]
             break
 
-    md.pop("_ocr_mark", None)
     for key in ("issuers", "recipients", "signatories", "attachments", "cc", "flags"):
         md[key] = tuple(md.get(key, ()))
     md["extra"] = tuple(md.get("extra", ()))
@@ -480,6 +478,7 @@ def _read_signature(ct: CleanText, cur: _Cursor, md: dict, ocr_pages: set[int]) 
     sentence, a web page's 发布时间, or an article.
     """
     blocks = ct.blocks
+    ocr_date = None
     for i in range(cur.body_start, cur.body_end):
         b = blocks[i]
         t = _text(ct, b)
@@ -487,7 +486,7 @@ def _read_signature(ct: CleanText, cur: _Cursor, md: dict, ocr_pages: set[int]) 
         if not found:
             if b.page in ocr_pages and b.align == "right" and re.search(r"年.{0,3}月", t) and len(t) <= 16:
                 md["flags"].append("issue_date_unreadable")  # 20X3年3月昌: an OCR'd date that is no date
-                md["_ocr_date"] = t
+                ocr_date = t
                 break
             continue
         iso, (start, end) = found
@@ -513,7 +512,6 @@ def _read_signature(ct: CleanText, cur: _Cursor, md: dict, ocr_pages: set[int]) 
         if i + 1 < cur.body_end and re.fullmatch(r"[（(][^）)]{2,60}[）)]", _text(ct, blocks[i + 1])):
             md["note"] = _text(ct, blocks[i + 1])[1:-1]
         break
-    ocr_date = md.pop("_ocr_date", None)
     if ocr_date and md.get("print_date") and _agrees(ocr_date, md["print_date"]):
         # what OCR read of the date agrees with the 版记's date, digit for digit
         md["issue_date"] = md["print_date"]
@@ -531,9 +529,9 @@ def _agrees(read: str, iso: str) -> bool:
             and (not m.group(3) or d.lstrip("0").startswith(m.group(3).lstrip("0"))))
 
 
-def _issuer_from_witness(md: dict) -> None:
-    """Take the 印发机关 (text layer) as issuer when the OCR'd 标志 reads mostly as it does."""
-    read = md.get("_ocr_mark", "")
+def _issuer_from_witness(md: dict, read: str) -> None:
+    """Take the 印发机关 or a signatory (text layer) as issuer when the OCR'd 标志 ``read`` holds
+    most of its characters: 湖Y |/省】文化和旅外游厅》 ~ 湖南省示例文化和旅游厅办公室."""
     for cand in (md.get("printer"), *(md.get("signatories") or ())):
         if not cand or not is_body_name(cand):
             continue

@@ -20,6 +20,7 @@ from pipeline.dates import find_dates
 from pipeline.docnumber import find_doc_numbers, guess_issuer, make_doc_number, parse_doc_number
 from pipeline.frontmatter import (
     Caption,
+    Header,
     displaced_date,
     effective_date_at,
     is_body_name,
@@ -224,46 +225,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
             last_i = i + n - 1
             break
     if header is not None:
-        md["issuer"] = header.issuer
-        md["issuers"] = [header.issuer]
-        if header.number is not None:
-            md["doc_number"] = header.number
-        else:
-            md["flags"].append("doc_number_unreadable")
-        # 《X》已经…通过，现予公布 / the signature / the date / the regulation's own title
-        for i in range(last_i + 1, min(n_head, last_i + 4)):
-            title = promulgated_title(texts[i])
-            if title:
-                md["title"] = title
-                last_i = i
-                # the sentence may run on over lines a layout broke (and digit rows set apart)
-                while not texts[last_i].endswith("。") and last_i + 1 < min(n_head, i + 4) and (
-                        _DIGITS_ONLY.match(texts[last_i + 1]) or texts[last_i + 1].endswith("。")):
-                    last_i += 1
-                break
-        sig: list[str] = []
-        for i in range(last_i + 1, min(n_head, last_i + 6)):
-            t = texts[i]
-            found = find_full_date(t)
-            if found and len(_plain(t)) <= found[1][1] - found[1][0] + 2:
-                md["issue_date"] = found[0]
-                md["signatories"] = sig
-                last_i = i
-                break
-            moved = displaced_date(t, texts[i + 1] if i + 1 < n_head else None)
-            if moved:
-                md["issue_date"], md["signatories"] = moved, sig
-                last_i = i + 1
-                break
-            if _DIGITS_ONLY.match(t):
-                continue  # the digits of a line above, set apart (自　年月日起施行 / 2023　5　1)
-            if len(t) > 30 or "。" in t:
-                break
-            sig.append(t)
-        if "title" in md:
-            want = _plain(md["title"])
-            title_i = next((i for i in range(last_i + 1, min(n_head, last_i + 5)) if _plain(texts[i]) == want), None)
-            last_i = title_i if title_i is not None else last_i
+        last_i, title_i = _read_promulgation(md, header, texts, last_i)
 
     # 发文字号 (and 签发人 on the same line for 上行文): under the mark, or under
     # the title in parentheses as gazettes print it: （青政发〔2023〕7号）
@@ -409,6 +371,58 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         md[key] = tuple(md.get(key, ()))
     md["extra"] = tuple(md.get("extra", ()))
     return Metadata(**md), cur
+
+
+def _read_promulgation(md: dict, header: Header, texts: list[str], last_i: int) -> tuple[int, int | None]:
+    """Read what a 令 or 公告 header heads: the promulgating sentence (its 《title》), the signature
+    and date under it, and the block where the promulgated text's own title stands.
+
+    Returns:
+        The last block read and the title's block (None when the title is not printed again).
+    """
+    n_head = len(texts)
+    title_i: int | None = None
+    md["issuer"] = header.issuer
+    md["issuers"] = [header.issuer]
+    if header.number is not None:
+        md["doc_number"] = header.number
+    else:
+        md["flags"].append("doc_number_unreadable")
+    # 《X》已经…通过，现予公布 / the signature / the date / the regulation's own title
+    for i in range(last_i + 1, min(n_head, last_i + 4)):
+        title = promulgated_title(texts[i])
+        if title:
+            md["title"] = title
+            last_i = i
+            # the sentence may run on over lines a layout broke (and digit rows set apart)
+            while not texts[last_i].endswith("。") and last_i + 1 < min(n_head, i + 4) and (
+                    _DIGITS_ONLY.match(texts[last_i + 1]) or texts[last_i + 1].endswith("。")):
+                last_i += 1
+            break
+    sig: list[str] = []
+    for i in range(last_i + 1, min(n_head, last_i + 6)):
+        t = texts[i]
+        found = find_full_date(t)
+        if found and len(_plain(t)) <= found[1][1] - found[1][0] + 2:
+            md["issue_date"] = found[0]
+            md["signatories"] = sig
+            last_i = i
+            break
+        moved = displaced_date(t, texts[i + 1] if i + 1 < n_head else None)
+        if moved:
+            md["issue_date"], md["signatories"] = moved, sig
+            last_i = i + 1
+            break
+        if _DIGITS_ONLY.match(t):
+            continue  # the digits of a line above, set apart (自　年月日起施行 / 2023　5　1)
+        if len(t) > 30 or "。" in t:
+            break
+        sig.append(t)
+    if "title" in md:
+        want = _plain(md["title"])
+        title_i = next((i for i in range(last_i + 1, min(n_head, last_i + 5)) if _plain(texts[i]) == want), None)
+        last_i = title_i if title_i is not None else last_i
+    return last_i, title_i
 
 
 _DIGITS_ONLY = re.compile(rf"^[\d{FULL_SPACE} ]+$")

@@ -969,7 +969,24 @@ def unlisted_places(text: str) -> frozenset[str]:
                 continue  # inside a word: 加强西|岭市 is no start unless jieba cuts there
         if looks_proper(stem) and not _holds_common_word(stem):
             found.add(name)
+    # places listed with a known one, at the same level: 青岗市、北岗市、南岭市
+    for m in _PLACE_LIST.finditer(text):
+        items = m.group().split("、")
+        if not any(x in found or x in gaz.names for x in items):
+            continue
+        level = items[0][-1]
+        for x in items:
+            stem = x[:-1]
+            if (x[-1] == level and x not in gaz.names and not _GENERIC_STEM.search(stem)
+                    and not any(stem[i:] in gaz.places or stem[i:] + level in gaz.names for i in range(len(stem)))
+                    and not stem.endswith(tuple(gaz.pieces["gov_heads"])) and looks_proper(stem)
+                    and not _holds_common_word(stem)):
+                found.add(x)
     return frozenset(found)
+
+
+# a list of places at one level: 青岗市、北岗市、南岭市 (the first may follow a verb: 在|青岗市)
+_PLACE_LIST = re.compile(rf"[{CJK}]{{2,3}}[省市县区州](?:、[{CJK}]{{2,3}}[省市县区州])+")
 
 
 def _holds_common_word(stem: str) -> bool:

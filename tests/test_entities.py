@@ -289,6 +289,10 @@ UNLISTED_PLACE_CASES = [
     ("支持自贸区和超大城市建设，经省人民政府同意。", set()),
     ("市委市人大市政协", set()),
     ("青岗市要加强管理。", set()),  # never seen owning a body: not confirmed
+    # listed with a known place at the same level
+    ("青岗市财政局牵头，青岗市、北岗市、南岭市要落实。", {"青岗市", "北岗市", "南岭市"}),
+    ("在西坪县、东岭县试点。", set()),  # no member known
+    ("引导南京市、苏州市、青岗市开展试点。", {"青岗市"}),  # a verb before a listed place is no stem
 ]
 
 

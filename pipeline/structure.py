@@ -215,14 +215,14 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     title_i: int | None = None
     number_i: int | None = None
     last_i = mark_end - 1  # the last block read as metadata before the body
-    header = None
+    header: Header | None = None
     for i in range(mark_end, n_head):
         if i in aside:
             continue
-        got = read_header(texts[i], texts[i + 1] if i + 1 < n_head else None)
-        if got:
-            header, n = got
-            last_i = i + n - 1
+        found_header = read_header(texts[i], texts[i + 1] if i + 1 < n_head else None)
+        if found_header:
+            header, lines = found_header
+            last_i = i + lines - 1
             break
     if header is not None:
         last_i, title_i = _read_promulgation(md, header, texts, last_i)
@@ -325,13 +325,13 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     # 主送机关: the block after the title ending with a colon, whose names are complete;
     # a list wrapped onto a second block is read whole
     if cur.body_start < len(blocks):
-        first = _text(ct, blocks[cur.body_start])
-        nxt = _text(ct, blocks[cur.body_start + 1]) if cur.body_start + 1 < len(blocks) else ""
-        if looks_like_recipients(first):
-            md["recipients"] = split_recipients(first[:-1])
+        line = _text(ct, blocks[cur.body_start])
+        after = _text(ct, blocks[cur.body_start + 1]) if cur.body_start + 1 < len(blocks) else ""
+        if looks_like_recipients(line):
+            md["recipients"] = split_recipients(line[:-1])
             cur.body_start += 1
-        elif not re.search(r"[：:。]$", first) and looks_like_recipients(first + nxt):
-            md["recipients"] = split_recipients((first + nxt)[:-1])
+        elif not re.search(r"[：:。]$", line) and looks_like_recipients(line + after):
+            md["recipients"] = split_recipients((line + after)[:-1])
             cur.body_start += 2
 
     # 版记: labelled lines and the 印发 line at the very end

@@ -252,8 +252,13 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         window = [i for i in range(mark_end, n_head) if i not in aside and i != number_i
                   and not is_red(blocks[i].color)][:8]
         if fields.get("title"):
-            md["title"] = _plain(fields["title"])
-            title_i = next((i for i in window if _plain(texts[i]) == md["title"]), None)
+            md["title"] = labelled_title = _plain(fields["title"])
+            # the page's heading, also when the field's cell cut the title short
+            title_i = next((i for i in window if _plain(texts[i]) == labelled_title
+                            or (len(labelled_title) >= 8 and _plain(texts[i]).startswith(labelled_title)
+                                and i not in labelled)), None)
+            if title_i is not None:
+                md["title"] = _plain(texts[title_i])
         else:
             title_i = _find_title(ct, window, texts)
             if title_i is not None:
@@ -319,7 +324,8 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
                 break
     cur.head_end = max(mark_end, last_i + 1)
     cur.body_start = cur.head_end
-    while cur.body_start < n_head and cur.body_start in aside:
+    # the page's frame, and the number printed again under a web page's heading: 国办发〔2021〕9号
+    while cur.body_start < n_head and (cur.body_start in aside or _only_number(texts[cur.body_start])):
         cur.body_start += 1
 
     # 主送机关: the block after the title ending with a colon, whose names are complete;
@@ -423,6 +429,12 @@ def _read_promulgation(md: dict, header: Header, texts: list[str], last_i: int) 
         title_i = next((i for i in range(last_i + 1, min(n_head, last_i + 5)) if _plain(texts[i]) == want), None)
         last_i = title_i if title_i is not None else last_i
     return last_i, title_i
+
+
+def _only_number(text: str) -> bool:
+    """Whether a line is a 发文字号 alone, bracketed or not: 国办发〔2021〕9号, （青政发〔2023〕7号）."""
+    hits = find_doc_numbers(text)
+    return bool(hits) and len(_plain(text).strip("（()）")) <= hits[0][0][1] - hits[0][0][0]
 
 
 _DIGITS_ONLY = re.compile(rf"^[\d{FULL_SPACE} ]+$")

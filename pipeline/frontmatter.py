@@ -243,7 +243,9 @@ def looks_like_recipients(text: str) -> bool:
 @cache
 def _furniture_rx() -> re.Pattern[str]:
     cues = _cues()["web_furniture"]
-    parts = [_alt(cues["phrases"]),
+    labels = [w for w in cues["phrases"] if w.endswith("：")]  # 来源： opens a field, not a sentence's 资金来源：
+    parts = [_alt([w for w in cues["phrases"] if w not in labels]),
+             rf"(?:^|(?<=[\s{FULL_SPACE}|]))(?:{_alt(labels)})",
              r"https?://|www\.|\.(?:com|cn|gov)\b",  # URLs
              r"_[\u4e00-\u9fff]{2,12}网",  # a browser tab's title: …的意见》_中央有关文件_中国政府网
              r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*\d{1,2}:\d{2}",  # 2026/2/9 22:33, 2023-10-08 08:53

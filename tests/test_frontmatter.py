@@ -272,6 +272,7 @@ FURNITURE_CASES = [
     ("https://www.example.gov.cn/zwgk/t20240510_1.html　1/1", None, True),
     ("欢迎访问东川市人民政府门户网站", "#ffffff", True),  # white text on a coloured bar
     ("东川市商务局关于开展消费季活动的通知", None, False),
+    ("（三）资金来源：市财政统筹安排。", None, False),  # a sentence's label, not a page's field
     ("第一章　总　则", None, False),
     ("一、总体要求", None, False),
     ("各县（市、区）人民政府，市人民政府各部门：", None, False),

@@ -473,6 +473,8 @@ def _continues_title(ct: CleanText, title: Block, b: Block, so_far: str, t: str)
         return False
     if b.top - title.bottom > 2.5 * title.size or t.endswith(("。", "：", ":")) or match_marker(t):
         return False
+    if re.fullmatch(r"[（(][^（()）]{2,20}[）)]", _plain(t)) and not find_doc_numbers(t):
+        return True  # the period or status under a plan's title: （2021—2025年）, （试行）
     return so_far.count("《") > so_far.count("》") or doc_type_of(so_far) is None
 
 

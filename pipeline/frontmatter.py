@@ -96,7 +96,7 @@ def leading_body(title: str) -> str | None:
         is no body; a 政府工作报告 opens with its year).
     """
     t = _SPACES.sub("", title)
-    for m in re.finditer(r"(?=(?:\d{4}|[（(]?\d{4}|关于|印发|转发))", t):
+    for m in re.finditer(r"(?=[（(]?\d{4}|关于|印发|转发)", t):
         head = t[: m.start()]
         if head and is_body_name(head):
             return head
@@ -117,14 +117,14 @@ def split_bodies(text: str) -> list[str]:
     for i in range(3, len(t) - 2):
         left, right = t[:i], t[i:]
         if _inside_head(t, i):
-            continue  # 中共中央办|公厅
+            continue  # 中共东川市委办|公厅
         if is_body_name(left) and is_body_name(right) and not right.startswith(tuple(_cues()["sub_body_starts"])):
             return [left, *split_bodies(right)]
     return [t] if t else []
 
 
 def _inside_head(text: str, i: int) -> bool:
-    """Whether a body head runs across offset ``i``: 办公厅 across 中共中央办|公厅."""
+    """Whether a body head runs across offset ``i``: 办公厅 across 中共东川市委办|公厅."""
     return any(text.startswith(h, j) for h in _body_heads() for j in range(max(0, i - len(h) + 1), i))
 
 

@@ -323,7 +323,8 @@ _NOTICE_HEAD = re.compile(r"^(?P<body>[\u4e00-\u9fff]{4,40}?)公告(?P<rest>.*)$
 _NOTICE_SERIAL = re.compile(rf"^[（(〔\[]?(?:[\u4e00-\u9fff\d]{{0,8}}?[）)〕\]]?)?第(?P<serial>{_SERIAL})号[）)]?$")
 # the promulgating sentence: 《东川市河道管理办法》已经…通过，现予公布
 # (已由…会议于…修订通过 may run past the line: only the opening is needed)
-_PROMULGATES = re.compile(r"^《(?P<title>[^《》]{2,60})》(?:已经|已由|业经|已|经).{0,120}?(?:公布|发布|通过|批准|会议)")
+_PROMULGATES = re.compile(r"^《(?P<title>[^《》]{2,60})》(?:已经|已由|业经|已|经).{0,120}?(?:公布|发布|通过|批准|会议)"
+                          r"|^现(?:予)?(?:公布|发布)《(?P<title2>[^《》]{2,60})》")  # 现公布《X》，自…起施行
 
 
 # a number line whose digits a font with a bad descent drew below it, read after the line:
@@ -416,7 +417,7 @@ def promulgated_title(text: str) -> str | None:
     东川市河道管理办法; 现将《X》印发给你们 -> None.
     """
     m = _PROMULGATES.match(_SPACES.sub("", text))
-    return m.group("title") if m else None
+    return (m.group("title") or m.group("title2")) if m else None
 
 
 # --- the 题注 under a regulation's title ---------------------------------------------

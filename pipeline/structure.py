@@ -237,7 +237,9 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         for i in head[head.index(mark[-1]) + 1 if mark else 0:]:
             t = texts[i]
             hits = find_doc_numbers(t)
-            if hits and len(t) <= hits[0][0][1] - hits[0][0][0] + 20 and read_caption(t) is None:
+            # (a number after another field's label is not the document's: 相关文件：东发〔2020〕5号)
+            if hits and len(t) <= hits[0][0][1] - hits[0][0][0] + 20 and read_caption(t) is None \
+                    and not re.search(r"[：:]", t[:hits[0][0][0]]):
                 md["doc_number"] = hits[0][1]
                 sm = re.search(r"签发人[:：]\s*(\S+)", t)
                 if sm:

@@ -4,7 +4,7 @@ GB/T 9704-2012 7.2.4: 机关代字 + 年份 in 〔〕 + 发文顺序号 + 号, e
 In practice the year also sits in [] 【】 （） () or mixed OCR pairs (【2017]),
 with layout spaces anywhere (郑发 〔2016〕35号), full-width digits and, when a
 line or page break fell inside, a newline. Decrees are numbered without a
-year: 国务院令第663号, 国令第711号; announcements with one: 国家税务总局公告2018年第31号.
+year: 国务院令第801号, 国令第711号; announcements with one: 国家税务总局公告2018年第31号.
 
 The 机关代字 table (``data/agency_codes.csv``) lives here because both the
 finder (to tell a code from the prose before it) and ``references.guess_issuer``
@@ -46,7 +46,7 @@ _SERIAL = r"第?\s*(?P<serial>\d{1,5})\s*号"
 # 郑发 〔2016〕35号, 郑政文【2017] 44号, 国函〔2016〕\n204号
 DOC_NUMBER = re.compile(rf"{_AGENCY}[ \t\u3000]*\n?[ \t\u3000]*{_YEAR}\s*{_SERIAL}")
 
-# 令 without a year: 国务院令第663号, 国令第 711 号, 中华人民共和国主席令第八十一号, or within one:
+# 令 without a year: 国务院令第801号, 国令第 711 号, 中华人民共和国主席令第八十一号, or within one:
 # 商务部令2014年第3号,
 # 河南省人民政府令第180号; the issuer may be written before 第…号令 too: 国务院第711号令
 _CN_SERIAL = rf"(?P<serial>\d{{1,5}}|[{CN_NUMERAL_CHARS}]{{1,8}})"
@@ -304,7 +304,7 @@ def repair_doc_number(number: DocNumber) -> DocNumber:
 
 
 def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
-    """Read a 令 number as printed: 国务院令第663号 stays 国务院令第663号, 国令第711号 stays; the
+    """Read a 令 number as printed: 国务院令第801号 stays 国务院令第801号, 国令第711号 stays; the
     code (``agency_code``) is the table's: 国令 for the State Council's decrees whatever the
     wording. None for 第3号令 without an issuer.
 

@@ -33,8 +33,8 @@ REFERENCES = [
     ("（沪商商贸〔2024〕109号）", [("沪商商贸〔2024〕109号", None, "cites")]),
     # decrees and numbered announcements
     ("详见《条例》（国令第 711 号）", [("国令第711号", "条例", "cites")]),
-    ("居住证暂行条例(国务院令第663号)", [("国务院令第663号", None, "cites")]),
-    ("中华人民共和国国务院令 第663号", [("国务院令第663号", None, "cites")]),
+    ("居住证暂行条例(国务院令第801号)", [("国务院令第801号", None, "cites")]),
+    ("中华人民共和国国务院令 第801号", [("国务院令第801号", None, "cites")]),
     ("国务院第711号令", [("国务院令第711号", None, "cites")]),
     # the 令 that published a repealed text, linked to its title; no date's 日 or 原 in the number
     ("2016年7月30日原东川省农业厅令第4号公布的《东川省农药管理办法》同时废止。",

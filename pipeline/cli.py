@@ -77,13 +77,13 @@ class _PageBar:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from pipeline.run import parse_pdf
+    from pipeline.run import parse_file
 
     bar = _PageBar(Path(args.file).name, enabled=not args.quiet)
     try:
         with _stdin_file(args.file) as path:
-            doc = parse_pdf(path, engine=args.engine, password=args.password, ner_model=args.ner_model,
-                            ocr=False if args.no_ocr else None, progress=bar)
+            doc = parse_file(path, engine=args.engine, password=args.password, ner_model=args.ner_model,
+                             ocr=False if args.no_ocr else None, progress=bar)
         data = to_dict(doc)
         validate(data)
     except PdfError as e:

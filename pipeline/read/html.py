@@ -476,10 +476,9 @@ def _paragraph(p: _Para, index: int) -> Paragraph:
         weights[key] = weights.get(key, 0) + len(t.strip())
     size, color, bold = max(weights, key=weights.__getitem__)
     lead = len(text) - len(text.lstrip(" \u3000\u00a0\t"))
-    indent = p.style.indent
-    if indent is None:  # indented by typed blanks: "　　各县（市、区）…" (U+3000 one character, others half)
-        head = text[:lead]
-        indent = head.count("\u3000") + 0.5 * (len(head) - head.count("\u3000"))
+    # CSS text-indent and typed blanks add up: "　　各县（市、区）…" (U+3000 one character, others half)
+    head = text[:lead]
+    indent = (p.style.indent or 0.0) + head.count("\u3000") + 0.5 * (len(head) - head.count("\u3000"))
     return Paragraph(text, index, round(size, 2), color, bold, p.style.align or "left", indent,
                      table_row=p.table_row)
 

@@ -60,7 +60,9 @@ def body_size(paragraphs: Sequence[Paragraph]) -> float:
 
 def _joins(prev: Paragraph, cur: Paragraph, size: float) -> bool:
     """Whether ``cur`` is the next line of a title set as paragraphs: large, centred, same size and colour."""
+    # a red 发文机关标志 is never joined: joint issuers stand one a line, each its own name
     return (not prev.table_row and not cur.table_row and prev.align == cur.align == "centre"
+            and not is_red(prev.color)
             and prev.size > size + DEFAULT_TITLE_STEP and abs(prev.size - cur.size) < 0.5
             and is_red(prev.color) == is_red(cur.color) and not prev.text.endswith(_CLAUSE_END))
 

@@ -1,0 +1,399 @@
+"""Readers of the other formats (pipeline/read): OFD, DOCX, DOC/WPS, saved portal pages.
+
+Inputs are generated here (tests/fixtures/formats.py): every fixture document
+as a Word file, as a portal page in three layouts and as an OFD written from
+its PDF's characters; the sample's seed text (../shared, skipped when absent)
+as the same formats, scored against its gold.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from pipeline.emit import to_dict, validate
+from pipeline.extract import extract_pages
+from pipeline.read import FormatError, sniff
+from pipeline.read.docx import cn_number, format_number
+from pipeline.read.html import decode_page, read_labels
+from pipeline.read.ofd import colour, deltas
+from pipeline.read.paras import clean_line
+from pipeline.run import parse_file
+from tests.fixtures import FIXTURE_NAMES
+from tests.fixtures.formats import LAYOUTS, seed_paragraphs, write_docx, write_ofd, write_portal_html
+
+# ../shared beside the repository (a worktree one level deeper looks one further up)
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+              ROOT.parent / "shared")
+SEED = SHARED / "seed"
+GOLD = SHARED / "gold"
+SCORE = SHARED / "eval" / "score.py"
+SAMPLE = ROOT / "samples" / "zhengzhengban-2017-30.pdf"
+HAS_SOFFICE = shutil.which("soffice") is not None
+# the fields "Done when" asks the other formats to match the PDF on
+SCORED = ("metadata", "sections", "targets", "refs")
+
+
+# --- small pieces --------------------------------------------------------------------------
+
+LABELS = [
+    ("索引号：\n000014349/2023-00012\n发文机关：\n东川市人民政府办公室\n成文日期：\n2023年05月08日\n标　　题：\n关于印发东川市数字经济实施方案的通知",
+     {"issuer": "东川市人民政府办公室", "issue_date": "2023年05月08日", "title": "关于印发东川市数字经济实施方案的通知"}),
+    ("发文机关：青岚县人民政府　　发文字号：青政发〔2023〕7号　　成文日期：2023-06-30",
+     {"issuer": "青岚县人民政府", "doc_number": "青政发〔2023〕7号", "issue_date": "2023-06-30"}),
+    ("发布机构：\n东川市财政局\n文 号 ：\n东财〔2024〕3号\n名　　称：\n东川市财政局关于做好预算执行的通知\n有效性：\n有效",
+     {"issuer": "东川市财政局", "doc_number": "东财〔2024〕3号", "title": "东川市财政局关于做好预算执行的通知"}),
+    ("发文字号：\n\n主题分类：\n综合政务", {}),  # an empty value is no value
+    ("本标题所指文件：全文如下", {}),  # 标题 inside a sentence is no label
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LABELS)
+def test_read_html_labels(text, expected):
+    assert read_labels(text) == expected
+
+
+CLEAN = [
+    ("　　郑 州 市２０１７年\u00a0目标", "郑州市2017年目标"),
+    ("主办：市商务局\t督办：六处", "主办：市商务局\u3000督办：六处"),
+    ("东川市人民政府办公室　　　2023年5月8日印发", "东川市人民政府办公室\u30002023年5月8日印发"),
+    ("B2B 平台  and  5G", "B2B平台and 5G"),  # as close_spaces does for PDF text: 2023 年 -> 2023年
+    ("   ", ""),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), CLEAN)
+def test_read_clean_line(raw, expected):
+    assert clean_line(raw) == expected
+    assert clean_line(clean_line(raw)) == clean_line(raw)
+
+
+@pytest.mark.parametrize(("n", "fmt", "expected"), [
+    (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (16, "chineseCountingThousand", "十六"),
+    (21, "chineseCounting", "二十一"), (105, "chineseCounting", "一百零五"), (3, "decimalEnclosedCircle", "③"),
+    (2, "ideographTraditional", "乙"), (4, "decimal", "4"), (3, "lowerLetter", "c"), (4, "upperRoman", "IV"),
+    (1, "bullet", ""),
+])
+def test_read_docx_numbers(n, fmt, expected):
+    assert format_number(n, fmt) == expected
+    if fmt.startswith("chinese"):
+        assert cn_number(n) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("5.6 g 3 4.2 1", [5.6, 4.2, 4.2, 4.2, 1.0]), ("", []), ("g 2 3", [3.0, 3.0]), ("1 x 2", [1.0, 2.0]),
+])
+def test_read_ofd_deltas(text, expected):
+    assert deltas(text) == expected
+
+
+def _el(value, space=None):
+    from xml.etree import ElementTree as ET
+
+    el = ET.Element("FillColor", Value=value)
+    if space:
+        el.set("ColorSpace", space)
+    return el
+
+
+@pytest.mark.parametrize(("value", "spaces", "expected"), [
+    ("255 0 0", {}, "#ff0000"), ("128", {}, "#808080"), ("0 255 255 0", {}, "#ff0000"), ("", {}, None),
+])
+def test_read_ofd_colours(value, spaces, expected):
+    assert colour(_el(value), spaces) == expected
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ("<html><head><meta charset='gb2312'></head><body>郑州</body></html>".encode("gb18030"), "郑州"),
+    ("<p>东川市</p>".encode("gb18030"), "东川市"),  # no charset, not UTF-8: GB18030
+    ("\ufeff<p>青岚县</p>".encode(), "青岚县"),
+])
+def test_read_html_decoding(data, expected):
+    assert expected in decode_page(data)
+
+
+# --- telling the kind by content -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seedless(tmp_path_factory, fixture_pdf):
+    """The notice fixture in every format, written once: {kind: path}, some under misleading names."""
+    root = tmp_path_factory.mktemp("formats")
+    fx = fixture_pdf("notice_transmits_plan")
+    paras = fx.expected.paragraphs
+    out = {"pdf": fx.pdf_path,
+           "docx": write_docx(paras, root / "notice.docx"),
+           "ofd": write_ofd(list(extract_pages(fx.pdf_path)), root / "notice.ofd")}
+    for layout in LAYOUTS:
+        out[f"html-{layout}"] = write_portal_html(paras, root / f"notice-{layout}.htm", layout)
+    out["docx-as-pdf"] = root / "docx-named.pdf"
+    shutil.copyfile(out["docx"], out["docx-as-pdf"])
+    out["html-as-txt"] = root / "page.txt"
+    shutil.copyfile(out["html-table"], out["html-as-txt"])
+    out["text"] = root / "notes.pdf"
+    out["text"].write_text("东川市人民政府办公室\n这不是任何一种公文格式。\n", encoding="utf-8")
+    out["png"] = root / "scan.ofd"
+    out["png"].write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    out["zip"] = root / "bundle.docx"
+    import zipfile
+
+    with zipfile.ZipFile(out["zip"], "w") as z:
+        z.writestr("readme.txt", "no document here")
+    if HAS_SOFFICE:
+        subprocess.run(["soffice", f"-env:UserInstallation={(root / 'lo').as_uri()}", "--headless",
+                        "--convert-to", "doc", "--outdir", str(root), str(out["docx"])],
+                       capture_output=True, timeout=180, check=True)
+        out["doc"] = root / "notice.doc"
+        out["wps"] = root / "notice.wps"
+        shutil.copyfile(out["doc"], out["wps"])
+    return fx, out
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("pdf", "pdf"), ("docx", "docx"), ("ofd", "ofd"), ("html-table", "html"), ("html-list", "html"),
+    ("html-inline", "html"), ("docx-as-pdf", "docx"), ("html-as-txt", "html"), ("text", "unknown"),
+    ("png", "unknown"), ("zip", "unknown"), ("doc", "doc"), ("wps", "wps"),
+])
+def test_read_sniff_by_content(seedless, name, kind):
+    _, files = seedless
+    if name not in files:
+        pytest.skip("LibreOffice (soffice) not installed")
+    assert sniff(files[name]) == kind
+
+
+@pytest.mark.parametrize("name", ["text", "png", "zip"])
+def test_read_unknown_kind_is_one_line(seedless, name):
+    _, files = seedless
+    with pytest.raises(FormatError) as e:
+        parse_file(files[name])
+    assert "\n" not in str(e.value) and "not a PDF" in str(e.value)
+
+
+# --- every fixture in every format: the same metadata and sections as its PDF ---------------
+
+
+def _metadata(doc) -> dict:
+    md = doc.metadata
+    return {"issuer": md.issuer, "doc_number": md.doc_number.text if md.doc_number else None, "title": md.title,
+            "doc_type": md.doc_type, "recipients": list(md.recipients), "issue_date": md.issue_date,
+            "body_title": md.body_title, "cc": list(md.cc), "printer": md.printer, "print_date": md.print_date}
+
+
+def _sections(doc) -> list:
+    markers = {s.id: s.marker for s in doc.sections}
+    return [(s.level, s.marker, s.title, markers.get(s.parent)) for s in doc.sections if s.kind != "item"]
+
+
+FORMAT_KINDS = ("docx", "ofd", *(f"html-{layout}" for layout in LAYOUTS))
+
+
+@pytest.fixture(scope="module")
+def fixture_files(tmp_path_factory, fixture_pdf):
+    root = tmp_path_factory.mktemp("fixture_formats")
+
+    def make(name: str, kind: str) -> tuple:
+        fx = fixture_pdf(name)
+        if kind == "docx":
+            path = write_docx(fx.expected.paragraphs, root / f"{name}.docx")
+        elif kind == "ofd":
+            path = write_ofd(list(extract_pages(fx.pdf_path)), root / f"{name}.ofd")
+        else:
+            layout = kind.split("-", 1)[1]
+            path = write_portal_html(fx.expected.paragraphs, root / f"{name}-{layout}.html", layout)
+        return fx, path
+
+    return make
+
+
+@pytest.mark.parametrize("kind", FORMAT_KINDS)
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_read_fixture_in_format_matches_expected(fixture_files, name, kind):
+    fx, path = fixture_files(name, kind)
+    doc = parse_file(path)
+    want = fx.expected.metadata()
+    got = _metadata(doc)
+    assert {k: got[k] for k in want} == want
+    assert _sections(doc) == [(s.level, s.marker, s.title, s.parent) for s in fx.expected.sections]
+    assert doc.source.format == kind.split("-")[0]
+    data = to_dict(doc)
+    validate(data)
+    for key in ("sections", "targets", "quantities", "dates", "references", "entities"):
+        for item in data[key]:
+            span = item["heading"] if key == "sections" else item["span"]
+            assert data["text"][span[0]:span[1]] == (item["text"] if key != "sections" else data["text"][span[0]:span[1]])
+            if kind == "ofd":
+                assert item["page"] and item["bbox"] and item["para"] is None
+            else:
+                assert item["page"] is None and item["bbox"] is None and item["para"]["index"] >= 1
+
+
+def test_read_ofd_keeps_red_mark_and_rule(fixture_files):
+    """The OFD's characters keep their red and their sizes, its paths become rules: the 版头 reads as in a PDF."""
+    from pipeline.read.ofd import read_ofd
+
+    fx, path = fixture_files("notice_transmits_plan", "ofd")
+    first = next(iter(read_ofd(path)))
+    red = [c for c in first.chars if c.color and c.color.startswith("#de")]
+    assert "".join(c.text for c in red).startswith(fx.expected.issuer)
+    assert min(c.size for c in red) > 30
+    assert any(r.color and r.color.startswith("#de") for r in first.rules)
+
+
+def test_read_para_points_into_its_paragraph(fixture_files):
+    """An item's para is the source paragraph it starts in and the offset of its text there."""
+    _, path = fixture_files("notice_transmits_plan", "docx")
+    doc = parse_file(path)
+    blocks = doc.text.split("\n")
+    starts = [sum(len(b) + 1 for b in blocks[:k]) for k in range(len(blocks))]
+    for t in doc.targets:
+        k = max(i for i, s in enumerate(starts) if s <= t.span[0])
+        assert t.para.offset == t.span[0] - starts[k]
+        assert blocks[k][t.para.offset:t.para.offset + len(t.text)] == t.text
+    indexes = [t.para.index for t in doc.targets]
+    assert indexes == sorted(indexes)
+
+
+def test_read_html_drops_furniture(fixture_files):
+    for layout in LAYOUTS:
+        _, path = fixture_files("notice_transmits_plan", f"html-{layout}")
+        text = parse_file(path).text
+        for furniture in ("首页", "分享到", "打印本页", "相关文件", "版权所有", "索引号", "当前位置", "字号：", "统计"):
+            assert furniture not in text, (layout, furniture)
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice (soffice) not installed")
+@pytest.mark.parametrize("kind", ["doc", "wps"])
+def test_read_doc_and_wps_through_libreoffice(seedless, kind):
+    fx, files = seedless
+    doc = parse_file(files[kind])
+    assert doc.source.format == kind and doc.source.engine == "docx"
+    assert _metadata(doc) == {k: v for k, v in _metadata(parse_file(files["docx"])).items()}
+    assert _metadata(doc)["doc_number"] == fx.expected.doc_number
+
+
+def test_read_doc_without_libreoffice_says_what_to_install(seedless, monkeypatch):
+    _, files = seedless
+    if "doc" not in files:
+        pytest.skip("LibreOffice (soffice) not installed")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(FormatError, match=r"needs LibreOffice \(apt-get install libreoffice-writer-nogui\)"):
+        parse_file(files["doc"])
+
+
+# --- the sample in every format, scored against its gold ------------------------------------
+
+
+def _score(out: Path, gold: Path) -> dict[str, float]:
+    run = subprocess.run([sys.executable, str(SCORE), str(out), str(gold)], capture_output=True, text=True, check=True)
+    line = next(ln for ln in run.stdout.splitlines() if ln.startswith("score:"))
+    return {"metadata": float(re.search(r"metadata ([\d.]+)", line).group(1)),
+            **{k: float(re.search(rf"{k} F1 ([\d.]+)", line).group(1)) for k in ("sections", "targets", "refs")}}
+
+
+@pytest.fixture(scope="module")
+def seed_files(tmp_path_factory):
+    seeds = sorted(SEED.glob("*.src.txt")) if SEED.is_dir() else []
+    if not seeds or not SCORE.is_file():
+        pytest.skip("../shared (seed text, gold, scorer) is absent")
+    root = tmp_path_factory.mktemp("seed_formats")
+    out = {}
+    for seed in seeds:
+        stem = seed.name.removesuffix(".src.txt")
+        pdf = ROOT / "samples" / f"{stem}.pdf"
+        gold = GOLD / f"{stem}.gold.json"
+        if not pdf.is_file() or not gold.is_file():
+            continue
+        paras = seed_paragraphs(seed.read_text(encoding="utf-8"))
+        files = {"docx": write_docx(paras, root / f"{stem}.docx"),
+                 "ofd": write_ofd(list(extract_pages(pdf)), root / f"{stem}.ofd")}
+        for layout in LAYOUTS:
+            files[f"html-{layout}"] = write_portal_html(paras, root / f"{stem}-{layout}.html", layout)
+        if HAS_SOFFICE:  # the Word file saved as Word 97 by LibreOffice, and the same under a .wps name
+            subprocess.run(["soffice", f"-env:UserInstallation={(root / 'lo').as_uri()}", "--headless",
+                            "--convert-to", "doc", "--outdir", str(root), str(files["docx"])],
+                           capture_output=True, timeout=180, check=True)
+            files["doc"] = root / f"{stem}.doc"
+            files["wps"] = root / f"{stem}-copy.wps"
+            shutil.copyfile(files["doc"], files["wps"])
+        out[stem] = (gold, files)
+    if not out:
+        pytest.skip("no seed with its sample PDF and gold")
+    return root, out
+
+
+@pytest.mark.parametrize("kind", [*FORMAT_KINDS, "doc", "wps"])
+def test_read_sample_in_format_scores_as_pdf(seed_files, kind):
+    root, docs = seed_files
+    for stem, (gold, files) in docs.items():
+        if kind not in files:
+            pytest.skip("LibreOffice (soffice) not installed")
+        data = to_dict(parse_file(files[kind]))
+        validate(data)
+        out = root / f"{stem}-{kind}.json"
+        out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        scores = _score(out, gold)
+        assert all(scores[k] >= 0.98 for k in SCORED), (stem, kind, scores)
+
+
+# --- a mixed folder in one batch, through the real entry point ------------------------------
+
+
+def test_read_mixed_folder_in_one_batch(seedless, tmp_path):
+    _, files = seedless
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = {"pdf": "a.pdf", "docx": "b.docx", "ofd": "c.ofd", "html-table": "d.html", "html-list": "e.htm",
+             "text": "f.pdf", "doc": "g.doc", "wps": "h.wps"}
+    for key, name in names.items():
+        if key in files:
+            shutil.copyfile(files[key], folder / name)
+    (folder / "notes.txt").write_text("not an input: its suffix is no format's", encoding="utf-8")
+    env = {**os.environ, "PIPELINE_OCR": "0"}
+    run = subprocess.run([sys.executable, "-m", "pipeline", "batch", str(folder), "-o", str(tmp_path / "out"),
+                          "--workers", "2"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert run.returncode == 1  # the text file named .pdf fails, alone
+    recs = [json.loads(ln) for ln in (tmp_path / "out" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_name = {Path(r["path"]).name: r for r in recs}
+    expected = {n for k, n in names.items() if k in files}
+    assert set(by_name) == expected  # every input accounted for, notes.txt not taken
+    assert by_name["f.pdf"]["status"] == "failed" and "not a PDF" in by_name["f.pdf"]["error"]
+    assert "\n" not in by_name["f.pdf"]["error"]
+    kinds = {n: r["format"] for n, r in by_name.items() if r["status"] == "ok"}
+    want = {"a.pdf": "pdf", "b.docx": "docx", "c.ofd": "ofd", "d.html": "html", "e.htm": "html", "g.doc": "doc",
+            "h.wps": "wps"}
+    assert kinds == {n: k for n, k in want.items() if n in expected}
+    assert "formats " in run.stderr and "html 2" in run.stderr
+    for r in recs:
+        if r["status"] == "ok":
+            data = json.loads((tmp_path / "out" / r["output"]).read_text(encoding="utf-8"))
+            validate(data)
+            assert data["metadata"]["doc_number"]["text"] == "东政办〔2023〕12号"
+
+
+def test_read_cli_parse_and_review_other_formats(seedless, tmp_path):
+    _, files = seedless
+    for key in ("docx", "ofd", "html-list"):
+        out = tmp_path / f"{key}.json"
+        run = subprocess.run([sys.executable, "-m", "pipeline", "parse", str(files[key]), "-o", str(out)],
+                             capture_output=True, text=True, cwd=ROOT)
+        assert run.returncode == 0, run.stderr
+        page = tmp_path / f"{key}.html"
+        run = subprocess.run([sys.executable, "-m", "pipeline", "review", str(out), "-o", str(page)],
+                             capture_output=True, text=True, cwd=ROOT)
+        assert run.returncode == 0, run.stderr
+        html = page.read_text(encoding="utf-8")
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert 'class="page textdoc"' in html
+        for i, _ in enumerate(data["targets"]):
+            assert f'id="box-target-{i}"' in html
+    run = subprocess.run([sys.executable, "-m", "pipeline", "parse", str(files["text"])],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1 and run.stderr.count("\n") == 1 and "not a PDF" in run.stderr

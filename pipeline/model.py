@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from functools import cache
+from functools import cache, cached_property
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, TypeVar
 
@@ -194,13 +194,16 @@ class CleanText:
     text_right: float = 0.0
     paras: tuple[int, ...] = ()  # formats without pages: each block's source paragraph (``Paragraph.index``)
 
+    @cached_property
+    def _block_starts(self) -> list[int]:
+        return [b.span[0] for b in self.blocks]
+
     def para_of(self, span: Span) -> ParaPos | None:
         """Give where a span starts in a format without pages: its source paragraph and the
         offset in that paragraph's clean text; None for paged formats (PDF, OFD)."""
         if not self.paras or not self.blocks:
             return None
-        starts = [b.span[0] for b in self.blocks]
-        i = max(0, bisect.bisect_right(starts, span[0]) - 1)
+        i = max(0, bisect.bisect_right(self._block_starts, span[0]) - 1)
         return ParaPos(self.paras[i], max(0, span[0] - self.blocks[i].span[0]))
 
     def locate(self, span: Span) -> tuple[int, BBox] | tuple[None, None]:

@@ -397,3 +397,101 @@ def test_read_cli_parse_and_review_other_formats(seedless, tmp_path):
     run = subprocess.run([sys.executable, "-m", "pipeline", "parse", str(files["text"])],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 1 and run.stderr.count("\n") == 1 and "not a PDF" in run.stderr
+
+
+# --- Word lists, text boxes and web pages without labels ------------------------------------
+
+_NUMBERING = """<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="90">
+<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+</w:abstractNum>"""
+
+
+def test_read_docx_list_numbers_become_section_markers(tmp_path):
+    """Headings numbered by Word's lists (一、 （一） 1.) read as the markers they print."""
+    from docx import Document
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import qn
+
+    doc = Document()
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(_NUMBERING))
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), "90")
+    abstract = OxmlElement("w:abstractNumId")
+    abstract.set(qn("w:val"), "90")
+    num.append(abstract)
+    numbering.append(num)
+
+    def item(text: str, level: int | None) -> None:
+        p = doc.add_paragraph(text)
+        if level is not None:
+            numpr = OxmlElement("w:numPr")
+            for tag, val in (("w:ilvl", str(level)), ("w:numId", "90")):
+                el = OxmlElement(tag)
+                el.set(qn("w:val"), val)
+                numpr.append(el)
+            p._p.get_or_add_pPr().append(numpr)
+
+    item("青岚县人民政府关于做好防汛工作的通知", None)
+    doc.paragraphs[0].alignment = 1
+    doc.paragraphs[0].runs[0].font.size = 279400  # 22 pt in EMU
+    item("各乡镇人民政府：", None)
+    for text, level in (("总体要求", 0), ("压实责任", 1), ("落实分级包保", 2), ("开展隐患排查", 2),
+                        ("加强值守", 1), ("保障措施", 0), ("强化督查", 1)):
+        item(text, level)
+    item("请认真贯彻落实。", None)
+    path = tmp_path / "lists.docx"
+    doc.save(str(path))
+    got = [(s.marker, s.title, s.level) for s in parse_file(path).sections]
+    assert got == [("一、", "总体要求", 1), ("（一）", "压实责任", 2), ("1.", "落实分级包保", 3), ("2.", "开展隐患排查", 3),
+                   ("（二）", "加强值守", 2), ("二、", "保障措施", 1), ("（一）", "强化督查", 2)]
+
+
+def test_read_docx_text_box_mark(tmp_path):
+    """A 版头 set in a text box (a template's frame) is read where it is anchored, red and large."""
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.shared import Pt
+
+    doc = Document()
+    anchor = doc.add_paragraph()
+    box = parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox><w:txbxContent>'
+        '<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:color w:val="FF0000"/><w:sz w:val="72"/></w:rPr>'
+        '<w:t>青岚县人民政府文件</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    anchor._p.append(box)
+    for text, size, centre in (("青政发〔2023〕9号", 16, True), ("青岚县人民政府关于做好防汛工作的通知", 22, True),
+                               ("各乡镇人民政府：", 16, False), ("现就做好今年防汛工作通知如下，请认真贯彻落实。", 16, False)):
+        p = doc.add_paragraph()
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        if centre:
+            p.alignment = 1
+    path = tmp_path / "box.docx"
+    doc.save(str(path))
+    md = parse_file(path).metadata
+    assert (md.issuer, md.doc_number.text, md.title) == (
+        "青岚县人民政府", "青政发〔2023〕9号", "青岚县人民政府关于做好防汛工作的通知")
+
+
+def test_read_html_without_labels_takes_the_headline(fixture_files, tmp_path):
+    """A page with no labelled block: the headline above the article gives the title; no number is invented."""
+    fx, path = fixture_files("notice_transmits_plan", "html-table")
+    page = re.sub(r'<table class="xxgk-table">.*?</table>', "", path.read_text(encoding="utf-8"), flags=re.S)
+    title = fx.expected.title
+    page = page.replace(f'<p style="text-align:center;font-size:22pt;font-weight:bold;">{title}</p>', "")
+    bare = tmp_path / "bare.html"
+    bare.write_text(page, encoding="utf-8")
+    doc = parse_file(bare)
+    assert doc.metadata.title == title and doc.metadata.issue_date == fx.expected.issue_date
+    assert doc.metadata.doc_number is None and "no_doc_number" in doc.metadata.flags
+
+
+def test_read_html_nested_too_deep_is_one_line(tmp_path):
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + "<div>" * 5000 + "文字</body></html>", encoding="utf-8")
+    with pytest.raises(FormatError, match="nested too deeply"):
+        parse_file(page)

@@ -152,6 +152,9 @@ def read_other(path: str | Path, kind: str) -> Reading:
     if kind == "html":
         from pipeline.read.html import read_html
 
-        paragraphs, labels = read_html(path)
+        try:
+            paragraphs, labels = read_html(path)
+        except RecursionError:  # thousands of unclosed elements: no portal page nests so deep
+            raise FormatError(f"{path}: web page nested too deeply to read") from None
         return Reading("html", "html", paragraphs=tuple(paragraphs), labels=labels)
     raise FormatError(unknown_kind_message(path))

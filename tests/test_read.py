@@ -376,6 +376,13 @@ def test_read_mixed_folder_in_one_batch(seedless, tmp_path):
             data = json.loads((tmp_path / "out" / r["output"]).read_text(encoding="utf-8"))
             validate(data)
             assert data["metadata"]["doc_number"]["text"] == "东政办〔2023〕12号"
+    from pipeline.export import load_table
+
+    targets = load_table(tmp_path / "out", "targets")  # placed by page and box, or by paragraph
+    assert (targets["page"].notna() | targets["para_index"].notna()).all()
+    assert targets["para_index"].notna().any() and targets["page"].notna().any()
+    docs = load_table(tmp_path / "out", "documents")
+    assert sorted(docs["format"]) == sorted(kinds.values())
 
 
 def test_read_cli_parse_and_review_other_formats(seedless, tmp_path):

@@ -243,10 +243,10 @@ def _read_numbering(root: ET.Element | None) -> _Numbering:
         lvls = dict(abstract.get(_attr(num.find(W + "abstractNumId"), "val") or "", {}))
         for ov in num.findall(W + "lvlOverride"):
             ilvl = _attr(ov, "ilvl") or "0"
-            start = _attr(ov.find(W + "startOverride"), "val")
+            override = _attr(ov.find(W + "startOverride"), "val")
             k = int(ilvl) if ilvl.isdigit() else 0
-            if start and start.isdigit() and k in lvls:
-                lvls[k] = (int(start), *lvls[k][1:])
+            if override and override.isdigit() and k in lvls:
+                lvls[k] = (int(override), *lvls[k][1:])
         out.levels[_attr(num, "numId") or ""] = lvls
     return out
 
@@ -321,8 +321,8 @@ class _Reader:
 
     def row(self, tr: ET.Element) -> None:
         self.index += 1
-        cells = []
-        sizes = []
+        cells: list[str] = []
+        sizes: list[float] = []
         for tc in tr.findall(W + "tc"):
             texts = []
             for p in tc.iter(W + "p"):

@@ -519,7 +519,7 @@ def read_html(path: str | Path) -> tuple[list[Paragraph], dict[str, str]]:
         writer.walk(Node("div", {}, [head]), _style_of(head, _Style()))
     style = _Style()
     chain = []
-    up = article
+    up: Node | None = article
     while up is not None:
         chain.append(up)
         up = up.parent

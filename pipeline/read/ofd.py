@@ -196,8 +196,8 @@ def _text_chars(obj: ET.Element, doc: _Doc, origin: tuple[float, float], out: li
 def _path_rule(obj: ET.Element, doc: _Doc, origin: tuple[float, float]) -> Rule | None:
     bx, by, bw, bh = (_floats(obj.get("Boundary")) + [0.0] * 4)[:4]
     width = (_floats(obj.get("LineWidth")) or [0.353])[0]
-    points = _floats(re.sub(r"[A-Za-z]", " ", _child(obj, "AbbreviatedData").text or "")
-                     if _child(obj, "AbbreviatedData") is not None else "")
+    data = _child(obj, "AbbreviatedData")
+    points = _floats(re.sub(r"[A-Za-z]", " ", data.text or "") if data is not None else "")
     if len(points) >= 4:
         xs, ys = points[0::2], points[1::2]
         x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
@@ -241,8 +241,8 @@ def _page(doc: _Doc, number: int, path: str) -> RawPage:
     chars: list[Char] = []
     rules: list[Rule] = []
     page = doc.xml(path)
-    box = _floats((_child(_child(page, "Area"), "PhysicalBox").text or "")
-                  if _child(_child(page, "Area"), "PhysicalBox") is not None else "") or list(doc.box)
+    physical = _child(_child(page, "Area"), "PhysicalBox")
+    box = _floats(physical.text if physical is not None else "") or list(doc.box)
     for tpl in _children(page, "Template"):  # a 版头 or running lines drawn once for many pages
         where = doc.templates.get(tpl.get("TemplateID") or "")
         if where:

@@ -502,3 +502,117 @@ def test_read_html_nested_too_deep_is_one_line(tmp_path):
     page.write_text("<html><body>" + "<div>" * 5000 + "文字</body></html>", encoding="utf-8")
     with pytest.raises(FormatError, match="nested too deeply"):
         parse_file(page)
+
+
+def test_read_docx_joint_mark_in_a_table(tmp_path):
+    """A joint 版头 laid out as a Word table (names left, 文件 right), red and large, reads as the issuers."""
+    from docx import Document
+    from docx.shared import Pt, RGBColor
+
+    doc = Document()
+    table = doc.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "东川市财政局", (1, 0): "东川市税务局", (0, 1): "文件"}.items():
+        run = table.cell(r, c).paragraphs[0].add_run(text)
+        run.font.size = Pt(36)
+        run.font.color.rgb = RGBColor(0xE6, 0x00, 0x12)
+        table.cell(r, c).paragraphs[0].alignment = 1
+    for text, size, centre in (("东财〔2024〕3号", 16, True), ("东川市财政局东川市税务局关于做好预算执行的通知", 22, True),
+                               ("各区（县）财政局：", 16, False), ("现将有关事项通知如下，请认真贯彻执行。", 16, False)):
+        p = doc.add_paragraph()
+        p.add_run(text).font.size = Pt(size)
+        if centre:
+            p.alignment = 1
+    path = tmp_path / "joint.docx"
+    doc.save(str(path))
+    md = parse_file(path).metadata
+    assert md.issuers == ("东川市财政局", "东川市税务局") and md.doc_number.text == "东财〔2024〕3号"
+
+
+_OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+# A hand-written package the way OFD producers vary it: the 版头 on a template page, a CTM that scales a
+# text object, a TextCode continuing without X, a page block, a gray colour and a CMYK rule; millimetres.
+_OFD_PARTS = {
+    "OFD.xml": f'<ofd:OFD {_OFD_NS} Version="1.1" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>1</ofd:DocID>'
+               '</ofd:DocInfo><ofd:DocRoot>/Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>',
+    "Doc_0/Document.xml": f'<ofd:Document {_OFD_NS}><ofd:CommonData><ofd:MaxUnitID>50</ofd:MaxUnitID><ofd:PageArea>'
+                          '<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>'
+                          '<ofd:PublicRes>PublicRes.xml</ofd:PublicRes>'
+                          '<ofd:TemplatePage ID="9" BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData>'
+                          '<ofd:Pages><ofd:Page ID="10" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>',
+    "Doc_0/PublicRes.xml": f'<ofd:Res {_OFD_NS} BaseLoc="Res"><ofd:ColorSpaces><ofd:ColorSpace ID="3" Type="CMYK"/>'
+                           '</ofd:ColorSpaces><ofd:Fonts><ofd:Font ID="1" FontName="方正小标宋简体"/>'
+                           '<ofd:Font ID="2" FontName="仿宋_GB2312" FamilyName="仿宋"/></ofd:Fonts></ofd:Res>',
+    "Doc_0/Tpls/Tpl_0/Content.xml":
+        f'<ofd:Page {_OFD_NS}><ofd:Content><ofd:Layer ID="20">'
+        '<ofd:TextObject ID="21" Boundary="40 55 130 14" Font="1" Size="12.3"><ofd:FillColor Value="230 0 18"/>'
+        '<ofd:TextCode X="0" Y="11" DeltaX="g 8 12.3">青岚县人民政府文件</ofd:TextCode></ofd:TextObject>'
+        '<ofd:PathObject ID="22" Boundary="25 88 160 1" LineWidth="0.5"><ofd:StrokeColor Value="0 255 255 0" '
+        'ColorSpace="3"/><ofd:AbbreviatedData>M 0 0.5 L 160 0.5</ofd:AbbreviatedData></ofd:PathObject>'
+        '</ofd:Layer></ofd:Content></ofd:Page>',
+    "Doc_0/Pages/Page_0/Content.xml":
+        f'<ofd:Page {_OFD_NS}><ofd:Template TemplateID="9" ZOrder="Background"/><ofd:Content><ofd:Layer ID="30">'
+        '<ofd:TextObject ID="31" Boundary="80 76 60 8" Font="2" Size="5.6"><ofd:FillColor Value="0"/>'
+        '<ofd:TextCode X="0" Y="5" DeltaX="5.6 5.6 5.6 g 4 3 5.6 5.6 5.6">青政发〔2023〕9号</ofd:TextCode>'
+        '</ofd:TextObject>'
+        '<ofd:PageBlock ID="32"><ofd:TextObject ID="33" Boundary="30 100 150 12" Font="1" Size="1" '
+        'CTM="7.8 0 0 7.8 0 0"><ofd:TextCode X="0" Y="1" DeltaX="g 9 1">青岚县人民政府关于</ofd:TextCode>'
+        '<ofd:TextCode DeltaX="g 7 1">做好防汛工作的通知</ofd:TextCode></ofd:TextObject></ofd:PageBlock>'
+        '<ofd:TextObject ID="34" Boundary="25 125 160 8" Font="2" Size="5.6"><ofd:TextCode X="0" Y="5" '
+        'DeltaX="g 7 5.6">各乡镇人民政府：</ofd:TextCode></ofd:TextObject>'
+        '<ofd:TextObject ID="35" Boundary="25 135 160 8" Font="2" Size="5.6"><ofd:TextCode X="11.2" Y="5" '
+        'DeltaX="g 21 5.6">现就做好今年防汛工作通知如下，请认真贯彻落实。</ofd:TextCode></ofd:TextObject>'
+        '</ofd:Layer></ofd:Content></ofd:Page>',
+}
+
+
+def test_read_ofd_written_from_xml(tmp_path):
+    import zipfile
+
+    from pipeline.read.ofd import read_ofd
+
+    path = tmp_path / "hand.ofd"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, xml in _OFD_PARTS.items():
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + xml)
+    page = next(iter(read_ofd(path)))
+    assert (round(page.width), round(page.height)) == (595, 842)
+    assert page.rules and page.rules[0].color == "#ff0000"  # CMYK 0 100 100 0
+    title = [c for c in page.chars if c.font == "方正小标宋简体" and not c.color.startswith("#e6")]
+    assert "".join(c.text for c in title) == "青岚县人民政府关于做好防汛工作的通知"
+    assert round(title[0].size) == 22 and title[9].x0 > title[8].x0  # scaled by the CTM; the second code goes on
+    doc = parse_file(path)
+    md = doc.metadata
+    assert (md.issuer, md.doc_number.text, md.title, md.recipients) == (
+        "青岚县人民政府", "青政发〔2023〕9号", "青岚县人民政府关于做好防汛工作的通知", ("各乡镇人民政府",))
+    assert doc.source.format == "ofd" and doc.pages[0].quality == "ok"
+
+
+def test_read_ofd_without_pages_is_one_line(tmp_path):
+    import zipfile
+
+    path = tmp_path / "empty.ofd"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("OFD.xml", _OFD_PARTS["OFD.xml"])
+        z.writestr("Doc_0/Document.xml", f'<ofd:Document {_OFD_NS}><ofd:CommonData/></ofd:Document>')
+    with pytest.raises(FormatError, match="OFD has no pages"):
+        parse_file(path)
+
+
+@pytest.mark.parametrize(("markup", "kept", "dropped"), [
+    ('<div style="display: none">关键词：防汛 通知</div>', None, "关键词"),
+    ('<div class="bdsharebuttonbox"><a>分享到微信</a></div>', None, "分享到微信"),
+    ('<ul class="list"><li><a href="1.htm">关于做好春季安全生产工作的通知</a></li>'
+     '<li><a href="2.htm">关于调整议事协调机构的通知</a></li></ul>', None, "春季安全生产"),
+    ('<p style="text-align:right">2023年9月15日</p>', "2023年9月15日", None),
+])
+def test_read_html_furniture_table(tmp_path, markup, kept, dropped):
+    page = tmp_path / "p.html"
+    page.write_text('<html><body><div class="content"><p>　　现就做好今年防汛工作通知如下，各地要压实责任，加强值守，'
+                    f'确保安全度汛。</p><p>　　一是落实责任。二是加强巡查。</p>{markup}</div></body></html>',
+                    encoding="utf-8")
+    text = parse_file(page).text
+    assert "确保安全度汛" in text
+    if kept:
+        assert kept in text
+    if dropped:
+        assert dropped not in text

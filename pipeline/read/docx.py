@@ -320,20 +320,29 @@ class _Reader:
                                           round(indent, 2) if k == 0 else 0.0, rule if k == 0 else None))
 
     def row(self, tr: ET.Element) -> None:
+        """A table row as one paragraph of its cells joined by U+3000, in the style most of its text has
+        (a 版头 laid out as a table keeps its red and its size: 东川市财政局　文件)."""
         self.index += 1
         cells: list[str] = []
-        sizes: list[float] = []
+        weights: dict[tuple, int] = {}
+        aligns: set[str] = set()
         for tc in tr.findall(W + "tc"):
             texts = []
             for p in tc.iter(W + "p"):
                 text, pstyle, runs = self.paragraph(p, table_row=True)
                 texts.append(text.replace("\n", ""))
-                sizes.extend((s.size or DEFAULT_SIZE) for t, s in runs if t.strip())
+                for t, st in runs:
+                    key = (st.size or DEFAULT_SIZE, st.color, bool(st.bold))
+                    weights[key] = weights.get(key, 0) + len(t.strip())
+                if text.strip():
+                    aligns.add(pstyle.align or "left")
             cells.append("".join("".join(texts).split()))
         cells = [c for c in cells if c]
         if cells:
-            size = max(set(sizes), key=sizes.count) if sizes else DEFAULT_SIZE
-            self.out.append(Paragraph(FULL_SPACE.join(cells), self.index, size, table_row=len(cells) > 1))
+            size, color, bold = max(weights, key=weights.__getitem__) if weights else (DEFAULT_SIZE, None, False)
+            align = aligns.pop() if len(aligns) == 1 else "left"
+            self.out.append(Paragraph(FULL_SPACE.join(cells), self.index, size, color, bold, align,
+                                      table_row=len(cells) > 1))
 
     def block(self, container: ET.Element) -> None:
         """Paragraphs and tables of the body (or a text box, a content control) in order."""

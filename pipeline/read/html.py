@@ -175,6 +175,9 @@ def is_furniture(node: Node) -> bool:
     """Navigation, share bars, footers, related-link lists: by tag, by class/id words, by link density."""
     if node.tag in DROP:
         return True
+    style = node.attrs.get("style", "").replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style or "hidden" in node.attrs:
+        return True  # text a reader never sees: search-engine keywords, templates
     if node.tag in ("header", "footer") and not _has_heading(node):
         return True
     words = _cues()["furniture"]

@@ -171,13 +171,15 @@ def _text_chars(obj: ET.Element, doc: _Doc, origin: tuple[float, float], out: li
         font = f"{font}-Bold"  # make_char reads bold from the font name
     fill = colour(_child(obj, "FillColor"), doc.spaces) or "#000000"
     pt = size * scale * MM
+    cx = cy = 0.0
     for code in _children(obj, "TextCode"):
         text = code.text or ""
         if not text:
             continue
         x = _floats(code.get("X"))
         y = _floats(code.get("Y"))
-        cx, cy = (x[0] if x else 0.0), (y[0] if y else 0.0)
+        # a TextCode without X or Y goes on where the one before ended
+        cx, cy = (x[0] if x else cx), (y[0] if y else cy)
         dx, dy = deltas(code.get("DeltaX")), deltas(code.get("DeltaY"))
         for i, ch in enumerate(text):
             step = dx[i] if i < len(dx) else (size if ord(ch) > 0x2E7F else size / 2)

@@ -28,7 +28,14 @@ from pipeline.read.ofd import colour, deltas
 from pipeline.read.paras import clean_line
 from pipeline.run import parse_file
 from tests.fixtures import FIXTURE_NAMES
-from tests.fixtures.formats import LAYOUTS, seed_paragraphs, write_docx, write_ofd, write_portal_html
+from tests.fixtures.formats import (
+    LAYOUTS,
+    seed_paragraphs,
+    typeset_pages,
+    write_docx,
+    write_ofd,
+    write_portal_html,
+)
 
 # ../shared beside the repository (a worktree one level deeper looks one further up)
 SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
@@ -192,7 +199,8 @@ def _sections(doc) -> list:
     return [(s.level, s.marker, s.title, markers.get(s.parent)) for s in doc.sections if s.kind != "item"]
 
 
-FORMAT_KINDS = ("docx", "ofd", *(f"html-{layout}" for layout in LAYOUTS))
+# ofd: written from the PDF's characters; ofd-text: typeset from the paragraphs by tests/fixtures/formats.py
+FORMAT_KINDS = ("docx", "ofd", "ofd-text", *(f"html-{layout}" for layout in LAYOUTS))
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +213,8 @@ def fixture_files(tmp_path_factory, fixture_pdf):
             path = write_docx(fx.expected.paragraphs, root / f"{name}.docx")
         elif kind == "ofd":
             path = write_ofd(list(extract_pages(fx.pdf_path)), root / f"{name}.ofd")
+        elif kind == "ofd-text":
+            path = write_ofd(typeset_pages(fx.expected.paragraphs), root / f"{name}-text.ofd")
         else:
             layout = kind.split("-", 1)[1]
             path = write_portal_html(fx.expected.paragraphs, root / f"{name}-{layout}.html", layout)
@@ -216,6 +226,8 @@ def fixture_files(tmp_path_factory, fixture_pdf):
 @pytest.mark.parametrize("kind", FORMAT_KINDS)
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_read_fixture_in_format_matches_expected(fixture_files, name, kind):
+    if kind == "ofd-text" and name == "plan_target_table_joint":
+        pytest.skip("the plain typesetter stacks a joint 版头's names without 文件 beside them")
     fx, path = fixture_files(name, kind)
     doc = parse_file(path)
     want = fx.expected.metadata()
@@ -229,7 +241,7 @@ def test_read_fixture_in_format_matches_expected(fixture_files, name, kind):
         for item in data[key]:
             span = item["heading"] if key == "sections" else item["span"]
             assert data["text"][span[0]:span[1]] == (item["text"] if key != "sections" else data["text"][span[0]:span[1]])
-            if kind == "ofd":
+            if kind.startswith("ofd"):
                 assert item["page"] and item["bbox"] and item["para"] is None
             else:
                 assert item["page"] is None and item["bbox"] is None and item["para"]["index"] >= 1
@@ -313,7 +325,8 @@ def seed_files(tmp_path_factory):
             continue
         paras = seed_paragraphs(seed.read_text(encoding="utf-8"))
         files = {"docx": write_docx(paras, root / f"{stem}.docx"),
-                 "ofd": write_ofd(list(extract_pages(pdf)), root / f"{stem}.ofd")}
+                 "ofd": write_ofd(list(extract_pages(pdf)), root / f"{stem}.ofd"),
+                 "ofd-text": write_ofd(typeset_pages(paras), root / f"{stem}-text.ofd")}
         for layout in LAYOUTS:
             files[f"html-{layout}"] = write_portal_html(paras, root / f"{stem}-{layout}.html", layout)
         if HAS_SOFFICE:  # the Word file saved as Word 97 by LibreOffice, and the same under a .wps name

@@ -629,3 +629,14 @@ def test_read_html_furniture_table(tmp_path, markup, kept, dropped):
         assert kept in text
     if dropped:
         assert dropped not in text
+
+
+def test_read_password_protected_word_says_so(tmp_path):
+    """An encrypted OOXML file is an OLE container holding EncryptedPackage, not a Word stream."""
+    from pipeline.read import CFB_MAGIC
+
+    path = tmp_path / "secret.docx"
+    path.write_bytes(CFB_MAGIC + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 512)
+    assert sniff(path) == "unknown"
+    with pytest.raises(FormatError, match="password-protected Word file"):
+        parse_file(path)

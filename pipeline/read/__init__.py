@@ -117,7 +117,14 @@ def sniff(path: str | Path) -> str:
 
 
 def unknown_kind_message(path: str | Path) -> str:
-    """The one line for a file of no kind the pipeline reads."""
+    """The one line for a file of no kind the pipeline reads (a password-protected Office file said as such)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 20)
+    except OSError:
+        head = b""
+    if head.startswith(CFB_MAGIC) and "EncryptedPackage".encode("utf-16-le") in head:
+        return f"{path}: a password-protected Word file; save it without a password and try again"
     return (f"{path}: not a PDF (no %PDF- header), nor an OFD, DOCX, DOC, WPS or HTML file "
             f"(told by content, not by name)")
 

@@ -640,3 +640,20 @@ def test_read_password_protected_word_says_so(tmp_path):
     assert sniff(path) == "unknown"
     with pytest.raises(FormatError, match="password-protected Word file"):
         parse_file(path)
+
+
+def test_read_html_article_of_br_lines(tmp_path):
+    """An article written as lines parted by <br> in one div (no <p>) is found and split into paragraphs."""
+    page = tmp_path / "br.html"
+    page.write_text(
+        '<html><body><div class="nav"><a href="/">首页</a></div><table><tr><td>'
+        '<h1>青岚县人民政府关于做好防汛工作的通知</h1><div id="zoom">各乡镇人民政府：<br>'
+        '　　现就做好今年防汛工作通知如下，请认真贯彻落实。各地要压实责任。<br>　　一、压实责任<br>'
+        '　　各乡镇要落实包保责任，汛前完成隐患排查整治。<br><div align="right">青岚县人民政府</div>'
+        '<div align="right">2024年5月6日</div></div></td></tr><tr><td>打印本页 关闭窗口</td></tr></table>'
+        '</body></html>', encoding="utf-8")
+    doc = parse_file(page)
+    md = doc.metadata
+    assert (md.title, md.recipients, md.issue_date) == ("青岚县人民政府关于做好防汛工作的通知", ("各乡镇人民政府",),
+                                                        "2024-05-06")
+    assert [s.marker for s in doc.sections] == ["一、"] and "打印本页" not in doc.text and "首页" not in doc.text

@@ -278,20 +278,28 @@ def _sentence_score(text: str) -> float:
     return len(flat) * (1 + flat.count("。") + flat.count("；")) if len(flat) >= 10 else 0.0
 
 
+def _own_text(node: Node) -> str:
+    """The text a node holds itself, outside its block children: lines parted by <br> in an id=zoom div."""
+    return "".join(c if isinstance(c, str) else (c.text() if c.tag not in BLOCK or c.tag == "br" else "")
+                   for c in node.children)
+
+
 def find_article(root: Node) -> Node:
-    """The element holding the document: paragraph text scored to its parent (and half to the grandparent)."""
+    """The element holding the document, as readability tools find it: each paragraph's sentence text
+    scored to its parent (and half to the grandparent); text a container holds itself between its blocks
+    (lines parted by <br>) scored to the container (and half to its parent)."""
     scores: dict[int, float] = {}
     nodes: dict[int, Node] = {}
     hints = _cues()["body_hints"]
     for node in root.walk():
         if node.tag not in ("p", "div", "td", "li", "pre", "blockquote", "span", "font", "h1", "h2", "h3"):
             continue
-        if any(isinstance(c, Node) and c.tag in ("p", "div", "table") for c in node.children):
-            continue
-        s = _sentence_score(node.text())
+        mixed = any(isinstance(c, Node) and c.tag in ("p", "div", "table") for c in node.children)
+        s = _sentence_score(_own_text(node) if mixed else node.text())
         if not s:
             continue
-        for up, share in ((node.parent, 1.0), (node.parent.parent if node.parent else None, 0.5)):
+        ups = (node, node.parent) if mixed else (node.parent, node.parent.parent if node.parent else None)
+        for up, share in zip(ups, (1.0, 0.5)):
             if up is not None:
                 scores[id(up)] = scores.get(id(up), 0.0) + s * share
                 nodes[id(up)] = up
@@ -301,9 +309,7 @@ def find_article(root: Node) -> Node:
     for key, node in nodes.items():  # the container portals name (TRS_Editor, zoom, article) by a small margin
         if any(t.startswith(h) for t in _tokens(node) for h in hints):
             scores[key] *= 1.1
-    best = nodes[max(scores, key=scores.__getitem__)]
-    # a container that merely wraps the best one whole
-    return best
+    return nodes[max(scores, key=scores.__getitem__)]
 
 
 def _headline(root: Node, article: Node) -> Node | None:

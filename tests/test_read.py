@@ -657,3 +657,25 @@ def test_read_html_article_of_br_lines(tmp_path):
     assert (md.title, md.recipients, md.issue_date) == ("青岚县人民政府关于做好防汛工作的通知", ("各乡镇人民政府",),
                                                         "2024-05-06")
     assert [s.marker for s in doc.sections] == ["一、"] and "打印本页" not in doc.text and "首页" not in doc.text
+
+
+def test_read_html_head_article_title_when_the_text_has_none(tmp_path):
+    page = tmp_path / "meta.html"
+    page.write_text('<html><head><meta name="ArticleTitle" content="青岚县人民政府关于做好防汛工作的通知"></head><body>'
+                    '<div class="content"><p>各乡镇人民政府：</p><p>　　现就做好今年防汛工作通知如下，请认真贯彻落实。'
+                    '各地要压实责任。</p><p style="text-align:right">2024年5月6日</p></div></body></html>',
+                    encoding="utf-8")
+    md = parse_file(page).metadata
+    assert (md.title, md.doc_type, md.issuer, md.recipients) == (
+        "青岚县人民政府关于做好防汛工作的通知", "通知", "青岚县人民政府", ("各乡镇人民政府",))
+
+
+def test_read_docx_hidden_text_is_left_out(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    p = doc.add_paragraph("现就做好今年防汛工作通知如下。")
+    p.add_run("（内部批注：暂不公开）").font.hidden = True
+    path = tmp_path / "hidden.docx"
+    doc.save(str(path))
+    assert parse_file(path).text == "现就做好今年防汛工作通知如下。"

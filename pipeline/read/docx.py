@@ -272,6 +272,8 @@ class _Reader:
         boxes: list[ET.Element] = []
         for r in _runs(p):
             rpr = r.find(W + "rPr")
+            if rpr is not None and _on(rpr.find(W + "vanish")):
+                continue  # hidden text: never printed
             rstyle_id = _attr(rpr.find(W + "rStyle"), "val") if rpr is not None else None
             style = _run_props(rpr).over(self.styles.get(rstyle_id)).over(pstyle)
             parts = []

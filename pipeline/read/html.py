@@ -501,7 +501,8 @@ def read_html(path: str | Path) -> tuple[list[Paragraph], dict[str, str]]:
     Returns:
         The document's paragraphs (``Paragraph.index`` numbering the page's
         blocks from 1), and the labelled block's fields:
-        ``{"issuer": …, "doc_number": …, "issue_date": "2023年05月08日", "title": …}``.
+        ``{"issuer": …, "doc_number": …, "issue_date": "2023年05月08日", "title": …}``; a page
+        without a labelled 标题 but with ``<meta name="ArticleTitle">`` gives it as ``title_fallback``.
 
     Raises:
         FormatError: a page over the size limit, or with no text.
@@ -514,12 +515,17 @@ def read_html(path: str | Path) -> tuple[list[Paragraph], dict[str, str]]:
     builder.feed(decode_page(data))
     builder.close()
     root = builder.root
+    # the article title many portals' content systems write into the head: <meta name="ArticleTitle">
+    meta_title = next((n.attrs.get("content", "").strip() for n in root.walk()
+                       if n.tag == "meta" and n.attrs.get("name", "").lower() == "articletitle"), "")
     prune(root)
     labels: dict[str, str] = {}
     block = find_label_block(root)
     if block is not None:
         labels = read_labels(block.text())
         _detach(block)
+    if meta_title and "title" not in labels:
+        labels["title_fallback"] = meta_title
     article = find_article(root)
     writer = _Writer()
     head = _headline(root, article)

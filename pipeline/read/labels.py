@@ -48,9 +48,14 @@ def apply_labels(metadata: Metadata, labels: Mapping[str, str]) -> Metadata:
         changes["issue_date"] = date[0]
         flags = [f for f in flags if f != "no_issue_date"]
     title = re.sub(r"\s+", "", labels.get("title", ""))
+    if not title and metadata.title is None:  # the head's article title, when the text shows none
+        title = re.sub(r"\s+", "", labels.get("title_fallback", ""))
     if title:
         changes["title"] = title
         changes["doc_type"] = doc_type_of(title) or metadata.doc_type
         changes["body_title"] = body_title_of(title)
         flags = [f for f in flags if f != "no_title"]
+        m = re.match(r"^(.+?)关于", title)
+        if "issuer" not in changes and metadata.issuer is None and m:  # as structure reads a title's issuer
+            changes["issuer"], changes["issuers"] = m.group(1), (m.group(1),)
     return replace(metadata, **changes, flags=tuple(flags))

@@ -11,7 +11,9 @@ immutable named tuple). Offsets (``span``) are ``(start, end)``
 into ``CleanText.text``; boxes are ``(x0, top, x1, bottom)`` in PDF points
 with the origin at the page's top-left corner (pdfplumber's convention).
 Extractors fill ``span`` only; ``pipeline.anchor`` adds ``page`` and ``bbox``
-from the clean text's offset map, so extractors stay pure text functions.
+from the clean text's offset map (or, for a format without pages, ``para``:
+the source paragraph and the offset in it), so extractors stay pure text functions.
+A paragraph format (DOCX, HTML) enters as ``Paragraph``s instead of ``RawPage``s.
 """
 
 from __future__ import annotations

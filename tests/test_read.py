@@ -27,6 +27,7 @@ from pipeline.read.html import decode_page, read_labels
 from pipeline.read.ofd import colour, deltas
 from pipeline.read.paras import clean_line
 from pipeline.run import parse_file
+from tests.browser import browser  # noqa: F401 - the fixture
 from tests.fixtures import FIXTURE_NAMES
 from tests.fixtures.formats import (
     LAYOUTS,
@@ -679,3 +680,35 @@ def test_read_docx_hidden_text_is_left_out(tmp_path):
     path = tmp_path / "hidden.docx"
     doc.save(str(path))
     assert parse_file(path).text == "现就做好今年防汛工作通知如下。"
+
+
+# --- the review page of a document without pages, in a browser -------------------------------
+
+_IN_VIEW = """
+const el = arguments[0], pane = el.closest(arguments[1]).getBoundingClientRect(), r = el.getBoundingClientRect();
+return r.top >= pane.top && r.bottom <= pane.bottom;
+"""
+
+
+def test_read_review_text_view_in_a_browser(browser, fixture_files, tmp_path):  # noqa: F811
+    """A Word file's review page: click a row and its words are marked and scrolled to; click words, find the row."""
+    from selenium.webdriver.common.by import By
+
+    from pipeline.review import write_review
+
+    _, path = fixture_files("notice_transmits_plan", "docx")
+    page = tmp_path / "review.html"
+    data, warning = write_review(path, page)
+    assert warning is None and data["source"]["format"] == "docx"
+    browser.get(page.as_uri())
+    last = len(data["targets"]) - 1
+    row = browser.find_element(By.ID, f"row-target-{last}")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    row.click()
+    mark = browser.find_element(By.ID, f"box-target-{last}")
+    assert "hl" in mark.get_attribute("class").split() and mark.text in data["targets"][last]["text"]
+    assert browser.execute_script(_IN_VIEW, mark, "main")
+    date = browser.find_element(By.ID, "box-date-0")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", date)
+    browser.execute_script("arguments[0].click()", date)
+    assert "hl" in browser.find_element(By.ID, "row-date-0").get_attribute("class").split()

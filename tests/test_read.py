@@ -712,3 +712,19 @@ def test_read_review_text_view_in_a_browser(browser, fixture_files, tmp_path):  
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", date)
     browser.execute_script("arguments[0].click()", date)
     assert "hl" in browser.find_element(By.ID, "row-date-0").get_attribute("class").split()
+
+
+def test_read_docx_strict_ooxml(fixture_files, tmp_path):
+    """A Word file saved as Strict Open XML (another namespace for the same elements) reads the same."""
+    import zipfile
+
+    _, path = fixture_files("notice_transmits_plan", "docx")
+    strict = tmp_path / "strict.docx"
+    with zipfile.ZipFile(path) as zi, zipfile.ZipFile(strict, "w") as zo:
+        for info in zi.infolist():
+            data = zi.read(info)
+            if info.filename.startswith("word/"):
+                data = data.replace(b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                                    b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+            zo.writestr(info, data)
+    assert _metadata(parse_file(strict)) == _metadata(parse_file(path))

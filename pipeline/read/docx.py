@@ -24,6 +24,7 @@ from pipeline.model import Paragraph
 from pipeline.read import FormatError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+STRICT_NS = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 # Word's own default when a document states no size: 10.5 pt (五号); sizes are in half-points.
 DEFAULT_SIZE = 10.5
 # A part may not inflate past this (a zip bomb named document.xml).
@@ -376,7 +377,8 @@ def _part(z: zipfile.ZipFile, name: str, path: Path) -> ET.Element | None:
     if info.file_size > DEFAULT_MAX_PART_BYTES:
         raise FormatError(f"{path}: {name} inflates beyond {DEFAULT_MAX_PART_BYTES >> 20} MB (the limit)")
     try:
-        return ET.fromstring(z.read(name))
+        # Strict OOXML names the same elements in another namespace
+        return ET.fromstring(z.read(name).replace(STRICT_NS, W[1:-1].encode()))
     except ET.ParseError as e:
         raise FormatError(f"{path}: damaged DOCX ({name}: {e})") from None
 

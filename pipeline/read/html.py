@@ -212,9 +212,11 @@ def _label_rx() -> tuple[re.Pattern, dict[str, str]]:
     labels = _cues()["labels"]
     field_of = {word: key for key, words in labels.items() if key != "other" for word in words}
     words = sorted({w for ws in labels.values() for w in ws}, key=len, reverse=True)
-    # a label spelled with layout spaces (标　　题, 发文字号 :) followed by a colon or a cell boundary
+    # a label spelled with layout spaces (标　　题, 发文字号 :) followed by a colon or a cell boundary,
+    # or in brackets ([成文日期]2021-01-05, 【发文字号】)
     spelled = "|".join(r"[\s\u3000]*".join(map(re.escape, w)) for w in words)
-    return re.compile(rf"(?:^|(?<=[\s\u3000|]))({spelled})[\s\u3000]*(?:[:：]|(?=\n))"), field_of
+    return re.compile(rf"(?:^|(?<=[\s\u3000|]))(?:[\[【]\s*({spelled})\s*[\]】][:：]?"
+                      rf"|({spelled})[\s\u3000]*(?:[:：]|(?=\n)))"), field_of
 
 
 def read_labels(text: str) -> dict[str, str]:
@@ -226,24 +228,26 @@ def read_labels(text: str) -> dict[str, str]:
 
     Returns:
         The fields ``data/web_page.json`` maps labels to: ``{"issuer": "东川市人民政府办公室", "title": "关于…的通知"}``;
-        a field stated twice keeps its first value.
+        a field stated twice keeps the value of its more trusted label (the one listed first), else the first.
     """
     rx, field_of = _label_rx()
+    rank = {w: i for words in _cues()["labels"].values() for i, w in enumerate(words)}
     hits = list(rx.finditer(text))
     out: dict[str, str] = {}
+    trust: dict[str, int] = {}
     for k, m in enumerate(hits):
         end = hits[k + 1].start() if k + 1 < len(hits) else len(text)
         value = " ".join(text[m.end():end].split()).strip(" ：:|")
-        label = re.sub(r"[\s\u3000]", "", m.group(1))
+        label = re.sub(r"[\s\u3000]", "", m.group(1) or m.group(2))
         key = field_of.get(label)
-        if key and value and key not in out:
-            out[key] = value
+        if key and value and rank[label] < trust.get(key, len(rank)):  # 发文机关 over 发布机构
+            out[key], trust[key] = value, rank[label]
     return out
 
 
 def _label_count(text: str) -> int:
     rx, _ = _label_rx()
-    return len({re.sub(r"[\s\u3000]", "", m.group(1)) for m in rx.finditer(text)})
+    return len({re.sub(r"[\s\u3000]", "", m.group(1) or m.group(2)) for m in rx.finditer(text)})
 
 
 def find_label_block(root: Node) -> Node | None:

@@ -733,3 +733,16 @@ def test_read_docx_strict_ooxml(fixture_files, tmp_path):
                                     b"http://purl.oclc.org/ooxml/wordprocessingml/main")
             zo.writestr(info, data)
     assert _metadata(parse_file(strict)) == _metadata(parse_file(path))
+
+
+@pytest.mark.parametrize(("content", "kind"), [
+    (b'{"text": "<html> quoted in a JSON output"}', "unknown"),
+    ("东川市人民政府\n<p>一段带标签的文字</p>\n".encode(), "unknown"),
+    (b"\n\n  <!-- saved page -->\n<html><body><p>x</p></body></html>", "html"),
+    (b'<?xml version="1.0"?><!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml"></html>', "html"),
+    ("\ufeff<html><body>东川</body></html>".encode("utf-16"), "html"),
+])
+def test_read_sniff_markup(tmp_path, content, kind):
+    path = tmp_path / "x.bin"
+    path.write_bytes(content)
+    assert sniff(path) == kind

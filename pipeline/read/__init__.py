@@ -110,8 +110,10 @@ def sniff(path: str | Path) -> str:
         return _cfb_kind(path, path.suffix.lower()) or "unknown"
     low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if low.startswith(b"\xff\xfe") or low.startswith(b"\xfe\xff"):  # UTF-16 with a BOM
-        low = head.decode("utf-16", "ignore").encode("ascii", "ignore").lower()
-    if any(tag in low[:DEFAULT_SNIFF_BYTES] for tag in HTML_OPENINGS):
+        low = head.decode("utf-16", "ignore").lstrip("\ufeff \t\r\n").encode("ascii", "ignore").lower()
+    # markup from the first character (<!DOCTYPE, <html, <?xml, <!-- …) with a page's tags near the start;
+    # a JSON or text file that quotes a tag is no page
+    if low.startswith(b"<") and any(tag in low for tag in HTML_OPENINGS):
         return "html"
     return "unknown"
 

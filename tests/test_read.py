@@ -746,3 +746,26 @@ def test_read_sniff_markup(tmp_path, content, kind):
     path = tmp_path / "x.bin"
     path.write_bytes(content)
     assert sniff(path) == kind
+
+
+def test_read_html_with_no_styles_at_all(tmp_path):
+    """Markup a converter writes (bare <h1> and <p>): the headline is the title, a lone date the 成文日期."""
+    page = tmp_path / "plain.html"
+    page.write_text('<html><body><h1>青岚县人民政府关于做好防汛工作的通知</h1><p>青政发〔2024〕2号</p><p>各乡镇人民政府：</p>'
+                    '<p>现就做好今年防汛工作通知如下，请认真贯彻落实。各地要压实责任。</p><p>一、压实责任</p>'
+                    '<p>各乡镇要落实包保责任。</p><p>青岚县人民政府</p><p>2024年5月6日</p></body></html>', encoding="utf-8")
+    doc = parse_file(page)
+    md = doc.metadata
+    assert (md.title, md.doc_number.text, md.issue_date, md.recipients) == (
+        "青岚县人民政府关于做好防汛工作的通知", "青政发〔2024〕2号", "2024-05-06", ("各乡镇人民政府",))
+    assert [s.marker for s in doc.sections] == ["一、"]
+
+
+@pytest.mark.parametrize(("text", "align"), [
+    ("2024年5月6日", "right"), ("二〇二三年五月八日", "right"), ("　2017年3月13日 ", "right"),
+    ("2024年5月6日印发", "left"), ("到2025年6月底前完成", "left"), ("青岚县人民政府", "left"),
+])
+def test_read_default_align(text, align):
+    from pipeline.read.paras import default_align
+
+    assert default_align(text) == align

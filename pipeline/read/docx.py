@@ -22,6 +22,7 @@ from xml.etree import ElementTree as ET
 from pipeline.clean import FULL_SPACE
 from pipeline.model import Paragraph
 from pipeline.read import FormatError
+from pipeline.read.paras import default_align
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 STRICT_NS = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -319,7 +320,7 @@ class _Reader:
         self.pending_rule = pstyle.border_bottom
         for k, line in enumerate(text.split("\n")):  # a line break inside a paragraph parts it, as a PDF line does
             if line.strip() or k == 0:
-                self.out.append(Paragraph(line, self.index, size, color, bold, pstyle.align or "left",
+                self.out.append(Paragraph(line, self.index, size, color, bold, pstyle.align or default_align(line),
                                           round(indent, 2) if k == 0 else 0.0, rule if k == 0 else None))
 
     def row(self, tr: ET.Element) -> None:

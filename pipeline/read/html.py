@@ -35,6 +35,7 @@ from pathlib import Path
 from pipeline.clean import FULL_SPACE
 from pipeline.model import Paragraph
 from pipeline.read import FormatError
+from pipeline.read.paras import default_align
 
 # Browser defaults: 16 px = 12 pt body text; headings 2em, 1.5em, 1.17em.
 DEFAULT_SIZE = 12.0
@@ -492,7 +493,7 @@ def _paragraph(p: _Para, index: int) -> Paragraph:
     # CSS text-indent and typed blanks add up: "　　各县（市、区）…" (U+3000 one character, others half)
     head = text[:lead]
     indent = (p.style.indent or 0.0) + head.count("\u3000") + 0.5 * (len(head) - head.count("\u3000"))
-    return Paragraph(text, index, round(size, 2), color, bold, p.style.align or "left", indent,
+    return Paragraph(text, index, round(size, 2), color, bold, p.style.align or default_align(text), indent,
                      table_row=p.table_row)
 
 

@@ -49,6 +49,20 @@ def clean_line(text: str) -> str:
     return FULL_SPACE.join(p for p in parts if p)
 
 
+# a paragraph that is a whole date and nothing else: 2017年3月13日, 二〇二三年五月八日
+_LONE_DATE = re.compile(r"^[\s\u3000]*[\d〇○零一二三四五六七八九]{4}\s*年[\s\d一二三四五六七八九十]{1,4}月"
+                        r"[\s\d一二三四五六七八九十]{1,4}日[\s\u3000]*$")
+
+
+def default_align(text: str) -> str:
+    """The alignment of a paragraph whose source states none (a bare <p>, a Word paragraph without jc).
+
+    A paragraph that is only a date is the 成文日期, which GB/T 9704 sets right (右空四字): "right";
+    anything else "left".
+    """
+    return "right" if _LONE_DATE.match(text) else "left"
+
+
 def body_size(paragraphs: Sequence[Paragraph]) -> float:
     """The size most characters of longer paragraphs are set in: 16.0 for a 3号 body."""
     counts: Counter[float] = Counter()

@@ -764,8 +764,36 @@ def test_read_html_with_no_styles_at_all(tmp_path):
 @pytest.mark.parametrize(("text", "align"), [
     ("2024年5月6日", "right"), ("二〇二三年五月八日", "right"), ("　2017年3月13日 ", "right"),
     ("2024年5月6日印发", "left"), ("到2025年6月底前完成", "left"), ("青岚县人民政府", "left"),
+    ("\u3000" * 10 + "青岚县人民政府", "right"), ("\u3000" * 2 + "青岚县人民政府", "left"),
+    ("\u3000" * 10 + "现就做好今年防汛工作通知如下，请认真贯彻落实。各地要压实责任，加强值守，确保安全度汛，不得有误。", "left"),
 ])
 def test_read_default_align(text, align):
     from pipeline.read.paras import default_align
 
     assert default_align(text) == align
+
+
+def test_read_docx_hand_set_signature_and_boxed_colophon(tmp_path):
+    """Signature and date pushed right with typed blanks; the 版记 in a one-column table, a tab before 印发."""
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document()
+    for text, size, centre in (("青岚县人民政府关于做好防汛工作的通知", 22, True), ("各乡镇人民政府：", 16, False),
+                               ("　　现就做好今年防汛工作通知如下，请认真贯彻落实。", 16, False),
+                               ("\u3000" * 12 + "青岚县人民政府", 16, False), ("\u3000" * 11 + "2024年5月6日", 16, False)):
+        p = doc.add_paragraph()
+        p.add_run(text).font.size = Pt(size)
+        if centre:
+            p.alignment = 1
+    box = doc.add_table(rows=1, cols=1).cell(0, 0)
+    box.paragraphs[0].add_run("抄送：县委办公室，县人大常委会办公室。").font.size = Pt(14)
+    line = box.add_paragraph()
+    line.add_run("青岚县人民政府办公室").font.size = Pt(14)
+    line.add_run().add_tab()
+    line.add_run("2024年5月6日印发").font.size = Pt(14)
+    path = tmp_path / "hand.docx"
+    doc.save(str(path))
+    md = parse_file(path).metadata
+    assert (md.issue_date, md.signatories, md.cc, md.printer, md.print_date) == (
+        "2024-05-06", ("青岚县人民政府",), ("县委办公室", "县人大常委会办公室"), "青岚县人民政府办公室", "2024-05-06")

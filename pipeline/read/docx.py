@@ -326,6 +326,11 @@ class _Reader:
     def row(self, tr: ET.Element) -> None:
         """A table row as one paragraph of its cells joined by U+3000, in the style most of its text has
         (a 版头 laid out as a table keeps its red and its size: 东川市财政局　文件)."""
+        filled = [tc for tc in tr.findall(W + "tc") if "".join(t.text or "" for t in tc.iter(W + "t")).strip()]
+        if len(filled) == 1:  # a table used as a frame (a 版记 box, a 版头 cell): its paragraphs as they are
+            for p in filled[0].iter(W + "p"):
+                self.emit(p)
+            return
         self.index += 1
         cells: list[str] = []
         weights: dict[tuple, int] = {}

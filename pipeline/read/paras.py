@@ -24,6 +24,8 @@ from pipeline.model import Block, CleanText, Paragraph
 
 # A paragraph this many points above the body size is a title line that may join the next.
 DEFAULT_TITLE_STEP = 1.0
+# Typed blanks (in characters) before a short line that push it to the right: a signature set by hand.
+DEFAULT_PUSHED_RIGHT = 8
 # Synthetic geometry of a block: one unit of height per paragraph (nothing reads it as points).
 DEFAULT_LINE_HEIGHT = 1.0
 # Blanks that separate fields inside a paragraph (a tab in a Word 版记 line, runs of U+3000).
@@ -57,10 +59,13 @@ _LONE_DATE = re.compile(r"^[\s\u3000]*[\d〇○零一二三四五六七八九]{4
 def default_align(text: str) -> str:
     """The alignment of a paragraph whose source states none (a bare <p>, a Word paragraph without jc).
 
-    A paragraph that is only a date is the 成文日期, which GB/T 9704 sets right (右空四字): "right";
-    anything else "left".
+    A paragraph that is only a date is the 成文日期, which GB/T 9704 sets right (右空四字), and one pushed
+    over by typed blanks (eight characters' worth or more: "　　　　　　　　东川市人民政府") stands right too:
+    "right"; anything else "left".
     """
-    return "right" if _LONE_DATE.match(text) else "left"
+    head = text[:len(text) - len(text.lstrip(" \u3000\u00a0\t"))]
+    pushed = head.count("\u3000") + 2 * head.count("\t") + 0.5 * (len(head) - head.count("\u3000") - head.count("\t"))
+    return "right" if _LONE_DATE.match(text) or (pushed >= DEFAULT_PUSHED_RIGHT and len(text.strip()) <= 40) else "left"
 
 
 def body_size(paragraphs: Sequence[Paragraph]) -> float:

@@ -37,7 +37,7 @@ _GAN = "甲乙丙丁戊己庚辛壬癸"
 _DIGITS = "零一二三四五六七八九"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # Run containers a paragraph's runs may sit in (links, tracked insertions, fields, content controls).
-_SKIP = (W + "drawing", W + "pict", _MC + "AlternateContent", W + "txbxContent", W + "del", W + "pPr")
+_SKIP = (W + "drawing", W + "pict", W + "txbxContent", W + "del", W + "moveFrom", W + "pPr")
 
 
 def cn_number(n: int) -> str:
@@ -371,6 +371,12 @@ def _runs(el: ET.Element) -> Iterator[ET.Element]:
     for child in el:
         if child.tag == W + "r":
             yield child
+        elif child.tag == _MC + "AlternateContent":  # a choice and its fallback hold the same runs: one of them
+            for option in child:
+                found = list(_runs(option))
+                if found:
+                    yield from found
+                    break
         elif child.tag not in _SKIP:
             yield from _runs(child)
 

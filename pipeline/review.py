@@ -123,6 +123,65 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
     return tuple(images)
 
 
+# CJK fonts tried, in order, to draw an OFD's characters (Debian: fonts-wqy-zenhei, fonts-noto-cjk)
+DEFAULT_CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+
+
+def render_ofd_pages(ofd: str | Path, *, scale: float = DEFAULT_SCALE,
+                     quality: int = DEFAULT_JPEG_QUALITY) -> tuple[PageImage, ...]:
+    """Take an OFD and give every page as a base64 JPEG: its characters drawn where the reader placed them,
+    in their size and colour, and its rules; no OFD renderer is needed.
+
+    Args:
+        ofd: e.g. 东政办-12.ofd (read with ``pipeline.read.ofd.read_ofd``, the boxes the output gives).
+        scale: pixels per point.
+        quality: JPEG quality, 1-95.
+
+    Returns:
+        One ``PageImage`` per page. Without a CJK font installed each glyph is drawn as its box.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.read.ofd import read_ofd
+
+    path = next((p for p in DEFAULT_CJK_FONTS if Path(p).is_file()), None)
+    fonts: dict[int, Any] = {}
+    images = []
+    for page in read_ofd(ofd):
+        im = Image.new("RGB", (max(1, round(page.width * scale)), max(1, round(page.height * scale))), "white")
+        draw = ImageDraw.Draw(im)
+        for r in page.rules:
+            draw.rectangle([r.x0 * scale, r.top * scale, r.x1 * scale, max(r.bottom, r.top + 0.5) * scale],
+                           fill=r.color or "#000000")
+        for c in page.chars:
+            px = max(1, round(c.size * scale))
+            box = [c.x0 * scale, c.top * scale, c.x1 * scale, c.bottom * scale]
+            if path is None:
+                draw.rectangle(box, outline=c.color or "#000000")
+                continue
+            if px not in fonts:
+                fonts[px] = ImageFont.truetype(path, px)
+            draw.text((box[0], box[1]), c.text, font=fonts[px], fill=c.color or "#000000")
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=quality, optimize=True, progressive=True)
+        images.append(PageImage(page.number, im.width, im.height, "image/jpeg",
+                                base64.b64encode(buf.getvalue()).decode("ascii")))
+    return tuple(images)
+
+
+def render_source(path: str | Path, data: dict[str, Any], *, scale: float = DEFAULT_SCALE,
+                  quality: int = DEFAULT_JPEG_QUALITY, password: str | None = None) -> tuple[PageImage, ...]:
+    """The page images of a document's source: a PDF drawn by PDFium, an OFD's characters drawn."""
+    if (data.get("source") or {}).get("format") == "ofd":
+        return render_ofd_pages(path, scale=scale, quality=quality)
+    return render_pages(path, scale=scale, quality=quality, password=password)
+
+
 def find_pdf(json_path: str | Path, data: dict[str, Any]) -> Path | None:
     """Take a JSON output and its dict and give the PDF beside it, if there is one.
 
@@ -179,7 +238,7 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
         return to_dict(parse_pdf(path, password=password)), Path(pdf) if pdf else path
     from pipeline.read import sniff
 
-    if sniff(path) not in ("pdf", "unknown"):  # OFD, DOCX, DOC, WPS, HTML: shown as text
+    if sniff(path) not in ("pdf", "unknown"):  # OFD (its pages drawn from its characters), DOCX, DOC, WPS, HTML (as text)
         from pipeline.emit import to_dict
         from pipeline.run import parse_file
 
@@ -201,7 +260,8 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
         found = find_pdf(path, data)
     if found is None:
         name = (data.get("source") or {}).get("file")
-        raise ReviewError(f"{path}: cannot find its PDF {Path(str(name or '')).name!r} beside it; give it with --pdf")
+        kind = "OFD" if (data.get("source") or {}).get("format") == "ofd" else "PDF"
+        raise ReviewError(f"{path}: cannot find its {kind} {Path(str(name or '')).name!r} beside it; give it with --pdf")
     return data, found
 
 
@@ -222,8 +282,8 @@ def source_mismatch(data: dict[str, Any], pdf: str | Path) -> str | None:
 
 
 def drawn(data: dict[str, Any]) -> bool:
-    """Whether a document's pages are drawn as images (PDF) or it is shown as text (OFD, DOCX, DOC, WPS, HTML)."""
-    return (data.get("source") or {}).get("format", "pdf") == "pdf"
+    """Whether a document's pages are drawn as images (PDF, OFD) or it is shown as text (DOCX, DOC, WPS, HTML)."""
+    return (data.get("source") or {}).get("format", "pdf") in ("pdf", "ofd")
 
 
 # --- the page --------------------------------------------------------------------------------
@@ -505,7 +565,7 @@ def write_review(path: str | Path, out: str | Path, *, pdf: str | Path | None = 
         write_atomic(out, review_html(data, ()))
         return data, None
     warning = source_mismatch(data, pdf_path)
-    images = render_pages(pdf_path, scale=scale, quality=quality, password=password)
+    images = render_source(pdf_path, data, scale=scale, quality=quality, password=password)
     write_atomic(out, review_html(data, images, note=warning))
     return data, warning
 
@@ -582,7 +642,7 @@ def write_batch_reviews(outdir: str | Path, records: Iterable[Any], *, scale: fl
             if stale and not drawn(data):
                 write_atomic(page, review_html(data, ()))
             elif stale:
-                images = render_pages(pdf, scale=scale, quality=quality)
+                images = render_source(pdf, data, scale=scale, quality=quality)
                 write_atomic(page, review_html(data, images, note=source_mismatch(data, pdf)))
             error = None
         except Exception as e:  # as in the batch: one document's failure must not cost the others their pages

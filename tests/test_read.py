@@ -412,12 +412,16 @@ def test_read_cli_parse_and_review_other_formats(seedless, tmp_path):
                              capture_output=True, text=True, cwd=ROOT)
         assert run.returncode == 0, run.stderr
         page = tmp_path / f"{key}.html"
-        run = subprocess.run([sys.executable, "-m", "pipeline", "review", str(out), "-o", str(page)],
+        source = ["--pdf", str(files[key])] if key == "ofd" else []  # drawn from its file, found here by --pdf
+        run = subprocess.run([sys.executable, "-m", "pipeline", "review", str(out), "-o", str(page), *source],
                              capture_output=True, text=True, cwd=ROOT)
         assert run.returncode == 0, run.stderr
         html = page.read_text(encoding="utf-8")
         data = json.loads(out.read_text(encoding="utf-8"))
-        assert 'class="page textdoc"' in html
+        if key == "ofd":  # pages drawn from the OFD's characters, boxes over them as for a PDF
+            assert html.count('class="page-image"') == len(data["pages"]) and 'class="page textdoc"' not in html
+        else:
+            assert 'class="page textdoc"' in html
         for i, _ in enumerate(data["targets"]):
             assert f'id="box-target-{i}"' in html
     run = subprocess.run([sys.executable, "-m", "pipeline", "parse", str(files["text"])],
@@ -797,3 +801,21 @@ def test_read_docx_hand_set_signature_and_boxed_colophon(tmp_path):
     md = parse_file(path).metadata
     assert (md.issue_date, md.signatories, md.cc, md.printer, md.print_date) == (
         "2024-05-06", ("青岚县人民政府",), ("县委办公室", "县人大常委会办公室"), "青岚县人民政府办公室", "2024-05-06")
+
+
+def test_read_ofd_pages_drawn_for_review(fixture_files):
+    """An OFD's pages drawn from its characters: page-sized images with the red 标志 in red."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from pipeline.review import DEFAULT_SCALE, render_ofd_pages
+
+    fx, path = fixture_files("notice_transmits_plan", "ofd")
+    images = render_ofd_pages(path)
+    assert len(images) == fx.expected.n_pages
+    first = Image.open(io.BytesIO(base64.b64decode(images[0].data))).convert("RGB")
+    assert abs(first.width - 595.28 * DEFAULT_SCALE) <= 1
+    reds = sum(1 for r, g, b in first.getdata() if r > 180 and g < 80 and b < 80)
+    assert reds > 500  # the 标志 and the rule under the 发文字号

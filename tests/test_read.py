@@ -808,7 +808,7 @@ def test_read_ofd_pages_drawn_for_review(fixture_files):
     import base64
     import io
 
-    from PIL import Image
+    from PIL import Image, ImageChops
 
     from pipeline.review import DEFAULT_SCALE, render_ofd_pages
 
@@ -817,5 +817,7 @@ def test_read_ofd_pages_drawn_for_review(fixture_files):
     assert len(images) == fx.expected.n_pages
     first = Image.open(io.BytesIO(base64.b64decode(images[0].data))).convert("RGB")
     assert abs(first.width - 595.28 * DEFAULT_SCALE) <= 1
-    reds = sum(1 for r, g, b in first.getdata() if r > 180 and g < 80 and b < 80)
+    r, g, b = (band.point(lambda v, lo=lo, hi=hi: 255 if lo <= v <= hi else 0) for band, (lo, hi)
+               in zip(first.split(), ((181, 255), (0, 79), (0, 79))))
+    reds = sum(ImageChops.multiply(ImageChops.multiply(r, g), b).histogram()[255:])
     assert reds > 500  # the 标志 and the rule under the 发文字号

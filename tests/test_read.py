@@ -821,3 +821,14 @@ def test_read_ofd_pages_drawn_for_review(fixture_files):
                in zip(first.split(), ((181, 255), (0, 79), (0, 79))))
     reds = sum(ImageChops.multiply(ImageChops.multiply(r, g), b).histogram()[255:])
     assert reds > 500  # the 标志 and the rule under the 发文字号
+
+
+def test_read_html_source_whitespace_is_one_space(tmp_path):
+    """Line breaks and indentation of the markup are no gaps; typed &nbsp; runs and U+3000 are."""
+    page = tmp_path / "ws.html"
+    page.write_text('<html><body><div class="content"><p>\n        现就做好今年防汛工作通知如下，\n        请认真贯彻落实。'
+                    'Web  page\ntext 5G.</p><p>主办：县应急管理局&nbsp;&nbsp;&nbsp;&nbsp;督办：县政府办公室</p>'
+                    '</div></body></html>', encoding="utf-8")
+    text = parse_file(page).text
+    assert text.split("\n") == ["现就做好今年防汛工作通知如下，请认真贯彻落实。Web page text 5G.",
+                                "主办：县应急管理局\u3000督办：县政府办公室"]

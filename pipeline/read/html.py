@@ -452,8 +452,8 @@ class _Writer:
     def walk(self, node: Node, style: _Style) -> None:
         for c in node.children:
             if isinstance(c, str):
-                if c.strip("\r\n"):
-                    self.add(re.sub(r"[\r\n]+", "", c), style, style)
+                if c.strip("\r\n"):  # markup's line breaks and indentation are one space, as a browser shows them
+                    self.add(re.sub(r"[ \t\r\n]+", " ", c), style, style)
                 continue
             st = _style_of(c, style)
             if c.tag == "br":

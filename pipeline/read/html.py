@@ -479,7 +479,7 @@ class _Writer:
 
     @staticmethod
     def _cell(td: Node, style: _Style) -> str:
-        return "".join(td.text().split())
+        return " ".join(td.text().split())  # one cell: its own blanks are spaces (closed beside CJK later)
 
 
 def _paragraph(p: _Para, index: int) -> Paragraph:

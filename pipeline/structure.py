@@ -636,6 +636,10 @@ def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dic
         elif i + 1 == start and blocks[i].size < ct.body_size - 0.5 and not _text(ct, blocks[i]).endswith("："):
             # a continuation of a 抄送 list, or an unlabelled 版记 line
             start = i
+        elif i + 1 == start and i > 0 and t.endswith("。") and "：" not in t \
+                and re.match(r"^抄送[:：]", _text(ct, blocks[i - 1])):
+            # the second line of a 抄送 list set in the body's size (a web page, a Word file without 4号)
+            start = i
         elif start < len(blocks):
             break
     # read labelled lines in order, continuations go with the label before

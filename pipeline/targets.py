@@ -133,12 +133,19 @@ class DocContext:
     ``report`` (报告, 预算, 决算, 通报: numbers are facts) or ``regulation``
     (条例, 办法, 第X条: numbers are limits). ``title_year`` is the one year
     the title names (郑州市2017年…实施方案 -> 2017), None for a multi-year
-    or undated title.
+    or undated title. ``period_end`` is the year a target that names none is
+    for: the end of the period the document covers (…规划（2021—2025年）,
+    “十四五” -> 2025; 有效期至2023年12月31日 -> 2023; a one-year title's year;
+    今冬明春 -> the next year), None for measures with no period.
+    ``current_year`` is what 全年/年内/今年 mean: the title's year, else the
+    issue year, else the earliest year the text speaks of as its present.
     """
 
     genre: str
     title_year: int | None
     doc_year: int | None
+    period_end: int | None = None
+    current_year: int | None = None
 
 
 # --- the document -----------------------------------------------------------
@@ -200,7 +207,56 @@ def document_context(text: str, doc_year: int | None, title: str | None = None) 
             years.add(_year_value(m.group("y")))
     years.discard(None)
     title_year = years.pop() if len(years) == 1 else None
-    return DocContext(genre, title_year, doc_year)
+    current = title_year or doc_year or _present_year(text)
+    period = _title_period(head) or _validity_end(text) or title_year
+    if period is None and current is not None and any(w in line for line in head for w in _lists()["next_year_spans"]):
+        period = current + 1  # 定西市今冬明春…政策措施 issued in 2023: its spring is 2024's
+    return DocContext(genre, title_year, doc_year, period, current)
+
+
+# a period in a title: （2021—2025年）, 2018－2022年, 2016-2018
+_TITLE_RANGE = re.compile(r"(?:19|20)\d\d\s*年?\s*(?:—{1,2}|–|－|-|~|～|至|到)\s*((?:19|20)\d\d)年?")
+# a validity clause closing a set of measures: 有效期至2023年12月31日, 实施期限为2023年1月1日至2025年12月31日
+_VALIDITY = r"(?:{words})(?:为|是|自|从)?[^。；\n]{{0,24}}?(?:至|到)\s*((?:19|20)\d\d)年"
+
+
+def _title_period(head: list[str]) -> int | None:
+    """The end of the period a title names: …规划（2021—2025年） -> 2025, “十四五”规划 -> 2025."""
+    for line in head:
+        m = _TITLE_RANGE.search(line)
+        if m and not re.search(r"[〔\[【]\s*(?:19|20)\d\d\s*[〕\]】]", line[max(0, m.start() - 1) : m.start() + 1]):
+            return int(m.group(1))
+        m = _PLAN_PERIOD.search(line)
+        if m:
+            return _plan_period_end(m.group("n"))
+    return None
+
+
+@cache
+def _validity_regex() -> re.Pattern[str]:
+    return re.compile(_VALIDITY.format(words="|".join(map(re.escape, _lists()["validity_cues"]))))
+
+
+def _validity_end(text: str) -> int | None:
+    """The last year a validity clause names: 未特别注明时限的，有效期至2023年12月31日 -> 2023."""
+    years = [int(m.group(1)) for m in _validity_regex().finditer(text)]
+    return max(years) if years else None
+
+
+def _present_year(text: str) -> int | None:
+    """For a text that gives neither an issue date nor a year in its title: the earliest year it
+    speaks of as its own (办好2023年全国击剑锦标赛 -> 2023), skipping years in titles, bases
+    (高于2022年, 较2022年) and the start of what it reports (2021年以来)."""
+    protected = _protected(text)
+    pstarts = [a for a, _ in protected]
+    years = []
+    for m in _YEAR.finditer(text):
+        if _inside(protected, pstarts, m.start()) or _year_kind(text, m, len(text)) in ("base", "since", "start"):
+            continue
+        y = _year_value(m.group("y"))
+        if y is not None:
+            years.append(y)
+    return min(years) if years else None
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -545,7 +601,7 @@ def _modality(sentence_prefix: str) -> str | None:
 # a year that is a comparison's base, not a deadline: 较2023年, 比2020年末, 与2020年相比,
 # 相较于2020年, 以2020年为基期, 在2020年基础上
 # (与/同 need the 相比 after them: 2024年与2025年 is a pair of deadlines)
-_BASE_BEFORE = re.compile(r"(?:较|比|相较于|相对于|相比于|对比)$")
+_BASE_BEFORE = re.compile(r"(?:较|比|相较于|相对于|相比于|对比|高于|低于|多于|少于)$")
 _BASE_AFTER = re.compile(
     r"(?:底|末|年底|年末|同期|度)?(?:的)?(?:水平)?(?:相比|相较|比较|为基期|为基准|为基数|为基年|基础上|基数上)"
 )
@@ -566,7 +622,8 @@ class When:
     ``deadline``: the year is a deadline (到2025年, 2025年底前, 2021—2025年);
     ``since``: the sentence counts from a past year (2021年以来); ``at``: where
     the year is said in the sentence, so that only what follows it dates the
-    number (已建成3000个，今年再新建1000个: the 已 is before 今年).
+    number (已建成3000个，今年再新建1000个: the 已 is before 今年); ``assumed``:
+    the year is the document's period end, which only a target takes.
     """
 
     year: int | None
@@ -575,6 +632,7 @@ class When:
     deadline: bool = False
     since: bool = False
     at: int | None = None
+    assumed: bool = False
 
 
 def _year_kind(text: str, m: re.Match[str], pos: int) -> str:
@@ -641,6 +699,8 @@ def _year_mentions(
         if text.rfind("《", lo, m.start()) > text.rfind("》", lo, m.start()):
             continue  # 《“十四五”数字经济发展规划》
         to, tail = m.group("to") or "", m.group("tail") or ""
+        if not to and not tail and m.group(0).endswith("规划"):
+            continue  # 结合“十五五”规划编制: the plan as a document, not a time
         before = text[max(0, m.start() - 3) : m.start()]
         if tail == "以来":
             kind = "since"
@@ -663,15 +723,17 @@ def _when(
     protected: list[tuple[int, int]],
     pstarts: list[int],
     ctx: DocContext,
+    heading_year: int | None = None,
 ) -> When:
     """The year a quantity is for, and how the text places it (a ``When``).
 
     The last year before the number in its sentence (2017年，力争…; 到2020年),
     else in its paragraph; a comparison's base year is skipped (到2025年，
     能耗较2023年下降6% -> 2025). 年内/今年/全年 -> the document's year (the
-    one year its title names, else the issue year); else the title's year
-    when the title names exactly one (郑州市2017年…实施方案). A multi-year or
-    undated document gives None.
+    one year its title names, else the issue year); else the year of the
+    heading above (二、2025年目标任务); else the end of the document's period
+    (``DocContext.period_end``: …（2021—2025年） -> 2025, 郑州市2017年…实施方案
+    -> 2017). Measures with no period give None.
     """
     for lo, explicit in ((sent_lo, True), (para_lo, False)):
         best, kind, since, at = None, "plain", False, lo
@@ -693,22 +755,26 @@ def _when(
             break
     if _THIS_YEAR.search(text, sent_lo, pos):
         # the year the document is about (a report issued in 2025 on 2024) before the issue year
-        return When(ctx.title_year or ctx.doc_year)
-    return When(ctx.title_year)
+        return When(ctx.current_year)
+    if heading_year is not None:
+        return When(heading_year, deadline=True)  # under 二、2025年主要目标
+    # a 2021—2025 plan's targets without a year of their own are for 2025 (``assumed``: a fact
+    # or a limit keeps only a year the title names)
+    return When(ctx.period_end, assumed=True)
 
 
 def _relative_mentions(text: str, lo: int, pos: int, ctx: DocContext) -> list[tuple[int, int | None, str]]:
     """(start, year, kind) of 今年 (``this``), 年内/年底前 (``within``), 明年 (``deadline``) and
     今年以来 (``since``) between ``lo`` and ``pos``: 明年底前 in a plan issued in 2023 -> 2024."""
-    this = ctx.title_year or ctx.doc_year
+    this = ctx.current_year
     out: list[tuple[int, int | None, str]] = []
     for m in _RELATIVE_YEAR.finditer(text, lo, pos):
         word = m.group(0)
         if m.group("since"):
             out.append((m.start(), this, "since"))
         elif word.startswith("明年"):
-            if ctx.doc_year is not None:
-                out.append((m.start(), ctx.doc_year + 1, "deadline"))
+            if this is not None:
+                out.append((m.start(), this + 1, "deadline"))
         elif word == "今年":
             out.append((m.start(), this, "this"))
         else:
@@ -729,6 +795,15 @@ def _forward_regex() -> re.Pattern[str]:
     return re.compile(rf"{words}|年底前|到年底|(?<![\d一二两三四五六七八九十百])年内|(?:{aux})(?:{verb})")
 
 
+def _heading_year(title: str) -> int | None:
+    """The last deadline or plain year of a heading: 2025年工作安排 -> 2025; 2021年以来 -> None."""
+    best = None
+    for start, year, kind in _year_mentions(title, 0, len(title), [], []):
+        if kind in ("deadline", "plain"):
+            best = year
+    return best
+
+
 class SectionIndex:
     """The sections holding each offset, found by bisection instead of a pass over every section.
 
@@ -742,6 +817,7 @@ class SectionIndex:
     def __init__(self, sections: Sequence[Section]) -> None:
         self.cuts = sorted({p for s in sections for p in s.span})
         self._frames: dict[int, str | None] = {}  # id() of a section -> its heading's frame
+        self._years: dict[int, int | None] = {}  # id() of a section -> its heading's year
         self.holders: list[list[Section]] = [[] for _ in self.cuts]
         for s in sections:
             lo, hi = bisect.bisect_left(self.cuts, s.span[0]), bisect.bisect_left(self.cuts, s.span[1])
@@ -770,6 +846,17 @@ class SectionIndex:
             if frame is not None and (best is None or s.level > best[0]):
                 best = (s.level, frame)
         return best[1] if best else None
+
+    def heading_year(self, pos: int) -> int | None:
+        """The year the nearest heading over ``pos`` names as its time: 二、2025年主要目标 -> 2025,
+        （一）到“十四五”末 -> 2025; not a base (与2020年相比) or a start (2021年以来); read once per heading."""
+        for s in sorted(self.holding(pos), key=lambda s: -s.level):
+            got = self._years.get(id(s), 0)
+            if got == 0:
+                got = self._years[id(s)] = _heading_year(s.title or "")
+            if got is not None:
+                return got  # type: ignore[return-value]
+        return None
 
     def _frame_of(self, s: Section) -> str | None:
         """``back`` or ``forward`` as one heading's words have it (back first), or None; read once per heading."""
@@ -814,7 +901,7 @@ def _role(
         return "target"
     if ctx.genre == "regulation":
         return "limit"  # 已注册登记的…三十日内: conditions, not reported facts
-    ref = ctx.doc_year if ctx.doc_year is not None else ctx.title_year
+    ref = ctx.doc_year if ctx.doc_year is not None else ctx.current_year
     year = when.year
     if when.explicit and year is not None and not when.since:
         if ref is not None and (year > ref or (year == ref and when.deadline and ctx.genre == "plan")):
@@ -914,7 +1001,7 @@ def find_quantities(
         else:
             comparator = _prefix_comparator(before) or "="
         modality = _modality(prefix)
-        when = _when(text, p_lo, s_lo, start, protected, pstarts, ctx)
+        when = _when(text, p_lo, s_lo, start, protected, pstarts, ctx, index.heading_year(start))
         year = when.year
         bound = unit_category(n.unit) == "duration" and any(w in before[-len(w) - 2 :] for w in _lists()["rule_bounds"])
         # the frame's own words: from just before the year said in the sentence (已于2023年…), else all of it
@@ -923,6 +1010,8 @@ def find_quantities(
         role = _role(prefix, text[s_lo:s_hi], modality, when, ctx, bound, frame, framed)
         if not percent and _qualifies(text, q_end) and role == "target":
             role = "limit"  # 培育年营业收入超10亿元的企业: a threshold inside a noun phrase
+        if when.assumed and role != "target":
+            year = ctx.title_year  # 全市现有绿色工厂25家 in a 2024—2026 plan: no year is said
         if last[0] == s_lo and before.strip() in _lists()["conjunctions"]:
             kind = last[3]  # 分别增长8%和7%: the second is what the first is
         out.append(
@@ -967,7 +1056,7 @@ _CELL_OPS = {
     ">=": ">=",
     "不低于": ">=",
     "不少于": ">=",
-    "达到": ">=",
+    "达到": "=",
     "≤": "<=",
     "<=": "<=",
     "不超过": "<=",

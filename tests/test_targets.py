@@ -26,7 +26,7 @@ TARGETS = [
             indicator="航空港年旅客吞吐量",
             value=2300,
             unit="万人次",
-            comparator=">=",
+            comparator="=",
             kind="level",
             year=2017,
             modality="力争",
@@ -75,7 +75,7 @@ TARGETS = [
     ),
     ("确保粮食产量稳定在50亿斤以上。", dict(value=50, unit="亿斤", comparator=">=", modality="确保")),
     ("计划新建学校10所左右。", dict(indicator="学校", value=10, unit="所", comparator="=", modality="计划")),
-    ("到2020年，全市常住人口达到1000万人。", dict(year=2020, comparator=">=", unit="万人")),
+    ("到2020年，全市常住人口达到1000万人。", dict(year=2020, comparator="=", unit="万人")),
     ("年内新增城镇就业10万人。", dict(year=DOC_YEAR, indicator="新增城镇就业")),
     ("主动公开政府信息5500余条。", dict(value=5500, unit="条", comparator=">")),
     ("建成区绿化覆盖率不低于40%。", dict(indicator="建成区绿化覆盖率", comparator=">=")),
@@ -175,10 +175,10 @@ TIME_FRAMES = [
     (PLAN, 2024, "到2026年，全市地区生产总值比2020年增长40%。", [("target", 2026)]),
     (PLAN, 2024, "与2020年相比，2026年单位地区生产总值二氧化碳排放下降18%。", [("target", 2026)]),
     (PLAN, 2024, "以2020年为基期，到2025年单位地区生产总值能耗降低14%。", [("target", 2025)]),
-    (PLAN, 2024, "在2023年基础上，新增国家级专精特新企业15家。", [("target", None)]),
-    (PLAN, 2024, "在现有基础上，新增省级绿色工厂10家。", [("target", None)]),
+    (PLAN, 2024, "在2023年基础上，新增国家级专精特新企业15家。", [("target", 2026)]),
+    (PLAN, 2024, "在现有基础上，新增省级绿色工厂10家。", [("target", 2026)]),
     (PLAN, 2024, "全市现有省级绿色工厂25家。", [("fact", None)]),
-    (PLAN, 2024, "全市一般公共预算收入比上年增长6%。", [("target", None)]),
+    (PLAN, 2024, "全市一般公共预算收入比上年增长6%。", [("target", 2026)]),
     # a deadline after the issue date looks forward whatever 累计/已 words the sentence holds
     (PLAN, 2024, "到2026年累计建成公共充电桩12000个，城市建成区充电服务覆盖率达到95%以上。", [("target", 2026)] * 2),
     (PLAN, 2024, "到2025年，已建污水处理设施正常运行率不低于90%。", [("target", 2025)]),
@@ -191,12 +191,12 @@ TIME_FRAMES = [
     # only what follows the year the sentence names dates the number
     (PLAN, 2024, "目前全市已建成5G基站3000个，今年再新建1000个。", [("fact", None), ("target", 2024)]),
     (PLAN, 2024, "全市已于2024年3月建成5G基站3000个。", [("fact", 2024)]),
-    (PLAN, 2024, "每年实施重点节能技术改造项目30个以上。", [("target", None)]),
+    (PLAN, 2024, "每年实施重点节能技术改造项目30个以上。", [("target", 2026)]),
     (PLAN, 2024, "2024—2026年，每年新增城镇就业3万人以上。", [("target", 2026)]),
-    (PLAN, 2024, "累计培训高素质农民1.2万人次。", [("target", None)]),
+    (PLAN, 2024, "累计培训高素质农民1.2万人次。", [("target", 2026)]),
     (PLAN, 2024, "2025年与2026年，每年新增绿色工厂不少于10家。", [("target", 2026)]),
     (PLAN, 2024, "截至2026年底，全市累计建成智能工厂50个。", [("target", 2026)]),
-    (PLAN, 2024, "结合本市实际，新建社区食堂60个。", [("target", None)]),
+    (PLAN, 2024, "结合本市实际，新建社区食堂60个。", [("target", 2026)]),
     # a plan's 发展基础 paragraph reports facts
     (PLAN, 2024, "截至2023年底，全市已建成5G基站3200个。", [("fact", 2023)]),
     (PLAN, 2024, "2023年，全市地区生产总值达到3500亿元，增长6.2%。", [("fact", 2023)] * 2),
@@ -208,10 +208,10 @@ TIME_FRAMES = [
     (PLAN, 2024, "“十三五”期间，全市累计建成5G基站3000个。", [("fact", 2020)]),
     (PLAN, 2024, "到“十四五”末，全市数字经济核心产业增加值占比达到12%。", [("target", 2025)]),
     (PLAN, 2024, "“十四五”以来，全市累计新增城镇就业12万人。", [("fact", 2021)]),
-    (PLAN, 2024, "落实《“十四五”数字经济发展规划》，新建数据中心3个。", [("target", None)]),
+    (PLAN, 2024, "落实《“十四五”数字经济发展规划》，新建数据中心3个。", [("target", 2026)]),
     (PLAN, 2024, "2022年，全市地区生产总值3200亿元。全市常住人口达到280万人。", [("fact", 2022)] * 2),
     (PLAN, 2024, "全市社会消费品零售总额同比增长8%。", [("fact", None)]),
-    (PLAN, 2024, "力争全市社会消费品零售总额同比增长8%。", [("target", None)]),
+    (PLAN, 2024, "力争全市社会消费品零售总额同比增长8%。", [("target", 2026)]),
     # a work report looks back, except where it plans the next year
     (WORK_REPORT, 2024, "全年完成固定资产投资300亿元，同比增长8%。", [("fact", 2023)] * 2),
     (WORK_REPORT, 2024, "截至11月底，已完成技术改造投资120亿元。", [("fact", 2023)]),
@@ -401,7 +401,7 @@ def test_targets_year_from_paragraph_and_title():
     text = "郑州市2017年对外开放实施方案\n2017年，举办展会8个。推进98个重点项目建设。\n建成口岸3个。"
     assert [q.year for q in find_quantities(text, [], 2017)] == [2017, 2017, 2017]
     multi = "三年行动计划（2016—2018年）\n建成口岸3个。"
-    assert [q.year for q in find_quantities(multi, [], 2017)] == [None]
+    assert [q.year for q in find_quantities(multi, [], 2017)] == [2018]
 
 
 def test_targets_section_is_the_deepest():

@@ -21,7 +21,7 @@ from pipeline.quality import spans_of_quality
 from pipeline.references import find_references
 from pipeline.sections import segment_sections
 from pipeline.structure import read_metadata
-from pipeline.tables import find_tables, table_quantities
+from pipeline.tables import find_grid_tables, find_tables, table_quantities
 from pipeline.targets import find_quantities
 
 T = TypeVar("T")
@@ -83,7 +83,9 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
     sections = segment_sections(ct, cur.body_start, cur.body_end, cur.skip)
     text = ct.text
     doc_year = int(metadata.issue_date[:4]) if metadata.issue_date else None
-    tables = find_tables(text)
+    grid = find_grid_tables(ct)
+    tables = grid + [t for t in find_tables(text)
+                     if not any(g.span[0] < t.span[1] and t.span[0] < g.span[1] for g in grid)]
     cells = table_quantities(text, tables, sections, doc_year)
     # an indicator table's cells are read by column; other tables keep their numbers as text quantities
     read = [t.span for t in tables if any(t.span[0] <= q.span[0] < t.span[1] for q in cells)]

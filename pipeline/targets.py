@@ -41,6 +41,8 @@ DATA = Path(__file__).parent / "data"
 
 # the longest indicator kept, in characters; a longer clause is cut at a verb
 MAX_INDICATOR = 24
+# how far before the latest year a text names its present year may lie (a 2023 package running to 2025)
+DEFAULT_PRESENT_WINDOW = 5
 
 # a sentence ends at 。；！？ or a paragraph break
 _SENTENCE_END = "。；;！？!?\n"
@@ -256,7 +258,8 @@ def _present_year(text: str) -> int | None:
         y = _year_value(m.group("y"))
         if y is not None:
             years.append(y)
-    return min(years) if years else None
+    # the earliest of the recent years: a plan's history (1927年…) is not its present
+    return min(y for y in years if y >= max(years) - DEFAULT_PRESENT_WINDOW) if years else None
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -295,6 +298,20 @@ def _is_quantity(text: str, n: NumberMatch) -> bool:
         return False  # a unit the table does not know; a bare magnitude (人口突破1000万) is fine
     if before == "第" or (before == "前" and n.unit in ("名", "位")):
         return False  # 第二十三届, 排名前10名
+    if n.unit in _lists()["anniversary_units"]:
+        return False  # 中华人民共和国成立70周年, 建党100周年: an anniversary names a date
+    if before in ("届", "★") or "★" in text[max(0, start - 2) : start]:
+        return False  # 十二届五次全会 (an ordinal); 秘密★1年 (a 密级's term)
+    if n.chinese and n.text == "十分" and re.match(r"[\u4e00-\u9fff]", after[:1]):
+        return False  # 文物资源十分丰富: the adverb 'very'
+    if n.chinese and n.unit in ("次", "期", "级") and re.match(r"[\u4e00-\u9fff]", after[:1]) and not any(
+        after.startswith(w) for w in _lists()["duration_followers"]
+    ):
+        return False  # 二次手术, 三次产业, 三期扩建工程, 三级医院: a name, not a count
+    if n.unit == "期" and any(text[max(0, start - 4) : start].endswith(w) for w in _lists()["phase_heads"]):
+        return False  # 扩建工程三期: a phase
+    if n.unit == "位" and after.startswith("数"):
+        return False  # 两位数增长
     if category == "duration" and n.unit.endswith("年") and 1900 <= n.value <= 2100:
         return False  # 2017年, 2016—2018年
     if n.unit in ("日", "天") and before == "月":
@@ -798,7 +815,7 @@ def _forward_regex() -> re.Pattern[str]:
 def _heading_year(title: str) -> int | None:
     """The last deadline or plain year of a heading: 2025年工作安排 -> 2025; 2021年以来 -> None."""
     best = None
-    for start, year, kind in _year_mentions(title, 0, len(title), [], []):
+    for _, year, kind in _year_mentions(title, 0, len(title), [], []):
         if kind in ("deadline", "plain"):
             best = year
     return best
@@ -926,6 +943,45 @@ def _role(
     return {"plan": "target", "report": "fact", "regulation": "limit"}[ctx.genre]
 
 
+def _never_target(text: str, n: NumberMatch, clause_lo: int, start: int, end: int, sent_hi: int,
+                  modality: str | None) -> str | None:
+    """The role of a quantity of a class that is never a target, or None.
+
+    Ages and scores are conditions (2—3岁幼儿, 考核得分90分): ``limit``; so are
+    time limits without a verb of shortening (5年内对…进行全覆盖, 1个月内公布),
+    caps (最高给予200万元), rates a charge is computed at (按80%收取), and
+    amounts a policy sets (降至1%的优惠政策). Counts of the document's own parts
+    (八个方面工作, 4项行动), of members (由18个
+    部门组成), of awards (命名20个村) and the start of a change (由3%降至1%) are
+    ``fact``.
+    """
+    lists = _lists()
+    category = unit_category(n.unit)
+    before = text[clause_lo:start]
+    after = text[end : end + 8]
+    if category in ("age", "score"):
+        return "limit"
+    if category == "duration" and not any(w in before for w in lists["shorten_verbs"]):
+        return "limit"
+    if any(w in before[-6:] for w in lists["cap_words"]):
+        return "limit"
+    if any(after.startswith(w) for w in lists["rate_verbs"]):
+        return "limit"
+    if after.startswith("的") and any(after[1:].startswith(w) for w in lists["policy_nouns"]):
+        return "limit"
+    if any(after.startswith(w) for w in lists["item_nouns"]):
+        return "fact"
+    if re.search(r"(?:由|从)(?:(?:19|20)\d\d年(?:底|末)?的?)?$", before) and re.match(
+        r"(?:" + "|".join(map(re.escape, lists["growth_verbs"])) + r")(?:到|至|为)", after
+    ):
+        return "fact"
+    if "由" in before and "组成" in text[end:sent_hi]:
+        return "fact"
+    if modality is None and any(w in before for w in lists["award_verbs"]):
+        return "fact"
+    return None
+
+
 def _qualifies(text: str, end: int) -> bool:
     """A number before 的 and a noun qualifies the noun: 超10亿元的企业; not 50亿元的目标."""
     if text[end : end + 1] != "的" or not re.match(r"[\u4e00-\u9fff]", text[end + 1 : end + 2]):
@@ -1010,6 +1066,8 @@ def find_quantities(
         role = _role(prefix, text[s_lo:s_hi], modality, when, ctx, bound, frame, framed)
         if not percent and _qualifies(text, q_end) and role == "target":
             role = "limit"  # 培育年营业收入超10亿元的企业: a threshold inside a noun phrase
+        if role == "target":
+            role = _never_target(text, n, clause_lo, start, q_end, s_hi, modality) or role
         if when.assumed and role != "target":
             year = ctx.title_year  # 全市现有绿色工厂25家 in a 2024—2026 plan: no year is said
         if last[0] == s_lo and before.strip() in _lists()["conjunctions"]:
@@ -1070,15 +1128,23 @@ _CELL_OPS = {
 }
 
 
-def _header_role(header: str, year: int | None, doc_year: int | None) -> str:
-    """A column of 基期值/2016年完成/实际 reports facts; 目标/预期/规划 or a future year sets targets."""
+def _header_role(header: str, year: int | None, doc_year: int | None, latest: int | None = None) -> str:
+    """A column of 基期值/2016年完成/实际 reports facts; 目标/预期/规划 or a future year sets targets;
+    of bare years (2020年 | 2025年) only the latest is a goal."""
     if re.search(r"基期|基数|现状|完成|实际|上年|现值|决算|执行", header):
         return "fact"
     if re.search(r"目标|预期|规划|计划|预计", header):
         return "target"
     if year is not None and doc_year is not None and year < doc_year:
         return "fact"
+    if year is not None and latest is not None and year < latest:
+        return "fact"
     return "target"
+
+
+def _is_unit(word: str) -> bool:
+    """A bracketed word is a unit: %, 个, 万人次, 亿元 (not 含临展)."""
+    return word in ("%", "％", "‰") or unit_category(word) is not None
 
 
 def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None) -> list[dict]:
@@ -1104,6 +1170,10 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
     header += [""] * (width - len(header))
     unit_col = next((i for i, h in enumerate(header) if "单位" in h), None)
     value_cols = [i for i, h in enumerate(header) if _HEADER_YEAR.search(h) or re.search(r"目标|预期", h)]
+    value_cols = [i for i in value_cols if i != unit_col and not re.search(r"属性|类型|性质", header[i])]
+    # 指标 | 2020年 | 2025年: the earlier year of a bare pair is the base, not a goal
+    years = [int(m.group(1)) for i in value_cols if (m := _HEADER_YEAR.search(header[i]))]
+    latest = max(years) if years else None
     name_col = next((i for i in range(width) if i != unit_col and i not in value_cols), 0)
     out: list[dict] = []
     for r, row in enumerate(body, start=1):
@@ -1112,6 +1182,8 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
         if not name:
             continue
         m = _BRACKET_UNIT.search(name)
+        if m and not _is_unit(m.group(1)):
+            m = None  # 陈列展览数量（含临展）: a note, not a unit
         row_unit = row[unit_col] if unit_col is not None else (m.group(1) if m else "")
         if m:
             name = name[: m.start()].strip()
@@ -1141,7 +1213,7 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
                     "kind": kind,
                     "year": year,
                     "modality": None,
-                    "role": _header_role(header[c], year, doc_year),
+                    "role": _header_role(header[c], year, doc_year, latest),
                     "source": "table",
                     "row": r,
                     "column": c,

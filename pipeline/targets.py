@@ -40,7 +40,7 @@ from pipeline.numerals import cn_to_int
 DATA = Path(__file__).parent / "data"
 
 # the longest indicator kept, in characters; a longer clause is cut at a verb
-MAX_INDICATOR = 24
+MAX_INDICATOR = 32
 # how far before the latest year a text names its present year may lie (a 2023 package running to 2025)
 DEFAULT_PRESENT_WINDOW = 5
 
@@ -943,6 +943,32 @@ def _role(
     return {"plan": "target", "report": "fact", "regulation": "limit"}[ctx.genre]
 
 
+# a subject shared by every member of a list: 各50个, 均达到45%, 均不低于90%
+_EACH = re.compile(r"(?:各|均)(?:自)?(?:达到|达|为|不少于|不低于|不超过|超过|实现|在|保持在|稳定在)?\s*$")
+
+
+def _members(before: str) -> int:
+    """How many members a quantity counts for: 安定区、陇西县、临洮县各 -> 3; 力争建成 -> 1."""
+    m = _EACH.search(before)
+    if not m:
+        return 1
+    subject = before[: m.start()]
+    return subject.count("、") + 1 if "、" in subject else 1
+
+
+def _enumeration_start(text: str, lo: int, clause_lo: int) -> int:
+    """Reach back over a list the clause's subject belongs to: 其中马铃薯种植、|收获机械化率均达到45%
+    -> from 其中; the list stops at ，；。 or at a member holding a number (团队20个、|人才200名)."""
+    pos = clause_lo
+    while pos > lo and text[pos - 1] == "、":
+        prev = _clause_start(text, lo, pos - 1)
+        member = text[prev : pos - 1]
+        if not member or re.search(r"[\d]|[一二两三四五六七八九十百千万]+[个家名项所处]", member):
+            break
+        pos = prev
+    return pos
+
+
 def _never_target(text: str, n: NumberMatch, clause_lo: int, start: int, end: int, sent_hi: int,
                   modality: str | None) -> str | None:
     """The role of a quantity of a class that is never a target, or None.
@@ -1035,7 +1061,7 @@ def find_quantities(
         p_lo, _ = _enclosing(paragraphs, start, len(text))
         suffix, suffix_op = _suffix(text, end, unit_category(n.unit) == "duration")
         q_end = end + len(suffix)
-        clause_lo = _clause_start(text, s_lo, start)
+        clause_lo = _enumeration_start(text, s_lo, _clause_start(text, s_lo, start))
         if last[0] == s_lo and last[2] > clause_lo:
             clause_lo = last[2]  # 由…2002亿元增加到…8114亿元: the second clause starts after the first number
         before = text[clause_lo:start]
@@ -1072,7 +1098,9 @@ def find_quantities(
             year = ctx.title_year  # 全市现有绿色工厂25家 in a 2024—2026 plan: no year is said
         if last[0] == s_lo and before.strip() in _lists()["conjunctions"]:
             kind = last[3]  # 分别增长8%和7%: the second is what the first is
-        out.append(
+        # 安定区、陇西县、临洮县各50个; 马铃薯种植、收获机械化率均达到45%: one target per member
+        copies = _members(text[clause_lo:start]) if role == "target" else 1
+        out.extend(
             Quantity(
                 text=text[start:q_end],
                 span=(start, q_end),
@@ -1089,6 +1117,7 @@ def find_quantities(
                 sentence=text[s_lo:s_hi].strip().rstrip(_SENTENCE_END),
                 role=role,
             )
+            for _ in range(copies)
         )
         last = (s_lo, indicator, q_end, kind)
     return out

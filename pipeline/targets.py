@@ -943,6 +943,19 @@ def _role(
     return {"plan": "target", "report": "fact", "regulation": "limit"}[ctx.genre]
 
 
+# the rest of a 分别 list after its first value, then the suffix it shares: 、8%和7%|以上
+_LIST_REST = re.compile(r"(?:\s*[、和及与]\s*[\d.]+\s*(?:%|％|个百分点|[万亿千百]?[\u4e00-\u9fff]{0,2}?))+?(?=以上|以下|以内)")
+
+
+def _list_suffix(text: str, end: int) -> str | None:
+    """The comparator of a suffix closing a 分别 list that starts at ``end``: 和55%以上 -> >=."""
+    m = _LIST_REST.match(text, end)
+    if not m:
+        return None
+    word, op = _suffix(text, m.end(), False)
+    return op if word else None
+
+
 # a subject shared by every member of a list: 各50个, 均达到45%, 均不低于90%
 _EACH = re.compile(r"(?:各|均)(?:自)?(?:达到|达|为|不少于|不低于|不超过|超过|实现|在|保持在|稳定在)?\s*$")
 
@@ -1078,6 +1091,8 @@ def find_quantities(
             comparator = "between"
         elif suffix_op and suffix_op != "=":
             comparator = suffix_op
+        elif "分别" in before and (shared := _list_suffix(text, q_end)):
+            comparator = shared  # 分别达到65%和55%以上: the trailing 以上 covers the list
         elif n.more:
             comparator = ">"
         else:

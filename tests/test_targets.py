@@ -464,3 +464,110 @@ def test_targets_from_table(row, column, expected):
     assert got["source"] == "table"
     for field, value in expected.items():
         assert got[field] == value, field
+
+
+# --- what is a commitment: classes of quantity that are never targets -----------------
+
+# (sentence in a plan, [(value, role) of every quantity]); written from the language of plans
+NEVER_TARGETS = [
+    # anniversaries name a date
+    ("围绕庆祝中华人民共和国成立80周年举办系列展览。", []),
+    ("结合建党一百周年等重大主题推出展览。", []),
+    # a 密级's term, ordinals after 届, the adverb 十分, named phases and grades
+    ("秘密★1年", []),
+    ("认真贯彻省委十三届四次全会精神。", []),
+    ("全省文物资源十分丰富。", []),
+    ("全面完成三期扩建工程。", []),
+    ("推动博物馆扩建工程三期建设。", []),
+    ("推进三次产业融合发展。", []),
+    ("减少二次手术风险。", []),
+    ("实现两位数增长。", []),
+    # ages and scores are conditions
+    ("鼓励有条件的幼儿园招收2至3岁幼儿。", [(2, "limit")]),
+    ("年度考核得分90分以上的给予通报表扬。", [(90, "limit")]),
+    # time limits without a verb of shortening
+    ("5年内对全省在职业务人员进行全覆盖培训。", [(5, "limit")]),
+    ("有关单位要在1个月内公布实施清单。", [(1, "limit")]),
+    # caps, charge rates and amounts a policy sets
+    ("对新开设的展厅，给予最高300万元资金支持。", [(300, "limit")]),
+    ("检验检测费用按现行收费标准80%收取。", [(80, "limit")]),
+    ("落实增值税征收率由3%降至1%的优惠政策。", [(3, "fact"), (1, "limit")]),
+    # counts of the document's parts, of members, of awards
+    ("重点做好八个方面工作。", [(8, "fact")]),
+    ("领导小组由18个部门和单位组成。", [(18, "fact")]),
+    ("命名20个村为省级文化示范村。", [(20, "fact")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEVER_TARGETS)
+def test_targets_never_target_classes(text, expected):
+    qs = find_quantities(text, [], 2024, "某市文化事业发展“十四五”规划")
+    assert [(q.value, q.role) for q in qs] == expected
+
+
+# the same words that are commitments in a plan: (sentence, [(value, comparator, year)])
+PLAN_TARGETS = [
+    ("完成40处革命文物保护修缮。", [(40, "=", 2025)]),
+    ("推进安全风险三级以上博物馆安防100%达标。", [(100, "=", 2025)]),
+    ("实施3-5项配套学术课题。", [(3, "between", 2025)]),
+    ("推出优秀作品不少于100个。", [(100, ">=", 2025)]),
+    ("全市博物馆达到260个。", [(260, "=", 2025)]),
+    ("新增上市企业30家以上。", [(30, ">=", 2025)]),
+    ("力争社会消费品零售总额突破850亿元。", [(850, ">", 2025)]),
+    ("城镇调查失业率控制在5.5%以内。", [(5.5, "<=", 2025)]),
+    ("平均担保费率低于1%。", [(1, "<", 2025)]),
+    ("地区生产总值增长5.5%左右。", [(5.5, "=", 2025)]),
+    ("到2023年，建成智慧博物馆10个。", [(10, "=", 2023)]),
+    ("油菜种植、收获机械化率分别达到50%和65%以上。", [(50, ">=", 2025), (65, ">=", 2025)]),
+    ("马铃薯种植、收获机械化率均达到45%。", [(45, "=", 2025)] * 2),
+    ("安定区、陇西县各50个。", [(50, "=", 2025)] * 2),
+    ("办理时限压缩至3个工作日。", [(3, "=", 2025)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PLAN_TARGETS)
+def test_targets_plan_commitments(text, expected):
+    qs = find_targets(text, [], 2021, "某市文化事业发展“十四五”规划")
+    assert [(q.value, q.comparator, q.year) for q in qs] == expected
+
+
+# a report of what was done: the same quantities are facts
+REPORT_FACTS = [
+    "全年完成40处革命文物保护修缮。",
+    "全省博物馆免费接待观众1.44亿人次。",
+    "全市生产总值由2006年的2002亿元增加到2016年的8114亿元。",
+    "已建成智慧博物馆10个。",
+    "比上年增长8%。",
+]
+
+
+@pytest.mark.parametrize("text", REPORT_FACTS)
+def test_targets_report_quantities_are_facts(text):
+    qs = find_quantities(text, [], 2024, "某市文化和旅游局2023年工作总结")
+    assert qs and all(q.role == "fact" for q in qs)
+
+
+# the deadline year of a target that names none: the document's period end
+# (title, issue year, text) -> year of the one target
+PERIOD_YEARS = [
+    ("关于印发某省文物事业发展“十四五”规划的通知", 2021, "新建博物馆10个。", 2025),
+    ("关于实施革命文物保护利用工程（2018－2022年）的意见", None, "建成革命文物保护利用示范区10个。", 2022),
+    ("某市2017年推进城市国际化实施方案", 2017, "新开国际航线5条。", 2017),
+    ("关于进一步提振市场信心的若干政策举措", None,
+     "新增上市企业30家以上。\n以上政策举措自公布之日起实施，有效期至2023年12月31日。", 2023),
+    ("某市今冬明春促进经济平稳发展一揽子政策措施", 2023, "发放消费券50万元。", 2024),
+    ("某市今冬明春促进经济平稳发展一揽子政策措施", 2023, "确保全年新增规上企业40户。", 2023),
+    ("某区关于恢复和扩大消费的若干措施", None, "年内建设不少于200个消费者服务站。办好2023年全国锦标赛。", 2023),
+    ("某省关于保障和改善民生的若干措施", None, "每年新增托位1000个。", None),
+    # a heading's year before the document's period
+    ("某市“十四五”规划", 2021, "二、2023年目标\n新建博物馆10个。", 2023),
+]
+
+
+@pytest.mark.parametrize(("title", "doc_year", "text", "year"), PERIOD_YEARS)
+def test_targets_deadline_year_from_period(title, doc_year, text, year):
+    sections = []
+    if text.startswith("二、"):
+        sections = [Section("s1", 1, "二、", 2, "2023年目标", None, "heading", (0, len(text)), (0, 8))]
+    (q, *_) = find_targets(text, sections, doc_year, title)
+    assert q.year == year

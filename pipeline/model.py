@@ -97,6 +97,9 @@ class RawPage:
     # a font the host lacks (PDFium gives both a box of no width); the quality
     # gate asks the other engine
     doubtful: int = 0
+    # boxes of pictures on a page with a text layer whose text was read by OCR
+    # (an indicator table or a 专栏 box embedded as an image)
+    ocr_regions: tuple[BBox, ...] = ()
 
 
 # --- cleanup ----------------------------------------------------------------
@@ -170,6 +173,8 @@ class CleanText:
     body_size: float = 16.0
     text_left: float = 0.0
     text_right: float = 0.0
+    # (page, box) of every picture whose text was read by OCR on a page with a text layer
+    ocr_regions: tuple[tuple[int, BBox], ...] = ()
 
     def locate(self, span: Span) -> tuple[int, BBox] | tuple[None, None]:
         """Give the page and box of a span: the union of its characters' boxes

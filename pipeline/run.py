@@ -70,6 +70,21 @@ def unreadable_warning(pages: tuple[PageInfo, ...]) -> str | None:
     return "unreadable " + "; ".join(parts)
 
 
+def mark_ocr(items: tuple[T, ...], ct: CleanText) -> tuple[T, ...]:
+    """Give the quantities read from a picture by OCR ``source="ocr"``: those whose box lies in
+    one of ``ct.ocr_regions`` (an indicator table pasted as an image)."""
+    if not ct.ocr_regions:
+        return items
+    out = []
+    for q in items:
+        box = q.bbox  # type: ignore[attr-defined]
+        if box is not None and any(p == q.page and r[0] <= (box[0] + box[2]) / 2 <= r[2]  # type: ignore[attr-defined]
+                                   and r[1] <= (box[1] + box[3]) / 2 <= r[3] for p, r in ct.ocr_regions):
+            q = evolve(q, source="ocr")
+        out.append(q)
+    return tuple(out)
+
+
 def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Document:
     """Run structure and every extractor over a clean text.
 
@@ -113,7 +128,7 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
         warnings.append("no text: the PDF has no text layer")
     return Document(
         source=source, text=text, pages=ct.pages, metadata=metadata, sections=tuple(sections),
-        targets=anchor(targets, ct), quantities=anchor(others, ct), dates=anchor(dates, ct),
+        targets=mark_ocr(anchor(targets, ct), ct), quantities=mark_ocr(anchor(others, ct), ct), dates=anchor(dates, ct),
         references=anchor(references, ct), entities=anchor(entities, ct), warnings=tuple(warnings),
     )
 

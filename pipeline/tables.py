@@ -183,10 +183,19 @@ def _cut(ct: CleanText, f: _Frag, x: float, keep_right: bool) -> _Frag | None:
                  min(b[2] for b in boxes), max(b[4] for b in boxes))
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
+def _visual_lines(ct: CleanText) -> list[tuple[int, int]]:
+    """The offsets of each visual line: paragraphs, cut where the next character starts below the
+    previous one's bottom or on another page (cleanup may join a table's lines into one paragraph)."""
     out, pos = [], 0
-    for para in text.split("\n"):
-        out.append((pos, pos + len(para)))
+    boxes = ct.boxes
+    for para in ct.text.split("\n"):
+        start = pos
+        for k in range(pos + 1, pos + len(para)):
+            a, b = boxes[k - 1], boxes[k]
+            if b[0] != a[0] or b[2] >= a[4] - 0.5:
+                out.append((start, k))
+                start = k
+        out.append((start, pos + len(para)))
         pos += len(para) + 1
     return out
 
@@ -202,7 +211,7 @@ def find_grid_tables(ct: CleanText) -> list[Table]:
         a cell per header column: the indicator's lines joined (编制规划数量（全国重点
         文物保护单位、湖北省文物保护单位、专题专项）), the value (≥20), the attribute.
     """
-    paras = _paragraphs(ct.text)
+    paras = _visual_lines(ct)
     tables: list[Table] = []
     i = 0
     while i < len(paras):

@@ -1152,7 +1152,7 @@ _HEADER_YEAR = re.compile(r"((?:19|20)\d\d)(?:年|$|\D)")
 # a unit in a header's brackets: 地区生产总值（亿元）, 2020年(%)
 _BRACKET_UNIT = re.compile(r"[（(]([^（）()]{1,6})[）)]\s*$")
 # a cell: an optional comparator sign, a number or range, an optional unit and suffix: ≥80, 1—2, 72%, 5000以上
-_CELL = re.compile(r"^\s*(?P<op>≥|≤|>=|<=|＞|＜|>|<|不低于|不少于|不超过|不高于|达到|超过|突破)?\s*(?P<rest>.+?)\s*$")
+_CELL = re.compile(r"^\s*(?P<op>≥|≤|>=|<=|＞|＜|>|<|=|不低于|不少于|不超过|不高于|达到|超过|突破)?\s*(?P<rest>.+?)\s*$")
 _CELL_OPS = {
     "≥": ">=",
     ">=": ">=",

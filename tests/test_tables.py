@@ -1,5 +1,7 @@
 """Tables in the clean text and the targets their cells set."""
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.tables import find_tables, table_quantities
@@ -64,6 +66,9 @@ def test_tables_fixture_plan_targets_per_cell(fixture_docs):
 
 
 # --- generated layouts: a ruled indicator table over a page break, a 专栏 box --------
+
+# a CJK TrueType font to draw the picture with (Debian fonts-wqy-zenhei, installed by make)
+WQY = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 
 # (group cell, indicator lines, value, attribute): a 十四五 plan's 主要指标 as printed, long
 # indicators wrapped over lines with the value centred beside them
@@ -169,7 +174,7 @@ def _image_table(c, path, font, top):
     w, h = 440, 40 + 30 * len(INDICATOR_ROWS)
     img = Image.new("L", (w * scale, h * scale), 255)
     draw = ImageDraw.Draw(img)
-    f = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 13 * scale)
+    f = ImageFont.truetype(WQY, 13 * scale)
     xs = (0, 300, 370, 440)
     draw.text((10 * scale, 10 * scale), "指标", font=f, fill=0)
     draw.text((310 * scale, 10 * scale), "2025年", font=f, fill=0)
@@ -224,3 +229,36 @@ def test_tables_indicator_table_has_no_extra_targets(table_plan):
 def test_tables_box_targets_take_the_plan_end(table_plan, key, value, unit):
     got = [t for t in table_plan.targets if t.indicator and key in t.indicator and t.value == value and t.unit == unit]
     assert len(got) == 1 and got[0].year == 2025 and got[0].source == "text"
+
+
+# --- an indicator table pasted as a picture on a page with a text layer ----------------
+
+
+@pytest.fixture(scope="module")
+def image_table_plan(tmp_path_factory):
+    from pipeline import ocr
+    from pipeline.run import parse_pdf
+
+    why = ocr.ocr_unavailable()
+    if why:
+        pytest.skip(why)
+    if not Path(WQY).exists():
+        pytest.skip(f"no {WQY} to draw the picture with")
+    path = _plan_with_table(tmp_path_factory.mktemp("tables") / "indicator_table_as_image.pdf", as_image=True)
+    return parse_pdf(path, ocr=True)
+
+
+def test_tables_image_table_is_read_by_ocr(image_table_plan):
+    page = image_table_plan.pages[0]
+    assert page.quality == "ocr" and "1 image read by OCR" in page.quality_reason
+    ocr_targets = [t for t in image_table_plan.targets if t.source == "ocr"]
+    # OCR reads ≥ as > or >= and may lose a row: most cells, each from the picture's area
+    found = [row for row in INDICATOR_TARGETS
+             if any(row[0] in (t.indicator or "") and t.value == row[1] and t.unit == row[3] for t in ocr_targets)]
+    assert len(found) >= len(INDICATOR_TARGETS) - 2, [(t.indicator, t.value) for t in ocr_targets]
+    assert all(t.year == 2025 and t.page == 1 and t.bbox for t in ocr_targets)
+
+
+def test_tables_text_pages_without_pictures_are_not_ocr(table_plan):
+    assert all(p.quality == "ok" for p in table_plan.pages)
+    assert not any(t.source == "ocr" for t in table_plan.targets)

@@ -101,7 +101,7 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
     grid = find_grid_tables(ct)
     tables = grid + [t for t in find_tables(text)
                      if not any(g.span[0] < t.span[1] and t.span[0] < g.span[1] for g in grid)]
-    cells = table_quantities(text, tables, sections, doc_year)
+    cells = table_quantities(text, tables, sections, doc_year, metadata.title)
     # an indicator table's cells are read by column; other tables keep their numbers as text quantities
     read = [t.span for t in tables if any(t.span[0] <= q.span[0] < t.span[1] for q in cells)]
     quantities = [q for q in find_quantities(text, sections, doc_year, metadata.title)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pipeline.clean import FULL_SPACE
 from pipeline.model import CleanText, Normalized, Quantity, Section, Span
-from pipeline.targets import SectionIndex, targets_from_table
+from pipeline.targets import SectionIndex, document_context, targets_from_table
 
 DEFAULT_MIN_COLUMNS = 3
 DEFAULT_MIN_ROWS = 2
@@ -70,8 +70,8 @@ def find_tables(text: str) -> list[Table]:
     return tables
 
 
-def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Section], doc_year: int | None
-                     ) -> list[Quantity]:
+def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Section], doc_year: int | None,
+                     title: str | None = None) -> list[Quantity]:
     """Every numeric cell of every indicator table as a ``Quantity`` with ``source="table"``.
 
     Args:
@@ -79,6 +79,8 @@ def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Sect
         tables: its tables, from ``find_tables``.
         sections: the section tree, for each cell's section.
         doc_year: the document's year, to tell reported columns from goals.
+        title: the 标题, whose period dates a column without a year (目标值 in a
+            …“十四五”规划 -> 2025).
 
     Returns:
         One quantity per cell: indicator from the row, unit from the unit
@@ -86,9 +88,10 @@ def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Sect
     """
     out: list[Quantity] = []
     index = SectionIndex(sections)
+    period_end = document_context(text, doc_year, title).period_end if tables else None
     for table in tables:
         rows: list[list[str | None]] = [[c.text for c in row] for row in table.rows]
-        for item in targets_from_table(rows, doc_year):
+        for item in targets_from_table(rows, doc_year, period_end):
             cell = table.rows[item["row"]][item["column"]]
             row = table.rows[item["row"]]
             norm = item["normalized"]
@@ -218,8 +221,9 @@ def find_grid_tables(ct: CleanText) -> list[Table]:
         lo, hi = paras[i]
         line = ct.text[lo:hi]
         head = _frags(ct, lo, hi) if FULL_SPACE in line and len(line) <= 60 else []
-        if (len(head) >= 2 and _NAME_HEADER.search(head[0].text)
-                and any(_VALUE_HEADER.search(f.text) for f in head[1:]) and all(len(f.text) <= 12 for f in head)):
+        name = next((c for c, f in enumerate(head) if _NAME_HEADER.search(f.text)), None)
+        if (len(head) >= 2 and name is not None and name <= 2
+                and any(_VALUE_HEADER.search(f.text) for f in head[name + 1:]) and all(len(f.text) <= 12 for f in head)):
             table, i = _read_grid(ct, paras, i, head)
             if table is not None:
                 tables.append(table)
@@ -232,20 +236,26 @@ def find_grid_tables(ct: CleanText) -> list[Table]:
 _VALUE_CELL = re.compile(r"^[≥≤><＞＜约]?\s*\d[\d.,]*\s*(?:[-—–~～至]\s*\d[\d.,]*)?\s*[%％]?")
 
 
+def _name_column(head: list[_Frag]) -> int:
+    """The indicator column: the first header naming it (序号 | 指标 | … -> 1)."""
+    return next((c for c, f in enumerate(head) if _NAME_HEADER.search(f.text)), 0)
+
+
 def _column(frag: _Frag, head: list[_Frag], boundary: float) -> int:
     """The column of a fragment: the indicator column left of where the values start, else
     the header nearest its centre (a title like 指标 need not stand over its column)."""
+    name = _name_column(head)
     if frag.x1 <= boundary + 1 or (frag.cx < boundary and not _VALUE_CELL.match(frag.text)):
-        # 指标 | 单位 | …: a short cell under another header left of the values is that column's
-        under = [c for c in range(1, len(head)) if head[c].x0 - 2 <= frag.cx <= head[c].x1 + 2]
-        return under[0] if under and len(frag.text) <= 8 else 0
-    return min(range(1, len(head)), key=lambda c: abs(head[c].cx - frag.cx))
+        # 序号 | 类别 | 指标 | 单位 | …: a short cell under another header left of the values is that column's
+        under = [c for c in range(len(head)) if c != name and head[c].x0 - 2 <= frag.cx <= head[c].x1 + 2]
+        return under[0] if under and len(frag.text) <= 8 else name
+    return min(range(name + 1, len(head)), key=lambda c: abs(head[c].cx - frag.cx))
 
 
 def _read_grid(ct: CleanText, paras: list[tuple[int, int]], at: int, head: list[_Frag]
                ) -> tuple[Table | None, int]:
     """Read the rows under the header ``head`` (paragraph ``at``); give the table and the next paragraph."""
-    value_cols = {c for c, f in enumerate(head) if c and _VALUE_HEADER.search(f.text)}
+    value_cols = {c for c, f in enumerate(head) if c > _name_column(head) and _VALUE_HEADER.search(f.text)}
     height = max(f.bottom - f.top for f in head)
     raw: list[list[_Frag]] = []
     last = head[0]
@@ -269,7 +279,8 @@ def _read_grid(ct: CleanText, paras: list[tuple[int, int]], at: int, head: list[
         raw.append(frags)
         last = frags[-1]
         j += 1
-    starts = [f.x0 for frags in raw for f in frags if _VALUE_CELL.match(f.text) and f.x0 > head[0].x0]
+    # where the values start: right of the indicator header's centre (序号 1, 2, 3 lie left of it)
+    starts = [f.x0 for frags in raw for f in frags if _VALUE_CELL.match(f.text) and f.x0 > head[_name_column(head)].cx]
     if not starts:
         return None, at + 1
     boundary = min(starts) - 1.0
@@ -299,19 +310,22 @@ def _read_grid(ct: CleanText, paras: list[tuple[int, int]], at: int, head: list[
 def _rows(ct: CleanText, lines: list[list[tuple[int, _Frag]]], head: list[_Frag], value_cols: set[int]
           ) -> list[tuple[Cell, ...]]:
     """Group the lines into rows around the lines that hold a value."""
-    name_starts = [round(f.x0) for line in lines for c, f in line if c == 0]
+    name = _name_column(head)
+    name_starts = [round(f.x0) for line in lines for c, f in line if c == name]
     if not name_starts:
         return []
     # the indicator column's left edge: where most indicator lines start (a merged
     # group column, 文物安全, lies left of it)
-    left = max(set(name_starts), key=name_starts.count) - 1.0
+    mode = max(set(name_starts), key=name_starts.count)
+    # only a left-aligned column has such an edge; centred cells keep every character
+    left = mode - 1.0 if name_starts.count(mode) * 2 >= len(name_starts) else float("-inf")
     anchors = [k for k, line in enumerate(lines) if any(c in value_cols and re.search(r"\d", f.text) for c, f in line)]
     if not anchors:
         return []
     names: dict[int, list[_Frag]] = {k: [] for k in anchors}
     for k, line in enumerate(lines):
         for c, f in line:
-            if c != 0:
+            if c != name:
                 continue
             part = _cut(ct, f, left, keep_right=True) if f.x0 < left else f
             if part is None or not part.text.strip():
@@ -327,7 +341,7 @@ def _rows(ct: CleanText, lines: list[list[tuple[int, _Frag]]], head: list[_Frag]
         parts = sorted(names[a], key=lambda f: (f.page, f.top, f.x0))
         cells: list[Cell] = []
         for c in range(len(head)):
-            if c == 0:
+            if c == name:
                 if parts:
                     cells.append(Cell("".join(p.text for p in parts), (parts[0].span[0], parts[-1].span[1])))
                 else:

@@ -1191,7 +1191,8 @@ def _is_unit(word: str) -> bool:
     return word in ("%", "％", "‰") or unit_category(word) is not None
 
 
-def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None) -> list[dict]:
+def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None,
+                       period_end: int | None = None) -> list[dict]:
     """Read a table of indicators and their yearly values.
 
     Args:
@@ -1199,6 +1200,8 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
             ``[["指标", "单位", "2016年基期值", "2017年目标", "2020年目标"],
             ["地区生产总值", "亿元", "8114", "8800", "≥10000"], …]``.
         doc_year: the document's year, to tell reported columns from goals.
+        period_end: the end of the document's period (``DocContext.period_end``), the
+            year of a column whose header names none (目标值, “十四五”目标 -> 2025).
 
     Returns:
         One dict per numeric cell, with the fields of ``Quantity`` that a table
@@ -1218,7 +1221,8 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
     # 指标 | 2020年 | 2025年: the earlier year of a bare pair is the base, not a goal
     years = [int(m.group(1)) for i in value_cols if (m := _HEADER_YEAR.search(header[i]))]
     latest = max(years) if years else None
-    name_col = next((i for i in range(width) if i != unit_col and i not in value_cols), 0)
+    name_col = next((i for i, h in enumerate(header) if re.search(r"指标|名称|项目|内容", h) and i not in value_cols),
+                    next((i for i in range(width) if i != unit_col and i not in value_cols), 0))
     out: list[dict] = []
     for r, row in enumerate(body, start=1):
         row = row + [""] * (width - len(row))
@@ -1238,7 +1242,8 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
                 continue
             value, value_max, unit, comparator = parsed
             ym = _HEADER_YEAR.search(header[c])
-            year = int(ym.group(1)) if ym else doc_year
+            pm = _PLAN_PERIOD.search(header[c])
+            year = int(ym.group(1)) if ym else _plan_period_end(pm.group("n")) if pm else period_end or doc_year
             kind = (
                 "growth" if re.search(r"增长|增速|增幅|提高|下降|降低", name) and unit in ("%", "个百分点") else "level"
             )

@@ -262,3 +262,55 @@ def test_tables_image_table_is_read_by_ocr(image_table_plan):
 def test_tables_text_pages_without_pictures_are_not_ocr(table_plan):
     assert all(p.quality == "ok" for p in table_plan.pages)
     assert not any(t.source == "ocr" for t in table_plan.targets)
+
+
+# 序号 | 类别 | 指标 | 单位 | 2020年 | 2025年 | 属性: the base year's column is no target
+WIDE_HEADER = ("序号", "类别", "指标", "单位", "2020年", "2025年", "属性")
+WIDE_ROWS = [
+    ("1", "经济", "数字经济核心产业增加值", "亿元", "320", "480", "预期性"),
+    ("2", "", "研发经费投入增长", "%", "[8]", "≥10", "预期性"),
+    ("3", "民生", "城镇新增就业", "万人", "5.2", "[25]", "约束性"),
+    ("4", "", "每千人口拥有3岁以下婴幼儿托位数", "个", "1.8", "4.5", "预期性"),
+]
+
+
+def _wide_table_pdf(path):
+    from reportlab.pdfgen import canvas
+
+    from tests.fixtures.pdfgen import register_font
+
+    font = register_font(None)
+    c = canvas.Canvas(str(path), pagesize=(595.28, 841.89))
+    xs = (50.0, 90.0, 135.0, 320.0, 370.0, 430.0, 485.0, 545.0)
+
+    def cell(s, k, top, size=10.5):
+        c.setFont(font, size)
+        x = (xs[k] + xs[k + 1] - len(s) * size * (0.55 if s.isascii() else 1.0)) / 2
+        c.drawString(x, 841.89 - top - size * 0.88, s)
+
+    c.setFont(font, 16)
+    c.drawString(150, 841.89 - 80 - 14, "某市数字经济发展规划（2021—2025年）")
+    c.drawString(80, 841.89 - 130 - 14, "一、主要目标")
+    top = 170.0
+    for row in (WIDE_HEADER, *WIDE_ROWS):
+        for k, s in enumerate(row):
+            if s:
+                cell(s, k, top)
+        top += 24
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_tables_wide_header_base_year_is_a_fact(tmp_path):
+    from pipeline.run import parse_pdf
+
+    doc = parse_pdf(_wide_table_pdf(tmp_path / "indicator_table_base_year.pdf"), ocr=False)
+    cells = [q for q in doc.targets + doc.quantities if q.source == "table"]
+    got = {(q.indicator, q.value, q.unit, q.year, q.role) for q in cells}
+    assert ("数字经济核心产业增加值", 480, "亿元", 2025, "target") in got
+    assert ("数字经济核心产业增加值", 320, "亿元", 2020, "fact") in got
+    assert ("研发经费投入增长", 10, "%", 2025, "target") in got
+    assert ("每千人口拥有3岁以下婴幼儿托位数", 4.5, "个", 2025, "target") in got
+    assert not any(q.indicator in ("经济", "民生", "1", "2") for q in cells)
+    assert [q for q in doc.targets if q.source == "table" and q.year == 2020] == []

@@ -53,7 +53,7 @@ _CLAUSE_END = _SENTENCE_END + "，,、：:"
 _YEAR = re.compile(
     r"(?P<to>到|至|截至|截止|于|在)?"
     r"(?P<y>(?:19|20)\d\d|[一二][〇零○一二三四五六七八九]{3})年"
-    r"(?P<tail>底前|末前|年底前|底|末|前|内|年底|上半年|下半年|度)?"
+    r"(?P<tail>底前|末前|年底前|以前|之前|底|末|前|内|年底|上半年|下半年|度)?"
 )
 # 年内 / 年底前 / 今年 / 全年 / 本年 / 当年: the document's own year (not the 年内 of 5年内,
 # not the 年末 of 比上年末)
@@ -70,7 +70,7 @@ _DATE_BEFORE = re.compile(
 )
 # a list marker or article number opening a clause: 第十一条, （一）, 1., 2、, 三是
 _MARKER = re.compile(
-    r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)\s*"
+    r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)\s*|\d{1,2}[.．](?=(?:19|20)\d\d年)"
     r"|[一二三四五六七八九十]是)"
 )
 # a relative deadline or a comparison's base opening a clause: 明年底前, 比2023年末增加
@@ -434,7 +434,7 @@ def _word_regex(kind: str) -> re.Pattern[str]:
         return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
     if kind == "modifier":
         return re.compile("|".join(map(re.escape, lists["lead_modifiers"])))
-    if kind in ("strong_limit_cues", "limit_cues"):
+    if kind in ("strong_limit_cues", "limit_cues", "benefit_words", "not_benefit"):
         return re.compile("|".join(map(re.escape, lists[kind])))
     if kind == "verb":
         words = lists["growth_verbs"] + tuple(w for w, _ in _comparators("comparator_prefix"))
@@ -894,6 +894,7 @@ def _role(
     bound: bool = False,
     frame: str | None = None,
     framed: str | None = None,
+    benefit: bool = False,
 ) -> str:
     """target, fact or limit, from the sentence's cues, its time frame and the document's genre.
 
@@ -907,12 +908,13 @@ def _role(
     says the number is a duration under 不超过/最长 (办理时限不超过3个工作日).
     ``framed`` is the part of the prefix from the year the sentence names on,
     where backward cues count (目前已建成…，今年再新建1000个: not the 已).
+    ``benefit`` says the number is what a rule grants (``_grants``).
     """
     if _word_regex("strong_limit_cues").search(sentence):
         return "limit"
     if bound and modality is None:
         return "limit"
-    if ctx.genre == "plan" and modality is None and _word_regex("limit_cues").search(sentence):
+    if ctx.genre == "plan" and modality is None and (_word_regex("limit_cues").search(sentence) or benefit):
         return "limit"  # 给予100万元奖励: a rule inside a plan
     if modality is not None:
         return "target"
@@ -941,6 +943,40 @@ def _role(
     if frame == "forward":
         return "target"  # a report's 二、2024年工作安排: 新建学校10所
     return {"plan": "target", "report": "fact", "regulation": "limit"}[ctx.genre]
+
+
+def _with_predicate(text: str, indicator: str | None, share_tail: int, end: int, sent_hi: int, kind: str
+                    ) -> str | None:
+    """A share names its population and what that part of it does: 60%以上的市级妇幼保健院|达到“三级
+    甲等”水平 -> 市级妇幼保健院达到“三级甲等”水平; a bare share names only the predicate:
+    其中60%以上|达到“二级甲等”水平."""
+    stop = end
+    while stop < sent_hi and text[stop] not in _CLAUSE_END:
+        stop += 1
+    if kind == "share" and indicator and text.startswith(indicator, share_tail):
+        rest = text[share_tail + len(indicator) : stop]
+        rest = re.sub(r"^[（(][^（）()]{1,6}[）)]", "", rest)  # 75%的县（市）|至少建成…
+        if rest and _word_regex("verb").match(rest) or rest.startswith(("纳入", "至少", "建成", "设立", "开展")):
+            return (indicator + rest)[: MAX_INDICATOR + 8]
+        return indicator
+    if indicator is None:
+        suffix, _ = _suffix(text, end, False)
+        rest = text[end + len(suffix) : stop]
+        if rest and _word_regex("verb").match(rest):
+            return rest[:MAX_INDICATOR]
+    return indicator
+
+
+def _grants(text: str, clause_lo: int, start: int, end: int, sent_hi: int) -> bool:
+    """Whether a number stands in a sentence of a benefit a rule grants (给予100万元奖励; 对…企业，
+    分别奖励10万元、20万元); not where the word names a programme or a standard (2025年开展政府
+    补贴性职业技能培训65万人次, 提高医保财政补助标准至人均730元)."""
+    lo = text.rfind("\n", 0, start) + 1
+    lo = max(lo, max(text.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1)
+    sentence = text[lo:sent_hi]
+    for m in _word_regex("not_benefit").finditer(sentence):
+        sentence = sentence[: m.start()] + "\u3000" * len(m.group(0)) + sentence[m.end():]
+    return bool(_word_regex("benefit_words").search(sentence))
 
 
 # the rest of a 分别 list after its first value, then the suffix it shares: 、8%和7%|以上
@@ -1085,6 +1121,11 @@ def find_quantities(
         indicator = _indicator(text, clause_lo, start, share_tail, s_hi, previous)
         prefix = text[s_lo:start]
         kind = _kind(text, n, before, q_end, prefix)
+        if percent:
+            bare = indicator is None
+            indicator = _with_predicate(text, indicator, share_tail, q_end, s_hi, kind)
+            if bare and indicator is not None and previous is not None:
+                kind = "share"  # 其中60%以上达到“二级甲等”水平: a part of what the sentence counted
         if kind == "level" and percent and _is_ratio(indicator):
             kind = "share"  # 重点场所5G网络覆盖率达到98%, 占地区生产总值比重提高到12%
         if n.value_max is not None:
@@ -1104,7 +1145,8 @@ def find_quantities(
         # the frame's own words: from just before the year said in the sentence (已于2023年…), else all of it
         framed = text[max(s_lo, when.at - 3) : start] if when.at is not None else prefix
         frame = index.frame(start)
-        role = _role(prefix, text[s_lo:s_hi], modality, when, ctx, bound, frame, framed)
+        role = _role(prefix, text[s_lo:s_hi], modality, when, ctx, bound, frame, framed,
+                     _grants(text, clause_lo, start, q_end, s_hi))
         if not percent and _qualifies(text, q_end) and role == "target":
             role = "limit"  # 培育年营业收入超10亿元的企业: a threshold inside a noun phrase
         if role == "target":

@@ -580,7 +580,10 @@ def _kind(text: str, n: NumberMatch, before: str, tail_end: int, prefix: str) ->
         b = b.removesuffix(base)
     verb = bool(_word_regex("growth_verb").search(b)) and not re.search(r"[到至为]$", before)
     if n.unit in _lists()["growth_units"]:
-        if verb or _word_regex("growth_noun").search(b):  # 居民消费价格涨幅3%
+        # 居民消费价格涨幅3%; 增速均达到20%; 涨幅在2%左右; 按不低于8%增幅提高
+        noun = re.sub(r"(?:均|都|分别)?(?:达到|达|为|在|保持在|不低于|不少于|不高于|不超过|控制在)$", "", b)
+        if (verb or _word_regex("growth_noun").search(noun)
+                or any(text.startswith(w, tail_end) for w in _lists()["growth_nouns"])):
             return "growth"
     elif (verb and _BASELINE.search(prefix[-30:])) or _BASELINE_VERB.search(before):
         return "growth"
@@ -955,8 +958,9 @@ def _with_predicate(text: str, indicator: str | None, share_tail: int, end: int,
         stop += 1
     if kind == "share" and indicator and text.startswith(indicator, share_tail):
         rest = text[share_tail + len(indicator) : stop]
-        rest = re.sub(r"^[（(][^（）()]{1,6}[）)]", "", rest)  # 75%的县（市）|至少建成…
-        if rest and _word_regex("verb").match(rest) or rest.startswith(("纳入", "至少", "建成", "设立", "开展")):
+        m = re.match(r"[（(][^（）()]{1,6}[）)]", rest)  # 75%的县（市）|至少建成…
+        verb = rest[m.end() :] if m else rest
+        if verb and _word_regex("verb").match(verb) or verb.startswith(("纳入", "至少", "建成", "设立", "开展")):
             return (indicator + rest)[: MAX_INDICATOR + 8]
         return indicator
     if indicator is None:
@@ -976,7 +980,8 @@ def _grants(text: str, clause_lo: int, start: int, end: int, sent_hi: int) -> bo
     sentence = text[lo:sent_hi]
     for m in _word_regex("not_benefit").finditer(sentence):
         sentence = sentence[: m.start()] + "\u3000" * len(m.group(0)) + sentence[m.end():]
-    return bool(_word_regex("benefit_words").search(sentence))
+    # 财政补助省定基础标准: the standard a plan raises, not a grant
+    return any("标准" not in sentence[m.end() : m.end() + 6] for m in _word_regex("benefit_words").finditer(sentence))
 
 
 # the rest of a 分别 list after its first value, then the suffix it shares: 、8%和7%|以上
@@ -1124,7 +1129,7 @@ def find_quantities(
         if percent:
             bare = indicator is None
             indicator = _with_predicate(text, indicator, share_tail, q_end, s_hi, kind)
-            if bare and indicator is not None and previous is not None:
+            if bare and indicator is not None and (previous is not None or "其中" in before):
                 kind = "share"  # 其中60%以上达到“二级甲等”水平: a part of what the sentence counted
         if kind == "level" and percent and _is_ratio(indicator):
             kind = "share"  # 重点场所5G网络覆盖率达到98%, 占地区生产总值比重提高到12%

@@ -49,7 +49,7 @@ TARGETS = [
     ),
     ("研发经费投入强度提高2个百分点。", dict(value=2, unit="个百分点", kind="growth")),
     ("单位生产总值能耗下降3%。", dict(indicator="单位生产总值能耗", kind="growth")),
-    ("城镇化率提高到60%。", dict(indicator="城镇化率", value=60, kind="share")),
+    ("城镇化率提高到60%。", dict(indicator="城镇化率", value=60, kind="level")),
     (
         "争取80%的市属三甲医院与国际知名医疗机构开展合作。",
         dict(indicator="市属三甲医院", value=80, unit="%", kind="share", modality="争取"),
@@ -321,7 +321,7 @@ def test_targets_base_year_is_not_the_deadline(text, base):
 
 # (text, indicator, kind): what a plan's sentence measures, qualifiers kept
 INDICATORS = [
-    ("到2026年，重点场所5G网络覆盖率达到98%以上。", "重点场所5G网络覆盖率", "share"),
+    ("到2026年，重点场所5G网络覆盖率达到98%以上。", "重点场所5G网络覆盖率", "level"),
     ("数字经济核心产业增加值占地区生产总值比重提高到12%。", "数字经济核心产业增加值占地区生产总值比重", "share"),
     ("重点培育工业互联网平台20个以上。", "工业互联网平台", "level"),
     ("三是培育工业互联网平台20个以上。", "工业互联网平台", "level"),
@@ -329,7 +329,7 @@ INDICATORS = [
     ("到2026年累计建成5G基站6500个。", "5G基站", "level"),
     ("比2023年末增加公共充电桩2000个。", "公共充电桩", "growth"),
     ("一年期贷款市场报价利率保持在3.45%。", "一年期贷款市场报价利率", "level"),
-    ("全市城镇登记失业率控制在3.5%以内。", "全市城镇登记失业率", "share"),
+    ("全市城镇登记失业率控制在3.5%以内。", "全市城镇登记失业率", "level"),
 ]
 
 
@@ -522,7 +522,25 @@ PLAN_TARGETS = [
     ("马铃薯种植、收获机械化率均达到45%。", [(45, "=", 2025)] * 2),
     ("安定区、陇西县各50个。", [(50, "=", 2025)] * 2),
     ("办理时限压缩至3个工作日。", [(3, "=", 2025)]),
+    ("2025年开展政府补贴性职业技能培训65万人次以上。", [(65, ">=", 2025)]),
+    ("17.2025年提高城乡居民医保财政补助省定基础标准至人均730元。", [(730, "=", 2025)]),
+    ("力争2027年以前全省每年新增5万套以上。", [(5, ">=", 2027)]),
 ]
+
+# a share names its population and what that part of it does: (sentence, [(indicator, kind)])
+SHARES = [
+    ("其中60%以上的市级妇幼保健院达到“三级甲等”水平。", [("市级妇幼保健院达到“三级甲等”水平", "share")]),
+    ("全省80%以上的义务教育学校纳入教联体建设。", [("义务教育学校纳入教联体建设", "share")]),
+    ("力争75%的县（市）至少建成一所三级医院。", [("县（市）至少建成一所三级医院", "share")]),
+    ("市级医院全部达到三级水平，其中60%以上达到“三级甲等”水平。", [("达到“三级甲等”水平", "share")]),
+    ("全市森林覆盖率达到45%。", [("全市森林覆盖率", "level")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARES)
+def test_targets_share_names_population_and_predicate(text, expected):
+    qs = find_targets(text, [], 2021, "某省卫生健康事业发展“十四五”规划")
+    assert [(q.indicator, q.kind) for q in qs] == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), PLAN_TARGETS)

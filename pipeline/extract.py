@@ -477,7 +477,7 @@ class _Ocr:
                         or len(chars) < ocr.DEFAULT_IMAGE_MIN_CHARS):
                     continue  # a photo or a drawing: no text
                 read += chars
-                regions.append(tuple(round(v, 2) for v in box))
+                regions.append((round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2)))
                 confidences.append(confidence)
         finally:
             image.close()

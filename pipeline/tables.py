@@ -18,6 +18,9 @@ from pipeline.clean import FULL_SPACE
 from pipeline.model import CleanText, Normalized, Quantity, Section, Span
 from pipeline.targets import SectionIndex, document_context, targets_from_table
 
+# a column header that names goals whatever the document's kind: 2025年目标, 预期值, 规划目标
+_GOAL_HEADER = re.compile(r"目标|预期|规划")
+
 DEFAULT_MIN_COLUMNS = 3
 DEFAULT_MIN_ROWS = 2
 
@@ -88,13 +91,17 @@ def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Sect
     """
     out: list[Quantity] = []
     index = SectionIndex(sections)
-    period_end = document_context(text, doc_year, title).period_end if tables else None
+    ctx = document_context(text, doc_year, title) if tables else None
     for table in tables:
         rows: list[list[str | None]] = [[c.text for c in row] for row in table.rows]
-        for item in targets_from_table(rows, doc_year, period_end):
+        for item in targets_from_table(rows, doc_year, ctx.period_end if ctx else None):
             cell = table.rows[item["row"]][item["column"]]
             row = table.rows[item["row"]]
             norm = item["normalized"]
+            header = table.rows[0][item["column"]].text
+            if ctx is not None and ctx.genre != "plan" and item["role"] == "target" and not _GOAL_HEADER.search(header):
+                # a budget's 2025年预算数, a regulation's table of fees: reported or set, not goals
+                item["role"] = "fact" if ctx.genre == "report" else "limit"
             out.append(Quantity(
                 text=cell.text, span=cell.span, indicator=item["indicator"], value=item["value"],
                 value_max=item["value_max"], unit=item["unit"],

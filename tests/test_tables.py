@@ -314,3 +314,16 @@ def test_tables_wide_header_base_year_is_a_fact(tmp_path):
     assert ("每千人口拥有3岁以下婴幼儿托位数", 4.5, "个", 2025, "target") in got
     assert not any(q.indicator in ("经济", "民生", "1", "2") for q in cells)
     assert [q for q in doc.targets if q.source == "table" and q.year == 2020] == []
+
+
+@pytest.mark.parametrize(
+    ("title", "roles"),
+    [
+        ("某市2025年部门预算", {"fact"}),  # a budget's columns report and set, they commit to nothing
+        ("某市数字经济发展规划（2021—2025年）", {"target"}),
+    ],
+)
+def test_tables_budget_columns_are_no_targets(title, roles):
+    text = f"{title}\n一、总体情况\n按照有关要求，现将主要安排说明如下，请结合实际认真执行。\n项目\u3000单位\u30002025年预算数\n基本支出\u3000万元\u3000320\n项目支出\u3000万元\u3000180\n"
+    qs = table_quantities(text, find_tables(text), [], None, title)
+    assert qs and {q.role for q in qs} == roles

@@ -510,6 +510,9 @@ def _object_phrase(text: str, pos: int, hi: int) -> str:
     limit = min(hi, pos + MAX_INDICATOR)
     while i < limit:
         ch = text[i]
+        if ch == "“" and (close := text.find("”", i, limit)) > i:
+            i = close + 1  # 10个以上“好房子”示范项目: a quoted name inside the noun phrase
+            continue
         if ch in _CLAUSE_END or ch in '（(）)“”"《》':
             break
         m = stops.match(text, i)
@@ -519,11 +522,26 @@ def _object_phrase(text: str, pos: int, hi: int) -> str:
             return ""  # a verb first: 50万元用于…, 2002亿元增加到…; 对外文化交流活动 is a noun
         i += 1
     phrase = text[pos:i]
-    if not phrase or phrase[0] in _cues()["np_function_chars"] or not re.match(r"[\u4e00-\u9fff]", phrase):
+    if not phrase or phrase[0] in _cues()["np_function_chars"] or not re.match(r"[\u4e00-\u9fff“]", phrase):
         return ""
     if len(phrase) == 1 and i < limit and text[i] in _CLAUSE_END:
         return ""  # 5个，: a lone character before punctuation is no object
     return phrase
+
+
+def _with_action(text: str, obj: str, end: int, sent_hi: int) -> str:
+    """A counted class (企业, 家庭) is counted by what it does next: 20家企业|参加放心消费活动 ->
+    企业参加放心消费活动; 7000户困难老年人家庭|实施适老化改造. Other objects stand alone."""
+    lists = _lists()
+    if not any(obj.endswith(w) for w in lists["class_nouns"]):
+        return obj
+    verb = next((w for w in lists["action_verbs"] if text.startswith(w, end)), None)
+    if verb is None:
+        return obj
+    stop = end
+    while stop < sent_hi and text[stop] not in _CLAUSE_END:
+        stop += 1
+    return (obj + text[end:stop])[: MAX_INDICATOR]
 
 
 def _indicator(text: str, clause_lo: int, n_start: int, after: int, sent_hi: int, previous: str | None) -> str | None:
@@ -534,7 +552,7 @@ def _indicator(text: str, clause_lo: int, n_start: int, after: int, sent_hi: int
     """
     obj = _object_phrase(text, after, sent_hi)
     if obj:
-        return obj
+        return _with_action(text, obj, after + len(obj), sent_hi)
     subj = _after_enumeration(text[clause_lo:n_start])
     subj = _strip_back(_strip_front(subj))
     subj = subj.strip("，,、：: 　")

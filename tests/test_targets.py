@@ -57,7 +57,7 @@ TARGETS = [
     ("三分之一的县区完成改造。", dict(kind="share", value=pytest.approx(1 / 3))),
     (
         "引入1—2家相关机构开展数据研究。",
-        dict(indicator="相关机构", value=1, value_max=2, unit="家", comparator="between"),
+        dict(indicator="相关机构开展数据研究", value=1, value_max=2, unit="家", comparator="between"),
     ),
     ("城镇登记失业率控制在3%以内。", dict(indicator="城镇登记失业率", comparator="<=", text="3%以内")),
     ("举办国际性展会8个。", dict(indicator="国际性展会", value=8, unit="个", comparator="=")),
@@ -535,6 +535,22 @@ SHARES = [
     ("市级医院全部达到三级水平，其中60%以上达到“三级甲等”水平。", [("达到“三级甲等”水平", "share")]),
     ("全市森林覆盖率达到45%。", [("全市森林覆盖率", "level")]),
 ]
+
+
+# what a count measures: (sentence, indicator)
+COUNTED = [
+    ("推动不少于20家企业参加放心消费活动。", "企业参加放心消费活动"),
+    ("为7000户困难老年人家庭实施适老化改造。", "困难老年人家庭实施适老化改造"),
+    ("大力推动10个以上“好房子”示范项目建设。", "“好房子”示范项目建设"),
+    ("培育100家企业。", "企业"),
+    ("建成9个以上功能性口岸。", "功能性口岸"),
+]
+
+
+@pytest.mark.parametrize(("text", "indicator"), COUNTED)
+def test_targets_count_names_class_and_action(text, indicator):
+    (q,) = find_targets(text, [], 2021, "某市“十四五”规划")
+    assert q.indicator == indicator
 
 
 @pytest.mark.parametrize(("text", "expected"), SHARES)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 import time
 import unicodedata
 import zlib
@@ -396,6 +397,7 @@ class _Ocr:
         self.pdf: object | None = None
         self.unavailable: str | None = None
         self.checked = False
+        self.has_images: bool | None = None
 
     def read(self, page: RawPage, why: str) -> RawPage:
         """Give ``page`` read by OCR, or unreadable for ``why`` and the reason OCR could not help.
@@ -446,9 +448,14 @@ class _Ocr:
         text and not under text already (``ocr.text_image_boxes``) is read by OCR;
         what is read joins the page's characters, the page becomes ``ocr`` with
         the reason ``"text layer; 1 image read by OCR (tesseract chi_sim, mean
-        confidence 88)"`` and ``ocr_regions`` holds the pictures' boxes. Pages
-        without such pictures cost one listing of their image objects.
+        confidence 88)"`` and ``ocr_regions`` holds the pictures' boxes. A file
+        without image objects costs one scan of its bytes; pages of a file with
+        some cost a listing of their image objects.
         """
+        if self.has_images is None:
+            self.has_images = file_has_images(self.path)
+        if not self.has_images:
+            return page
         try:
             boxes = text_image_boxes(self.image_boxes(page), page.width, page.chars)
         except Exception:  # PDFium cannot list the page's objects: the text layer stands alone
@@ -539,6 +546,20 @@ class _Ocr:
 DEFAULT_IMAGE_MIN_WIDTH_SHARE = 0.3
 DEFAULT_IMAGE_MIN_HEIGHT = 40.0
 DEFAULT_IMAGE_MAX_TEXT_CHARS = 5
+
+
+# the dictionary of an image XObject: a stream's dictionary is never compressed or
+# encrypted, so a file without this key has no picture to read
+_IMAGE_KEY = re.compile(rb"/Subtype\s*/Image\b")
+
+
+def file_has_images(path: Path) -> bool:
+    """Whether a PDF holds any image XObject, from its bytes alone (no page is parsed)."""
+    try:
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return _IMAGE_KEY.search(m) is not None
+    except (OSError, ValueError):
+        return True  # unreadable this way: let the page listing decide
 
 
 def text_image_boxes(boxes: Sequence[tuple[float, float, float, float]], page_width: float,

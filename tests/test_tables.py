@@ -327,3 +327,30 @@ def test_tables_budget_columns_are_no_targets(title, roles):
     text = f"{title}\n一、总体情况\n按照有关要求，现将主要安排说明如下，请结合实际认真执行。\n项目\u3000单位\u30002025年预算数\n基本支出\u3000万元\u3000320\n项目支出\u3000万元\u3000180\n"
     qs = table_quantities(text, find_tables(text), [], None, title)
     assert qs and {q.role for q in qs} == roles
+
+
+# which pictures on a page with a text layer may hold text: (box, text chars over it, read?)
+PICTURES = [
+    ((80, 236, 520, 506), 0, True),  # an indicator table pasted as a picture
+    ((380, 600, 500, 720), 0, False),  # a seal: too narrow
+    ((80, 60, 520, 80), 0, False),  # a rule or a banner: too low
+    ((80, 236, 520, 506), 40, False),  # a background under text
+]
+
+
+@pytest.mark.parametrize(("box", "covered", "read"), PICTURES)
+def test_tables_pictures_that_may_hold_text(box, covered, read):
+    from pipeline.extract import make_char, text_image_boxes
+
+    x0, top = box[0] + 5, box[1] + 5
+    chars = [make_char("字", x0 + i % 20 * 10, top + i // 20 * 12, x0 + i % 20 * 10 + 9, top + i // 20 * 12 + 9,
+                       9, "SimSun", "#000000") for i in range(covered)]
+    assert (text_image_boxes([box], 595.28, chars) == [box]) == read
+
+
+def test_tables_file_without_pictures_lists_nothing(table_plan, tmp_path):
+    from pipeline.extract import file_has_images
+
+    path = _plan_with_table(tmp_path / "plan.pdf")
+    assert not file_has_images(path)
+    assert file_has_images(_plan_with_table(tmp_path / "plan_image.pdf", as_image=True)) or not Path(WQY).exists()

@@ -15,7 +15,7 @@ It reads every way a numeral is written in official and economic text:
 - 廿 and 卅 (廿二 = 22).
 
 What is not a well-formed numeral gives None, never a guess: 十一十二, 十三五
-(a plan's name), 三十三三, 两十, 点五, 零点, 10..1万, 10.1万零100.
+(a plan's name), 三十三三, 两十, 两三 (two or three), 点五, 零点, 10..1万, 10.1万零100.
 """
 
 from __future__ import annotations
@@ -137,6 +137,8 @@ def _integer(s: str) -> int | None:
     if s.isdigit():
         return int(s)
     if all(ch in DIGITS for ch in s):
+        if len(s) > 1 and any(ch in "两兩" for ch in s):
+            return None  # 两三 is two or three, 三两 too: 两 is never a digit of a digit-by-digit numeral
         # 二〇一七, 一二三, 壹壹: digit by digit; a single 零 or 〇 is 0
         return int(_digit_string(s) or "0") if len(s) > 1 or s in ZEROS or DIGITS[s] else None
     i = s.rfind("亿")
@@ -231,15 +233,18 @@ def _section(s: str) -> int | None:
 
 
 def consecutive_pair(s: str) -> tuple[int, int] | None:
-    """Two digits that say "about": 八九 -> (8, 9), 三五 -> (3, 5), 七八 -> (7, 8); else None.
+    """Two digits that say "about": 八九 -> (8, 9), 三五 -> (3, 5), 两三 -> (2, 3); else None.
 
-    八九亿 is 8亿 to 9亿, not 89亿. 三五 (three to five) is an idiom of its own.
+    八九亿 is 8亿 to 9亿, not 89亿. 三五 (three to five) is an idiom of its own,
+    and so is 三两 (新建三两个产业园: two or three), written high first.
     """
     if len(s) != 2 or s[0] not in DIGITS or s[1] not in DIGITS:
         return None
     a, b = DIGITS[s[0]], DIGITS[s[1]]
-    if a and (b == a + 1 or (a, b) == (3, 5)) and s[0] not in "两兩":
+    if a and (b == a + 1 or (a, b) == (3, 5)):
         return a, b
+    if (a, b) == (3, 2) and s[1] in "两兩":
+        return 2, 3  # 三两家: two or three, never 32 (三二 is no idiom)
     return None
 
 

@@ -102,6 +102,9 @@ READ_NONE = [
     "八九亿",  # 8亿 to 9亿, a range: numbers.py reads it so
     "三四万",
     "一二亿",
+    "两三",  # two or three: a range numbers.py reads, never 23
+    "三两",  # never 32
+    "二两",
 ]
 
 
@@ -150,7 +153,11 @@ PAIRS = [
     ("一两", (1, 2)),
     ("九十", None),  # 九十 is 90
     ("二〇", None),
-    ("两三", None),  # 两 never opens a pair in writing; 二三 does
+    ("两三", (2, 3)),  # 力争用两三年时间: two or three years
+    ("二三", (2, 3)),
+    ("三两", (2, 3)),  # 新建三两个产业园: two or three, written high first
+    ("三二", None),
+    ("两四", None),
     ("五三", None),
     ("一二三", None),
 ]

@@ -80,7 +80,7 @@ ITEM_COLUMNS: dict[str, dict[str, str]] = {
         "indicator": "str", "value": "float64", "value_max": "float64", "unit": "str",
         "normalized_value": "float64", "normalized_unit": "str", "comparator": "str", "kind": "str",
         "target_year": "Int64", "modality": "str", "section_id": "str", "sentence": "str", "role": "str",
-        "source": "str",
+        "source": "str", "approx": "boolean",
     },
     "quantities": {},  # filled below: the same fields as targets
     "dates": {"value": "str", "kind": "str", "date_start": DATETIME, "date_end": DATETIME},
@@ -282,6 +282,8 @@ def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[st
         renamed = {**RENAMED["*"], **RENAMED.get(table, {})}
         flat = {renamed.get(k, k): v for k, v in flatten_item(item).items()}
         row = {**head, "section_path": section_path(sections, item), **flat}
+        if table in ("targets", "quantities"):
+            row.setdefault("approx", False)  # outputs written before the field: the schema's default
         if table == "dates":
             # a lunar date's value is in the Chinese calendar: no solar period to give
             lunar = item.get("kind") == "lunar"

@@ -288,6 +288,7 @@ class Quantity:
     source: str = "text"  # text / table
     page: int | None = None
     bbox: BBox | None = None
+    approx: bool = False  # 近千家, 约千家, 八九亿元: the value is about, not exact
 
 
 @dataclass(frozen=True, slots=True)

@@ -941,6 +941,7 @@ def find_quantities(
                 section=index.section_of(start),
                 sentence=text[s_lo:s_hi].strip().rstrip(_SENTENCE_END),
                 role=role,
+                approx=n.approx,
             )
         )
         last = (s_lo, indicator, q_end, kind)

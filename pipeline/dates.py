@@ -40,6 +40,7 @@ from functools import lru_cache
 
 from pipeline.docnumber import DATA, find_doc_numbers
 from pipeline.model import DateMention
+from pipeline.numbers import unit_at
 from pipeline.numerals import cn_to_int, width_folder
 
 # one-to-one folds so that offsets stay valid: ２０１７ -> 2017
@@ -357,6 +358,8 @@ def _read_numeric_range(text: str, m: re.Match[str], doc_year: int | None) -> tu
     a, b = sides
     if not m.group("as") or not a or not b or b <= a or (m.group("bs") and m.group("as") != m.group("bs")):
         return None  # 2017-2030 is YEAR_RANGE's
+    if unit_at(text, m.end()):
+        return None  # 面积2015.6-2020.8平方米: decimals with a unit, no months
     return m.start(), m.end(), f"{a}/{b}", "range"
 
 

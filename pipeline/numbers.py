@@ -278,6 +278,24 @@ def _round(x: float) -> float:
 # --- finding ----------------------------------------------------------------
 
 
+def unit_at(text: str, pos: int) -> str:
+    """The unit (with its magnitude) written at ``pos`` after a layout space, or "".
+
+    ``unit_at("2015.6-2020.8平方米", 13)`` gives 平方米; ``unit_at("5期间", 1)`` gives ""
+    (期间 is a word, not the unit 期).
+    """
+    pos += 1 if text[pos : pos + 1] in (" ", "\u3000") else 0
+    m = _unit_regex().match(text, pos)
+    if m.group("u") and _blocked(text, m.start("u"), m.group("u")):
+        return m.group("m") or ""
+    return m.group()
+
+
+@cache
+def _unit_regex() -> re.Pattern[str]:
+    return re.compile(rf"(?P<m>{_alternation(load_magnitudes())})?(?P<u>{_alternation(load_units())})?")
+
+
 def _blocked(text: str, start: int, unit: str) -> bool:
     """A unit character that begins a longer word is no unit: 5000元以下处罚款 (处罚)."""
     if not unit:

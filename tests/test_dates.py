@@ -78,6 +78,8 @@ POSITIVES = [
     ("2020.5.26—2020.6.3", [("2020-05-26/2020-06-03", "range")]),
     ("任职时间1999.08-2002.02", [("1999-08/2002-02", "range")]),
     ("2008.03-2009", [("2008-03/2009", "range")]),
+    ("（2015.6-2020.8）", [("2015-06/2020-08", "range")]),
+    ("2019.5-2020.3期间", [("2019-05/2020-03", "range")]),  # 期间 is a word, not the unit 期
     # two-digit years before a month or a part of the year
     ("16年底", [("2016-12", "month")]),
     ("15年3月2日", [("2015-03-02", "date")]),
@@ -125,6 +127,9 @@ NEGATIVES = [
     # a month-year range with hyphens reads two ways; money is no date
     "2008-03-2009",
     "2019.5-2020.3万元",
+    "面积2015.6-2020.8平方米",  # decimals before a unit are no months
+    "2015.6-2020.8 公顷",
+    "2019.5-2020.3亿",
     # words holding relative-year characters
     "过去年均增长",
     "今后年均增长",

@@ -37,6 +37,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.docnumber import DATA, find_doc_numbers
 from pipeline.model import DateMention
@@ -138,11 +139,11 @@ _LUNAR = (
 
 
 def _lunar_regex() -> re.Pattern[str]:
-    return _relative()[4]
+    return _relative().lunar
 
 
 def _rel_date_regex() -> re.Pattern[str]:
-    return _relative()[5]
+    return _relative().rel_date
 
 
 # a relative year with a month, day or part after it: 今年六月, 明年3月份, 去年3月3号, 今年1-6月,
@@ -155,19 +156,36 @@ _REL_DATE = (
 _PLAN_SUFFIX = re.compile(r"[”\"’]|(?:规划|计划|时期|期间|末|初|以来)")
 
 
+class RelativeRules(NamedTuple):
+    """``data/date_relative.json``, read once: the relative words and years and what rules them out."""
+
+    words: re.Pattern[str]  # every relative word, the years among them: 年内, 上半年, 明年…
+    values: dict[str, str]  # word -> ISO template: 年底 -> {Y}-12, 明年 -> {Y+1}
+    years: dict[str, int]  # relative year -> offset: 明年 -> 1, 前年 -> -2
+    not_after: str  # characters before a word that make it part of another: 每年, 三年内
+    not_before: dict[str, tuple[str, ...]]  # what may not follow a word or a mention ending in it: 年初预算
+    two_digit_not_after: tuple[str, ...]  # words that make 15年 a length of time: 缴费满15年3月
+    lunar: re.Pattern[str]  # _LUNAR with the relative years
+    rel_date: re.Pattern[str]  # _REL_DATE with the relative years
+
+
 @lru_cache(maxsize=1)
-def _relative() -> tuple[
-    re.Pattern[str], dict[str, str], str, dict[str, tuple[str, ...]], re.Pattern[str], re.Pattern[str], dict[str, int]
-]:
+def _relative() -> RelativeRules:
     raw = json.loads((DATA / "date_relative.json").read_text(encoding="utf-8"))
-    words: dict[str, str] = raw["words"]
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     years: dict[str, int] = raw["years"]
+    # a relative year is a word of its own too: 明年 -> {Y+1}
+    values: dict[str, str] = {**{y: f"{{Y{n:+d}}}" if n else "{Y}" for y, n in years.items()}, **raw["words"]}
     rel = "|".join(re.escape(w) for w in sorted(years, key=len, reverse=True))
-    lunar = _opening(_Y_FIRST + "农阴闰正冬腊" + _M_FIRST + "".join(w[0] for w in years), _LUNAR.replace("{rel}", rel))
-    rel_date = _opening("".join(w[0] for w in years), _REL_DATE.replace("{rel}", rel))
-    not_before = {k: tuple(v) for k, v in raw["not_before"].items()}
-    return pattern, words, raw["not_after"], not_before, lunar, rel_date, years
+    return RelativeRules(
+        words=re.compile("|".join(re.escape(w) for w in sorted(values, key=len, reverse=True))),
+        values=values,
+        years=years,
+        not_after=raw["not_after"],
+        not_before={k: tuple(v) for k, v in raw["not_before"].items()},
+        two_digit_not_after=tuple(raw["two_digit_year_not_after"]),
+        lunar=_opening(_Y_FIRST + "农阴闰正冬腊" + _M_FIRST + "".join(w[0] for w in years), _LUNAR.replace("{rel}", rel)),
+        rel_date=_opening("".join(w[0] for w in years), _REL_DATE.replace("{rel}", rel)),
+    )
 
 
 def _year(s: str, doc_year: int | None = None) -> int | None:
@@ -391,9 +409,9 @@ def _read_cn_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[in
 
 def _read_rel_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
     """今年六月, 明年3月份, 去年3月3号, 今年前三季度, 去年年底, 明年初, resolved against the 成文日期."""
-    if doc_year is None or not _rel_year_ok(text, m):
+    if doc_year is None or not _rel_year_ok(text, m) or not _rel_end_ok(text, m):
         return None
-    y = doc_year + _relative()[6][m.group("ry")]
+    y = doc_year + _relative().years[m.group("ry")]
     if m.group("qual"):
         got = _qualified(y, m.group("qual"))
         if got is None or got[1] == "year":
@@ -419,12 +437,21 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _rel_year_ok(text: str, m: re.Match[str]) -> bool:
+def _rel_year_ok(text: str, m: re.Match[str], word: str | None = None) -> bool:
     """A relative year that stands as a word: not 每年, not 当前年度 (前年), not 今后年均 (后年)."""
     before = text[m.start() - 1] if m.start() else ""
-    if before and before in _relative()[2]:
+    if before and before in _relative().not_after:
         return False
-    return not (m.group("ry") in ("前年", "后年") and before and _is_cjk(before))
+    return not ((word or m.group("ry")) in ("前年", "后年") and before and _is_cjk(before))
+
+
+def _rel_end_ok(text: str, m: re.Match[str]) -> bool:
+    """What follows a relative mention may not make it a term: 年初预算, 今年年初预算, 上年末结转资金."""
+    said = m.group()
+    for word, blocked in _relative().not_before.items():
+        if said.endswith(word) and any(text.startswith(x, m.end()) for x in blocked):
+            return False
+    return True
 
 
 def _read_lunar(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
@@ -442,8 +469,7 @@ def _read_lunar(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int,
     if m.group("ry"):
         if not _rel_year_ok(text, m):
             return None
-        _, _, _, _, _, _, years = _relative()
-        y = doc_year + years[m.group("ry")] if doc_year is not None else None
+        y = doc_year + _relative().years[m.group("ry")] if doc_year is not None else None
     elif m.group("y") or m.group("y2"):
         y = _year(m.group("y") or m.group("y2"), doc_year)
     else:
@@ -501,21 +527,17 @@ def _read_month_day(text: str, m: re.Match[str], doc_year: int | None) -> tuple[
 def _read_relative(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
     if doc_year is None:
         return None
-    _, words, not_after, not_before, *_ = _relative()
     word = m.group()
-    if m.start() > 0 and text[m.start() - 1] in not_after:
+    if not _rel_year_ok(text, m, word) or not _rel_end_ok(text, m):
         return None
-    if any(text.startswith(x, m.end()) for x in not_before.get(word, ())):
-        return None
-
     # {Y} is the document's year, {Y+1} / {Y-1} the years around it
-    value = re.sub(r"\{Y([+-]\d+)?\}", lambda t: str(doc_year + int(t.group(1) or 0)), words[word])
+    value = re.sub(r"\{Y([+-]\d+)?\}", lambda t: str(doc_year + int(t.group(1) or 0)), _relative().values[word])
     return m.start(), m.end(), value, "relative"
 
 
 def _find_relative(text: str) -> Iterator[re.Match[str]]:
     """Relative words (年内, 上半年…) by the pattern built from the data file on first use."""
-    return _relative()[0].finditer(text)
+    return _relative().words.finditer(text)
 
 
 # longest, most specific first: a lunar date before the solar readers, a range before its

@@ -61,6 +61,20 @@ POSITIVES = [
     ("比上一年增长", [("2016", "relative")]),
     ("今年1-6月", [("2017-01/2017-06", "relative")]),
     ("去年1至9月份", [("2016-01/2016-09", "relative")]),
+    # every relative year of the words file, alone and with a month or part: 本年, 前年, 后年 too
+    ("本年3月", [("2017-03", "relative")]),
+    ("完成本年任务", [("2017", "relative")]),
+    ("前年6月", [("2015-06", "relative")]),
+    ("前年全市完成", [("2015", "relative")]),
+    ("后年底", [("2019-12", "relative")]),
+    ("今年底", [("2017-12", "relative")]),
+    ("明年年底", [("2018-12", "relative")]),
+    ("今年上半年", [("2017-01/2017-06", "relative")]),
+    ("上年度", [("2016", "relative")]),
+    # a budget term after a relative mention: the year is a mention, the term no date
+    ("今年年初预算安排", [("2017", "relative")]),
+    ("上年末结转资金", [("2016", "relative")]),
+    ("今年年初", [("2017-01", "relative")]),
     # parts of a year and of a month
     ("2018年前五个月", [("2018-01/2018-05", "range")]),
     ("2021年前两个季度", [("2021-01/2021-06", "range")]),
@@ -255,7 +269,7 @@ def test_dates_lunar_never_read_as_solar(word, m, d):
 
 
 # words that hold the characters of a lunar month or a relative year and are neither
-WORD_NEGATIVES = ["真正月收入提高", "今冬月份用电", "当前年度预算", "今后年均增长", "过去年均"]
+WORD_NEGATIVES = ["真正月收入提高", "今冬月份用电", "当前年度预算", "今后年均增长", "过去年均", "基本年薪", "年末结转资金"]
 
 
 @pytest.mark.parametrize("phrase", WORD_NEGATIVES)

@@ -19,8 +19,9 @@ Kinds and values:
 
 Two-digit years are read where nothing else can be meant, before a month or a
 part of the year (19年底, 15年3月2日, 九七年一季度), in the century that puts
-them at most ten years after the 成文日期; alone (24年) they are durations as
-often and are left alone.
+them at most forty years before and ten after the 成文日期 (35年底 in a 2021
+document is left alone); alone (24年) or after a word of duration (缴费满15年3月,
+累计15年3月) they are lengths of time and are left alone.
 
 Without a 成文日期 (``doc_date=None``) relative words and year-less month/day
 mentions (3月底) are skipped: their value would be a guess.
@@ -188,16 +189,31 @@ def _relative() -> RelativeRules:
     )
 
 
+# how far a two-digit year may lie from the document's: 98年 in a 2017 document is 1998, 35年
+# in a 2021 one neither 1935 nor (a guess) 2035
+TWO_DIGIT_YEARS_BACK, TWO_DIGIT_YEARS_AHEAD = 40, 10
+
+
 def _year(s: str, doc_year: int | None = None) -> int | None:
-    """1991, 二〇一七; a two-digit year (19, 九七) in the century that puts it at most ten years
-    after the document's year, and None without one."""
+    """1991, 二〇一七; a two-digit year (19, 九七) in the century that puts it within
+    ``TWO_DIGIT_YEARS_BACK`` years before and ``TWO_DIGIT_YEARS_AHEAD`` after the document's
+    year, and None without one or outside that window."""
     y = cn_to_int(s) if len(s) > 2 else None
     if len(s) == 2:
         yy = cn_to_int(s)
         if yy is None or doc_year is None:
             return None
-        y = 2000 + yy if 2000 + yy <= doc_year + 10 else 1900 + yy
+        near = [c for c in (1900 + yy, 2000 + yy) if -TWO_DIGIT_YEARS_BACK <= c - doc_year <= TWO_DIGIT_YEARS_AHEAD]
+        return near[0] if near else None
     return y if y is not None and 1900 <= y <= 2100 else None
+
+
+def _year_at(text: str, m: re.Match[str], group: str, doc_year: int | None) -> int | None:
+    """``_year`` of a match's group, and None for a two-digit number after a word of duration (缴费满15年3月)."""
+    s = m.group(group)
+    if len(s) == 2 and text[: m.start(group)].endswith(_relative().two_digit_not_after):
+        return None
+    return _year(s, doc_year)
 
 
 def _count(s: str) -> int | None:
@@ -327,8 +343,8 @@ Read = Callable[[str, re.Match[str], int | None], tuple[int, int, str | None, st
 
 
 def _read_date_range(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
-    y1 = _year(m.group("y1"), doc_year)
-    y2 = _year(m.group("y2"), doc_year) if m.group("y2") else y1
+    y1 = _year_at(text, m, "y1", doc_year)
+    y2 = _year_at(text, m, "y2", doc_year) if m.group("y2") else y1
     if y1 is None or y2 is None:
         return None
     d1 = cn_to_int(m.group("d1")) if m.group("d1") else None
@@ -357,7 +373,7 @@ def _read_year_range(text: str, m: re.Match[str], doc_year: int | None) -> tuple
 
 
 def _read_day_range(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
-    y = _year(m.group("y"), doc_year)
+    y = _year_at(text, m, "y", doc_year)
     month = cn_to_int(m.group("m"))
     a = _iso(y, month, cn_to_int(m.group("d1"))) if y else None
     b = _iso(y, month, cn_to_int(m.group("d2"))) if y else None
@@ -382,7 +398,7 @@ def _read_numeric_range(text: str, m: re.Match[str], doc_year: int | None) -> tu
 
 
 def _read_cn_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
-    y = _year(m.group("y"), doc_year)
+    y = _year_at(text, m, "y", doc_year)
     if y is None:
         return None
     two_digit = len(m.group("y")) == 2
@@ -471,7 +487,7 @@ def _read_lunar(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int,
             return None
         y = doc_year + _relative().years[m.group("ry")] if doc_year is not None else None
     elif m.group("y") or m.group("y2"):
-        y = _year(m.group("y") or m.group("y2"), doc_year)
+        y = _year_at(text, m, "y" if m.group("y") else "y2", doc_year)
     else:
         y = doc_year
     month = _LUNAR_MONTHS.get(m.group("m")) or cn_to_int(m.group("m"))

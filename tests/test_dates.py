@@ -100,6 +100,8 @@ POSITIVES = [
     ("98年4月", [("1998-04", "month")]),
     ("九七年一季度", [("1997-01/1997-03", "range")]),
     ("零七年八月二十九号", [("2007-08-29", "date")]),
+    ("83年5月", [("1983-05", "month")]),  # 34 years before the document
+    ("27年底", [("2027-12", "month")]),  # 10 years after
     # lunar dates: flagged, never read as solar ones
     ("1991年农历8月23号", [("1991-08-23", "lunar")]),
     ("农历二〇二一年六月", [("2021-06", "lunar")]),
@@ -138,6 +140,12 @@ NEGATIVES = [
     "80年代",
     "3年5个月",
     "20年初步建成",
+    # a two-digit year far from the document's (2017) is none; after a word of duration a length of time
+    "35年底",
+    "缴费满15年3月",
+    "累计15年3月",
+    "连续15年6月",
+    "工龄15年3月",
     # a month-year range with hyphens reads two ways; money is no date
     "2008-03-2009",
     "2019.5-2020.3万元",
@@ -151,6 +159,22 @@ NEGATIVES = [
     # a month without sign of the lunar calendar is no lunar date
     "五六月份",
 ]
+
+
+# (phrase, 成文日期, value): a two-digit year lies in the window around the document's year
+TWO_DIGIT_YEARS = [
+    ("35年底", "2021-05-01", None),  # neither 1935 nor 2035
+    ("30年底", "2021-05-01", "2030-12"),
+    ("81年3月", "2021-05-01", "1981-03"),
+    ("80年3月", "2021-05-01", None),
+    ("连续15年3月", "2021-05-01", None),
+    ("15年3月", "2021-05-01", "2015-03"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "doc_date", "value"), TWO_DIGIT_YEARS)
+def test_dates_two_digit_year_window(phrase, doc_date, value):
+    assert [d.value for d in find_dates(phrase, doc_date)] == ([value] if value else [])
 
 
 @pytest.mark.parametrize(("phrase", "expected"), POSITIVES)

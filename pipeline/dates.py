@@ -447,6 +447,8 @@ def _read_rel_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[i
 
 
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+# a recurrence right before a date: 每年正月十五, 每逢农历初一, 每到腊月
+_RECURRING = re.compile(r"每(?:年|逢|到|个)?(?:的)?$")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -479,6 +481,8 @@ def _read_lunar(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int,
     day = m.group("d") or ""
     if not (m.group("lu") or m.group("leap") or m.group("m") in _LUNAR_MONTHS or day.startswith(("初", "廿", "卅"))):
         return None
+    if _RECURRING.search(text, max(0, m.start() - 3), m.start()):
+        return None  # 每年正月十五, 每逢农历初一: every year, no one date (as 每年3月底前 is none)
     if m.group("m") in "正冬" and not (m.group("lu") or m.group("y") or m.group("y2") or m.group("ry") or day):
         if m.start() > 0 and _is_cjk(text[m.start() - 1]):
             return None  # 真正月收入, 今冬月份: no month of the lunar calendar

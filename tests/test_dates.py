@@ -156,6 +156,11 @@ NEGATIVES = [
     "过去年均增长",
     "今后年均增长",
     "每年3月份",
+    # a recurring lunar date is no one date, as 每年3月 is none
+    "每年正月十五",
+    "每年农历八月十五",
+    "于每年的腊月初十",
+    "每年3月底前",
     # a month without sign of the lunar calendar is no lunar date
     "五六月份",
 ]

@@ -70,7 +70,8 @@ from multiprocessing.connection import wait as wait_ready
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-MANIFEST = "manifest.jsonl"
+from pipeline.outputs import MANIFEST, list_outputs, read_manifest_records, record_outcome
+
 LOCK = ".batch.lock"
 # Where local workers' standard output and error go (library warnings, model loading).
 LOG = "batch.log"
@@ -228,9 +229,7 @@ class Record:
     @property
     def outcome(self) -> str:
         """ok or failed: the standing result, looking through a skip."""
-        if self.status == "skipped":
-            return self.previous or "failed"
-        return self.status
+        return record_outcome({"status": self.status, "previous": self.previous}) or "failed"
 
     def to_line(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False) + "\n"
@@ -244,32 +243,16 @@ class Record:
 def read_manifest(outdir: str | Path) -> dict[str, Record]:
     """The last record of every input in ``OUTDIR/manifest.jsonl``, by absolute path.
 
-    Lines that do not parse (a last line cut short by a crash) are ignored.
+    Read by ``pipeline.outputs.read_manifest_records``, the one reader and its one
+    rule for output names: a record naming a file outside the folder keeps no output.
     """
     state: dict[str, Record] = {}
-    path = Path(outdir) / MANIFEST
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return state
-    for line in raw.split(b"\n"):
+    for key, data in (read_manifest_records(outdir) or {}).items():
         try:
-            data = json.loads(line)
-            rec = Record.from_json(data)
-        except (ValueError, TypeError, RecursionError):
+            state[key] = Record.from_json(data)
+        except TypeError:
             continue
-        if not isinstance(rec.path, str):
-            continue
-        if rec.output is not None and not _plain_name(rec.output):
-            rec = replace(rec, output=None)  # data never names a file outside the folder: ../victim/x.json
-        state[rec.path] = rec
     return state
-
-
-def _plain_name(name: object) -> bool:
-    """Whether a manifest's ``output`` is a plain ``*.json`` file name (no folder, no ``..``)."""
-    return (isinstance(name, str) and name.endswith(".json") and not name.startswith(".")
-            and "/" not in name and "\\" not in name and "\0" not in name)
 
 
 class _ManifestWriter:
@@ -898,6 +881,4 @@ def iter_outputs(outdir: str | Path) -> Iterator[Path]:
     Yields:
         Paths in name order, e.g. out/郑政办-30-0d3c9a7e.json.
     """
-    from pipeline.outputs import list_outputs
-
     yield from list_outputs(outdir)

@@ -423,4 +423,4 @@ def test_export_never_follows_a_manifest_path_outside_the_folder(outdir, tmp_pat
     assert list(pd.read_csv(path)["document_id"]) == ["notice-1a2b3c4d", "plain-5e6f7a8b"]
     err = capsys.readouterr().err
     assert "outside the folder ('../victim/planted.json'); ignored" in err
-    assert "outside the folder ('link.json'); ignored" in err
+    assert f"{outdir / 'link.json'}: a link to outside the folder; skipped" in err

@@ -101,6 +101,33 @@ def test_outputs_manifest_never_names_a_file_outside_the_folder(parsed, tmp_path
     assert read_manifest(folder)["/in/planted.pdf"].output is None or output == ""
 
 
+# one rule for an output name in a manifest, whoever reads it (export/xref/review and batch)
+OUTPUT_NAMES = [
+    ("a-1a2b3c4d.json", True),
+    ("../victim/x.json", False),
+    (".hidden.json", False),
+    ("notes.txt", False),
+    ("sub/x.json", False),
+    ("a\\x.json", False),
+]
+
+
+@pytest.mark.parametrize(("name", "accepted"), OUTPUT_NAMES)
+def test_outputs_manifest_one_rule_for_every_reader(parsed, tmp_path, name, accepted):
+    folder = tmp_path / "out"
+    shutil.copytree(parsed, folder)
+    one = list_outputs(parsed)[0]
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(one.read_bytes())  # the file is there: only the rule keeps it out
+    with (folder / MANIFEST).open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"path": "/in/n.pdf", "sha256": "e" * 64, "status": "ok", "output": name}) + "\n")
+    notes: list[str] = []
+    listed = folder / name in list_outputs(folder, notes)
+    recorded = read_manifest(folder)["/in/n.pdf"].output == name
+    assert listed == recorded == accepted
+    assert bool(notes) != accepted
+
+
 # --- batch: content-addressed outputs --------------------------------------------------------
 
 

@@ -353,8 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Write a self-contained HTML review page: each page as printed with a "
                                     "coloured box over every target, quantity, date, reference and entity, the "
                                     "section tree as an outline and the extracted tables beside the pages. A JSON "
-                                    "output finds its PDF through source.file beside it or a batch manifest, or "
-                                    "take --pdf.",
+                                    "output finds its PDF beside it (the file name in source.file), else through "
+                                    "the batch manifest beside it (the input it records, taken only when that "
+                                    "file's SHA-256 is the JSON's source.sha256); else give --pdf.",
                         epilog="example: python -m pipeline review samples/zhengzhengban-2017-30.pdf -o review.html")
     sr.add_argument("file", help="a PDF (parsed first) or a JSON output of `parse`/`batch`")
     sr.add_argument("-o", "--output", required=True, help="the HTML file to write")

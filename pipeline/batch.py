@@ -127,6 +127,11 @@ def _pdfs_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
 
 
+def has_pdfs(folder: Path) -> bool:
+    """Whether ``expand_inputs`` finds a PDF under a folder: pdfs/2017/a.PDF counts."""
+    return any(p.suffix.lower() == ".pdf" and p.is_file() for p in folder.rglob("*"))
+
+
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     """Turn files, folders and glob patterns into a sorted list of absolute files.
 

@@ -273,6 +273,19 @@ def test_outputs_xref_takes_folders_json_files_and_pdfs_together(parsed, pdfs, t
     assert json.loads((tmp_path / "rep2" / "report.json").read_text(encoding="utf-8"))["summary"]["documents"] == 3
 
 
+def test_outputs_xref_folder_of_pdfs_and_foreign_json_parses_the_pdfs(pdfs, tmp_path):
+    """mix/ = a.pdf + meta.json: a.pdf is parsed, meta.json skipped with a warning naming it."""
+    mix = tmp_path / "mix"
+    mix.mkdir()
+    shutil.copy(pdfs / "no_doc_number.pdf", mix / "a.pdf")
+    (mix / "meta.json").write_text('{"name":"m"}', encoding="utf-8")
+    r = _run("xref", str(mix), "-o", str(tmp_path / "x"), "-q")
+    assert r.returncode == 0, r.stderr
+    assert f"warning: {mix / 'meta.json'}: not a parse output".encode() in r.stderr
+    report = json.loads((tmp_path / "x" / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["documents"] == 1
+
+
 def test_outputs_xref_one_truncated_json_does_not_abort(parsed, tmp_path):
     folder = tmp_path / "out"
     shutil.copytree(parsed, folder)

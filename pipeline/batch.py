@@ -857,7 +857,12 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
     t0 = time.monotonic()
     paths = expand_inputs(inputs)
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"{out}: exists and is not a folder; give a folder for the outputs")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BatchError(f"{out}: cannot make the output folder: {e.strerror or e}") from None
     lock = _Lock(out)
     writer: _ManifestWriter | None = None
     try:

@@ -449,8 +449,8 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets", fmt:
         sys.stdout.buffer.write(buf.getvalue())
         sys.stdout.buffer.flush()
         return
+    check_destination(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
         os.close(fd)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a table is for others to read too
@@ -465,6 +465,22 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets", fmt:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_destination(path: str | Path) -> None:
+    """Refuse a table file whose folder is missing or no folder: /nonexist/x.csv is a typo, not a folder to make.
+
+    Raises:
+        ExportError: "/nonexist/x.csv: no such folder /nonexist".
+    """
+    path = Path(path)
+    if str(path) == "-":
+        return
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder; give a file name such as {path / 'targets.csv'}")
+    if not path.parent.is_dir():
+        what = "no folder" if path.parent.exists() else "no such folder"
+        raise ExportError(f"{path}: {what} {path.parent}")
 
 
 def read_table(path: str | Path, table: str = "targets") -> pd.DataFrame:
@@ -500,6 +516,7 @@ def export_table(outdir: str | Path, to: str | Path, table: str = "targets", fmt
     Example: ``export_table("out", "targets.csv")`` -> 25; ``export_table("out", "-", fmt=".jsonl")``
     writes JSON lines to standard output. Files passed over are noted in ``notes``.
     """
+    check_destination(to)  # before the folder is read: a typo in --to fails at once
     df = load_table(outdir, table, notes)
     write_table(df, to, table, fmt)
     return len(df)

@@ -173,10 +173,27 @@ def test_outputs_changed_input_leaves_no_stale_output(pdfs, tmp_path):
     assert [p.name for p in out.glob("*.json")] == [rec.output] and rec.status == "ok"
 
 
-def test_outputs_make_run_and_batch_name_files_the_same_way():
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "-m pipeline batch samples/ -o out/" in run
+# bad destinations: one line, exit 1, nothing made
+BAD_DESTINATIONS = [
+    (["batch", "{pdf}", "-o", "{file}"], "exists and is not a folder"),
+    (["batch", "{pdf}", "-o", "{file}/sub"], "cannot make the output folder"),
+    (["export", "{out}", "--to", "{missing}/x.csv"], "no such folder"),
+    (["export", "{out}", "--to", "{file}/x.csv"], "no folder"),
+    (["export", "{out}", "--to", "{dir}.csv"], "is a folder"),
+]
+
+
+@pytest.mark.parametrize(("argv", "words"), BAD_DESTINATIONS)
+def test_outputs_bad_destination_is_one_line_exit_1(parsed, pdfs, tmp_path, argv, words):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    (tmp_path / "dir.csv").mkdir()
+    values = {"pdf": str(pdfs / "no_doc_number.pdf"), "file": str(tmp_path / "file"), "out": str(parsed),
+              "missing": str(tmp_path / "nonexist"), "dir": str(tmp_path / "dir")}
+    r = _run(*[a.format(**values) for a in argv])
+    lines = r.stderr.decode().strip().splitlines()
+    assert r.returncode == 1 and len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], lines
+    assert "internal error" not in lines[0]
+    assert not (tmp_path / "nonexist").exists() and (tmp_path / "file").is_file()
 
 
 # --- quiet, Ctrl-C ------------------------------------------------------------------------------

@@ -286,6 +286,8 @@ def unit_at(text: str, pos: int) -> str:
     """
     pos += 1 if text[pos : pos + 1] in (" ", "\u3000") else 0
     m = _unit_regex().match(text, pos)
+    if m is None:  # the regex matches the empty string: never None
+        return ""
     if m.group("u") and _blocked(text, m.start("u"), m.group("u")):
         return m.group("m") or ""
     return m.group()

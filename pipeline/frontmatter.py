@@ -189,6 +189,8 @@ def split_recipients(text: str) -> list[str]:
                 distributive = True
             elif piece.startswith("各") and _owner_each(phrase[0]):
                 phrase.append(piece)  # 国务院各部委、各直属机构
+            elif not _complete(piece) and not piece.startswith("各") and len(piece) <= 2:
+                phrase.append(piece)  # a bare head shares the owner before it: 市政府各委、办、局
             elif distributive and _complete(piece) and not _has_owner(piece):
                 phrase.append(piece)  # 各市、县农业农村局、财政局
             else:
@@ -249,6 +251,7 @@ def _furniture_rx() -> re.Pattern[str]:
              r"https?://|www\.|\.(?:com|cn|gov)\b",  # URLs
              r"_[\u4e00-\u9fff]{2,12}网",  # a browser tab's title: …的意见》_中央有关文件_中国政府网
              r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*\d{1,2}:\d{2}",  # 2026/2/9 22:33, 2023-10-08 08:53
+             r"^\d{1,2}/\d{1,2}/\d{2,4},?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?",  # a browser in an English locale: 12/7/26, 5:56 PM
              r"^\d{1,3}\s*/\s*\d{1,3}$",  # 3/20: a printed page's n/N
              r"(?:首页|主页)\s*[>＞›»]"]  # breadcrumbs
     return re.compile("|".join(f"(?:{p})" for p in parts))
@@ -282,6 +285,12 @@ def _field_rx() -> re.Pattern[str]:
     labels = _cues()["web_labels"]
     spaced = [r"[\s\u3000]*".join(map(re.escape, lab)) for lab in sorted(labels, key=len, reverse=True)]
     return re.compile(rf"(?:^|(?<=[\s\u3000|]))({'|'.join(spaced)})[\s\u3000]*[：:][\s\u3000]*")
+
+
+def is_labelled_line(text: str) -> bool:
+    """Whether a line opens with a web page's field label, also one whose value is not kept (索引号：…)."""
+    m = _field_rx().search(text)
+    return bool(m and not text[: m.start()].strip(" " + FULL_SPACE + "|"))
 
 
 def web_fields(text: str, next_text: str | None = None) -> dict[str, str]:

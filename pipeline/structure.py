@@ -24,6 +24,7 @@ from pipeline.frontmatter import (
     displaced_date,
     effective_date_at,
     is_body_name,
+    is_labelled_line,
     is_web_furniture,
     leading_body,
     looks_like_recipients,
@@ -153,7 +154,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     labelled: set[int] = set()
     for i in range(n_head):
         got = web_fields(texts[i], texts[i + 1] if i + 1 < n_head else None)
-        if got:
+        if got or is_labelled_line(texts[i]):  # 索引号：… is the block's frame though its value is not kept
             labelled.add(i)
             for k, v in got.items():
                 fields.setdefault(k, v)

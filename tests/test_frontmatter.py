@@ -114,6 +114,9 @@ RECIPIENT_CASES = [
      ["各市、州、县教育局（体育局）", "厅直各单位", "厅机关各处室"]),
     ("区直各相关单位、各有关商会", ["区直各相关单位", "各有关商会"]),
     ("市委各部门，东川警备区。", ["市委各部门", "东川警备区"]),
+    # bare heads after a name share its owner
+    ("各区人民政府，市政府各委、办、局，各市属机构", ["各区人民政府", "市政府各委、办、局", "各市属机构"]),
+    ("省政府各厅、委、办", ["省政府各厅、委、办"]),
 ]
 
 
@@ -271,12 +274,15 @@ FURNITURE_CASES = [
     ("发布时间：2024-05-10 09:30　【字体：大中小】　打印", None, True),
     ("2026/3/1 10:20　东川市商务局关于开展消费季活动的通知_东川市人民政府门户网站", None, True),
     ("https://www.example.gov.cn/zwgk/t20240510_1.html　1/1", None, True),
+    ("3/1/26, 10:20 AM　东川市商务局关于开展消费季活动的通知_东川市人民政府", None, True),  # English-locale browser
+    ("2/5/2026, 22:31　东川市商务局关于开展消费季活动的通知", None, True),
     ("欢迎访问东川市人民政府门户网站", "#ffffff", True),  # white text on a coloured bar
     ("东川市商务局关于开展消费季活动的通知", None, False),
     ("（三）资金来源：市财政统筹安排。", None, False),  # a sentence's label, not a page's field
     ("第一章　总　则", None, False),
     ("一、总体要求", None, False),
     ("各县（市、区）人民政府，市人民政府各部门：", None, False),
+    ("3/5的资金用于基础设施建设。", None, False),  # a fraction, no date-time
 ]
 
 
@@ -413,3 +419,16 @@ def test_frontmatter_scanned_head_is_checked_not_trusted(tmp_path):
     assert md.doc_type == exp["doc_type"]
     # the 版头's own number, however OCR read it, is no reference
     assert not [r for r in doc.references if r.doc_number and r.doc_number.year == 2023]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("索引号：11400000/2024-00031", True),  # a field whose value is not kept is still the page's frame
+    ("索 引 号：11400000-2024-00031　主题分类：综合政务", True),
+    ("发文字号：东商发〔2024〕9号", True),
+    ("（三）资金来源：市财政统筹安排。", False),
+    ("根据标题：的要求", False),
+])
+def test_frontmatter_is_labelled_line(text, expected):
+    from pipeline.frontmatter import is_labelled_line
+
+    assert is_labelled_line(text) is expected

@@ -9,14 +9,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
 from pipeline import __version__
-from pipeline.emit import ValidationFailed, dumps, to_dict, validate, write_atomic
-from pipeline.extract import DEFAULT_ENGINE, ENGINES, PdfError
+from pipeline.emit import OutputError, ValidationFailed, dumps, output_target, to_dict, validate, write_atomic
+from pipeline.extract import DEFAULT_ENGINE, ENGINES, PdfError, TimeLimitError, check_input
+
+# Seconds a parse may run (as batch's --timeout); the library's own limit per file is longer.
+DEFAULT_PARSE_TIMEOUT = 300.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,39 +36,87 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _to_stdout(output: str | None) -> bool:
+    return output in (None, "-")
+
+
+@contextmanager
+def _time_limit(seconds: float | None, path: str) -> Iterator[None]:
+    """Raise ``TimeLimitError`` in the main thread after ``seconds`` (0 or None: no limit), as batch's --timeout."""
+    if not seconds or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimitError(f"{path}: over the time limit of {seconds:g} s (raise it with --timeout)")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
     from pipeline.run import parse_pdf
 
     try:
-        doc = parse_pdf(args.file, engine=args.engine, password=args.password, ner_model=args.ner_model,
-                        ocr=False if args.no_ocr else None)
-        data = to_dict(doc)
-        validate(data)
+        check_input(args.file)
+        if not _to_stdout(args.output):
+            output_target(args.output)  # a fault on the output side costs nothing
+    except (PdfError, OutputError) as e:
+        return _fail(str(e))
+    try:
+        with _time_limit(args.timeout, args.file):
+            doc = parse_pdf(args.file, engine=args.engine, password=args.password, ner_model=args.ner_model,
+                            ocr=False if args.no_ocr else None)
+            data = to_dict(doc)
+            validate(data)
     except PdfError as e:
         return _fail(str(e))
     except ValidationFailed as e:
         return _fail(f"{args.file}: output fails the schema at {e}")
     text = dumps(data)
-    if args.output:
-        write_atomic(args.output, text)
-    else:
+    if _to_stdout(args.output):
         sys.stdout.write(text)
+    else:
+        try:
+            write_atomic(args.output, text)
+        except OutputError as e:
+            return _fail(str(e))
+        except OSError as e:
+            return _fail(f"{args.output}: cannot write: {e.strerror or e}")
     for w in doc.warnings:
         print(f"warning: {args.file}: {w}", file=sys.stderr)
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from pipeline.emit import DEFAULT_MAX_JSON_BYTES, check_invariants
+
+    try:
+        size = check_input(args.file, what="JSON output")
+    except PdfError as e:
+        return _fail(str(e))
+    if size > DEFAULT_MAX_JSON_BYTES:
+        return _fail(f"{args.file}: {size:,} bytes, over the limit of {DEFAULT_MAX_JSON_BYTES >> 20} MB for an output")
     try:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:
         return _fail(f"{args.file}: cannot read: {e}")
     except json.JSONDecodeError as e:
         return _fail(f"{args.file}: not JSON: {e}")
+    except RecursionError:
+        return _fail(f"{args.file}: not a pipeline output (JSON nested too deeply)")
     try:
         validate(data)
+        check_invariants(data)
     except ValidationFailed as e:
         return _fail(f"{args.file}: {e}")
+    except RecursionError:
+        return _fail(f"{args.file}: not a pipeline output (JSON nested too deeply)")
     print(f"{args.file}: valid")
     return 0
 
@@ -88,8 +141,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.export import ExportError, export_table
 
     try:
+        output_target(args.to)
         n = export_table(args.outdir, args.to, table=args.table)
-    except ExportError as e:
+    except (ExportError, OutputError) as e:
         return _fail(str(e))
     print(f"{args.to}: {n} {args.table} rows", file=sys.stderr)
     return 0
@@ -99,9 +153,15 @@ def cmd_review(args: argparse.Namespace) -> int:
     from pipeline.review import ReviewError, write_review
 
     try:
+        check_input(args.file, what="PDF or JSON output")
+        if args.pdf:
+            check_input(args.pdf)
+        output_target(args.output)
         _, warning = write_review(args.file, args.output, pdf=args.pdf, scale=args.scale, password=args.password)
-    except (ReviewError, PdfError) as e:
+    except (ReviewError, PdfError, OutputError) as e:
         return _fail(str(e))
+    except OSError as e:
+        return _fail(f"{args.output}: cannot write: {e.strerror or e}")
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     print(args.output, file=sys.stderr)
@@ -191,7 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Parse one policy PDF into a schema-valid JSON document.",
                         epilog="example: python -m pipeline parse samples/zhengzhengban-2017-30.pdf -o out/z.json")
     sp.add_argument("file", help="the PDF")
-    sp.add_argument("-o", "--output", help="write here instead of stdout")
+    sp.add_argument("-o", "--output", help="write here instead of stdout (- for stdout); a symlink is written "
+                                           "through, a device, FIFO or folder refused")
+    sp.add_argument("--timeout", type=_seconds, default=DEFAULT_PARSE_TIMEOUT,
+                    help=f"seconds before the parse stops with an error; 0: no limit (default: {DEFAULT_PARSE_TIMEOUT:g})")
     sp.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE, help="extraction engine")
     sp.add_argument("--password", help="user password of an encrypted PDF")
     sp.add_argument("--ner-model", action="store_true",

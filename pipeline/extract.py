@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import stat
 import time
 import unicodedata
 import zlib
@@ -191,8 +192,32 @@ def make_char(text: str, x0: float, top: float, x1: float, bottom: float, size: 
     return Char(fold_char(text), x0, top, x1, bottom, size, font, color, is_bold_font(font))
 
 
+_NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO or pipe"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def check_input(path: str | Path, what: str = "PDF") -> int:
+    """Take an input path and give its size in bytes, or raise a one-line PdfError.
+
+    Only regular files are read: a FIFO, a pipe (``parse /dev/stdin`` from a
+    pipe), a device or a socket would block or never end.
+
+    Example: ``check_input("/dev/zero")`` raises ``/dev/zero: not a regular file
+    (a character device); save the PDF to a file and give that``.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise PdfError(f"cannot read {path}: {e.strerror}") from None
+    for test, kind in _NOT_REGULAR:
+        if test(st.st_mode):
+            raise PdfError(f"{path}: not a regular file ({kind}); save the {what} to a file and give that")
+    return st.st_size
+
+
 def check_file(path: Path) -> None:
     """Raise a one-line PdfError for a file that cannot be a PDF at all."""
+    check_input(path)
     try:
         with open(path, "rb") as f:
             head = f.read(1024)

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.emit import script_json
+
 DEFAULT_SCALE = 1.5  # 1.5 px per PDF point: a 595 pt A4 page is 893 px wide, sharp enough for 仿宋 16 pt
 DEFAULT_JPEG_QUALITY = 72  # ~60-100 kB a page of text; the red 版头 stays red
 INDEX = "index.html"
@@ -395,7 +397,7 @@ def _item_data(data: dict[str, Any]) -> str:
         if kind != "section" and item.get("section") in titles:
             item["section"] = titles[item["section"]]  # s2 -> s2 二、主要工作目标
         fields[iid] = {"kind": kind, "fields": item}  # the item's own kind (level, growth …) stays in fields
-    return json.dumps(fields, ensure_ascii=False).replace("</", "<\\/")
+    return script_json(fields)
 
 
 def review_html(data: dict[str, Any], images: Sequence[PageImage], *, note: str | None = None) -> str:

@@ -10,8 +10,9 @@ without scripts), each finding linked to its document.
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
+
+from pipeline.emit import script_json
 
 # edge status -> colour; the legend lists them in this order
 STATUS_COLOURS = {
@@ -115,9 +116,7 @@ def render_graph(report: dict[str, Any]) -> str:
     《江澜省数字经济促进条例》（澜人常〔2021〕7号）, cited from outside.
     """
     anchors = {d["id"]: f"doc-{i}" for i, d in enumerate(report["documents"])}
-    payload = json.dumps(
-        {k: report[k] for k in ("documents", "ghosts", "edges", "findings")}, ensure_ascii=False
-    ).replace("</", "<\\/")
+    payload = script_json({k: report[k] for k in ("documents", "ghosts", "edges", "findings")})
     s = report["summary"]
     legend = "".join(f'<span><i style="background:{c}"></i>{_e(st)}</span>' for st, c in STATUS_COLOURS.items())
     rows = []
@@ -163,7 +162,7 @@ def render_graph(report: dict[str, Any]) -> str:
 <table id="documents"><thead><tr><th>id</th><th>发文字号</th><th>title</th><th>成文日期</th><th>file</th></tr></thead>
 <tbody>{"".join(docs)}</tbody></table>
 <script type="application/json" id="xref-data">{payload}</script>
-<script type="application/json" id="xref-colours">{json.dumps(STATUS_COLOURS)}</script>
+<script type="application/json" id="xref-colours">{script_json(STATUS_COLOURS)}</script>
 <script>{_JS}</script>
 </body></html>
 """

@@ -131,6 +131,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                            progress=bar, review=args.review, ner_model=args.ner_model,
                            ocr=False if args.no_ocr else None)
     except BatchError as e:
+        if e.report is not None and not args.quiet:
+            print(format_summary(e.report), file=sys.stderr)
         return _fail(str(e))
     if not args.quiet:
         print(format_summary(report), file=sys.stderr)

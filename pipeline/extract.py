@@ -30,7 +30,13 @@ from pathlib import Path
 
 from pipeline.model import Char, RawPage, Rule
 from pipeline.native import speedups
-from pipeline.quality import assess_page, drop_undecodable, mark_unreadable
+from pipeline.quality import (
+    DEFAULT_SCAN_MAX_CHARS,
+    assess_page,
+    drop_undecodable,
+    mark_unreadable,
+    scan_behind_text,
+)
 
 DEFAULT_ENGINE = "pdfium"
 # Two copies of a glyph closer than this (in points) are one glyph drawn twice
@@ -48,6 +54,12 @@ DEFAULT_MAX_PAGE_CHARS = 200_000
 # any engine decodes it.
 DEFAULT_MAX_STREAM_BYTES = 256 << 20
 DEFAULT_MAX_INFLATED_BYTES = 2 << 30
+# Pixels a page may be rendered to (OCR and review): a 200-inch page at
+# 120 dpi would be 24,000 x 24,000 px and 2.3 GB, so larger pages are
+# rendered at a lower resolution instead (A0 at 120 dpi is 22 million).
+DEFAULT_MAX_RENDER_PIXELS = 24_000_000
+# A rendered page whose darkest grey is lighter than this holds no ink: OCR is not run.
+DEFAULT_BLANK_GREY = 245
 # Seconds one file may take from opening to its last page.
 DEFAULT_MAX_SECONDS = 600.0
 # OCR of pages without a usable text layer is on unless ``extract_pages`` is
@@ -443,11 +455,17 @@ class _Ocr:
         if self.unavailable:
             return mark_unreadable(page, f"{why}; OCR unavailable: {self.unavailable}")
         try:
-            image = self.render(page.number)
+            got = self.render(page.number)
         except Exception as e:  # PDFium cannot render the page: the page is lost, not the file
             return mark_unreadable(page, f"{why}; OCR failed: page not rendered ({type(e).__name__})")
+        if got is None:
+            return mark_unreadable(page, f"{why}; blank page (nothing drawn)")
+        image, dpi = got
+        if is_blank_image(image):  # no ink: Tesseract would find nothing, slowly on a big page
+            image.close()
+            return mark_unreadable(page, f"{why}; OCR found no text")
         try:
-            chars, confidence = ocr.ocr_image(image, ocr.DEFAULT_OCR_DPI)
+            chars, confidence = ocr.ocr_image(image, dpi)
         except ocr.OcrError as e:
             return mark_unreadable(page, f"{why}; OCR failed: {e}")
         finally:
@@ -464,20 +482,46 @@ class _Ocr:
                        quality_reason=f"{why}; tesseract {ocr.DEFAULT_OCR_LANGUAGE}, mean confidence {confidence:.0f}")
 
     def render(self, number: int):
-        """Page ``number`` (1-based) as a PIL image at ``ocr.DEFAULT_OCR_DPI``, origin top-left."""
+        """Page ``number`` (1-based) as (PIL image, dpi), origin top-left, or None when nothing is drawn on it.
+
+        The dpi is ``ocr.DEFAULT_OCR_DPI`` unless the page is so large that the
+        image would pass ``DEFAULT_MAX_RENDER_PIXELS`` (``render_scale``).
+        """
         import pypdfium2 as pdfium
 
+        from pipeline.extract_pdfium import count_objects
         from pipeline.ocr import DEFAULT_OCR_DPI
 
         if self.pdf is None:
             self.pdf = pdfium.PdfDocument(str(self.path), password=self.password)
         page = self.pdf[number - 1]  # type: ignore[index]
         try:
-            bitmap = page.render(scale=DEFAULT_OCR_DPI / 72)
+            if count_objects(page) == 0:
+                return None
+            width, height = page.get_size()
+            scale = render_scale(width, height, DEFAULT_OCR_DPI / 72)
+            bitmap = page.render(scale=scale)
             try:
-                return bitmap.to_pil().convert("RGB")  # a copy: the bitmap's buffer is freed below
+                return bitmap.to_pil().convert("RGB"), scale * 72  # a copy: the bitmap's buffer is freed below
             finally:
                 bitmap.close()
+        finally:
+            page.close()
+
+    def image_share(self, number: int) -> float:
+        """The share of page ``number`` (1-based) covered by images; 0 when PDFium cannot tell."""
+        import pypdfium2 as pdfium
+
+        from pipeline.extract_pdfium import image_share
+
+        try:
+            if self.pdf is None:
+                self.pdf = pdfium.PdfDocument(str(self.path), password=self.password)
+            page = self.pdf[number - 1]  # type: ignore[index]
+        except Exception:
+            return 0.0
+        try:
+            return image_share(page)
         finally:
             page.close()
 
@@ -485,6 +529,29 @@ class _Ocr:
         if self.pdf is not None:
             self.pdf.close()  # type: ignore[attr-defined]
             self.pdf = None
+
+
+def render_scale(width: float, height: float, scale: float, max_pixels: int | None = None) -> float:
+    """Take a page's size in points and the wanted pixels per point and give the scale to render at.
+
+    The wanted scale unless the image would exceed ``max_pixels``
+    (``DEFAULT_MAX_RENDER_PIXELS`` when None); then the scale that fits it.
+
+    Example: an A4 page (595 x 842 pt) at 120/72 stays 1.667; a 14,400 pt
+    square page at 120/72 gives 0.34 (4,899 px a side).
+    """
+    max_pixels = DEFAULT_MAX_RENDER_PIXELS if max_pixels is None else max_pixels
+    area = max(width, 1.0) * max(height, 1.0)
+    if area * scale * scale <= max_pixels:
+        return scale
+    return (max_pixels / area) ** 0.5
+
+
+def is_blank_image(image, grey: int | None = None) -> bool:
+    """Whether a rendered page (PIL image) holds no ink: its darkest grey is lighter than ``DEFAULT_BLANK_GREY``."""
+    grey = DEFAULT_BLANK_GREY if grey is None else grey
+    low, _ = image.convert("L").getextrema()
+    return low > grey
 
 
 def ocr_enabled(ocr: bool | None = None) -> bool:
@@ -500,7 +567,8 @@ def ocr_enabled(ocr: bool | None = None) -> bool:
 
 
 def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
-               max_chars: int | None = None, ocr: _Ocr | None = None) -> RawPage:
+               max_chars: int | None = None, ocr: _Ocr | None = None,
+               images: Callable[[int], float] | None = None) -> RawPage:
     """Take a page as ``engine`` read it and give it with its quality decided.
 
     Args:
@@ -510,6 +578,9 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
         max_chars: ``DEFAULT_MAX_PAGE_CHARS`` when None.
         ocr: OCR of the file's pages, tried when neither engine gives usable
             text; None for no OCR.
+        images: page number -> share of the page covered by images, asked
+            for a page of little text (``quality.scan_behind_text``): a scan
+            whose text layer is a watermark goes to OCR too.
 
     Returns:
         The page ``ok``; or ``repaired`` (the other engine's reading, or a
@@ -524,7 +595,12 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
         return mark_unreadable(page, f"too many characters ({len(page.chars):,}; the limit is {max_chars:,})")
     quality, reason = assess_page(page)
     if quality == "ok":
-        return drop_undecodable(page)
+        scan = None
+        if images is not None and len(page.chars) <= DEFAULT_SCAN_MAX_CHARS:
+            scan = scan_behind_text(page, images(page.number))
+        if scan is None:
+            return drop_undecodable(page)
+        return ocr.read(page, scan) if ocr is not None else mark_unreadable(page, scan)
     reason = reason or "unreadable"
     if page.chars and fallback is not None:  # no text layer: another engine reads no more
         alt = fallback.page(page.number)
@@ -573,13 +649,13 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
     other = next((name for name in ENGINES if name != engine), None)
     fallback = _Fallback(path, password, other)
     reader = _Ocr(path, password) if ocr_enabled(ocr) else None
+    pdfium_doc = reader or _Ocr(path, password)  # for image shares, also when OCR is off
     try:
         with closing(ENGINES[engine](path, password)) as pages:  # type: ignore[type-var]
             for page in pages:
                 if time.monotonic() > deadline:
                     raise TimeLimitError(f"{path}: over the time limit of {limit:g} s at page {page.number}")
-                yield judge_page(page, engine, fallback, ocr=reader)
+                yield judge_page(page, engine, fallback, ocr=reader, images=pdfium_doc.image_share)
     finally:
         fallback.close()
-        if reader is not None:
-            reader.close()
+        pdfium_doc.close()

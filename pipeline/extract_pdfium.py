@@ -873,6 +873,37 @@ def _handle(obj) -> int:
     return ctypes.cast(obj.raw, ctypes.c_void_p).value or 0
 
 
+def count_objects(page) -> int:
+    """The number of objects (text, path, image, form) on a pypdfium2 page: 0 for a blank page."""
+    return int(_api().count_objects(_handle(page)))
+
+
+def image_share(page) -> float:
+    """The share of a pypdfium2 page's area that its image objects cover (top level and forms), 0 to 1."""
+    api = _api()
+    x0, y0, x1, y1 = page.get_mediabox()
+    area = max(abs(x1 - x0) * abs(y1 - y0), 1.0)
+    cells = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(v) for v in cells]
+    covered = 0.0
+
+    def visit(objects, depth: int) -> None:
+        nonlocal covered
+        for obj in objects:
+            kind = api.object_type(obj) if obj else 0
+            if kind == 3 and api.object_bounds(obj, *refs):  # FPDF_PAGEOBJ_IMAGE
+                left, bottom, right, top = (v.value for v in cells)
+                w = max(0.0, min(right, max(x0, x1)) - max(left, min(x0, x1)))
+                h = max(0.0, min(top, max(y0, y1)) - max(bottom, min(y0, y1)))
+                covered += w * h
+            elif kind == 5 and depth < _MAX_FORM_DEPTH:
+                visit((api.form_object(obj, k) for k in range(api.form_count(obj))), depth + 1)
+
+    handle = _handle(page)
+    visit((api.page_object(handle, k) for k in range(api.count_objects(handle))), 0)
+    return min(1.0, covered / area)
+
+
 def _any_content(pdf, n: int) -> bool:
     """Whether any page of a document has at least one object (text, path or image)."""
     api = _api()

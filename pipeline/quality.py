@@ -196,6 +196,40 @@ def assess_page(page: RawPage,
     return "ok", None
 
 
+# A page is a scan whose text layer is only a watermark (扫描全能王 创建, a
+# phone scanning app's line) when images cover at least this share of it ...
+DEFAULT_SCAN_IMAGE_SHARE = 0.6
+# ... and its characters' boxes cover at most this share (a body page of
+# 仿宋 16 pt covers about a quarter of A4; a seven-character 7 pt line 0.07%).
+DEFAULT_SCAN_TEXT_SHARE = 0.01
+# Pages with more characters than this are never taken for such a scan.
+DEFAULT_SCAN_MAX_CHARS = 200
+
+
+def text_share(page: RawPage) -> float:
+    """The share of a page's area its characters' boxes cover (overlaps counted twice), 0 to 1."""
+    area = max(page.width * page.height, 1.0)
+    return min(1.0, sum(max(0.0, c.x1 - c.x0) * max(0.0, c.bottom - c.top) for c in page.chars) / area)
+
+
+def scan_behind_text(page: RawPage, image_share: float) -> str | None:
+    """Take a page whose text layer reads as ok and the share of it images cover; say why it is a scan, or None.
+
+    A phone scan carries a line of text per page, the app's watermark, over a
+    full-page image: the text is real but the page's content is in the image,
+    so the page must be read by OCR, not trusted.
+
+    Example: 7 characters of 7 pt over an A4 image ->
+    ``"text layer covers 0.07% of a page 100% image (a scan with a watermark)"``; a body page -> None.
+    """
+    if len(page.chars) > DEFAULT_SCAN_MAX_CHARS or image_share < DEFAULT_SCAN_IMAGE_SHARE:
+        return None
+    share = text_share(page)
+    if share > DEFAULT_SCAN_TEXT_SHARE:
+        return None
+    return f"text layer covers {share:.2%} of a page {image_share:.0%} image (a scan with a watermark)"
+
+
 def drop_undecodable(page: RawPage) -> RawPage:
     """Take a page judged ok and give it without its undecodable glyphs, marked repaired.
 

@@ -101,6 +101,8 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
     """
     import pypdfium2 as pdfium
 
+    from pipeline.extract import render_scale
+
     try:
         doc = pdfium.PdfDocument(str(pdf), password=password)
     except Exception as e:  # PdfiumError, OSError: one line for the CLI
@@ -111,7 +113,8 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
             try:
                 page = doc[i]
                 try:
-                    pil = page.render(scale=scale).to_pil().convert("RGB")
+                    width, height = page.get_size()  # a 200-inch page is drawn smaller, not at 2 GB
+                    pil = page.render(scale=render_scale(width, height, scale)).to_pil().convert("RGB")
                 finally:
                     page.close()
             except Exception as e:  # one bad page must not cost the others

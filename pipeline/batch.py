@@ -894,10 +894,10 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
         except OSError as e:  # the output side failed: stop, say where, and report what was done
             where = e.filename or out / MANIFEST
             ordered = [records[p] for p in paths if p in records]
-            partial = BatchReport(tuple(ordered), time.monotonic() - t0, n_workers, str(out))
+            done_so_far = BatchReport(tuple(ordered), time.monotonic() - t0, n_workers, str(out))
             raise BatchError(f"{where}: cannot write: {e.strerror or e}; stopped after {len(ordered)} of "
                              f"{len(paths)} inputs (free space or fix the folder, then rerun to resume)",
-                             report=partial) from None
+                             report=done_so_far) from None
         if review:
             from pipeline.review import write_batch_reviews
 

@@ -591,6 +591,8 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
         ``"40 of 40 glyphs undecodable (cid); pdfium reads no better"``.
     """
     max_chars = DEFAULT_MAX_PAGE_CHARS if max_chars is None else max_chars
+    if page.quality == "unreadable":  # the engine refused it before reading (too many glyphs)
+        return page
     if len(page.chars) > max_chars:
         return mark_unreadable(page, f"too many characters ({len(page.chars):,}; the limit is {max_chars:,})")
     quality, reason = assess_page(page)

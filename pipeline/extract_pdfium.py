@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from operator import attrgetter
 from pathlib import Path
 
+from pipeline import extract
 from pipeline.extract import (
     DEFAULT_RULE_MAX_THICKNESS,
     DEFAULT_RULE_MIN_LENGTH,
@@ -970,11 +971,22 @@ def pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
                     raise CorruptPdfError(f"{path}: page {i + 1} unreadable (no text layer could be built)")
                 frame = page_frame(tuple(page.get_mediabox()), page.get_rotation())  # type: ignore[arg-type]
                 ctm, width, height, dx, dtop = frame
-                walked, rules = _walk(api, handle, ctm, height, dx, dtop)
-                styles = _Styles(api, glyphs)
-                chars, owners = _page_chars(api, tp, frame, styles)
-                chars = _recover_skipped(api, walked, styles, chars, owners, frame)
-                raw_page = RawPage(i + 1, float(width), float(height), tuple(dedupe_overprint(chars)), tuple(rules))
+                limit = extract.DEFAULT_MAX_PAGE_CHARS  # read now: a test may lower it
+                count = api.count_chars(tp)
+                # before any per-glyph work: a million glyphs is a drawing or an attack. PDFium's
+                # count holds the spaces and line breaks it makes up (two a glyph on a grid of
+                # tiny glyphs), so only a count far past the limit is refused unread
+                if count > 4 * limit:
+                    raw_page = RawPage(i + 1, float(width), float(height), (), quality="unreadable",
+                                       quality_reason=f"too many characters ({count:,} with spaces; "
+                                                      f"the limit is {limit:,})")
+                else:
+                    walked, rules = _walk(api, handle, ctm, height, dx, dtop)
+                    styles = _Styles(api, glyphs)
+                    chars, owners = _page_chars(api, tp, frame, styles)
+                    chars = _recover_skipped(api, walked, styles, chars, owners, frame)
+                    raw_page = RawPage(i + 1, float(width), float(height), tuple(dedupe_overprint(chars)),
+                                       tuple(rules))
             except PdfError:
                 raise
             except Exception as e:

@@ -15,7 +15,6 @@ marked ``ocr``; pages with a good text layer never render or start a process.
 from __future__ import annotations
 
 import json
-import mmap
 import os
 import stat
 import time
@@ -35,7 +34,10 @@ from pipeline.quality import (
     assess_page,
     drop_undecodable,
     mark_unreadable,
+    page_ranges,
     scan_behind_text,
+    text_lost,
+    visible_chars,
 )
 
 DEFAULT_ENGINE = "pdfium"
@@ -313,8 +315,32 @@ def _pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
 
 def _has_encrypt_entry(path: Path) -> bool:
     """Whether the file names an /Encrypt dictionary (its trailer is never encrypted)."""
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return data.find(b"/Encrypt") >= 0
+    return next(_find_all(path, b"/Encrypt"), None) is not None
+
+
+# Bytes read at a time by the scans over a whole file (``_find_all``, ``_inflated_size``):
+# memory stays at this whatever the file's size (a 2 GB file of zeros costs 1 MB).
+_BLOCK = 1 << 20
+
+
+def _find_all(path: Path, needle: bytes) -> Iterator[int]:
+    """Every offset of ``needle`` in a file, read a block at a time."""
+    with open(path, "rb") as f:
+        base, tail = 0, b""
+        while True:
+            block = f.read(_BLOCK)
+            if not block:
+                return
+            data = tail + block
+            start = base - len(tail)
+            i = data.find(needle)
+            while i >= 0:
+                yield start + i
+                i = data.find(needle, i + 1)
+            keep = len(needle) - 1
+            tail = data[-keep:] if keep else b""
+            # an offset found in the tail was already given: the tail is shorter than the needle
+            base += len(block)
 
 
 ENGINES: dict[str, Callable[[Path, str | None], Iterator[RawPage]]] = {
@@ -323,69 +349,143 @@ ENGINES: dict[str, Callable[[Path, str | None], Iterator[RawPage]]] = {
 }
 
 
-def _inflated_size(data, start: int, cap: int) -> tuple[int, bool]:
-    """Inflate the zlib data at ``data[start:]`` without keeping it: (bytes out, True when past ``cap``).
+def _zlib_header(head: bytes) -> bool:
+    """Whether two bytes open a zlib stream (RFC 1950: deflate, header checksum divisible by 31)."""
+    return len(head) >= 2 and head[0] & 0x0F == 8 and head[0] >> 4 <= 7 and (head[0] << 8 | head[1]) % 31 == 0
 
-    Data that is not zlib (a JPEG, an uncompressed or encrypted stream) gives (0, False).
+
+def _inflated_size(f, start: int, cap: int) -> tuple[int, bool, bool]:
+    """Inflate the zlib data at byte ``start`` of open file ``f`` without keeping it.
+
+    Returns:
+        (bytes out, True when past ``cap``, True when the data opens as zlib
+        and breaks before its end: a damaged stream). Data that is not zlib (a
+        JPEG, an uncompressed or encrypted stream) gives (0, False, False).
     """
+    f.seek(start)
+    step = 1 << 16
+    first = f.read(step)
+    if not _zlib_header(first):
+        return 0, False, False
     d = zlib.decompressobj()
     out = 0
-    pos, end = start, len(data)
-    step = 1 << 16
+    chunk = first
     try:
-        while pos < end and not d.eof:
-            chunk = d.decompress(data[pos:pos + step], step * 16)
-            pos += step
-            out += len(chunk)
+        while chunk and not d.eof:
+            out += len(d.decompress(chunk, step * 16))
             while d.unconsumed_tail and not d.eof and out <= cap:
                 more = len(d.decompress(d.unconsumed_tail, step * 16))
                 if not more:  # no progress: leave the rest to the engine
                     break
                 out += more
             if out > cap:
-                return out, True
+                return out, True, False
+            chunk = f.read(step)
     except zlib.error:
-        return out if d.eof else 0, False
-    return out, False
+        return out, False, not d.eof
+    return out, False, not d.eof  # the file ended inside the stream
 
 
-def check_inflated_size(path: Path, max_stream: int | None = None, max_total: int | None = None) -> None:
+# An ASCII85 stream longer than this is not decoded to be checked (content
+# streams are tens of kilobytes; this bounds the check's memory).
+DEFAULT_MAX_A85_BYTES = 16 << 20
+
+
+def _ascii85_flate(f, i: int) -> bool:
+    """Whether the dictionary before the ``stream`` keyword at byte ``i`` names ASCII85 then Flate."""
+    f.seek(max(0, i - 512))
+    head = f.read(i - max(0, i - 512))
+    head = head[head.rfind(b"<<"):] if b"<<" in head else head
+    a = head.find(b"/ASCII85Decode")
+    if a < 0:
+        a = head.find(b"/A85")
+    return a >= 0 and (head.find(b"/FlateDecode", a) > a or head.find(b"/Fl ", a) > a)
+
+
+def _a85_inflated_size(f, start: int, cap: int) -> tuple[int, bool, bool]:
+    """``_inflated_size`` for ASCII85-then-Flate data (as reportlab writes content streams).
+
+    A flipped or cut character breaks the ASCII85 or the zlib data inside it:
+    (bytes out, over ``cap``, damaged).
+    """
+    import base64
+
+    f.seek(start)
+    raw = f.read(DEFAULT_MAX_A85_BYTES)
+    end = raw.find(b"~>")
+    if end < 0:
+        return 0, False, len(raw) < DEFAULT_MAX_A85_BYTES  # cut off before its end, or too long to check
+    try:
+        data = base64.a85decode(raw[:end].replace(b"<~", b"", 1), adobe=False, ignorechars=b" \t\n\r\x0b\x0c")
+    except ValueError:
+        return 0, False, True
+    if not _zlib_header(data[:2]):
+        return 0, False, True
+    d = zlib.decompressobj()
+    out = 0
+    try:
+        out += len(d.decompress(data, 1 << 20))
+        while d.unconsumed_tail and not d.eof and out <= cap:
+            more = len(d.decompress(d.unconsumed_tail, 1 << 20))
+            if not more:
+                break
+            out += more
+    except zlib.error:
+        return out, False, True
+    if out > cap:
+        return out, True, False
+    return out, False, not d.eof
+
+
+def check_inflated_size(path: Path, max_stream: int | None = None, max_total: int | None = None) -> list[int]:
     """Refuse a file whose Flate streams inflate beyond the limits, before any engine decodes them.
 
     Args:
         path: the PDF. Every ``stream`` keyword's data is inflated in 64 KB
             steps and thrown away, so a 1 MB bomb inflating to 1 GB costs a
-            few milliseconds up to the limit and no memory.
+            few milliseconds up to the limit, and the file is read a block at
+            a time: memory stays flat whatever its size.
         max_stream: bytes one stream may inflate to; ``DEFAULT_MAX_STREAM_BYTES`` when None.
         max_total: bytes all streams together may inflate to; ``DEFAULT_MAX_INFLATED_BYTES`` when None.
+
+    Returns:
+        The byte offsets of damaged streams: zlib data that breaks before its
+        end (a flipped or deleted byte), whose text the engines lose without
+        a word; ``extract_pages`` cross-checks the pages of such a file.
 
     Raises:
         OversizePdfError: ``x.pdf: a stream at byte 1234 inflates beyond 256 MB (limit)``.
     """
     max_stream = DEFAULT_MAX_STREAM_BYTES if max_stream is None else max_stream
     max_total = DEFAULT_MAX_INFLATED_BYTES if max_total is None else max_total
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        total = 0
-        i = data.find(b"stream")
-        while i >= 0:
-            j = i + 6
-            if data[i - 3:i] != b"end":  # not the end of a stream
-                if data[j:j + 2] == b"\r\n":
-                    j += 2
-                elif data[j:j + 1] in (b"\n", b"\r"):
-                    j += 1
-                else:
-                    j = -1
-                if j > 0:
-                    size, over = _inflated_size(data, j, max_stream)
-                    if over:
-                        raise OversizePdfError(
-                            f"{path}: a stream at byte {i} inflates beyond {max_stream >> 20} MB (the limit)")
-                    total += size
-                    if total > max_total:
-                        raise OversizePdfError(
-                            f"{path}: streams inflate beyond {max_total >> 20} MB in all (the limit)")
-            i = data.find(b"stream", i + 6)
+    damaged: list[int] = []
+    total = 0
+    with open(path, "rb") as f:
+        for i in _find_all(path, b"stream"):
+            f.seek(max(0, i - 3))
+            around = f.read(i - max(0, i - 3) + 8)
+            before, after = around[: i - max(0, i - 3)], around[i - max(0, i - 3) + 6:]
+            if before == b"end":  # not the start of a stream
+                continue
+            if after[:2] == b"\r\n":
+                j = i + 8
+            elif after[:1] in (b"\n", b"\r"):
+                j = i + 7
+            else:
+                continue
+            if _ascii85_flate(f, i):
+                size, over, broken = _a85_inflated_size(f, j, max_stream)
+            else:
+                size, over, broken = _inflated_size(f, j, max_stream)
+            if over:
+                raise OversizePdfError(
+                    f"{path}: a stream at byte {i} inflates beyond {max_stream >> 20} MB (the limit)")
+            if broken:
+                damaged.append(i)
+            total += size
+            if total > max_total:
+                raise OversizePdfError(f"{path}: streams inflate beyond {max_total >> 20} MB in all (the limit)")
+    return damaged
 
 
 class _Fallback:
@@ -508,6 +608,19 @@ class _Ocr:
         finally:
             page.close()
 
+    def xref_rebuilt(self) -> bool:
+        """Whether PDFium had to rebuild the file's cross-reference table (offsets wrong: bytes lost or added)."""
+        import pypdfium2 as pdfium
+
+        from pipeline.extract_pdfium import xref_rebuilt
+
+        try:
+            if self.pdf is None:
+                self.pdf = pdfium.PdfDocument(str(self.path), password=self.password)
+            return xref_rebuilt(self.pdf)
+        except Exception:
+            return False
+
     def image_share(self, number: int) -> float:
         """The share of page ``number`` (1-based) covered by images; 0 when PDFium cannot tell."""
         import pypdfium2 as pdfium
@@ -617,8 +730,47 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
     return mark_unreadable(page, reason)
 
 
+def cross_check(page: RawPage, engine: str, fallback: _Fallback) -> RawPage:
+    """Take a page judged readable from a damaged file and give the better of it and the other engine's reading.
+
+    A damaged font or content stream loses text without a sign (PDFium reads
+    郑州市 as blanks; pdfminer stops at a broken operator): the page is read
+    again with the other engine, and where that reads more
+    (``quality.text_lost``), its reading is taken and marked ``repaired``:
+    ``"damaged file: read with pdfplumber (pdfium reads 380 of 514 characters)"``.
+    """
+    alt = fallback.page(page.number)
+    if alt is None or assess_page(alt)[0] != "ok":
+        return page
+    lost = text_lost(visible_chars(page), visible_chars(alt))
+    if lost is None:
+        return page
+    alt = drop_undecodable(alt)
+    return replace(alt, quality="repaired",
+                   quality_reason=f"damaged file: read with {fallback.engine} ({engine} {lost})")
+
+
+def damage_note(streams: list[int], rebuilt: bool, repaired: list[int]) -> str | None:
+    """The document's warning about a damaged file, or None for a sound one.
+
+    Example: ``"damaged PDF (1 broken compressed stream, at byte 5348; cross-reference table
+    rebuilt): pages 2-5 read with the other engine; text may be missing"``.
+    """
+    if not streams and not rebuilt:
+        return None
+    parts = []
+    if streams:
+        where = ", ".join(str(b) for b in streams[:3]) + (", …" if len(streams) > 3 else "")
+        parts.append(f"{len(streams)} broken compressed stream{'s' if len(streams) > 1 else ''}, "
+                     f"at byte{'s' if len(streams) > 1 else ''} {where}")
+    if rebuilt:
+        parts.append("cross-reference table rebuilt")
+    done = f"{'pages' if len(repaired) > 1 else 'page'} {page_ranges(repaired)} read with the other engine; " if repaired else ""
+    return f"damaged PDF ({'; '.join(parts)}): {done}text may be missing"
+
+
 def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
-                  ocr: bool | None = None) -> Iterator[RawPage]:
+                  ocr: bool | None = None, notes: list[str] | None = None) -> Iterator[RawPage]:
     """Read a PDF page by page, each page's text layer judged (``pipeline.quality``).
 
     Args:
@@ -627,6 +779,8 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
         password: the user password of an encrypted file.
         ocr: whether pages without a usable text layer are OCR'd; None
             follows ``ocr_enabled`` (on unless ``PIPELINE_OCR=0``).
+        notes: given a list, the document's warnings are appended to it once
+            the last page is read: a damaged file (``damage_note``).
 
     Yields:
         One ``RawPage`` per page, characters folded and overprints removed,
@@ -645,19 +799,31 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
     check_file(path)
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(sorted(ENGINES))}")
-    check_inflated_size(path)
+    broken = check_inflated_size(path)
     limit = DEFAULT_MAX_SECONDS
     deadline = time.monotonic() + limit
     other = next((name for name in ENGINES if name != engine), None)
     fallback = _Fallback(path, password, other)
     reader = _Ocr(path, password) if ocr_enabled(ocr) else None
     pdfium_doc = reader or _Ocr(path, password)  # for image shares, also when OCR is off
+    rebuilt: bool | None = None
+    repaired: list[int] = []
     try:
         with closing(ENGINES[engine](path, password)) as pages:  # type: ignore[type-var]
             for page in pages:
                 if time.monotonic() > deadline:
                     raise TimeLimitError(f"{path}: over the time limit of {limit:g} s at page {page.number}")
-                yield judge_page(page, engine, fallback, ocr=reader, images=pdfium_doc.image_share)
+                if rebuilt is None:  # asked once the engine has opened the file (and refused it if need be)
+                    rebuilt = pdfium_doc.xref_rebuilt()
+                page = judge_page(page, engine, fallback, ocr=reader, images=pdfium_doc.image_share)
+                if (broken or rebuilt) and page.quality in ("ok", "repaired") and page.chars:
+                    page = cross_check(page, engine, fallback)
+                    if page.quality_reason and page.quality_reason.startswith("damaged file"):
+                        repaired.append(page.number)
+                yield page
+        note = damage_note(broken, bool(rebuilt), repaired)
+        if note and notes is not None:
+            notes.append(note)
     finally:
         fallback.close()
         pdfium_doc.close()

@@ -874,6 +874,11 @@ def _handle(obj) -> int:
     return ctypes.cast(obj.raw, ctypes.c_void_p).value or 0
 
 
+def xref_rebuilt(pdf) -> bool:
+    """Whether PDFium rebuilt a pypdfium2 document's cross-reference table (it was broken)."""
+    return not _api().valid_xref(_handle(pdf))
+
+
 def count_objects(page) -> int:
     """The number of objects (text, path, image, form) on a pypdfium2 page: 0 for a blank page."""
     return int(_api().count_objects(_handle(page)))

@@ -230,6 +230,45 @@ def scan_behind_text(page: RawPage, image_share: float) -> str | None:
     return f"text layer covers {share:.2%} of a page {image_share:.0%} image (a scan with a watermark)"
 
 
+# A page read with fewer visible characters than the other measure by more
+# than this share (and ``DEFAULT_LOSS_MIN_CHARS``) has lost text.
+DEFAULT_LOSS_SHARE = 0.02
+DEFAULT_LOSS_MIN_CHARS = 5
+
+
+def visible_chars(page: RawPage) -> int:
+    """The number of a page's characters that are not blank: 郑州 市 -> 3."""
+    return sum(1 for c in page.chars if c.text and not c.text.isspace())
+
+
+def text_lost(read: int, drawn: int, share: float = DEFAULT_LOSS_SHARE,
+              min_chars: int = DEFAULT_LOSS_MIN_CHARS) -> str | None:
+    """Take the characters a page was read with and the glyphs drawn on it, and say what was lost, or None.
+
+    The cross-check against silent loss: ``drawn`` is a count made another
+    way (the other engine's reading of the same page; PDFium's glyph count).
+    A damaged font makes PDFium read 郑州市 as blanks while the page still draws
+    every glyph.
+
+    Example: ``text_lost(380, 514)`` -> ``"reads 380 of 514 characters"``;
+    ``text_lost(512, 514)`` -> None.
+    """
+    if drawn - read > max(min_chars, share * drawn):
+        return f"reads {read:,} of {drawn:,} characters"
+    return None
+
+
+def page_ranges(numbers: list[int]) -> str:
+    """Ascending page numbers as runs: 1, 2, 3, 5 -> "1-3, 5"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
 def drop_undecodable(page: RawPage) -> RawPage:
     """Take a page judged ok and give it without its undecodable glyphs, marked repaired.
 

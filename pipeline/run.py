@@ -17,7 +17,7 @@ from pipeline.dates import find_dates
 from pipeline.entities import load_nlp, tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages
 from pipeline.model import CleanText, Document, PageInfo, Source, evolve
-from pipeline.quality import spans_of_quality
+from pipeline.quality import page_ranges, spans_of_quality
 from pipeline.references import find_references
 from pipeline.structure import read_metadata, segment_sections
 from pipeline.tables import find_tables, table_quantities
@@ -43,17 +43,6 @@ def anchor(items: list[T], ct: CleanText) -> tuple[T, ...]:
     return tuple(out)
 
 
-def _ranges(numbers: list[int]) -> str:
-    """Ascending page numbers as runs: 1, 2, 3, 5 -> "1-3, 5"."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and runs[-1][1] == n - 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
-
-
 def unreadable_warning(pages: tuple[PageInfo, ...]) -> str | None:
     """Take the pages' quality and give one warning line naming the unreadable ones, or None.
 
@@ -65,11 +54,11 @@ def unreadable_warning(pages: tuple[PageInfo, ...]) -> str | None:
             by_reason.setdefault(p.quality_reason or "unreadable", []).append(p.number)
     if not by_reason:
         return None
-    parts = [f"{'pages' if len(ns) > 1 else 'page'} {_ranges(ns)}: {reason}" for reason, ns in by_reason.items()]
+    parts = [f"{'pages' if len(ns) > 1 else 'page'} {page_ranges(ns)}: {reason}" for reason, ns in by_reason.items()]
     return "unreadable " + "; ".join(parts)
 
 
-def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Document:
+def analyse(ct: CleanText, source: Source, nlp: object | None = None, notes: tuple[str, ...] = ()) -> Document:
     """Run structure and every extractor over a clean text.
 
     Args:
@@ -77,6 +66,7 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
         source: what the text came from.
         nlp: a spaCy pipeline from ``entities.load_nlp`` to run the trained NER
             model after the rules; None runs the rules alone.
+        notes: the extraction's warnings about the whole file (a damaged PDF).
     """
     metadata, cur = read_metadata(ct)
     sections = segment_sections(ct, cur.body_start, cur.body_end, cur.skip)
@@ -96,7 +86,7 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None) -> Documen
     references = find_references(text, metadata.doc_number, metadata.body_title,
                                  repair=spans_of_quality(ct, "ocr"))
     entities = tag_entities(text, nlp)
-    warnings = []
+    warnings = list(notes)
     if metadata.doc_number is None:
         warnings.append("no 发文字号 found")
     unreadable = unreadable_warning(ct.pages)
@@ -154,6 +144,7 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
     path = Path(path)
     nlp = load_nlp() if ner_model else None
     with gc_paused():
-        ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr))
+        notes: list[str] = []
+        ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr, notes=notes))
         source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=engine)
-        return analyse(ct, source, nlp)
+        return analyse(ct, source, nlp, tuple(notes))

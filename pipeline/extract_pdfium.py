@@ -874,6 +874,14 @@ def _handle(obj) -> int:
     return ctypes.cast(obj.raw, ctypes.c_void_p).value or 0
 
 
+def _mostly_upright(owners: list[int], styles: _Styles) -> bool:
+    """Whether most characters are drawn upright in user space (no rotation in their text matrix)."""
+    if not owners:
+        return True
+    upright = sum(1 for o in owners if styles.by_object[o].fast is not None)
+    return upright * 2 >= len(owners)
+
+
 def xref_rebuilt(pdf) -> bool:
     """Whether PDFium rebuilt a pypdfium2 document's cross-reference table (it was broken)."""
     return not _api().valid_xref(_handle(pdf))
@@ -974,7 +982,10 @@ def pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
                 tp = api.load_page(handle) or 0
                 if not tp:
                     raise CorruptPdfError(f"{path}: page {i + 1} unreadable (no text layer could be built)")
-                frame = page_frame(tuple(page.get_mediabox()), page.get_rotation())  # type: ignore[arg-type]
+                mediabox, rotation = tuple(page.get_mediabox()), page.get_rotation()
+                # a page turned by /Rotate whose text is upright on the unturned page (a portrait
+                # document shown sideways or upside down) is read on the unturned page, in reading order
+                frame = page_frame(mediabox, 0)  # type: ignore[arg-type]
                 ctm, width, height, dx, dtop = frame
                 limit = extract.DEFAULT_MAX_PAGE_CHARS  # read now: a test may lower it
                 count = api.count_chars(tp)
@@ -989,6 +1000,13 @@ def pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
                     walked, rules = _walk(api, handle, ctm, height, dx, dtop)
                     styles = _Styles(api, glyphs)
                     chars, owners = _page_chars(api, tp, frame, styles)
+                    if rotation in (90, 180, 270) and not _mostly_upright(owners, styles):
+                        # text set to read upright once the page is turned: read the turned page
+                        frame = page_frame(mediabox, rotation)  # type: ignore[arg-type]
+                        ctm, width, height, dx, dtop = frame
+                        walked, rules = _walk(api, handle, ctm, height, dx, dtop)
+                        styles = _Styles(api, glyphs)
+                        chars, owners = _page_chars(api, tp, frame, styles)
                     chars = _recover_skipped(api, walked, styles, chars, owners, frame)
                     raw_page = RawPage(i + 1, float(width), float(height), tuple(dedupe_overprint(chars)),
                                        tuple(rules))

@@ -83,8 +83,22 @@ class PageImage:
 # --- rendering and finding the PDF ---------------------------------------------------------
 
 
+def _turn_back(page: Any, read: dict[str, Any] | None) -> int:
+    """The extra rotation that draws a page as it was read: a page turned by /Rotate whose text was read
+    on the unturned page (``extract_pdfium``: a portrait document shown sideways) is drawn unturned."""
+    rotation = page.get_rotation()
+    if not rotation or not read:
+        return 0
+    x0, y0, x1, y1 = page.get_mediabox()
+    portrait_box = abs(x1 - x0) <= abs(y1 - y0)
+    portrait_read = float(read.get("width") or 0) <= float(read.get("height") or 0)
+    if rotation == 180 or portrait_box == portrait_read:
+        return (360 - rotation) % 360
+    return 0
+
+
 def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int = DEFAULT_JPEG_QUALITY,
-                 password: str | None = None) -> tuple[PageImage, ...]:
+                 password: str | None = None, pages: Sequence[dict[str, Any]] = ()) -> tuple[PageImage, ...]:
     """Take a PDF and give every page as a base64 JPEG drawn by PDFium.
 
     Args:
@@ -92,6 +106,7 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
         scale: pixels per PDF point.
         quality: JPEG quality, 1-95.
         password: the user password of an encrypted PDF.
+        pages: the output's ``pages``, so a turned page is drawn as it was read.
 
     Returns:
         One ``PageImage`` per page, in order.
@@ -114,7 +129,8 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
                 page = doc[i]
                 try:
                     width, height = page.get_size()  # a 200-inch page is drawn smaller, not at 2 GB
-                    pil = page.render(scale=render_scale(width, height, scale)).to_pil().convert("RGB")
+                    turn = _turn_back(page, pages[i] if i < len(pages) else None)
+                    pil = page.render(scale=render_scale(width, height, scale), rotation=turn).to_pil().convert("RGB")
                 finally:
                     page.close()
             except Exception as e:  # one bad page must not cost the others
@@ -458,7 +474,7 @@ def write_review(path: str | Path, out: str | Path, *, pdf: str | Path | None = 
 
     data, pdf_path = load_source(path, pdf, password)
     warning = source_mismatch(data, pdf_path)
-    images = render_pages(pdf_path, scale=scale, quality=quality, password=password)
+    images = render_pages(pdf_path, scale=scale, quality=quality, password=password, pages=data.get("pages") or ())
     write_atomic(out, review_html(data, images, note=warning))
     return data, warning
 
@@ -532,7 +548,7 @@ def write_batch_reviews(outdir: str | Path, records: Iterable[Any], *, scale: fl
             stale = not page.is_file() or any(
                 p.is_file() and os.stat(p).st_mtime_ns > os.stat(page).st_mtime_ns for p in (json_path, pdf))
             if stale:
-                images = render_pages(pdf, scale=scale, quality=quality)
+                images = render_pages(pdf, scale=scale, quality=quality, pages=data.get("pages") or ())
                 write_atomic(page, review_html(data, images, note=source_mismatch(data, pdf)))
             error = None
         except Exception as e:  # as in the batch: one document's failure must not cost the others their pages

@@ -413,7 +413,8 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets") -> N
         raise ExportError(f"{path}: cannot write: {e.strerror}") from None
     try:
         if suffix == ".csv":
-            _for_csv(df).to_csv(tmp, index=False, encoding="utf-8-sig")
+            # CRLF rows (RFC 4180): a CR inside a cell is then quoted, never a row break
+            _for_csv(df).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         elif suffix == ".parquet":
             df.to_parquet(tmp, index=False)
         elif suffix == ".jsonl":

@@ -23,6 +23,13 @@ give the same pages.
   copy is marked bold as ``dedupe_overprint`` does.
 - rules are painted paths shaped as one straight segment or an axis-aligned
   rectangle, classified the way pdfminer classifies ``LTLine``/``LTRect``.
+- a page turned by ``/Rotate`` whose text is upright on the unturned page
+  (a portrait document shown sideways) is read on the unturned page, so its
+  lines come in reading order; pdfminer reads the turned page, where they
+  are columns. Text drawn turned, to read upright once the page is turned,
+  is read on the turned page, as pdfminer does.
+- a page whose text page counts over four times ``extract.DEFAULT_MAX_PAGE_CHARS``
+  characters is given unread, ``unreadable``, before any per-glyph work.
 
 Known differences (none in the samples or fixtures): a font whose
 descriptor has no /Descent (pdfminer takes 0, PDFium measures the glyphs;

@@ -147,7 +147,7 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
 def find_pdf(json_path: str | Path, data: dict[str, Any]) -> Path | None:
     """Take a JSON output and its dict and give the PDF it was parsed from, if it can be found.
 
-    Looks at ``source.file`` (absolute, or next to the JSON), then at the
+    Looks at ``source.file``'s name next to the JSON (never elsewhere), then at the
     ``manifest.jsonl`` of a batch folder holding the JSON, whose record with
     this output names the input's path.
 
@@ -162,10 +162,10 @@ def find_pdf(json_path: str | Path, data: dict[str, Any]) -> Path | None:
     json_path = Path(json_path)
     name = str((data.get("source") or {}).get("file") or "")
     if name:
-        candidate = Path(name)
-        for p in ([candidate] if candidate.is_absolute() else []) + [json_path.parent / candidate.name]:
-            if p.is_file():
-                return p
+        # only beside the JSON: an absolute source.file in a crafted JSON must not open files elsewhere
+        p = json_path.parent / Path(name).name
+        if p.is_file():
+            return p
     manifest = json_path.parent / "manifest.jsonl"
     if manifest.is_file():
         found = None

@@ -593,3 +593,16 @@ def test_reliability_batch_full_disk_names_the_output_and_summarises(tmp_path, m
 def test_reliability_missing_output_folder_parent_is_created(tmp_path):
     assert cli.main(["parse", str(SAMPLE), "-o", str(tmp_path / "a" / "b" / "z.json")]) == 0
 
+
+
+def test_reliability_review_never_follows_an_absolute_source_file(sample_json, tmp_path):
+    from pipeline.review import find_pdf
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(SAMPLE, elsewhere / "secret.pdf")
+    data = copy.deepcopy(sample_json)
+    data["source"]["file"] = str(elsewhere / "secret.pdf")
+    out = tmp_path / "crafted.json"
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert find_pdf(out, data) is None

@@ -13,6 +13,7 @@ import copy
 import errno
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess

@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,7 +44,7 @@ def _to_stdout(output: str | None) -> bool:
 @contextmanager
 def _time_limit(seconds: float | None, path: str) -> Iterator[None]:
     """Raise ``TimeLimitError`` in the main thread after ``seconds`` (0 or None: no limit), as batch's --timeout."""
-    if not seconds or not hasattr(signal, "setitimer"):
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
 
@@ -51,7 +52,8 @@ def _time_limit(seconds: float | None, path: str) -> Iterator[None]:
         raise TimeLimitError(f"{path}: over the time limit of {seconds:g} s (raise it with --timeout)")
 
     old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # then again every second: a library's ``except Exception`` may swallow one
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:

@@ -123,9 +123,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _folder_problem(folder: str) -> str | None:
+    """Why an output folder cannot be written, checked before the work, or None."""
+    path = Path(folder)
+    probe = path
+    while not probe.exists():  # the folders that will be created
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{folder}: cannot write: {probe} is not a folder"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{folder}: cannot write: permission denied in {probe}"
+    return None
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from pipeline.batch import BatchError, ProgressBar, format_summary, run_batch
 
+    problem = _folder_problem(args.outdir)
+    if problem:
+        return _fail(problem)
     bar = ProgressBar(sys.stderr, enabled=not args.quiet)
     try:
         report = run_batch(args.inputs, args.outdir, workers=args.workers, timeout=args.timeout or None,

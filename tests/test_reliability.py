@@ -607,3 +607,13 @@ def test_reliability_review_never_follows_an_absolute_source_file(sample_json, t
     out = tmp_path / "crafted.json"
     out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert find_pdf(out, data) is None
+
+
+@pytest.mark.parametrize("outdir", ["/dev/null", "/dev/null/x", "{tmp}/file.txt"])
+def test_reliability_batch_output_folder_checked_before_the_work(outdir, tmp_path, monkeypatch, capsys):
+    (tmp_path / "file.txt").write_text("not a folder")
+    monkeypatch.setattr("pipeline.batch.run_batch", lambda *a, **k: pytest.fail("ran before the folder was checked"))
+    outdir = outdir.format(tmp=tmp_path)
+    assert cli.main(["batch", str(SAMPLE), "-o", outdir, "-q"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {outdir}: cannot write:") and "is not a folder" in err[0]

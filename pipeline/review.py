@@ -215,6 +215,8 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ReviewError(f"{path}: neither a PDF nor a JSON output ({type(e).__name__})") from None
+    except RecursionError:
+        raise ReviewError(f"{path}: not a pipeline output (JSON nested too deeply)") from None
     if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
         raise ReviewError(f"{path}: not a pipeline output (no pages)")
     if pdf:

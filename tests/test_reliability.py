@@ -617,3 +617,10 @@ def test_reliability_batch_output_folder_checked_before_the_work(outdir, tmp_pat
     assert cli.main(["batch", str(SAMPLE), "-o", outdir, "-q"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"error: {outdir}: cannot write:") and "is not a folder" in err[0]
+
+
+def test_reliability_review_deep_nesting_is_one_line(tmp_path, capsys):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    assert cli.main(["review", str(path), "-o", str(tmp_path / "r.html")]) == 1
+    assert capsys.readouterr().err.strip() == f"error: {path}: not a pipeline output (JSON nested too deeply)"

@@ -10,7 +10,7 @@ from pipeline.emit import to_dict, validate, write_document
 from pipeline.extract import PdfError
 from pipeline.run import parse_pdf
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["PdfError", "__version__", "load_table", "parse_pdf", "to_dict", "validate", "write_document"]
 

@@ -6,10 +6,14 @@ cluster), and writes:
 
 * ``OUTDIR/<stem>-<hash>.json`` for every input that parses: ``<stem>`` is
   the input's file name without ``.pdf`` and ``<hash>`` the first 8 hex
-  digits of the SHA-256 of its absolute, resolved path (UTF-8), so
-  ``a/通知.pdf`` and ``b/通知.pdf`` never collide and a file keeps its name
-  from run to run: ``/data/郑州/郑政办-30.pdf`` -> ``郑政办-30-1a899f7d.json``.
+  digits of the SHA-256 of its content, so ``a/通知.pdf`` and ``b/通知.pdf``
+  never collide unless they are the same file, and a file keeps its output
+  wherever it moves: ``/data/郑州/郑政办-30.pdf`` -> ``郑政办-30-0d3c9a7e.json``.
   Two inputs whose names would still collide get 16, then 64 hex digits.
+  Outputs are content-addressed: an input moved or renamed since the last run
+  is recognised by its SHA-256 and not parsed again (the manifest records its
+  new path beside the output it already has; a renamed input's output keeps
+  the name it was first parsed under), and copies of one file share one output.
 * ``OUTDIR/manifest.jsonl``: one JSON object per input (``Record``): path,
   sha256, status (ok / failed / skipped), error, pages, seconds and the
   counts of targets, dates, references and entities.
@@ -52,16 +56,14 @@ nanny, and a file that kills workers repeatedly is marked failed.
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import multiprocessing as mp
 import os
-import shutil
 import signal
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from functools import partial
 from multiprocessing.connection import wait as wait_ready
@@ -141,11 +143,17 @@ def _limit_memory(limit: int) -> None:
 
 
 def pipeline_version() -> str:
-    """The version a rerun compares: the package version and the schema version, 0.1.0+schema1.0.0."""
+    """The version a rerun compares: package, schema and a digest of the code and rule data.
+
+    ``0.2.0+schema1.0.0+code3f9a0c1b7d2e``: any change to a module, a rule or word
+    list, the NER model or a schema changes it, so a rerun after an upgrade redoes
+    the files (``pipeline.fingerprint``).
+    """
     from pipeline import __version__
     from pipeline.emit import SCHEMA_VERSION
+    from pipeline.fingerprint import code_digest
 
-    return f"{__version__}+schema{SCHEMA_VERSION}"
+    return f"{__version__}+schema{SCHEMA_VERSION}+code{code_digest()}"
 
 
 def default_workers() -> int:
@@ -195,35 +203,43 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     return sorted({p.resolve() for p in found})
 
 
-def _path_hash(path: Path) -> str:
-    return hashlib.sha256(str(path).encode("utf-8")).hexdigest()
-
-
-def output_name(path: Path, digits: int = DEFAULT_HASH_DIGITS) -> str:
-    """The output file name of an input: its stem and a hash of its absolute path.
+def output_name(path: Path, sha256: str, digits: int = DEFAULT_HASH_DIGITS) -> str:
+    """The output file name of an input: its stem and the start of its content's SHA-256.
 
     Args:
-        path: an absolute input path, e.g. /data/郑州/郑政办-30.pdf.
-        digits: how many hex digits of the path's SHA-256 to keep.
+        path: an input path, e.g. /data/郑州/郑政办-30.pdf.
+        sha256: the SHA-256 of its content, in hex.
+        digits: how many hex digits to keep.
 
     Returns:
-        e.g. ``郑政办-30-1a899f7d.json``.
+        e.g. ``郑政办-30-0d3c9a7e.json``.
     """
-    return f"{path.stem}-{_path_hash(path)[:digits]}.json"
+    return f"{path.stem}-{sha256[:digits]}.json"
 
 
-def assign_outputs(paths: Sequence[Path]) -> dict[Path, str]:
-    """Name the output of every input, lengthening the hash of inputs whose names collide."""
+def assign_outputs(inputs: Mapping[Path, str], taken: Mapping[str, str] | None = None) -> dict[Path, str]:
+    """Name the output of every input, lengthening the hash of inputs whose names collide.
+
+    Args:
+        inputs: input path -> SHA-256 of its content.
+        taken: output names already in the folder (lower-cased) -> the SHA-256 they hold.
+
+    Returns:
+        input path -> output name; inputs of equal content and stem share a name.
+    """
+    taken = dict(taken or {})
     names: dict[Path, str] = {}
     for digits in (DEFAULT_HASH_DIGITS, 16, 64):
-        pending = [p for p in paths if p not in names]
-        taken: dict[str, list[Path]] = {}
-        for p in pending:
-            taken.setdefault(output_name(p, digits).casefold(), []).append(p)
-        for group in taken.values():
-            if len(group) == 1 or digits == 64:
-                for p in group:
-                    names[p] = output_name(p, digits)
+        groups: dict[str, set[str]] = {}
+        for p, sha in inputs.items():
+            if p not in names:
+                groups.setdefault(output_name(p, sha, digits).casefold(), set()).add(sha)
+        for p, sha in inputs.items():
+            if p in names:
+                continue
+            key = output_name(p, sha, digits).casefold()
+            if digits == 64 or (len(groups[key]) == 1 and taken.get(key, sha) == sha):
+                names[p] = output_name(p, sha, digits)
     return names
 
 
@@ -285,10 +301,20 @@ def read_manifest(outdir: str | Path) -> dict[str, Record]:
         try:
             data = json.loads(line)
             rec = Record.from_json(data)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             continue
+        if not isinstance(rec.path, str):
+            continue
+        if rec.output is not None and not _plain_name(rec.output):
+            rec = replace(rec, output=None)  # data never names a file outside the folder: ../victim/x.json
         state[rec.path] = rec
     return state
+
+
+def _plain_name(name: object) -> bool:
+    """Whether a manifest's ``output`` is a plain ``*.json`` file name (no folder, no ``..``)."""
+    return (isinstance(name, str) and name.endswith(".json") and not name.startswith(".")
+            and "/" not in name and "\\" not in name and "\0" not in name)
 
 
 class _ManifestWriter:
@@ -323,7 +349,10 @@ def _compact(outdir: Path, ordered: Sequence[Record]) -> None:
 
     state = read_manifest(outdir)
     mine = {r.path for r in ordered}
-    rest = [state[p] for p in sorted(state) if p not in mine]
+    shas = {r.sha256 for r in ordered if r.sha256}
+    # an input moved or renamed: its old path is gone and this run recorded its content under the new one
+    rest = [state[p] for p in sorted(state)
+            if p not in mine and not (state[p].sha256 in shas and not Path(p).exists())]
     write_atomic(outdir / MANIFEST, "".join(r.to_line() for r in [*ordered, *rest]))
 
 
@@ -445,63 +474,42 @@ class Progress(Protocol):
 
 
 class ProgressBar:
-    """A one-line progress bar with ETA, redrawn in place on a terminal.
+    """A progress bar with ETA (tqdm) on a terminal, told each record as it is written.
 
-    ``37/120 [#######.............]  31%  ok 35  failed 2  skipped 0  2.1 files/s  ETA 0:00:39``;
+    ``37/120 |███▏      | 31% ok 35 failed 2 skipped 0  2.1 files/s  ETA 00:39``;
     draws nothing when ``stream`` is not a terminal or ``enabled`` is False.
     """
 
-    def __init__(self, stream: IO[str], enabled: bool = True, min_interval: float = 0.1) -> None:
+    def __init__(self, stream: IO[str], enabled: bool = True, unit: str = "file") -> None:
         self.stream = stream
         self.enabled = enabled and bool(getattr(stream, "isatty", lambda: False)())
-        self.min_interval = min_interval
-        self.total = 0
+        self.unit = unit
         self.counts = {"ok": 0, "failed": 0, "skipped": 0}
-        self.t0 = time.monotonic()
-        self.last = 0.0
+        self.bar: Any = None
 
     def start(self, total: int) -> None:
-        self.total = total
-        self.t0 = time.monotonic()
-        self._draw(force=True)
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, file=self.stream, unit=self.unit, dynamic_ncols=True, leave=True,
+                        bar_format="{n_fmt}/{total_fmt} |{bar}| {percentage:3.0f}% {postfix} "
+                                   "{rate_fmt}  ETA {remaining}")
+        self._postfix()
+
+    def _postfix(self) -> None:
+        self.bar.set_postfix_str("  ".join(f"{k} {v}" for k, v in self.counts.items()), refresh=False)
 
     def update(self, rec: Record) -> None:
         self.counts[rec.status] = self.counts.get(rec.status, 0) + 1
-        self._draw(force=sum(self.counts.values()) >= self.total)
-
-    def line(self, width: int) -> str:
-        done = sum(self.counts.values())
-        worked = self.counts["ok"] + self.counts["failed"]
-        elapsed = time.monotonic() - self.t0
-        rate = worked / elapsed if elapsed > 0 else 0.0
-        eta = "--:--:--"
-        if rate > 0:
-            left = round((self.total - done) / rate)
-            eta = f"{left // 3600}:{left // 60 % 60:02d}:{left % 60:02d}"
-        frac = done / self.total if self.total else 1.0
-        tail = (f" {frac:4.0%}  ok {self.counts['ok']}  failed {self.counts['failed']}  "
-                f"skipped {self.counts['skipped']}  {rate:.1f} files/s  ETA {eta}")
-        head = f"{done}/{self.total} "
-        bar_w = max(0, min(30, width - len(head) - len(tail) - 3))
-        filled = round(bar_w * frac)
-        return (head + "[" + "#" * filled + "." * (bar_w - filled) + "]" + tail)[: width - 1]
-
-    def _draw(self, force: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if not force and now - self.last < self.min_interval:
-            return
-        self.last = now
-        width = shutil.get_terminal_size((100, 20)).columns
-        self.stream.write("\r" + self.line(width) + "\033[K")
-        self.stream.flush()
+        if self.bar is not None:
+            self._postfix()
+            self.bar.update(1)
 
     def close(self) -> None:
-        if self.enabled:
-            self._draw(force=True)
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 # --- the report -------------------------------------------------------------------------
@@ -558,6 +566,16 @@ def format_summary(report: BatchReport, max_errors: int = 20) -> str:
     total_pages = sum(r.pages or 0 for r in report.records if r.outcome == "ok")
     out.append(f"{'total':<8} {len(report.records):>6} {total_pages:>7}   wall {wall:.1f} s, "
                f"{pps:.1f} pages/s, {fps:.2f} files/s ({report.workers} workers)")
+    failures = format_failures(report, max_errors)
+    return "\n".join([*out, failures] if failures else out)
+
+
+def format_failures(report: BatchReport, max_errors: int = 20) -> str:
+    """One line per input without an output (printed even with ``--quiet``), or "".
+
+    Example: ``failed: /data/x.pdf: not a PDF (no %PDF- header)``.
+    """
+    out = []
     failures = report.failures
     for r in failures[:max_errors]:
         again = " (unchanged since it failed; --retry-failed or --force to redo)" if r.status == "skipped" else ""
@@ -835,7 +853,6 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
         version = pipeline_version() + ("+ner-model" if ner_model else "") + ("+no-ocr" if ocr is False else "")
         if handler is None and (ner_model or ocr is not None):
             handler = partial(convert, ner_model=ner_model, ocr=ocr)  # a partial pickles to workers
-        names = assign_outputs(paths)
         state = read_manifest(out)
         writer = _ManifestWriter(out / MANIFEST)
         records: dict[Path, Record] = {}
@@ -849,13 +866,24 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
             if progress:
                 progress.update(rec)
 
-        todo: list[_Task] = []
+        shas: dict[Path, str] = {}
         for path in paths:
             try:
-                sha = sha256_of(path)
+                shas[path] = sha256_of(path)
             except OSError as e:
                 finish(Record(str(path), None, "failed", f"{path}: cannot read: {e.strerror}", version=version), path)
-                continue
+        # what the folder already holds, by content: a moved or renamed input is found here
+        by_sha: dict[str, Record] = {}
+        for old in state.values():
+            if old.sha256 and old.version == version and old.outcome == "ok" and old.output \
+                    and (out / old.output).is_file():
+                by_sha.setdefault(old.sha256, old)
+        taken = {r.output.casefold(): r.sha256 or "" for r in state.values() if r.output}
+        names = assign_outputs({p: sha for p, sha in shas.items() if sha not in by_sha}, taken)
+
+        todo: list[_Task] = []
+        copies: dict[str, list[Path]] = {}  # output -> further inputs of the same content, recorded with it
+        for path, sha in shas.items():
             prev = state.get(str(path))
             if prev and not force and prev.sha256 == sha and prev.version == version:
                 outcome = prev.outcome
@@ -863,25 +891,46 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
                 if kept or (outcome == "failed" and not retry_failed):
                     finish(replace(prev, status="skipped", seconds=0.0, previous=outcome), path)
                     continue
-            todo.append(_Task(path, sha, names[path]))
+            same = by_sha.get(sha)
+            if same is not None and not force:  # moved, renamed or copied: the output stands
+                finish(replace(same, path=str(path), status="skipped", seconds=0.0, previous="ok"), path)
+                continue
+            name = same.output if same is not None and same.output else names[path]
+            if name in copies:
+                copies[name].append(path)
+                continue
+            copies[name] = []
+            todo.append(_Task(path, sha, name))
+
+        def retire(old: str | None, new: str | None, path: Path) -> None:
+            """Delete an output of older content of ``path`` that no other input's record names."""
+            if not old or old == new:
+                return
+            if any(r.output == old and r.path != str(path) for r in [*state.values(), *records.values()]):
+                return
+            (out / old).unlink(missing_ok=True)
 
         def done(task: _Task, result: dict[str, Any]) -> None:
             target = out / task.output
-            if result.get("status") == "ok":
-                try:
-                    write_atomic(target, result["text"])
-                except OSError as e:  # name the output, not the input (a full disk, a read-only folder)
-                    raise OSError(e.errno, e.strerror, str(target)) from None
-                rec = Record(str(task.path), task.sha256, "ok", output=task.output, pages=result.get("pages"),
-                             seconds=round(float(result.get("seconds", 0.0)), 3),
-                             targets=result.get("targets"), dates=result.get("dates"),
-                             references=result.get("references"), entities=result.get("entities"),
-                             page_quality=result.get("page_quality"), version=version)
-            else:
-                target.unlink(missing_ok=True)  # an output of older content must not outlive it
-                rec = Record(str(task.path), task.sha256, "failed", result.get("error") or "failed",
-                             seconds=round(float(result.get("seconds", 0.0)), 3), version=version)
-            finish(rec, task.path)
+            for path in (task.path, *copies.get(task.output, ())):
+                prev = state.get(str(path))
+                if result.get("status") == "ok":
+                    if path == task.path:
+                        try:
+                            write_atomic(target, result["text"])
+                        except OSError as e:  # name the output, not the input (a full disk, a read-only folder)
+                            raise OSError(e.errno, e.strerror, str(target)) from None
+                    rec = Record(str(path), task.sha256, "ok", output=task.output, pages=result.get("pages"),
+                                 seconds=round(float(result.get("seconds", 0.0)), 3),
+                                 targets=result.get("targets"), dates=result.get("dates"),
+                                 references=result.get("references"), entities=result.get("entities"),
+                                 page_quality=result.get("page_quality"), version=version)
+                else:
+                    target.unlink(missing_ok=True)  # an output of older content must not outlive it
+                    rec = Record(str(path), task.sha256, "failed", result.get("error") or "failed",
+                                 seconds=round(float(result.get("seconds", 0.0)), 3), version=version)
+                finish(rec, path)
+                retire(prev.output if prev else None, rec.output, path)
 
         n_workers = workers or default_workers()
         try:
@@ -914,16 +963,12 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
 def iter_outputs(outdir: str | Path) -> Iterator[Path]:
     """The JSON outputs of a batch folder: those its manifest lists as ok, else every ``*.json``.
 
-    Args:
-        outdir: a folder written by ``run_batch`` (or any folder of parse outputs).
+    Only files inside the folder (``pipeline.outputs.list_outputs``); read them with
+    ``pipeline.outputs.read_outputs``, which checks each.
 
     Yields:
-        Paths in name order, e.g. out/郑政办-30-1a899f7d.json.
+        Paths in name order, e.g. out/郑政办-30-0d3c9a7e.json.
     """
-    folder = Path(outdir)
-    state = read_manifest(folder)
-    if state:
-        names = sorted({r.output for r in state.values() if r.outcome == "ok" and r.output})
-        yield from (folder / n for n in names if (folder / n).is_file())
-    else:
-        yield from sorted(p for p in folder.glob("*.json") if not p.name.startswith("."))
+    from pipeline.outputs import list_outputs
+
+    yield from list_outputs(outdir)

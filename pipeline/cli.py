@@ -9,18 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from pipeline import __version__
 from pipeline.emit import OutputError, ValidationFailed, dumps, output_target, to_dict, validate, write_atomic
 from pipeline.extract import DEFAULT_ENGINE, ENGINES, PdfError, TimeLimitError, check_input
+from pipeline.fingerprint import code_digest
 
+# Seconds a parse runs before its page bar appears (on a terminal): a long OCR, not every file.
+DEFAULT_PROGRESS_DELAY = 2.0
 # Seconds a parse may run (as batch's --timeout); the library's own limit per file is longer.
 DEFAULT_PARSE_TIMEOUT = 300.0
 
@@ -61,25 +66,69 @@ def _time_limit(seconds: float | None, path: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
+@contextmanager
+def _stdin_file(name: str) -> Iterator[str]:
+    """``name``, or for ``-`` a temporary copy of standard input named ``stdin`` (its ``source.file``)."""
+    if name != "-":
+        yield name
+        return
+    with tempfile.TemporaryDirectory(prefix="pipeline-") as tmp:
+        path = Path(tmp) / "stdin"
+        with open(path, "wb") as f:
+            shutil.copyfileobj(sys.stdin.buffer, f)
+        yield str(path)
+
+
+class _PageBar:
+    """Pages (or documents) read so far, on stderr when it is a terminal, shown only once it runs long (OCR)."""
+
+    def __init__(self, name: str, enabled: bool = True, unit: str = "page") -> None:
+        self.bar: Any = None
+        self.ocr = 0
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc=name, unit=unit, file=sys.stderr, delay=DEFAULT_PROGRESS_DELAY, leave=False,
+                            dynamic_ncols=True)
+
+    def __call__(self, page: Any) -> None:
+        if self.bar is None:
+            return
+        if getattr(page, "quality", None) == "ocr":
+            self.ocr += 1
+            self.bar.set_postfix_str(f"{self.ocr} by OCR", refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
     from pipeline.run import parse_pdf
 
+    bar = _PageBar(Path(args.file).name, enabled=not args.quiet)
     try:
-        check_input(args.file)
+        if args.file != "-":
+            check_input(args.file)
         if not _to_stdout(args.output):
             output_target(args.output)  # a fault on the output side costs nothing
     except (PdfError, OutputError) as e:
+        bar.close()
         return _fail(str(e))
+    path = args.file
     try:
-        with _time_limit(args.timeout, args.file):
-            doc = parse_pdf(args.file, engine=args.engine, password=args.password, ner_model=args.ner_model,
-                            ocr=False if args.no_ocr else None)
+        with _time_limit(args.timeout, args.file), _stdin_file(args.file) as path:
+            doc = parse_pdf(path, engine=args.engine, password=args.password, ner_model=args.ner_model,
+                            ocr=False if args.no_ocr else None, progress=bar)
             data = to_dict(doc)
             validate(data)
     except PdfError as e:
-        return _fail(str(e))
+        return _fail(str(e).replace(path, "-") if args.file == "-" else str(e))
     except ValidationFailed as e:
         return _fail(f"{args.file}: output fails the schema at {e}")
+    finally:
+        bar.close()
     text = dumps(data)
     if _to_stdout(args.output):
         sys.stdout.write(text)
@@ -137,7 +186,7 @@ def _folder_problem(folder: str) -> str | None:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from pipeline.batch import BatchError, ProgressBar, format_summary, run_batch
+    from pipeline.batch import BatchError, ProgressBar, format_failures, format_summary, run_batch
 
     problem = _folder_problem(args.outdir)
     if problem:
@@ -152,21 +201,33 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if e.report is not None and not args.quiet:
             print(format_summary(e.report), file=sys.stderr)
         return _fail(str(e))
-    if not args.quiet:
-        print(format_summary(report), file=sys.stderr)
+    # --quiet silences the bar and the table, never the failures
+    summary = format_failures(report) if args.quiet else format_summary(report)
+    if summary:
+        print(summary, file=sys.stderr)
     return 1 if report.failures else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.export import ExportError, export_table
 
+    notes: list[str] = []
+    fmt = f".{args.format}" if args.format else None
     try:
-        output_target(args.to)
-        n = export_table(args.outdir, args.to, table=args.table)
+        if args.to != "-":
+            output_target(args.to)
+        n = export_table(args.outdir, args.to, table=args.table, fmt=fmt, notes=notes)
     except (ExportError, OutputError) as e:
+        _warn(notes)
         return _fail(str(e))
-    print(f"{args.to}: {n} {args.table} rows", file=sys.stderr)
+    _warn(notes)
+    print(f"{'stdout' if args.to == '-' else args.to}: {n} {args.table} rows", file=sys.stderr)
     return 0
+
+
+def _warn(notes: Sequence[str]) -> None:
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -201,11 +262,19 @@ def _scale(text: str) -> float:
 def cmd_xref(args: argparse.Namespace) -> int:
     from pipeline.xref import XrefError, check_corpus, format_summary, read_corpus, write_report
 
+    notes: list[str] = []
     try:
-        folder, source = _xref_corpus(args.corpus, args.output, workers=args.workers, quiet=args.quiet)
-        report = check_corpus(read_corpus(folder), source=source)
+        sources = _xref_corpus(args.corpus, args.output, workers=args.workers, quiet=args.quiet)
+        bar = _PageBar("reading", enabled=not args.quiet, unit="document")
+        try:
+            docs = read_corpus(sources, notes, progress=bar)
+        finally:
+            bar.close()
+        _warn(notes)
+        report = check_corpus(docs, source=" ".join(args.corpus))
         write_report(report, args.output)
     except XrefError as e:
+        _warn(notes)
         return _fail(str(e))
     except OSError as e:
         return _fail(f"{args.output}: cannot write: {e.strerror or e}")
@@ -215,23 +284,46 @@ def cmd_xref(args: argparse.Namespace) -> int:
 
 
 def _xref_corpus(inputs: Sequence[str], outdir: str, workers: int | None = None,
-                 quiet: bool = False) -> tuple[Path, str]:
-    """The folder of parse outputs to read: a batch folder as given, or PDFs parsed into OUTDIR/parsed."""
+                 quiet: bool = False) -> list[Path]:
+    """The parse outputs to read: folders of outputs and JSON files as given, PDFs parsed into OUTDIR/parsed.
+
+    A folder holding a batch manifest or ``*.json`` is a folder of outputs; any other
+    folder, file or glob match is parsed first (``run_batch``).
+    """
+    import glob
+
     from pipeline.batch import BatchError, ProgressBar, run_batch
+    from pipeline.outputs import is_output_folder
     from pipeline.xref import XrefError
 
-    if len(inputs) == 1 and Path(inputs[0]).is_dir() and any(Path(inputs[0]).glob("*.json")):
-        return Path(inputs[0]), inputs[0]
-    parsed = Path(outdir) / "parsed"
-    try:
-        report = run_batch(inputs, parsed, workers=workers, progress=ProgressBar(sys.stderr, enabled=not quiet))
-    except BatchError as e:
-        raise XrefError(str(e)) from None
-    if not report.records:
+    sources: list[Path] = []
+    to_parse: list[str] = []
+    for item in inputs:
+        matches = sorted(glob.glob(item, recursive=True)) if glob.has_magic(item) else [item]
+        if not matches:
+            raise XrefError(f"{item}: the pattern matches nothing")
+        for m in matches:
+            p = Path(m)
+            if not p.exists():
+                raise XrefError(f"{m}: no such file or folder")
+            if (p.is_dir() and is_output_folder(p)) or (p.is_file() and p.suffix.lower() == ".json"):
+                sources.append(p)
+            else:
+                to_parse.append(m)
+    if to_parse:
+        parsed = Path(outdir) / "parsed"
+        try:
+            report = run_batch(to_parse, parsed, workers=workers,
+                               progress=ProgressBar(sys.stderr, enabled=not quiet))
+        except BatchError as e:
+            raise XrefError(str(e)) from None
+        for rec in report.failures:
+            print(f"warning: {rec.error}", file=sys.stderr)
+        if any(r.outcome == "ok" for r in report.records):
+            sources.append(parsed)
+    if not sources:
         raise XrefError(f"{' '.join(inputs)}: no parse outputs (*.json) and no PDFs")
-    for rec in report.failures:
-        print(f"warning: {rec.error}", file=sys.stderr)
-    return parsed, " ".join(inputs)
+    return sources
 
 
 def _positive_int(text: str) -> int:
@@ -254,23 +346,15 @@ def _seconds(text: str) -> float:
     return n
 
 
-def _export_file(text: str) -> str:
-    from pipeline.export import FORMATS
-
-    if Path(text).suffix.lower() not in FORMATS:
-        raise argparse.ArgumentTypeError(f"{text}: the suffix must be one of {', '.join(sorted(FORMATS))}")
-    return text
-
-
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="pipeline", description="Chinese policy PDFs (公文) to structured JSON.")
-    p.add_argument("--version", action="version", version=f"pipeline {__version__}")
+    p = _Parser(prog="policy-pipeline", description="Chinese policy PDFs (公文) to structured JSON.")
+    p.add_argument("--version", action="version", version=f"policy-pipeline {__version__} (code {code_digest()})")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sp = sub.add_parser("parse", help="parse one PDF into JSON",
                         description="Parse one policy PDF into a schema-valid JSON document.",
                         epilog="example: python -m pipeline parse samples/zhengzhengban-2017-30.pdf -o out/z.json")
-    sp.add_argument("file", help="the PDF")
+    sp.add_argument("file", help="the PDF; - reads it from standard input")
     sp.add_argument("-o", "--output", help="write here instead of stdout (- for stdout); a symlink is written "
                                            "through, a device, FIFO or folder refused")
     sp.add_argument("--timeout", type=_seconds, default=DEFAULT_PARSE_TIMEOUT,
@@ -281,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also run the trained NER model after the entity rules (spaCy; slower)")
     sp.add_argument("--no-ocr", action="store_true",
                     help="leave pages without a usable text layer unreadable instead of reading them with Tesseract")
+    sp.add_argument("-q", "--quiet", action="store_true",
+                    help="no page bar (shown on a terminal when a parse runs over 2 s, e.g. OCR of a scan)")
     sp.set_defaults(func=cmd_parse)
 
     sv = sub.add_parser("validate", help="check a JSON output against the schema",
@@ -291,9 +377,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sb = sub.add_parser("batch", help="parse many PDFs into a folder, in parallel",
                         description="Parse files, folders (recursively, *.pdf) and globs into OUTDIR: one JSON "
-                                    "per input named <stem>-<8 hex of the SHA-256 of its absolute path>.json, "
+                                    "per input named <stem>-<8 hex of the SHA-256 of its content>.json, "
                                     "every input recorded in OUTDIR/manifest.jsonl. A rerun skips inputs whose "
-                                    "content and pipeline version are unchanged. Exit 1 when any input failed.",
+                                    "content and pipeline version are unchanged, wherever they moved. Exit 1 when "
+                                    "any input failed; 130 on Ctrl-C.",
                         epilog="example: python -m pipeline batch samples/ 'archive/**/*.pdf' -o out/ --workers 4")
     sb.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF files, folders or glob patterns")
     sb.add_argument("-o", "--outdir", required=True, help="the output folder (created if missing)")
@@ -304,7 +391,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--force", action="store_true", help="redo inputs that are unchanged since the last run")
     sb.add_argument("--retry-failed", action="store_true", help="redo unchanged inputs that failed last time")
     sb.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler")
-    sb.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    sb.add_argument("-q", "--quiet", action="store_true",
+                    help="no progress bar and no summary table; failures are still printed")
     sb.add_argument("--ner-model", action="store_true",
                     help="also run the trained NER model after the entity rules (spaCy; slower)")
     sb.add_argument("--no-ocr", action="store_true",
@@ -316,10 +404,13 @@ def build_parser() -> argparse.ArgumentParser:
     se = sub.add_parser("export", help="export a batch folder as a table (CSV, Parquet, JSONL, Excel)",
                         description="Flatten the JSON documents of a batch folder into one table. The suffix of "
                                     "--to picks the format; CSV is UTF-8 with a BOM so Excel reads the Chinese.",
-                        epilog="example: python -m pipeline export out/ --to targets.csv --table targets")
+                        epilog="example: python -m pipeline export out/ --to targets.csv --table targets; "
+                               "python -m pipeline export out/ --to - --format jsonl | jq .indicator")
     se.add_argument("outdir", help="a folder written by `pipeline batch` (or holding parse outputs)")
-    se.add_argument("--to", required=True, type=_export_file, metavar="FILE",
-                    help="the table file: .csv, .parquet, .jsonl or .xlsx")
+    se.add_argument("--to", required=True, metavar="FILE",
+                    help="the table file: .csv, .parquet, .jsonl or .xlsx; - for standard output (CSV by default)")
+    se.add_argument("--format", choices=("csv", "parquet", "jsonl", "xlsx"),
+                    help="the format, instead of the suffix of --to (e.g. --to - --format jsonl)")
     se.add_argument("--table", default="targets",
                     choices=("targets", "quantities", "dates", "references", "entities", "documents"),
                     help="which table (default: targets)")
@@ -333,11 +424,13 @@ def build_parser() -> argparse.ArgumentParser:
                                     "graph.html; prints a summary.",
                         epilog="example: python -m pipeline xref out/ -o out/xref --strict")
     sx.add_argument("corpus", nargs="+", metavar="CORPUS",
-                    help="a batch output folder, or PDFs / folders / globs to parse first (into OUTDIR/parsed)")
+                    help="folders of parse outputs and .json files, read as they are, and PDFs / other folders / "
+                         "globs, parsed first (into OUTDIR/parsed); any mix")
     sx.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="the report folder (created if missing)")
     sx.add_argument("--strict", action="store_true", help="exit 1 when any error-level finding exists")
     sx.add_argument("--workers", type=_positive_int, help="worker processes when parsing PDFs (default: the CPUs)")
-    sx.add_argument("-q", "--quiet", action="store_true", help="no progress bar while parsing PDFs")
+    sx.add_argument("-q", "--quiet", action="store_true",
+                    help="no progress bars (parsing PDFs, reading a big corpus); warnings are still printed")
     sx.set_defaults(func=cmd_xref)
 
     sr = sub.add_parser("review", help="draw the pages with every extracted item outlined, as one HTML file",
@@ -357,11 +450,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "export" and not args.format and args.to != "-":
+        from pipeline.export import FORMATS
+
+        if Path(args.to).suffix.lower() not in FORMATS:
+            parser.error(f"--to {args.to}: the suffix must be one of {', '.join(FORMATS)}, or give --format")
     try:
         return int(args.func(args))
-    except KeyboardInterrupt:
-        return _fail("interrupted")
+    except KeyboardInterrupt:  # what was half-written is gone (temporary files removed as the stack unwound)
+        print("interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         return 0
     except Exception as e:  # a bug of ours: one line for the user, the traceback on request

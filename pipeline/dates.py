@@ -10,7 +10,17 @@ Kinds and values:
   2017年3月至6月, 2018年上半年 -> 2016/2018, 2017-03/2017-06, 2018-01/2018-06;
 - ``period``: the five-year plans, 十三五 -> 2016/2020, 十四五 -> 2021/2025;
 - ``relative``: 年内, 全年, 今年, 明年, 上半年, 年底… resolved against the 成文日期
-  (words in ``data/date_relative.json``).
+  (words in ``data/date_relative.json``), also with a month, day or part after
+  them: 今年六月 -> 2017-06, 明年3月份 -> 2018-03, 今年前三季度 -> 2017-01/2017-09,
+  去年年底 -> 2016-12;
+- ``lunar``: a date of the Chinese calendar (农历八月二十三, 正月十五, 腊月初十,
+  闰四月): its value holds the lunar year, month and day as written, never a
+  solar date read from them.
+
+Two-digit years are read where nothing else can be meant, before a month or a
+part of the year (19年底, 15年3月2日, 九七年一季度), in the century that puts
+them at most ten years after the 成文日期; alone (24年) they are durations as
+often and are left alone.
 
 Without a 成文日期 (``doc_date=None``) relative words and year-less month/day
 mentions (3月底) are skipped: their value would be a guess.
@@ -42,13 +52,21 @@ _Y = r"(?<![\d.\-/])(?:19|20)\d\d(?!\d)|(?<![〇○零一二三四五六七八�
 _M = r"1[0-2](?!\d)|0?[1-9](?!\d)|十[一二]?|[一二三四五六七八九]"
 # a day: 13, 1, 三十一, 十三, 二十
 _D = r"3[01](?!\d)|[12]\d(?!\d)|0?[1-9](?!\d)|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
-# what may follow a bare year: 年底 / 年末 -> December, 年初 -> January (not 年初步), halves, quarters, 年度
-_QUAL = r"(?P<qual>年?(?:底|末)|年?初(?!步)|上半年|下半年|第?[一二三四1-4]季度|度)"
+# a two-digit year, only before a month or a part of the year: 19年底, 15年3月2日, 九七年一季度
+_YY = r"(?<![\d.\-/])\d\d(?!\d)|(?<![〇○零一二三四五六七八九十])[〇○零一二三四五六七八九]{2}(?![〇○零一二三四五六七八九])"
+# how many months or quarters: 前三季度, 前两个季度, 前十一个月, 后三月
+_N = r"十[一二]?|[一二两三四五六七八九]|1[0-2]|[1-9]"
+# what may follow a bare year: 年底 / 年末 -> December, 年初 / 伊始 -> January (not 年初步), halves,
+# quarters (第三季度, 首季度, 前三季度), the first or last months (前五个月, 后三月), 年度
+_QUAL = (
+    r"(?P<qual>年?(?:底|末)|年?初(?!步)|年?伊始|上半年|下半年|第?[一二三四1-4]季度|首季度|首月"
+    rf"|前(?:{_N})个?季度|[前后](?:{_N})个?月(?!份)|度)"
+)
 # The characters a year and a month open with. Each date regex opens with a
 # lookahead for its first character: its own checks look behind, which makes
 # the regex engine try them at every position of the text; the lookahead
 # lets it pass over the others three times faster.
-_Y_FIRST = "12〇○零一二三四五六七八九"
+_Y_FIRST = "0-9〇○零一二三四五六七八九"  # 0-9: two-digit years (07年第三季度)
 _M_FIRST = "0-9十一二三四五六七八九"
 
 
@@ -57,8 +75,10 @@ def _opening(first: str, pattern: str) -> re.Pattern[str]:
     return re.compile(f"(?=[{first}])(?:{pattern})")
 
 
-# 2017年3月13日, 二〇一七年三月十三日, 2017年3月, 2017年底, 2017年
-_CN_DATE = rf"(?P<y>{_Y}){_S}年(?:{_S}(?P<m>{_M}){_S}月(?:{_S}(?P<d>{_D}){_S}[日号])?|{_QUAL})?"
+# 2017年3月13日, 二〇一七年三月十三日, 2017年3月, 2017年7月下旬, 2017年底, 2017年, 19年底
+_CN_DATE = (
+    rf"(?P<y>{_Y}|{_YY}){_S}年(?:{_S}(?P<m>{_M}){_S}月(?:{_S}(?P<d>{_D}){_S}[日号]|(?P<xun>[上中下]旬))?|{_QUAL})?"
+)
 CN_DATE = _opening(_Y_FIRST, _CN_DATE)
 # 2017-03-13, 2017.3.13, 2017/3/13 (the separator repeats)
 _NUMERIC_DATE = (
@@ -71,16 +91,30 @@ _YEAR_RANGE = rf"(?<![\d.\-/])(?P<y1>(?:19|20)\d\d){_S}(?P<n1>年)?{_SEP}(?P<y2>
 YEAR_RANGE = _opening("12", _YEAR_RANGE)
 # 2017年3月至6月, 2017年3月1日—2018年6月30日, 2017年3月—2018年6月
 _DATE_RANGE = (
-    rf"(?P<y1>{_Y}){_S}年{_S}(?P<m1>{_M}){_S}月(?:{_S}(?P<d1>{_D}){_S}日)?{_SEP}"
-    rf"(?:(?P<y2>{_Y}){_S}年{_S})?(?P<m2>{_M}){_S}月(?:{_S}(?P<d2>{_D}){_S}日)?"
+    rf"(?P<y1>{_Y}|{_YY}){_S}年{_S}(?P<m1>{_M}){_S}月(?:{_S}(?P<d1>{_D}){_S}[日号])?{_SEP}"
+    rf"(?:(?P<y2>{_Y}|{_YY}){_S}年{_S})?(?P<m2>{_M}){_S}月(?:{_S}(?P<d2>{_D}){_S}[日号])?"
 )
 DATE_RANGE = _opening(_Y_FIRST, _DATE_RANGE)
+# days of one month: 2019年4月12-19日, 2018年12月九号到十五号
+_DAY_RANGE = (
+    rf"(?P<y>{_Y}|{_YY}){_S}年{_S}(?P<m>{_M}){_S}月{_S}(?P<d1>{_D}){_S}[日号]?{_SEP}(?P<d2>{_D}){_S}[日号]"
+)
+DAY_RANGE = _opening(_Y_FIRST, _DAY_RANGE)
+# 2020-05-26至2020-05-29, 2020.5.26—2020.5.29, 1999.08-2002.02, 2008.03-2009 (a year and month
+# only with . or /: 2008-03-2009 reads both ways)
+_ND = r"(?P<{0}y>(?:19|20)\d\d)(?:(?P<{0}s>[-./])(?P<{0}m>1[0-2]|0?[1-9])(?:(?P={0}s)(?P<{0}d>3[01]|[12]\d|0?[1-9]))?)?"
+_NUMERIC_RANGE = (
+    rf"(?<![\d.\-/]){_ND.format('a')}{_SEP}{_ND.format('b')}(?![\d.\-/%万亿元])"
+)
+NUMERIC_RANGE = _opening("12", _NUMERIC_RANGE)
 # 2017年3—5月, 2017年3月至5月 is DATE_RANGE's
 _MONTH_RANGE = rf"(?P<y>{_Y}){_S}年{_S}(?P<m1>{_M}){_SEP}(?P<m2>{_M}){_S}月"
 MONTH_RANGE = _opening(_Y_FIRST, _MONTH_RANGE)
-# 3月13日, 3月底, 6月份 with no year before them (the 成文日期 gives it); not 每年3月, 个月
+# 3月13日, 3月底, 6月份, 6月上旬, 12月月底 with no year before them (the 成文日期 gives it);
+# not 每年3月, 个月
 _MONTH_DAY = (
-    rf"(?<![\d〇○零一二三四五六七八九十年月每个第])(?P<m>{_M}){_S}月(?:{_S}(?P<d>{_D}){_S}[日号]|(?P<qual>底|末|初|份|上旬|中旬|下旬))"
+    rf"(?<![\d〇○零一二三四五六七八九十年月每个第])(?P<m>{_M}){_S}月"
+    rf"(?:{_S}(?P<d>{_D}){_S}[日号]|(?P<qual>月?底|月?末|初|份|上旬|中旬|下旬))"
 )
 MONTH_DAY = _opening(_M_FIRST, _MONTH_DAY)
 # 2016、2017年: the first year of an enumeration has no 年 of its own
@@ -93,20 +127,63 @@ _PERIOD = (
     r"|第(?P<n2>[一二三四五六七八九十]{1,3})个五年(?:规划|计划)"
 )
 PERIOD = _opening("十九二第", _PERIOD)
+# a date of the Chinese calendar: 农历八月二十三, 1991年农历8月23号, 正月十五, 腊月初十, 闰四月,
+# 五月廿二; read as lunar only with a sign of it (农历/阴历, 闰, 正月/冬月/腊月, 初五, 廿二)
+_LUNAR_DAY = r"初(?:十|[一二三四五六七八九]|\d(?!\d))|廿[一二三四五六七八九]?|卅|三十|" + _D
+_LUNAR = (
+    rf"(?:(?P<y>{_Y}|{_YY}){_S}年|(?P<ry>{{rel}}))?{_S}(?P<lu>农历|阴历)?(?:(?P<y2>{_Y}){_S}年)?"
+    rf"(?P<leap>闰)?(?P<m>正|冬|腊|{_M}){_S}月(?:(?P<d>{_LUNAR_DAY})[日号]?)?"
+)
+
+
+def _lunar_regex() -> re.Pattern[str]:
+    return _relative()[4]
+
+
+def _rel_date_regex() -> re.Pattern[str]:
+    return _relative()[5]
+
+
+# a relative year with a month, day or part after it: 今年六月, 明年3月份, 去年3月3号, 今年1-6月,
+# 今年前三季度, 去年年底, 明年初
+_REL_DATE = (
+    rf"(?P<ry>{{rel}}){_S}(?:(?P<m>{_M})(?:{_SEP}(?P<m2>{_M}))?{_S}月"
+    rf"(?:{_S}(?P<d>{_D}){_S}[日号]|(?P<mq>份|月?底|月?末|上旬|中旬|下旬))?"
+    rf"|{_QUAL})"
+)
 _PLAN_SUFFIX = re.compile(r"[”\"’]|(?:规划|计划|时期|期间|末|初|以来)")
 
 
 @lru_cache(maxsize=1)
-def _relative() -> tuple[re.Pattern[str], dict[str, str], str, dict[str, tuple[str, ...]]]:
+def _relative() -> tuple[
+    re.Pattern[str], dict[str, str], str, dict[str, tuple[str, ...]], re.Pattern[str], re.Pattern[str], dict[str, int]
+]:
     raw = json.loads((DATA / "date_relative.json").read_text(encoding="utf-8"))
     words: dict[str, str] = raw["words"]
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    return pattern, words, raw["not_after"], {k: tuple(v) for k, v in raw["not_before"].items()}
+    years: dict[str, int] = raw["years"]
+    rel = "|".join(re.escape(w) for w in sorted(years, key=len, reverse=True))
+    lunar = _opening(_Y_FIRST + "农阴闰正冬腊" + _M_FIRST + "".join(w[0] for w in years), _LUNAR.replace("{rel}", rel))
+    rel_date = _opening("".join(w[0] for w in years), _REL_DATE.replace("{rel}", rel))
+    not_before = {k: tuple(v) for k, v in raw["not_before"].items()}
+    return pattern, words, raw["not_after"], not_before, lunar, rel_date, years
 
 
-def _year(s: str) -> int | None:
-    y = cn_to_int(s)
+def _year(s: str, doc_year: int | None = None) -> int | None:
+    """1991, 二〇一七; a two-digit year (19, 九七) in the century that puts it at most ten years
+    after the document's year, and None without one."""
+    y = cn_to_int(s) if len(s) > 2 else None
+    if len(s) == 2:
+        yy = cn_to_int(s)
+        if yy is None or doc_year is None:
+            return None
+        y = 2000 + yy if 2000 + yy <= doc_year + 10 else 1900 + yy
     return y if y is not None and 1900 <= y <= 2100 else None
+
+
+def _count(s: str) -> int | None:
+    """前两个季度 -> 2, 前十一个月 -> 11."""
+    return cn_to_int(s)
 
 
 def _iso(y: int, m: int | None = None, d: int | None = None) -> str | None:
@@ -122,20 +199,37 @@ def _iso(y: int, m: int | None = None, d: int | None = None) -> str | None:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def _qualified(y: int, qual: str) -> tuple[str, str]:
-    """Apply what follows 2017年: 底 -> 2017-12, 上半年 -> 2017-01/2017-06, 度 -> 2017."""
+def _qualified(y: int, qual: str) -> tuple[str, str] | None:
+    """Apply what follows 2017年: 底 -> 2017-12, 上半年 -> 2017-01/2017-06, 前三季度 -> 2017-01/2017-09, 度 -> 2017."""
     if qual.endswith(("底", "末")):
         return f"{y}-12", "month"
-    if qual.endswith("初"):
+    if qual.endswith(("初", "伊始", "首月")):
         return f"{y}-01", "month"
     if qual == "上半年":
         return f"{y}-01/{y}-06", "range"
     if qual == "下半年":
         return f"{y}-07/{y}-12", "range"
+    m = re.fullmatch(r"([前后])(.+?)个?(季度|月)", qual)
+    if m:
+        n = _count(m.group(2))
+        months = n * 3 if n and m.group(3) == "季度" else n
+        if not months or months > 12:
+            return None
+        if m.group(1) == "前":
+            return f"{y}-01/{y}-{months:02d}", "range"
+        return f"{y}-{13 - months:02d}/{y}-12", "range"
     if qual.endswith("季度"):
-        q = cn_to_int(qual.strip("第季度")) or 1
+        q = 1 if qual == "首季度" else cn_to_int(qual.strip("第季度")) or 1
         return f"{y}-{3 * q - 2:02d}/{y}-{3 * q:02d}", "range"
     return f"{y}", "year"
+
+
+def _xun(y: int, m: int, xun: str) -> str | None:
+    """A third of a month: 上旬 -> days 1-10, 中旬 11-20, 下旬 21 to the end."""
+    if not 1 <= m <= 12:
+        return None
+    first, last = {"上旬": (1, 10), "中旬": (11, 20)}.get(xun, (21, calendar.monthrange(y, m)[1]))
+    return f"{y:04d}-{m:02d}-{first:02d}/{y:04d}-{m:02d}-{last:02d}"
 
 
 def _bare_range_ok(text: str, m: re.Match[str]) -> bool:
@@ -214,8 +308,8 @@ Read = Callable[[str, re.Match[str], int | None], tuple[int, int, str | None, st
 
 
 def _read_date_range(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
-    y1 = _year(m.group("y1"))
-    y2 = _year(m.group("y2")) if m.group("y2") else y1
+    y1 = _year(m.group("y1"), doc_year)
+    y2 = _year(m.group("y2"), doc_year) if m.group("y2") else y1
     if y1 is None or y2 is None:
         return None
     d1 = cn_to_int(m.group("d1")) if m.group("d1") else None
@@ -243,22 +337,126 @@ def _read_year_range(text: str, m: re.Match[str], doc_year: int | None) -> tuple
     return m.start(), m.end(), f"{y1}/{y2}", "range"
 
 
+def _read_day_range(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
+    y = _year(m.group("y"), doc_year)
+    month = cn_to_int(m.group("m"))
+    a = _iso(y, month, cn_to_int(m.group("d1"))) if y else None
+    b = _iso(y, month, cn_to_int(m.group("d2"))) if y else None
+    if not a or not b or b <= a:
+        return None
+    return m.start(), m.end(), f"{a}/{b}", "range"
+
+
+def _read_numeric_range(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
+    sides = []
+    for k in "ab":
+        sep, month, day = m.group(f"{k}s"), m.group(f"{k}m"), m.group(f"{k}d")
+        if sep == "-" and day is None:
+            return None  # 2008-03-2009: a month or a dash?
+        sides.append(_iso(int(m.group(f"{k}y")), int(month) if month else None, int(day) if day else None))
+    a, b = sides
+    if not m.group("as") or not a or not b or b <= a or (m.group("bs") and m.group("as") != m.group("bs")):
+        return None  # 2017-2030 is YEAR_RANGE's
+    return m.start(), m.end(), f"{a}/{b}", "range"
+
+
 def _read_cn_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
-    y = _year(m.group("y"))
+    y = _year(m.group("y"), doc_year)
     if y is None:
         return None
+    two_digit = len(m.group("y")) == 2
     if m.group("qual"):
-        value, kind = _qualified(y, m.group("qual"))
-        return m.start(), m.end(), value, kind
+        got = _qualified(y, m.group("qual"))
+        if got is None or (two_digit and got[1] == "year"):
+            return None
+        return m.start(), m.end(), got[0], got[1]
     if m.group("m"):
         month = cn_to_int(m.group("m"))
+        if m.group("xun"):
+            value = _xun(y, month or 0, m.group("xun"))
+            return (m.start(), m.end(), value, "range") if value else None
         day = cn_to_int(m.group("d")) if m.group("d") else None
         iso = _iso(y, month, day)
         if iso:
             return m.start(), m.end(), iso, "date" if day else "month"
+    if two_digit:
+        return None  # 24年: a duration as often as a year
     # 2017年 alone, or a month that does not exist: the year as written
     end = m.start() + text[m.start() :].index("年") + 1
     return m.start(), end, f"{y}", "year"
+
+
+def _read_rel_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
+    """今年六月, 明年3月份, 去年3月3号, 今年前三季度, 去年年底, 明年初, resolved against the 成文日期."""
+    if doc_year is None or not _rel_year_ok(text, m):
+        return None
+    y = doc_year + _relative()[6][m.group("ry")]
+    if m.group("qual"):
+        got = _qualified(y, m.group("qual"))
+        if got is None or got[1] == "year":
+            return None  # 今年度, 上年度: the words file's
+        return m.start(), m.end(), got[0], "relative"
+    month = cn_to_int(m.group("m"))
+    if m.group("m2"):  # 今年1-6月
+        if m.group("d") or (m.group("mq") and m.group("mq") != "份"):
+            return None
+        a, b = _iso(y, month), _iso(y, cn_to_int(m.group("m2")))
+        value = f"{a}/{b}" if a and b and a < b else None
+    elif m.group("mq") and m.group("mq").endswith("旬"):
+        value = _xun(y, month or 0, m.group("mq"))
+    else:
+        value = _iso(y, month, cn_to_int(m.group("d")) if m.group("d") else None)
+    return (m.start(), m.end(), value, "relative") if value else None
+
+
+_LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _rel_year_ok(text: str, m: re.Match[str]) -> bool:
+    """A relative year that stands as a word: not 每年, not 当前年度 (前年), not 今后年均 (后年)."""
+    before = text[m.start() - 1] if m.start() else ""
+    if before and before in _relative()[2]:
+        return False
+    return not (m.group("ry") in ("前年", "后年") and before and _is_cjk(before))
+
+
+def _read_lunar(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
+    """农历八月二十三, 正月十五, 腊月初十: the lunar year, month and day as written, kind lunar.
+
+    Only with a sign of the lunar calendar (农历, 闰, 正月/冬月/腊月, 初五, 廿二); the year is
+    the one written, or the 成文日期's.
+    """
+    day = m.group("d") or ""
+    if not (m.group("lu") or m.group("leap") or m.group("m") in _LUNAR_MONTHS or day.startswith(("初", "廿", "卅"))):
+        return None
+    if m.group("m") in "正冬" and not (m.group("lu") or m.group("y") or m.group("y2") or m.group("ry") or day):
+        if m.start() > 0 and _is_cjk(text[m.start() - 1]):
+            return None  # 真正月收入, 今冬月份: no month of the lunar calendar
+    if m.group("ry"):
+        if not _rel_year_ok(text, m):
+            return None
+        _, _, _, _, _, _, years = _relative()
+        y = doc_year + years[m.group("ry")] if doc_year is not None else None
+    elif m.group("y") or m.group("y2"):
+        y = _year(m.group("y") or m.group("y2"), doc_year)
+    else:
+        y = doc_year
+    month = _LUNAR_MONTHS.get(m.group("m")) or cn_to_int(m.group("m"))
+    if day.startswith("初"):
+        d = cn_to_int(day[1:])
+    elif day:
+        d = cn_to_int(day)
+    else:
+        d = None
+    if y is None or month is None or not 1 <= month <= 12 or (day and (d is None or not 1 <= d <= 30)):
+        return None
+    start = m.start("lu") if m.group("lu") and not (m.group("y") or m.group("ry")) else m.start()
+    value = f"{y:04d}-{month:02d}" + (f"-{d:02d}" if d else "")
+    return start, m.end(), value, "lunar"
 
 
 def _read_numeric(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
@@ -290,6 +488,9 @@ def _read_month_day(text: str, m: re.Match[str], doc_year: int | None) -> tuple[
     if m.group("d"):
         value = _iso(doc_year, month, cn_to_int(m.group("d")))
         return (m.start(), m.end(), value, "date") if value else None
+    if m.group("qual") and m.group("qual").endswith("旬"):
+        value = _xun(doc_year, month or 0, m.group("qual"))
+        return (m.start(), m.end(), value, "range") if value else None
     value = _iso(doc_year, month)
     return (m.start(), m.end(), value, "month") if value else None
 
@@ -297,7 +498,7 @@ def _read_month_day(text: str, m: re.Match[str], doc_year: int | None) -> tuple[
 def _read_relative(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
     if doc_year is None:
         return None
-    _, words, not_after, not_before = _relative()
+    _, words, not_after, not_before, *_ = _relative()
     word = m.group()
     if m.start() > 0 and text[m.start() - 1] in not_after:
         return None
@@ -314,11 +515,16 @@ def _find_relative(text: str) -> Iterator[re.Match[str]]:
     return _relative()[0].finditer(text)
 
 
-# longest, most specific first: a range before its years, a date before its year
+# longest, most specific first: a lunar date before the solar readers, a range before its
+# years, a date before its year
 _READERS: tuple[tuple[Callable[[str], Iterator[re.Match[str]]], Read], ...] = (
+    (lambda t: _lunar_regex().finditer(t), _read_lunar),
+    (NUMERIC_RANGE.finditer, _read_numeric_range),
+    (DAY_RANGE.finditer, _read_day_range),
     (DATE_RANGE.finditer, _read_date_range),
     (MONTH_RANGE.finditer, _read_month_range),
     (YEAR_RANGE.finditer, _read_year_range),
+    (lambda t: _rel_date_regex().finditer(t), _read_rel_date),
     (CN_DATE.finditer, _read_cn_date),
     (NUMERIC_DATE.finditer, _read_numeric),
     (ENUM_YEAR.finditer, _read_enum_year),

@@ -5,7 +5,7 @@ limits), ``dates``, ``references``, ``entities`` (one row per item) and
 ``documents`` (one row per document). Every item row
 starts with its document's columns, so a table stands on its own:
 
-    document         the output's file name without .json: 郑政办-30-1a899f7d
+    document_id      the output's file name without .json: 郑政办-30-1a899f7d
     document_number  发文字号: 郑政办〔2017〕30号
     document_title   标题
     document_issuer  发文机关
@@ -17,7 +17,10 @@ then every field of the item, flattened: ``span`` -> ``span_start`` /
 ``bbox_bottom``, an object -> one column per key (``normalized_value``,
 ``normalized_unit``; ``doc_number``, ``doc_number_year``), a list -> its
 items joined by "；". Fields the schema gains later come along as extra
-columns. Numbers are numeric (``value`` float64, ``year`` Int64), dates are
+columns. Two item fields are renamed to say what they hold: ``section`` ->
+``section_id`` (s2.1, beside ``section_path``) and a target's ``year`` ->
+``target_year`` (the year its value is for). Numbers are numeric (``value``
+float64, ``target_year`` Int64), dates are
 datetime64; the ``dates`` table adds ``date_start`` / ``date_end``, the
 days a mention's value covers (2017 -> 2017-01-01 … 2017-12-31).
 
@@ -42,6 +45,10 @@ TABLES = ("targets", "quantities", "dates", "references", "entities", "documents
 # Rows an Excel sheet holds under its header row.
 EXCEL_MAX_ROWS = 1_048_575
 FORMATS = (".csv", ".parquet", ".jsonl", ".xlsx")
+# Excel column widths: fitted to the header and this many rows, never wider than this (characters).
+EXCEL_WIDTH_SAMPLE = 200
+EXCEL_MAX_WIDTH = 60
+EXCEL_DATE_FORMAT = "yyyy-mm-dd"
 # Lists inside a cell (recipients, cc, flags) are joined with this.
 LIST_SEPARATOR = "；"
 # Section kinds that name a path step; inline 一是/二是 items do not.
@@ -50,7 +57,7 @@ DATETIME = "datetime64[us]"
 
 # The columns every item table starts with, and their dtypes.
 DOCUMENT_COLUMNS: dict[str, str] = {
-    "document": "str",
+    "document_id": "str",
     "document_number": "str",
     "document_title": "str",
     "document_issuer": "str",
@@ -72,7 +79,8 @@ ITEM_COLUMNS: dict[str, dict[str, str]] = {
     "targets": {
         "indicator": "str", "value": "float64", "value_max": "float64", "unit": "str",
         "normalized_value": "float64", "normalized_unit": "str", "comparator": "str", "kind": "str",
-        "year": "Int64", "modality": "str", "section": "str", "sentence": "str", "role": "str", "source": "str",
+        "target_year": "Int64", "modality": "str", "section_id": "str", "sentence": "str", "role": "str",
+        "source": "str",
     },
     "quantities": {},  # filled below: the same fields as targets
     "dates": {"value": "str", "kind": "str", "date_start": DATETIME, "date_end": DATETIME},
@@ -83,11 +91,19 @@ ITEM_COLUMNS: dict[str, dict[str, str]] = {
     },
     "entities": {"label": "str", "source": "str"},
 }
+# Item fields whose names say too little in a table, and what their columns are called, by table
+# ("*": every item table): section is the id of the item's section (s2.1) beside section_path;
+# a target's year is the year its value is for (到2025年 -> 2025), not the document's.
+RENAMED: dict[str, dict[str, str]] = {
+    "*": {"section": "section_id"},
+    "targets": {"year": "target_year"},
+    "quantities": {"year": "target_year"},
+}
 ITEM_COLUMNS["quantities"] = dict(ITEM_COLUMNS["targets"])
 DOCUMENTS_COLUMNS: dict[str, str] = {
     **{k: v for k, v in DOCUMENT_COLUMNS.items() if k != "section_path"},
     "file": "str", "sha256": "str", "pages": "Int64", "engine": "str",
-    "agency_code": "str", "year": "Int64", "serial": "Int64", "doc_type": "str",
+    "doc_number_agency_code": "str", "doc_number_year": "Int64", "doc_number_serial": "Int64", "doc_type": "str",
     "issuers": "str", "recipients": "str", "signer": "str", "signatories": "str", "body_title": "str",
     "attachments": "str", "cc": "str", "printer": "str", "print_date": DATETIME,
     "copy_number": "str", "secrecy": "str", "urgency": "str", "note": "str", "extra": "str", "flags": "str",
@@ -113,7 +129,7 @@ def columns(table: str) -> dict[str, str]:
         table: one of ``TABLES``, e.g. "targets".
 
     Returns:
-        e.g. ``{"document": "str", …, "value": "float64", "year": "Int64", …}``.
+        e.g. ``{"document_id": "str", …, "value": "float64", "target_year": "Int64", …}``.
     """
     if table == "documents":
         return dict(DOCUMENTS_COLUMNS)
@@ -201,7 +217,7 @@ def _doc_columns(doc_id: str, data: dict[str, Any]) -> dict[str, Any]:
     md = data.get("metadata") or {}
     number = md.get("doc_number") or {}
     return {
-        "document": doc_id,
+        "document_id": doc_id,
         "document_number": number.get("text"),
         "document_title": md.get("title"),
         "document_issuer": md.get("issuer"),
@@ -247,8 +263,8 @@ def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[st
         number = md.get("doc_number") or {}
         row = {
             **head, "file": src.get("file"), "sha256": src.get("sha256"), "pages": src.get("pages"),
-            "engine": src.get("engine"), "agency_code": number.get("agency_code"), "year": number.get("year"),
-            "serial": number.get("serial"),
+            "engine": src.get("engine"), "doc_number_agency_code": number.get("agency_code"),
+            "doc_number_year": number.get("year"), "doc_number_serial": number.get("serial"),
         }
         for key in ("doc_type", "signer", "body_title", "printer", "print_date", "copy_number", "secrecy",
                     "urgency", "note"):
@@ -263,9 +279,13 @@ def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[st
     sections = data.get("sections") or []
     rows = []
     for item in data.get(table) or ():
-        row = {**head, "section_path": section_path(sections, item), **flatten_item(item)}
+        renamed = {**RENAMED["*"], **RENAMED.get(table, {})}
+        flat = {renamed.get(k, k): v for k, v in flatten_item(item).items()}
+        row = {**head, "section_path": section_path(sections, item), **flat}
         if table == "dates":
-            row["date_start"], row["date_end"] = _period(item.get("value", ""))
+            # a lunar date's value is in the Chinese calendar: no solar period to give
+            lunar = item.get("kind") == "lunar"
+            row["date_start"], row["date_end"] = (None, None) if lunar else _period(item.get("value", ""))
         rows.append(row)
     return rows
 
@@ -299,35 +319,35 @@ def coerce(df: pd.DataFrame, table: str) -> pd.DataFrame:
 # --- reading a folder ----------------------------------------------------------------------
 
 
-def load_table(outdir: str | Path, table: str = "targets") -> pd.DataFrame:
+def load_table(outdir: str | Path, table: str = "targets", notes: list[str] | None = None) -> pd.DataFrame:
     """A batch folder's documents as one table.
 
     Args:
         outdir: a folder written by ``pipeline batch`` (or any folder of parse outputs).
         table: targets (default), quantities, dates, references, entities or documents.
+        notes: receives a line for every file passed over (not a parse output,
+            cut short, failing the schema); see ``pipeline.outputs``.
 
     Returns:
         A DataFrame with the columns of ``columns(table)`` and any extra fields,
         e.g. a targets row (郑政办-30-1a899f7d, 郑政办〔2017〕30号, …, 三、主要任务, 2300.0, 万人次, …).
 
     Raises:
-        ExportError: the folder does not exist, the table is unknown, or a JSON file does not parse.
+        ExportError: the folder does not exist, the table is unknown, or it holds no parse output.
     """
-    from pipeline.batch import iter_outputs
+    from pipeline.outputs import read_outputs
 
     columns(table)  # checks the name
     folder = Path(outdir)
     if not folder.is_dir():
         raise ExportError(f"{outdir}: no such folder")
     rows: list[dict[str, Any]] = []
-    for path in iter_outputs(folder):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ExportError(f"{path}: cannot read: {' '.join(str(e).split())}") from None
-        if not isinstance(data, dict) or "schema_version" not in data:
-            continue  # some other JSON file in a hand-made folder
-        rows.extend(document_rows(path.stem, data, table))
+    n = 0
+    for doc in read_outputs([folder], notes):
+        n += 1
+        rows.extend(document_rows(doc.id, doc.data, table))
+    if not n:
+        raise ExportError(f"{outdir}: no parse outputs (*.json written by `pipeline parse` or `pipeline batch`)")
     return coerce(pd.DataFrame(rows), table)
 
 
@@ -388,39 +408,90 @@ def _for_excel(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets") -> None:
+def _width(value: Any) -> int:
+    """Display width of a cell: CJK characters count two."""
+    text = str(value)
+    return len(text) + sum(1 for c in text if ord(c) > 0x2E7F)
+
+
+def _format_sheet(sheet: Any, df: pd.DataFrame) -> None:
+    """Freeze the header row and give each column a width fitting its header and first rows."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = "A2"
+    sample = df.head(EXCEL_WIDTH_SAMPLE)
+    for i, name in enumerate(df.columns, 1):
+        cells = [_width(name)] + [_width(v) for v in sample[name] if not (v is None or v is pd.NA or v != v)]
+        if str(df[name].dtype).startswith("datetime64"):
+            cells.append(10)  # 2017-03-01
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = EXCEL_DATE_FORMAT  # a day, not 2017-03-01 00:00:00
+        sheet.column_dimensions[get_column_letter(i)].width = min(EXCEL_MAX_WIDTH, max(cells) + 2)
+
+
+def _write_excel(df: pd.DataFrame, target: Any, table: str) -> None:
+    # dates as dates (yyyy-mm-dd, no 00:00:00), the header frozen, columns as wide as their contents
+    with pd.ExcelWriter(target, engine="openpyxl", date_format=EXCEL_DATE_FORMAT,
+                        datetime_format=EXCEL_DATE_FORMAT) as writer:
+        _for_excel(df).to_excel(writer, index=False, sheet_name=table[:31])
+        _format_sheet(writer.sheets[table[:31]], df)
+
+
+def _write(df: pd.DataFrame, target: Any, fmt: str, table: str, bom: bool = True) -> None:
+    """Write ``df`` as ``fmt`` (a suffix, ".csv") to a path or a binary file object."""
+    if fmt == ".csv":
+        # formulas made inert; CRLF rows (RFC 4180), so a CR inside a cell is quoted, never a row break
+        _for_csv(df).to_csv(target, index=False, encoding="utf-8-sig" if bom else "utf-8", lineterminator="\r\n")
+    elif fmt == ".parquet":
+        df.to_parquet(target, index=False)
+    elif fmt == ".jsonl":
+        _for_jsonl(df).to_json(target, orient="records", lines=True, force_ascii=False)
+    else:
+        _write_excel(df, target, table)
+
+
+def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets", fmt: str | None = None) -> None:
     """Write a table in the format its suffix names, atomically (temporary file, then rename).
 
     Args:
         df: e.g. ``load_table("out", "targets")``.
-        path: e.g. targets.csv, targets.parquet, targets.jsonl or targets.xlsx.
+        path: e.g. targets.csv, targets.parquet, targets.jsonl or targets.xlsx; ``-`` for
+            standard output (CSV, without the BOM a file gets, unless ``fmt`` says otherwise).
         table: names the Excel sheet.
+        fmt: the format as a suffix (".jsonl"), instead of the path's.
 
     Raises:
         ExportError: an unknown suffix, or the file cannot be written.
     """
+    import io
+    import sys
+
+    from pipeline.emit import _umask
+
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = (fmt or (".csv" if str(path) == "-" else path.suffix)).lower()
+    if not suffix.startswith("."):
+        suffix = "." + suffix
     if suffix not in FORMATS:
         raise ExportError(f"{path}: the suffix must be one of {', '.join(FORMATS)}")
     if suffix == ".xlsx" and len(df) > EXCEL_MAX_ROWS:
         raise ExportError(f"{path}: {len(df)} rows do not fit an Excel sheet; use .csv or .parquet")
+    if str(path) == "-":
+        buf = io.BytesIO()
+        _write(df, buf, suffix, table, bom=False)  # a pipe is read by programs, not by Excel
+        sys.stdout.flush()
+        sys.stdout.buffer.write(buf.getvalue())
+        sys.stdout.buffer.flush()
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
         os.close(fd)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a table is for others to read too
     except OSError as e:
         raise ExportError(f"{path}: cannot write: {e.strerror}") from None
     try:
-        if suffix == ".csv":
-            # CRLF rows (RFC 4180): a CR inside a cell is then quoted, never a row break
-            _for_csv(df).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-        elif suffix == ".parquet":
-            df.to_parquet(tmp, index=False)
-        elif suffix == ".jsonl":
-            _for_jsonl(df).to_json(tmp, orient="records", lines=True, force_ascii=False)
-        else:
-            _for_excel(df).to_excel(tmp, index=False, sheet_name=table[:31])
+        _write(df, tmp, suffix, table)
         os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
@@ -459,11 +530,13 @@ def read_table(path: str | Path, table: str = "targets") -> pd.DataFrame:
     return coerce(df, table)
 
 
-def export_table(outdir: str | Path, to: str | Path, table: str = "targets") -> int:
+def export_table(outdir: str | Path, to: str | Path, table: str = "targets", fmt: str | None = None,
+                 notes: list[str] | None = None) -> int:
     """Load a batch folder's table and write it to ``to``; give the number of rows.
 
-    Example: ``export_table("out", "targets.csv")`` -> 25.
+    Example: ``export_table("out", "targets.csv")`` -> 25; ``export_table("out", "-", fmt=".jsonl")``
+    writes JSON lines to standard output. Files passed over are noted in ``notes``.
     """
-    df = load_table(outdir, table)
-    write_table(df, to, table)
+    df = load_table(outdir, table, notes)
+    write_table(df, to, table, fmt)
     return len(df)

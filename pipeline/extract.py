@@ -225,7 +225,8 @@ def check_input(path: str | Path, what: str = "PDF") -> int:
         raise PdfError(f"cannot read {path}: {e.strerror}") from None
     for test, kind in _NOT_REGULAR:
         if test(st.st_mode):
-            raise PdfError(f"{path}: not a regular file ({kind}); save the {what} to a file and give that")
+            hint = " (parse reads standard input as -)" if what == "PDF" and kind == "a FIFO or pipe" else ""
+            raise PdfError(f"{path}: not a regular file ({kind}); save the {what} to a file and give that{hint}")
     return st.st_size
 
 
@@ -708,6 +709,10 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
         return page
     if len(page.chars) > max_chars:
         return mark_unreadable(page, f"too many characters ({len(page.chars):,}; the limit is {max_chars:,})")
+    if page.unread or page.doubtful:
+        page = _read_unread(page, engine, fallback, max_chars)
+        if page.quality != "ok":
+            return page
     quality, reason = assess_page(page)
     if quality == "ok":
         scan = None
@@ -728,6 +733,36 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
     if ocr is not None:
         return ocr.read(page, reason)
     return mark_unreadable(page, reason)
+
+
+def _glyph_count(page: RawPage) -> int:
+    """The characters of a page that are not blanks."""
+    return sum(not c.text.isspace() for c in page.chars)
+
+
+def _read_unread(page: RawPage, engine: str, fallback: _Fallback | None, max_chars: int) -> RawPage:
+    """Take a page on which ``engine`` left text objects unread and give it read in full, or flagged.
+
+    A font that is neither embedded nor installed on the host (reportlab's
+    STSong-Light, a WPS print's 仿宋_GB2312) gives PDFium no glyphs to place,
+    and its text page drops them, though the PDF's CMap says what they are.
+    The other engine decodes them from the CMap alone: when it reads more of
+    the page and its reading is plausible, its page is taken (``repaired``).
+    Else the page is ``partial``: what was read is kept, and the reason says
+    how much was not, so it is never rated ``ok`` with text missing.
+    """
+    alt = fallback.page(page.number) if fallback is not None else None
+    if (alt is not None and len(alt.chars) <= max_chars and _glyph_count(alt) > _glyph_count(page)
+            and assess_page(alt)[0] == "ok"):
+        lost = _glyph_count(alt) - _glyph_count(page)
+        return replace(drop_undecodable(alt), quality="repaired",
+                       quality_reason=f"read with {fallback.engine}: {engine} leaves {lost} glyphs unread "  # type: ignore[union-attr]
+                                      f"(a font neither embedded nor installed)")
+    if not page.unread:  # the doubtful objects were blanks: the other engine reads no more
+        return page
+    what = f"{page.unread} text object{'s' if page.unread > 1 else ''} drawn but unread"
+    other = fallback.engine if fallback is not None and fallback.engine else "no other engine"
+    return replace(page, quality="partial", quality_reason=f"{what}; {other} reads no more")
 
 
 def cross_check(page: RawPage, engine: str, fallback: _Fallback) -> RawPage:
@@ -770,7 +805,8 @@ def damage_note(streams: list[int], rebuilt: bool, repaired: list[int]) -> str |
 
 
 def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
-                  ocr: bool | None = None, notes: list[str] | None = None) -> Iterator[RawPage]:
+                  ocr: bool | None = None, progress: Callable[[RawPage], object] | None = None,
+                  notes: list[str] | None = None) -> Iterator[RawPage]:
     """Read a PDF page by page, each page's text layer judged (``pipeline.quality``).
 
     Args:
@@ -779,6 +815,7 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
         password: the user password of an encrypted file.
         ocr: whether pages without a usable text layer are OCR'd; None
             follows ``ocr_enabled`` (on unless ``PIPELINE_OCR=0``).
+        progress: told each page as it is judged (the CLI's bar on a long OCR).
         notes: given a list, the document's warnings are appended to it once
             the last page is read: a damaged file (``damage_note``).
 
@@ -815,12 +852,14 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
                     raise TimeLimitError(f"{path}: over the time limit of {limit:g} s at page {page.number}")
                 if rebuilt is None:  # asked once the engine has opened the file (and refused it if need be)
                     rebuilt = pdfium_doc.xref_rebuilt()
-                page = judge_page(page, engine, fallback, ocr=reader, images=pdfium_doc.image_share)
-                if (broken or rebuilt) and page.quality in ("ok", "repaired") and page.chars:
-                    page = cross_check(page, engine, fallback)
-                    if page.quality_reason and page.quality_reason.startswith("damaged file"):
-                        repaired.append(page.number)
-                yield page
+                judged = judge_page(page, engine, fallback, ocr=reader, images=pdfium_doc.image_share)
+                if (broken or rebuilt) and judged.quality in ("ok", "repaired") and judged.chars:
+                    judged = cross_check(judged, engine, fallback)
+                    if judged.quality_reason and judged.quality_reason.startswith("damaged file"):
+                        repaired.append(judged.number)
+                if progress is not None:
+                    progress(judged)
+                yield judged
         note = damage_note(broken, bool(rebuilt), repaired)
         if note and notes is not None:
             notes.append(note)

@@ -804,8 +804,17 @@ def _find_skipped(api: _Api, walked: _Walk, used: dict[int, _Style], tolerance: 
 
 
 def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char], owners: list[int],
-                     frame: tuple[Matrix, float, float, float, float]) -> list[Char]:
+                     frame: tuple[Matrix, float, float, float, float]) -> tuple[list[Char], int, int]:
     """Put back what PDFium's text page dropped: blank-glyph objects and fake-bold marks.
+
+    Returns the page's characters, the number of text objects the text page
+    left out that are neither blanks nor copies (their glyphs are lost), and
+    the number of "blank" objects drawn in a font that is not embedded. A
+    CJK font neither embedded nor installed on the host (reportlab's
+    STSong-Light, one glyph per object) gives PDFium no outlines, so each of
+    its glyphs has a box of no width, like a blank's: such objects are read
+    as blanks here, and the quality gate asks the other engine, which
+    decodes the CMap without the font (``RawPage.unread``, ``RawPage.doubtful``).
 
     - an object of blank glyphs (zero-width box) comes back as one space
       character at its origin (see ``_blank_glyph``);
@@ -824,8 +833,11 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
                                              DEFAULT_OVERPRINT_TOLERANCE)
     else:
         blank_objects, copied = _find_skipped(api, walked, styles.by_object, DEFAULT_OVERPRINT_TOLERANCE)
+    used = styles.by_object
+    unread = sum(h not in used for h in walked.texts) - len(blank_objects) - len(copied)
+    doubtful = 0
     if not blank_objects and not copied:
-        return chars
+        return chars, unread, doubtful
     mat = api.FS_MATRIX()
     blanks: dict[int, dict[str, float] | tuple[str, float]] = {}
     glyphs: _Glyphs | None = None  # built for the first blank that needs the room after it
@@ -839,6 +851,8 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
         st = styles.of_object(handle, (m[0], m[1], m[2], m[3]))
         if not st.font or st.size <= 0:
             continue
+        if not api.font_embedded(st.font):
+            doubtful += 1
         glyph = _blank_glyph(api, st.font, blanks)
         if isinstance(glyph, dict):
             # a font that may draw either. A font that is not embedded is
@@ -870,7 +884,7 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
     for i in [i for i, owner in enumerate(owners) if owner in bold_owners] if bold_owners else ():
         if not out[i].bold:
             out[i] = out[i]._replace(bold=True)
-    return out
+    return out, unread, doubtful
 
 
 # --- documents ----------------------------------------------------------------
@@ -1014,9 +1028,9 @@ def pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
                         walked, rules = _walk(api, handle, ctm, height, dx, dtop)
                         styles = _Styles(api, glyphs)
                         chars, owners = _page_chars(api, tp, frame, styles)
-                    chars = _recover_skipped(api, walked, styles, chars, owners, frame)
+                    chars, unread, doubtful = _recover_skipped(api, walked, styles, chars, owners, frame)
                     raw_page = RawPage(i + 1, float(width), float(height), tuple(dedupe_overprint(chars)),
-                                       tuple(rules))
+                                       tuple(rules), unread=unread, doubtful=doubtful)
             except PdfError:
                 raise
             except Exception as e:

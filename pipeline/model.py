@@ -90,6 +90,13 @@ class RawPage:
     rules: tuple[Rule, ...] = ()
     quality: str = "ok"  # ok / repaired / ocr / unreadable
     quality_reason: str | None = None
+    # text objects the engine saw drawn but could not read: the quality gate
+    # never rates such a page ok
+    unread: int = 0
+    # objects read as blanks whose font is not embedded: blanks, or glyphs of
+    # a font the host lacks (PDFium gives both a box of no width); the quality
+    # gate asks the other engine
+    doubtful: int = 0
 
 
 # --- cleanup ----------------------------------------------------------------
@@ -290,7 +297,7 @@ class DateMention:
     text: str
     span: Span
     value: str
-    kind: str  # date / month / year / range / relative / period
+    kind: str  # date / month / year / range / relative / period / lunar (value in the Chinese calendar)
     page: int | None = None
     bbox: BBox | None = None
 

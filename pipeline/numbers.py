@@ -20,15 +20,26 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.model import Normalized
-from pipeline.numerals import BIG_UNITS, DIGITS, SMALL_UNITS, width_folder
+from pipeline.numerals import (
+    BIG_UNITS,
+    DIGITS,
+    SMALL_UNITS,
+    VARIANTS_FROM,
+    VARIANTS_TO,
+    ZEROS,
+    consecutive_pair,
+    read_numeral,
+    width_folder,
+)
 
 DATA = Path(__file__).parent / "data"
 
-# Full-width digits, point and percent sign fold one-for-one, so offsets into
-# the folded text are offsets into the original: ２３００万 -> 2300万.
-_WIDE, _NARROW = "０１２３４５６７８９．％", "0123456789.%"
+# Full-width digits, point and percent sign, and the traditional forms of 万, 亿,
+# 两 and 大写 digits fold one-for-one, so offsets into the folded text are
+# offsets into the original: ２３００万 -> 2300万, 肆佰叁拾萬 -> 肆佰叁拾万.
+_WIDE, _NARROW = "０１２３４５６７８９．％" + VARIANTS_FROM, "0123456789.%" + VARIANTS_TO
 FOLD = str.maketrans(_WIDE, _NARROW)
-# full-width digits to ASCII, one character for one: ２３００万 -> 2300万
+# one character for one: ２３００万 -> 2300万
 fold = width_folder(_WIDE, _NARROW)
 
 
@@ -57,6 +68,7 @@ class NumberMatch:
     chinese: bool  # written in Chinese numerals: 一百二十个, 百分之八十
     fraction: bool = False
     more: bool = False  # 5500余条, 300多家: more than the value
+    approx: bool = False  # 八九亿, 数十亿元, 十几个: a range read from an "about" numeral
 
 
 # --- data -------------------------------------------------------------------
@@ -97,21 +109,43 @@ def _alternation(words) -> str:
 
 # --- the regex, in named pieces ---------------------------------------------
 
-_CN_DIGITS = "〇零一二两三四五六七八九"
-# Arabic: 1,234.5 (thousands separators) or 49.98 or 300
-_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-# Chinese: starts with a digit or 十 (十三), never with a bare 千/百/万 (千人计划 is a name);
-# 一百二十, 两千零五, 三十万, 三点五
-_CHINESE = rf"[{_CN_DIGITS}十][{_CN_DIGITS}十百千万亿]*(?:点[{_CN_DIGITS}]+)?"
-# a range separator: 1—2家, 3至5个, 3-5年, 10%～15%
-_SEP = r"\s*(?:—{1,2}|–|－|-|~|～|至|到)\s*"
+# 小写 and 大写 digits (萬, 億, 兩 and the traditional 大写 are folded to these first)
+_CN_DIGITS = "〇○零一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+_CN_PLACES = "十百千万亿拾佰仟廿卅"
+# Arabic: 1,234.5 (thousands separators), 82，225.00 (full-width ones, only before
+# decimals: 12，345 may be a list), 49.98, 300
+_ARABIC = r"\d{1,3}(?:[,，]\d{3})+\.\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Chinese: starts with a digit, 十/拾 (十三) or 廿/卅, never with a bare 千/百/万 (千人计划 is
+# a name); 一百二十, 两千零五, 三十万, 三点五, 零点五, 壹万贰仟
+_CHINESE = rf"[{_CN_DIGITS}十拾廿卅][{_CN_DIGITS}{_CN_PLACES}]*(?:点[{_CN_DIGITS}]+)?"
+# "about" numbers: 数十亿, 几十万, 十几, 二十几 (ranges 10亿–100亿, 10万–100万, 10–20, 20–30)
+_SOME = rf"[数几][十百千万亿]|[{_CN_DIGITS}]?十几"
+_NUMERAL_CHARS = _CN_DIGITS + _CN_PLACES
+_CAPITAL_DIGITS = "壹贰叁肆伍陆柒捌玖拾"
+# a place alone after a word of approach: 近千家, 上万人, 逾百家, 超千亿元 (1000, 10000, 100, 1000亿)
+_BARE_PLACE = r"(?:(?<=[近逾超约])|(?<=(?<!以)上))[百千万亿]"  # not 100人以上千人以下
+# a sign: 负三点八, -10.1万, 零下四摄氏度 (a hyphen after a digit or letter is a dash: 2017-2030)
+_SIGN = r"负|零下|[-−－]"
+# a range separator: 1—2家, 3至5个, 3-5年, 1万元--5万元, 10%～15%
+_SEP = r"\s*(?:—{1,2}|–|―|－|-{1,2}|~|～|至|到)\s*"
+# a layout space the text layer put between a number and its magnitude: 1 万元, 177.1 亿元
+_SPACE = r"[ \u3000]?"
+# what a qualifier in brackets says of the first bound of a range: 1万(含)-5万元
+_INCL = r"(?:[(（]含[)）])?"
+# 元 角 分: 六十四万零一百四十三元一角七分, 壹拾壹元壹角壹分
+_CENTS = rf"(?P<jiao>[{_CN_DIGITS}\d]角)?(?P<fen>[{_CN_DIGITS}\d]分钱?)?(?P<zheng>整(?![\u4e00-\u9fff]))?"  # 元整, not 万元整体推进
+
+
+def _number_regex() -> re.Pattern[str]:
+    return _compiled()
 
 
 @cache
-def _number_regex() -> re.Pattern[str]:
-    # every match opens with 百, a digit or a Chinese numeral: the lookahead lets
-    # the regex engine pass over other characters instead of trying each branch
-    return re.compile(rf"(?=[百\d{_CN_DIGITS}十])(?:{_number_pattern()})")
+def _compiled() -> re.Pattern[str]:
+    # every match opens with 百 (百分之), a digit, a Chinese numeral, a sign or 数/几:
+    # the lookahead lets the regex engine pass over other characters instead of
+    # trying each branch
+    return re.compile(rf"(?=[百千万亿\d{_CN_DIGITS}十拾廿卅负\-−－数几])(?:{_number_pattern()})")
 
 
 def _number_pattern() -> str:
@@ -119,21 +153,24 @@ def _number_pattern() -> str:
     mags = _alternation(load_magnitudes())
     units = _alternation(load_units())
 
-    def num(tag: str) -> str:
-        # one number with its magnitude and unit: 2300万人次, 1.2万, 25%
+    def num(tag: str, sign: bool) -> str:
+        # one number with its magnitude and unit: 2300万人次, 1.2万, 25%, 1 万元
         # 余/多 says "more than": 5500余条, 300多家, 3万多人
+        signed = rf"(?P<{tag}s>{_SIGN})?" if sign else ""
         return (
-            rf"(?:(?P<{tag}a>{_ARABIC})|(?P<{tag}c>{_CHINESE}))(?P<{tag}q>余|多)?"
-            rf"(?:(?P<{tag}m>{mags})?(?P<{tag}q2>余|多)?(?P<{tag}u>{units})|(?P<{tag}m2>{mags}))?"
+            rf"{signed}(?:(?P<{tag}a>{_ARABIC})|(?P<{tag}f>{_SOME})|(?P<{tag}c>{_CHINESE})|(?P<{tag}b>{_BARE_PLACE}))"
+            rf"(?P<{tag}q>余|多)?"
+            rf"(?:{_SPACE}(?P<{tag}m>{mags})?(?P<{tag}q2>余|多)?(?P<{tag}u>{units})|{_SPACE}(?P<{tag}m2>{mags}))?"
         )
 
+    pct_num = rf"(?:负)?(?:{_ARABIC}|{_CHINESE})"
     pieces = [
-        # 百分之八十, 百分之五至百分之十
-        rf"(?P<pct>百分之(?P<pn>{_ARABIC}|{_CHINESE})(?:{_SEP}(?:百分之)?(?P<pn2>{_ARABIC}|{_CHINESE}))?)",
+        # 百分之八十, 百分之五至百分之十, 百分之负三点八
+        rf"(?P<pct>百分之(?P<pn>{pct_num})(?:{_SEP}(?:百分之)?(?P<pn2>{pct_num}))?)",
         # 三分之一, 3分之2
         rf"(?P<frac>(?P<fd>\d+|{_CHINESE})分之(?P<fn>\d+|{_CHINESE}))",
         # 1—2家, 10%—15%, 1.2万—2万元, or one number: 2300万人次
-        rf"(?P<one>{num('x')}(?:{_SEP}{num('y')})?)",
+        rf"(?P<one>{num('x', True)}{_INCL}(?:{_SEP}{num('y', False)})?{_CENTS})",
     ]
     return "|".join(pieces)
 
@@ -141,120 +178,32 @@ def _number_pattern() -> str:
 # --- parsing ----------------------------------------------------------------
 
 
-def _cn_section(s: str) -> int | None:
-    """A Chinese numeral below 万, strictly: 一百二十 -> 120, 十三 -> 13, 一百零五 -> 105.
-
-    Rejects what is not a well-formed numeral, 十三五 and 三十三三 among them; a
-    trailing digit after 百/千 reads colloquially (一百二 -> 120).
-    """
-    if not s:
-        return 0
-    value, digit, last_unit, zero = 0, None, 10_000, False
-    for i, ch in enumerate(s):
-        if ch in "零〇":
-            if digit is not None or last_unit == 10_000 or zero:
-                return None
-            zero = True
-        elif ch in DIGITS:
-            if digit is not None:
-                return None
-            digit = DIGITS[ch]
-        elif ch in SMALL_UNITS:
-            unit = SMALL_UNITS[ch]
-            if unit >= last_unit or (zero and digit is None):
-                return None
-            if digit is None:
-                if i != 0 or unit != 10:  # only 十 may stand alone, and only first: 十三
-                    return None
-                digit = 1
-            value += digit * unit
-            last_unit, digit, zero = unit, None, False
-        else:
-            return None
-    if digit is not None:
-        if zero or last_unit in (10, 10_000):
-            value += digit
-        else:  # 一百二 = 120
-            value += digit * last_unit // 10
-    elif zero:
-        return None
-    return value
-
-
-def _cn_integer(s: str) -> int | None:
-    """A whole Chinese numeral with 万 and 亿: 三亿五千万 -> 350000000, 二〇一七 -> 2017."""
-    if not s:
-        return None
-    if len(s) > 1 and all(ch in DIGITS or ch in "〇零" for ch in s):
-        # 二〇一七: read digit by digit, as years are written
-        return int("".join(str(DIGITS.get(ch, 0)) for ch in s))
-    if "两十" in s:
-        return None
-    i = s.rfind("亿")
-    if i >= 0:
-        high = _cn_integer(s[:i]) if i else None
-        low = _cn_low(s[i + 1 :], 100_000_000)
-        return None if high is None or low is None else high * 100_000_000 + low
-    i = s.rfind("万")
-    if i >= 0:
-        high = _cn_section(s[:i]) if i else None
-        low = _cn_low(s[i + 1 :], 10_000)
-        return None if not high or low is None else high * 10_000 + low
-    return _cn_section(s)
-
-
-def _cn_low(s: str, big: int) -> int | None:
-    """The part after 万/亿: 三万五 -> 5000 (colloquial), 三万零五 -> 5, 三万五千 -> 5000."""
-    if not s:
-        return 0
-    if s[0] in "零〇":
-        return _cn_integer(s[1:]) if len(s) > 1 else None
-    if len(s) == 1 and s in DIGITS:
-        return DIGITS[s] * big // 10
-    v = _cn_integer(s) if big > 10_000 else _cn_section(s)
-    return v if v is not None and v < big else None
-
-
-def _cn_decimal(s: str) -> float | None:
-    """三点五 -> 3.5, 一百二十 -> 120.0."""
-    whole, _, frac = s.partition("点")
-    w = _cn_integer(whole)
-    if w is None:
-        return None
-    if not frac:
-        return float(w)
-    if any(ch not in DIGITS and ch not in "〇零" for ch in frac):
-        return None
-    return float(f"{w}." + "".join(str(DIGITS.get(ch, 0)) for ch in frac))
-
-
 def _arabic(s: str) -> float:
-    return float(s.replace(",", ""))
+    return float(s.replace(",", "").replace("，", ""))
 
 
 def _plain(s: str) -> float | None:
-    """An Arabic or Chinese numeral with nothing around it."""
+    """An Arabic or Chinese numeral with nothing around it: 1,234.5, 一百二十, 零点五, 负三."""
     s = s.translate(FOLD).strip()
     if re.fullmatch(_ARABIC, s):
         return _arabic(s)
-    if re.fullmatch(_CHINESE, s):
-        return _cn_decimal(s)
-    return None
+    return read_numeral(s)
 
 
 def parse_number(text: str) -> float | None:
     """Read one number written in any common way.
 
     Args:
-        text: 1,234.5  ３０  一百二十  两千零五  1.2万  3亿  49.98万  25%  百分之八十
-            三分之一.
+        text: 1,234.5  ３０  一百二十  两千零五  两千六  零点五  负三点八  -10.1万  1.2万  3亿
+            49.98万  1 万  25%  百分之八十  百分之负三点八  三分之一  壹万贰仟.
 
     Returns:
         The value as a float (1.2万 -> 12000.0; a percentage gives its number of
         percent, 25% -> 25.0, 百分之八十 -> 80.0; a fraction gives the ratio,
-        三分之一 -> 0.333…), or None when ``text`` is not a number (十三五, B2B).
+        三分之一 -> 0.333…), or None when ``text`` is not one number (十三五, B2B;
+        八九亿 and 数十亿, which are ranges).
     """
-    s = text.translate(FOLD).strip()
+    s = re.sub(r"[ \u3000]", "", fold(text))
     if not s:
         return None
     if s.startswith("百分之"):
@@ -270,9 +219,9 @@ def parse_number(text: str) -> float | None:
         return v
     for mag, factor in sorted(load_magnitudes().items(), key=lambda kv: -len(kv[0])):
         if s.endswith(mag) and len(s) > len(mag):
-            head = s[: -len(mag)]
-            if re.fullmatch(_ARABIC, head):  # 1.2万; 三十万 was read whole above
-                return _round(_arabic(head) * factor)
+            head = _plain(s[: -len(mag)])
+            if head is not None and re.search(r"\d", s[: -len(mag)]):  # 1.2万; 三十万 was read whole above
+                return _round(head * factor)
     return None
 
 
@@ -333,24 +282,85 @@ def _blocked(text: str, start: int, unit: str) -> bool:
     return any(text.startswith(w, start) for w in _blockers().get(unit, ()))
 
 
-def _read(m: re.Match[str], tag: str) -> tuple[float | None, str, str, bool]:
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One side of a match: its value (and upper value when approximate), magnitude, unit, script."""
+
+    value: float | None
+    high: float | None  # 八九亿: 9; 数十亿: 100; None for an exact number
+    mag: str
+    unit: str
+    chinese: bool
+    place: int = 1  # the place a Chinese numeral ends on: 九百 -> 100, 三千 -> 1000
+
+
+def _some(s: str) -> tuple[float, float]:
+    """数十 -> (10, 100), 几百 -> (100, 1000), 十几 -> (10, 20), 二十几 -> (20, 30)."""
+    if s[0] in "数几":
+        low = SMALL_UNITS.get(s[1]) or BIG_UNITS[s[1]]
+        return float(low), float(low * 10)
+    tens = DIGITS[s[0]] * 10 if s[0] in DIGITS else 10
+    return float(tens), float(tens + 10)
+
+
+def _approx_cn(c: str) -> tuple[float, float, int] | None:
+    """Chinese "about" numerals: 八九 -> (8, 9), 三五百 -> (300, 500), 十七八 -> (17, 18), 二三十 -> (20, 30)."""
+    m = re.fullmatch(rf"(十)?([{_CN_DIGITS}]{{2}})([十百千])?", c)
+    if not m or (m.group(1) and m.group(3)):
+        return None
+    pair = consecutive_pair(m.group(2))
+    if pair is None:
+        return None
+    if m.group(1):
+        if pair[1] != pair[0] + 1:
+            return None  # 十三五 is a plan's name, not 13 to 15
+        return 10.0 + pair[0], 10.0 + pair[1], 1
+    place = SMALL_UNITS[m.group(3)] if m.group(3) else 1
+    return float(pair[0] * place), float(pair[1] * place), place
+
+
+# the groups of one side of a match, read in one call
+_SIDE_GROUPS = {t: tuple(t + g for g in ("a", "c", "f", "b", "m", "m2", "u")) for t in "xy"}
+
+
+def _read(m: re.Match[str], tag: str) -> _Side:
     """One side of a match: value as written, magnitude, unit without magnitude, Chinese?"""
-    a, c = m.group(f"{tag}a"), m.group(f"{tag}c")
-    mag = m.group(f"{tag}m") or m.group(f"{tag}m2") or ""
-    unit = m.group(f"{tag}u") or ""
+    a, c, f, place, mag, mag2, unit = m.group(*_SIDE_GROUPS[tag])
+    mag = mag or mag2 or ""
+    unit = unit or ""
     if a is not None:
-        return _arabic(a), mag, unit, False
+        return _Side(_arabic(a), None, mag, unit, False)
+    if place is not None:
+        return _Side(float(SMALL_UNITS.get(place) or BIG_UNITS[place]), None, mag, unit, True)
+    if f is not None:
+        lo, hi = _some(f)
+        return _Side(lo, hi, mag, unit, True)
     if c is None:
-        return None, mag, unit, True
+        return _Side(None, None, mag, unit, True)
     # 三十万人: the numeral swallowed the magnitude; give it back to the unit
     if not mag:
         for big in ("万亿", "亿", "万"):
             if c.endswith(big) and len(c) > len(big) and c[-len(big) - 1] not in BIG_UNITS:
                 head = c[: -len(big)]
-                v = _cn_decimal(head)
+                if "亿" in head:
+                    break  # 三亿五千万元: 350000000 元, the 万 is inside the numeral
+                approx = _approx_cn(head)
+                if approx:
+                    return _Side(approx[0], approx[1], big, unit, True, approx[2])
+                v = read_numeral(head)
                 if v is not None:
-                    return v, big, unit, True
-    return _cn_decimal(c), mag, unit, True
+                    return _Side(v, None, big, unit, True, _place(head))
+    approx = _approx_cn(c)
+    if approx:
+        return _Side(approx[0], approx[1], mag, unit, True, approx[2])
+    return _Side(read_numeral(c), None, mag, unit, True, _place(c))
+
+
+def _place(c: str) -> int:
+    """The place a Chinese numeral ends on when it is one digit and a place: 九百 -> 100, 三千 -> 1000."""
+    if len(c) == 2 and c[0] in DIGITS and c[1] in SMALL_UNITS:
+        return SMALL_UNITS[c[1]]
+    return 1
 
 
 def find_numbers(text: str, bare: bool = True) -> list[NumberMatch]:
@@ -364,18 +374,15 @@ def find_numbers(text: str, bare: bool = True) -> list[NumberMatch]:
         None, 万人次). Bare numbers (1125) come with an empty unit (left out
         when ``bare`` is False: faster on tables of figures); numbers glued
         to Latin letters or ``+`` (B2B, 5G, 1+4) and non-numerals (十三五) are left out.
+        Approximate numbers are ranges flagged ``approx``: 八九亿 (8 to 9 亿),
+        数十亿元 (10 to 100 亿元); a currency written before the number is its
+        unit: 港币两千九百六十元 (2960, 港币).
     """
     folded = fold(text)
     out: list[NumberMatch] = []
     regex, pos = _number_regex(), 0
     while (m := regex.search(folded, pos)) is not None:
-        if (
-            not bare
-            and m.group("one")
-            and not (
-                m.group("xu") or m.group("xm") or m.group("xm2") or m.group("yu") or m.group("ym") or m.group("ym2")
-            )
-        ):
+        if not bare and m.group("one") and not any(m.group(g) for g in _UNIT_GROUPS):
             pos = m.end()
             continue
         item = _build(folded, text, m)
@@ -384,10 +391,14 @@ def find_numbers(text: str, bare: bool = True) -> list[NumberMatch]:
             continue
         start, end = item.span
         if _glued(folded[start - 1] if start else "", folded[end] if end < len(folded) else "", item.text):
-            continue
+            if not _ends_clean(folded, item):
+                continue
         if bare or item.unit or item.fraction:
-            out.append(item)
+            out.append(_currency_before(folded, text, item))
     return _merge_bounds(folded, text, out)
+
+
+_UNIT_GROUPS = ("xu", "xm", "xm2", "yu", "ym", "ym2", "xf", "xb")
 
 
 def _build(folded: str, text: str, m: re.Match[str]) -> NumberMatch | None:
@@ -396,7 +407,7 @@ def _build(folded: str, text: str, m: re.Match[str]) -> NumberMatch | None:
     if m.group("pct"):
         lo = _plain(m.group("pn"))
         hi = _plain(m.group("pn2")) if m.group("pn2") else None
-        if lo is None or (m.group("pn2") and hi is None):
+        if lo is None or (m.group("pn2") and hi is None) or (hi is not None and hi < lo):
             return None
         return NumberMatch(text[start:end], (start, end), lo, hi, "%", True)
     if m.group("frac"):
@@ -417,40 +428,158 @@ def _glued(before: str, after: str, s: str) -> bool:
     return "＋" in (before, after)
 
 
+def _ends_clean(folded: str, n: NumberMatch) -> bool:
+    """A number that ends on its unit is no part of the digits after it: 投资3541.07万元2.3本项目.
+
+    Unless those digits are a second measure of the same thing (8类10项): one compound
+    quantity, which is left alone.
+    """
+    start, end = n.span
+    if start and folded[start - 1].isascii() and folded[start - 1].isalnum():
+        return False
+    if not n.unit or n.text[-1].isascii() or not folded[end : end + 1].isdigit():
+        return False
+    if re.match(r"\d{1,2}[月日号]", folded[end : end + 3]):
+        return False  # 2025年5月: a date goes on
+    nxt = _compiled().match(folded, end)
+    return nxt is None or not (nxt.group("one") and any(nxt.group(g) for g in _UNIT_GROUPS))
+
+
+def _signed(folded: str, m: re.Match[str], tag: str, value: float) -> tuple[float, int]:
+    """The value with its sign, and where the match starts: -10.1万, 负三点八, 零下四摄氏度.
+
+    A hyphen right after a digit, letter or closing bracket is a dash, not a sign
+    (2017-2030, 1+4-2): the number starts after it.
+    """
+    sign = m.group(f"{tag}s")
+    start = m.start(f"{tag}s") if sign else m.start()
+    if not sign:
+        return value, start
+    if sign in "-−－":
+        before = folded[start - 1] if start else ""
+        if before and ((before.isascii() and before.isalnum()) or before in _NUMERAL_CHARS or before in ")）]】%‰."):
+            return value, m.end(f"{tag}s")
+    return (-value if value else 0.0), start
+
+
+_X_ENDS = ("xa", "xc", "xf", "xb", "xq", "xm", "xq2", "xu", "xm2")
+
+
 def _one(folded: str, text: str, m: re.Match[str]) -> NumberMatch | None:
     """Build a NumberMatch from the ``one`` branch: a number or a range."""
-    start = m.start()
-    xv, xm, xu, xc = _read(m, "x")
-    if xv is None:
-        return None
-    has_y = m.group("ya") is not None or m.group("yc") is not None
-    if has_y:
-        range_ = _range(folded, text, m, xv, xm + xu, xc)
+    x = _read(m, "x")
+    c = m.group("xc")
+    if x.value is None or (c is not None and len(c) == 1 and c in ZEROS):
+        return None  # 零部件, 零售, 零容忍: a lone 零 is a word's first character
+    if c is not None and len(c) == 1 and c in _CAPITAL_DIGITS and unit_category(x.mag + x.unit) != "money":
+        return None  # 陆家嘴, 伍家岗: a lone 大写 digit is a name's first character, unless an amount follows
+    xv, start = _signed(folded, m, "x", x.value)
+    has_y = m.end("ya") >= 0 or m.end("yc") >= 0 or m.end("yf") >= 0 or m.end("yb") >= 0
+    if has_y and x.high is None and xv >= 0:
+        range_ = _range(folded, text, m, start, xv, x)
         if range_ is not None:
             return range_
     # one number alone: cut the match back to its end
-    more = bool(m.group("xq") or m.group("xq2"))
-    x_end = max(m.end(g) for g in ("xa", "xc", "xq", "xm", "xq2", "xu", "xm2") if m.group(g) is not None)
-    unit = xm + xu
-    if xu and _blocked(folded, x_end - len(xu), xu):
-        unit = xm
-        x_end -= len(xu)
+    more = m.end("xq") >= 0 or m.end("xq2") >= 0
+    x_end = max(m.end(g) for g in _X_ENDS)  # an unmatched group ends at -1
+    unit = x.mag + x.unit
+    if x.unit and _blocked(folded, x_end - len(x.unit), x.unit):
+        unit = x.mag
+        x_end = m.start("xu")
         if m.group("xq2"):
             x_end -= 1
+        x_end = _unspace(folded, start, x_end)
     if not unit and more:  # 10多 alone: the 多 belongs to what follows
-        x_end, more = m.end("xa") if m.group("xa") else m.end("xc"), False
-    return NumberMatch(text[start:x_end], (start, x_end), xv, None, unit, xc, more=more)
+        x_end, more = max(m.end(g) for g in _X_ENDS[:4]), False
+    if m.group("xb"):
+        if not unit:
+            return None  # 近千: no count of anything
+        # 近千家, 逾百家: about the place; 上万人: at least it
+        more = more or folded[m.start("xb") - 1] == "上"
+    if not unit and x.mag == "" and m.group("xf") and m.group("xf")[0] in "数几":
+        return None  # 数十 alone: a count of nothing
+    if x.high is not None and xv < 0:
+        return None  # 负八九: no such number
+    value, x_end = _cents(folded, m, unit, xv, x_end) if not has_y else (xv, x_end)
+    approx = x.high is not None or bool(m.group("xb"))
+    return NumberMatch(text[start:x_end], (start, x_end), value, x.high, unit, x.chinese, more=more, approx=approx)
 
 
-def _range(folded: str, text: str, m: re.Match[str], xv: float, x_unit: str, xc: bool) -> NumberMatch | None:
-    """The range branch: 1—2家, 10%—15%, 1.2万—2万元, 5000元至2万元; None if it reads badly."""
-    yv, ym, yu, yc = _read(m, "y")
-    y_unit = ym + yu
-    if yv is None or not (x_unit or y_unit):
+def _unspace(folded: str, start: int, end: int) -> int:
+    """Give back a layout space the match took before a unit it lost: ``1 处罚`` ends after 1."""
+    while end > start and folded[end - 1] in " \u3000":
+        end -= 1
+    return end
+
+
+def _cents(folded: str, m: re.Match[str], unit: str, value: float, end: int) -> tuple[float, int]:
+    """元 followed by 角 and 分, or 整: 六十四万零一百四十三元一角七分 -> 640143.17, 壹仟玖佰圆整."""
+    if not unit.endswith(("元", "圆")) or end != m.end("xu"):
+        return value, end
+    jiao, fen, zheng = m.group("jiao"), m.group("fen"), m.group("zheng")
+    if unit in ("元", "圆"):
+        cents = 0.0
+        if jiao:
+            cents += (_plain(jiao[0]) or 0) / 10
+            end = m.end("jiao")
+        if fen:
+            cents += (_plain(fen[0]) or 0) / 100
+            end = m.end("fen")
+        value = _round(value + cents if value >= 0 else value - cents)
+    elif jiao or fen:
+        return value, end
+    if zheng and end == m.start("zheng"):
+        end = m.end("zheng")
+    return value, end
+
+
+def _currency_before(folded: str, text: str, n: NumberMatch) -> NumberMatch:
+    """A currency written before an amount in 元 is its unit: 港币两千九百六十元 -> 2960 港币.
+
+    人民币 before 元 says nothing new and stays outside.
+    """
+    factor, bare = split_unit(n.unit)
+    if bare not in ("元", "圆", "元整"):
+        return n
+    start = n.span[0]
+    head = folded[max(0, start - 8) : start]
+    spaces = len(head) - len(head.rstrip(" \u3000"))
+    for word in _currency_words():
+        if head[: len(head) - spaces].endswith(word):
+            cut = start - spaces - len(word)
+            mag = n.unit[: len(n.unit) - len(bare)]
+            return NumberMatch(
+                text[cut : n.span[1]], (cut, n.span[1]), n.value, n.value_max, mag + word, n.chinese,
+                n.fraction, n.more, n.approx,
+            )  # fmt: skip
+    return n
+
+
+@cache
+def _currency_words() -> tuple[str, ...]:
+    """Currencies that may stand before an amount: 港币, 新台币, 美元… (longest first)."""
+    words = [u for u, info in load_units().items() if info.category == "money" and info.base != "元"]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _range(folded: str, text: str, m: re.Match[str], start: int, xv: float, x: _Side) -> NumberMatch | None:
+    """The range branch: 1—2家, 10%—15%, 1.2万—2万元, 5000元至2万元, 两到三仟元; None if it reads badly."""
+    y = _read(m, "y")
+    x_unit, y_unit = x.mag + x.unit, y.mag + y.unit
+    if y.value is None or y.high is not None or not (x_unit or y_unit):
         return None  # 2017-2030, 0517-83605210: no unit, no range
-    if yu and _blocked(folded, m.end("yu") - len(yu), yu):
+    yv = y.value
+    if y.unit and _blocked(folded, m.end("yu") - len(y.unit), y.unit):
         return None
-    if not x_unit or not y_unit or x_unit == y_unit or x_unit == ym:
+    if not x_unit and x.chinese and y.chinese and x.place == 1 and y.place > 1 and 0 < xv < 10 and xv * y.place < yv:
+        xv *= y.place  # 两到三仟: 两千到三仟; 八到九百亿: 八百亿到九百亿
+    if not x_unit and y.mag and xv > yv:
+        # 从8500到3万港元: the first bound is in the unit itself, not in 万
+        factor, bare = split_unit(y_unit)
+        if not bare or factor == 1:
+            return None
+        unit, value_max = bare, _round(yv * factor)
+    elif not x_unit or not y_unit or x_unit == y_unit or x_unit == y.mag:
         # 1—2家, 1.2万—2万元: the unit written once serves both
         unit, value_max = y_unit or x_unit, yv
     else:
@@ -461,10 +590,10 @@ def _range(folded: str, text: str, m: re.Match[str], xv: float, x_unit: str, xc:
         unit, value_max = x_unit, _round(yv * b.value / a.value)
     if value_max < xv:
         return None
-    start, end = m.span()
     if m.group("xq") or m.group("yq") or m.group("xq2") or m.group("yq2"):
         return None  # 3余—5个 reads badly
-    return NumberMatch(text[start:end], (start, end), xv, value_max, unit, xc or yc)
+    end = m.end("one") - len(m.group("jiao") or "") - len(m.group("fen") or "") - len(m.group("zheng") or "")
+    return NumberMatch(text[start:end], (start, end), xv, value_max, unit, x.chinese or y.chinese)
 
 
 def _merge_bounds(folded: str, text: str, items: list[NumberMatch]) -> list[NumberMatch]:

@@ -11,7 +11,9 @@ the verdict (another engine, then OCR, then ``unreadable`` with the reason).
 Quality values (``RawPage.quality``, ``pages[].quality`` in the output):
 ``ok``; ``repaired`` (another engine, or a few undecodable glyphs dropped);
 ``ocr`` (no usable text layer, read from the page image by ``pipeline.ocr``;
-the reason gives Tesseract's mean confidence); ``unreadable`` (no text, or
+the reason gives Tesseract's mean confidence); ``partial`` (text objects were
+drawn that no engine could read, e.g. a font neither embedded nor installed:
+the rest of the page is kept and the reason counts what was lost); ``unreadable`` (no text, or
 garbage, and OCR off, unavailable or no better: the page's characters are
 dropped so garbage is never emitted).
 """
@@ -40,7 +42,7 @@ DEFAULT_MAX_ODD_SHARE = 0.30
 # only its page number, or a short signature page).
 DEFAULT_MIN_CHARS_FOR_STATS = 20
 
-QUALITIES = ("ok", "repaired", "ocr", "unreadable")
+QUALITIES = ("ok", "repaired", "ocr", "partial", "unreadable")
 
 # pdfplumber's placeholder for a glyph with no Unicode value: (cid:1234)
 _CID = re.compile(r"^\(cid:\d+\)$")

@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -145,11 +144,11 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
 
 
 def find_pdf(json_path: str | Path, data: dict[str, Any]) -> Path | None:
-    """Take a JSON output and its dict and give the PDF it was parsed from, if it can be found.
+    """Take a JSON output and its dict and give the PDF beside it, if there is one.
 
-    Looks at ``source.file``'s name next to the JSON (never elsewhere), then at the
-    ``manifest.jsonl`` of a batch folder holding the JSON, whose record with
-    this output names the input's path.
+    Only the folder of the JSON is looked in, for the file name ``source.file``
+    gives: a path inside the data (an absolute ``source.file``, a manifest's
+    record) is never followed, so a crafted JSON cannot draw a file from elsewhere.
 
     Args:
         json_path: e.g. out/zhengzhengban-2017-30.json, whose ``source.file`` is
@@ -157,27 +156,14 @@ def find_pdf(json_path: str | Path, data: dict[str, Any]) -> Path | None:
         data: the parsed JSON.
 
     Returns:
-        The PDF's path, or None.
+        The PDF's path (out/zhengzhengban-2017-30.pdf), or None.
     """
     json_path = Path(json_path)
-    name = str((data.get("source") or {}).get("file") or "")
-    if name:
-        # only beside the JSON: an absolute source.file in a crafted JSON must not open files elsewhere
-        p = json_path.parent / Path(name).name
+    name = Path(str((data.get("source") or {}).get("file") or "")).name
+    if name and name not in (".", ".."):
+        p = json_path.parent / name
         if p.is_file():
             return p
-    manifest = json_path.parent / "manifest.jsonl"
-    if manifest.is_file():
-        found = None
-        for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut by a crash
-            if isinstance(rec, dict) and rec.get("output") == json_path.name and rec.get("path"):
-                found = Path(rec["path"])  # the last record of an input stands
-        if found is not None and found.is_file():
-            return found
     return None
 
 
@@ -211,14 +197,13 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
         from pipeline.run import parse_pdf
 
         return to_dict(parse_pdf(path, password=password)), Path(pdf) if pdf else path
+    from pipeline.outputs import NotAnOutput, read_output
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ReviewError(f"{path}: neither a PDF nor a JSON output ({type(e).__name__})") from None
-    except RecursionError:
-        raise ReviewError(f"{path}: not a pipeline output (JSON nested too deeply)") from None
-    if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
-        raise ReviewError(f"{path}: not a pipeline output (no pages)")
+        data = read_output(path)
+    except NotAnOutput as e:
+        why = str(e).removeprefix(f"{path}: ")
+        raise ReviewError(f"{path}: neither a PDF nor a JSON output of `pipeline parse` ({why})") from None
     if pdf:
         if not Path(pdf).is_file():
             raise ReviewError(f"{pdf}: no such PDF")
@@ -227,7 +212,7 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
         found = find_pdf(path, data)
     if found is None:
         name = (data.get("source") or {}).get("file")
-        raise ReviewError(f"{path}: cannot find its PDF {name!r} beside it; give it with --pdf")
+        raise ReviewError(f"{path}: cannot find its PDF {Path(str(name or '')).name!r} beside it; give it with --pdf")
     return data, found
 
 
@@ -534,6 +519,7 @@ def write_batch_reviews(outdir: str | Path, records: Iterable[Any], *, scale: fl
         The index rows, in the records' order.
     """
     from pipeline.emit import write_atomic
+    from pipeline.outputs import read_output
 
     out = Path(outdir)
     rows = []
@@ -545,7 +531,7 @@ def write_batch_reviews(outdir: str | Path, records: Iterable[Any], *, scale: fl
         json_path = out / rec.output
         page = json_path.with_suffix(".html")
         try:
-            data = json.loads(json_path.read_text(encoding="utf-8"))
+            data = read_output(json_path)  # checked: a listed file replaced by something else is no page
             pdf = Path(rec.path)
             stale = not page.is_file() or any(
                 p.is_file() and os.stat(p).st_mtime_ns > os.stat(page).st_mtime_ns for p in (json_path, pdf))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -16,10 +16,11 @@ from pipeline.clean import clean_text
 from pipeline.dates import find_dates
 from pipeline.entities import load_nlp, tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages
-from pipeline.model import CleanText, Document, PageInfo, Source, evolve
+from pipeline.model import CleanText, Document, PageInfo, RawPage, Source, evolve
 from pipeline.quality import page_ranges, spans_of_quality
 from pipeline.references import find_references
-from pipeline.structure import read_metadata, segment_sections
+from pipeline.sections import segment_sections
+from pipeline.structure import read_metadata
 from pipeline.tables import find_tables, table_quantities
 from pipeline.targets import find_quantities
 
@@ -90,6 +91,10 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None, notes: tup
     if metadata.doc_number is None:
         warnings.append("no 发文字号 found")
     unreadable = unreadable_warning(ct.pages)
+    partial = [p for p in ct.pages if p.quality == "partial"]
+    if partial:
+        warnings.append(f"text lost on {'pages' if len(partial) > 1 else 'page'} "
+                        f"{page_ranges([p.number for p in partial])}: {partial[0].quality_reason}")
     if unreadable:
         warnings.append(unreadable)  # says why, also when garbage text was dropped
     elif not ct.text:
@@ -122,7 +127,8 @@ def gc_paused() -> Iterator[None]:
 
 
 def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
-              ner_model: bool = False, ocr: bool | None = None) -> Document:
+              ner_model: bool = False, ocr: bool | None = None,
+              progress: Callable[[RawPage], object] | None = None) -> Document:
     """Parse one policy PDF.
 
     Args:
@@ -134,6 +140,7 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
         ocr: read pages without a usable text layer with Tesseract (True),
             leave them unreadable (False), or follow ``PIPELINE_OCR`` (None: on
             unless it is 0).
+        progress: told each page as it is read (``extract_pages``), e.g. to draw a bar.
 
     Returns:
         The document with metadata, sections and every extracted item.
@@ -145,6 +152,7 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
     nlp = load_nlp() if ner_model else None
     with gc_paused():
         notes: list[str] = []
-        ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr, notes=notes))
+        ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr, progress=progress,
+                                      notes=notes))
         source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=engine)
         return analyse(ct, source, nlp, tuple(notes))

@@ -10,20 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
 
 from pipeline.clean import FULL_SPACE, is_red
 from pipeline.dates import find_dates
 from pipeline.docnumber import find_doc_numbers
-from pipeline.model import Block, CleanText, Metadata, Section
-from pipeline.numerals import cn_to_int
-
-_CN = "一二三四五六七八九十百零〇"
-_CNX = _CN + "千"
+from pipeline.model import Block, CleanText, Metadata
 
 
 @cache
@@ -46,88 +40,6 @@ def find_full_date(text: str) -> tuple[str, tuple[int, int]] | None:
         if d.kind == "date":
             return d.value, d.span
     return None
-
-
-# --- section markers ----------------------------------------------------------
-
-# (kind, regex on the start of a paragraph); ranks order the kinds from
-# outermost to innermost as GB/T 9704 7.3.3 and legislative drafting use them.
-_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part", re.compile(rf"^第([{_CNX}\d]+)编")),  # 第一编
-    ("chapter", re.compile(rf"^第([{_CNX}\d]+)章")),  # 第三章 监督管理
-    ("subchapter", re.compile(rf"^第([{_CNX}\d]+)节")),  # 第二节 机动车驾驶人
-    ("article", re.compile(rf"^第([{_CNX}\d]+)条")),  # 第十二条
-    ("cn", re.compile(rf"^([{_CN}]+)、")),  # 一、
-    ("cn_paren", re.compile(rf"^[（(]([{_CN}]+)[）)]")),  # （一）
-    ("num", re.compile(r"^(\d{1,2})[.．、](?!\d)")),  # 1.  1．  1、
-    ("num_paren", re.compile(r"^[（(](\d{1,2})[）)]")),  # （1）
-    ("circled", re.compile(r"^([①-⑳])")),  # ①
-)
-_RANK = {kind: i for i, (kind, _) in enumerate(_MARKERS)}
-_CONTINUOUS = ("part", "chapter", "article")  # numbered through the whole text (立法技术规范)
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-# 一是…二是…: an inline enumeration item, at a sentence start
-_ITEM = re.compile(rf"(?:^|(?<=[。；;！？，,：:\s]))([{_CN}]{{1,3}})是(?=[\u4e00-\u9fff“（《])")
-# a heading set inline with its first sentence: （一）强化组织领导。坚持…
-DEFAULT_INLINE_TITLE_MAX = 30
-_INLINE_TITLE = re.compile(rf"^([^。；;！？!?]{{1,{DEFAULT_INLINE_TITLE_MAX}}})([。；;！？!?]|$)")
-
-
-def match_marker(text: str) -> tuple[str, str, int] | None:
-    """Read a section marker at the start of a paragraph.
-
-    Args:
-        text: 三、主要任务 / （十一）提升… / 第十二条　… / 2.完善…
-
-    Returns:
-        (kind, marker as written, number), e.g. ("cn_paren", "（十一）", 11), or None.
-    """
-    for kind, rx in _MARKERS:
-        m = rx.match(text)
-        if m:
-            raw = m.group(1)
-            number = _CIRCLED.index(raw) + 1 if kind == "circled" else cn_to_int(raw)
-            if number is None or number <= 0:
-                return None
-            return kind, m.group(0), number
-    return None
-
-
-def _heading_title(kind: str, rest: str) -> tuple[str | None, int]:
-    """The title after a marker and how many characters of ``rest`` it covers.
-
-    三、主要任务 -> 主要任务 (a whole short paragraph); （一）强化组织领导。坚持… ->
-    强化组织领导 (a short first sentence); 第一条　为了… -> None (articles have
-    no titles unless bracketed: 第一条【立法目的】).
-    """
-    body = rest.lstrip(" " + FULL_SPACE)
-    skip = len(rest) - len(body)
-    title, covered = _raw_heading_title(kind, body)
-    if title is not None:
-        title = _SPACES_IN_TITLE.sub("", title)  # 总　则
-    return title, (skip + covered if covered else 0)
-
-
-# layout spaces between two ideographs of a title: 总　则
-_SPACES_IN_TITLE = re.compile(rf"(?<=[\u4e00-\u9fff])[ {FULL_SPACE}]+(?=[\u4e00-\u9fff])")
-# an article's bracketed title: 第一条【立法目的】
-_ARTICLE_TITLE = re.compile(r"^[【\[［(（]([^】\]］)）]{1,20})[】\]］)）]")
-
-
-def _raw_heading_title(kind: str, body: str) -> tuple[str | None, int]:
-    """The title at the start of ``body`` (marker and leading spaces removed)."""
-    if kind == "article":
-        m = _ARTICLE_TITLE.match(body)
-        return (m.group(1), m.end()) if m else (None, 0)
-    if kind in ("part", "chapter", "subchapter"):
-        return (body.strip() or None, len(body))
-    m = _INLINE_TITLE.match(body)
-    if m and (m.group(2) == "" or len(body) > m.end()):
-        title = m.group(1).strip().rstrip("：:")
-        if "，" in title and m.group(2) != "":
-            return None, 0  # a plain sentence, not a heading: 1.完善制度，加强管理。…
-        return (title or None), m.end()
-    return None, 0
 
 
 # --- metadata -----------------------------------------------------------------
@@ -401,110 +313,3 @@ def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dic
         md["extra"] = extra
     # the date line of a 版记 may stand before the labels; never cut into the body
     return start
-
-
-# --- sections -----------------------------------------------------------------
-
-
-def segment_sections(ct: CleanText, start_block: int, end_block: int, skip: AbstractSet[int] = frozenset()
-                     ) -> list[Section]:
-    """Build the section tree of the body.
-
-    Args:
-        ct: the clean text.
-        start_block: index of the first body block (after 主送).
-        end_block: index of the first 版记 block.
-        skip: blocks already read as metadata (附件说明).
-
-    Returns:
-        Sections in document order, headings and 一是 items, with parents.
-    """
-    blocks = [(i, ct.blocks[i]) for i in range(start_block, end_block)]
-    body_end = blocks[-1][1].span[1] if blocks else 0
-    raw: list[dict[str, Any]] = []
-    stack: list[dict[str, Any]] = []  # open headings, outermost first
-    last_number: dict[str, int] = {}
-    for i, b in blocks:
-        if i in skip:
-            continue
-        t = _text(ct, b)
-        found = match_marker(t)
-        if not found or t.count(FULL_SPACE) >= 2:
-            continue  # 附件 lists and table rows (cells apart by field gaps) are no headings
-        kind, marker, number = found
-        # the nearest open heading of the same kind: its next sibling must follow it
-        same = next((h for h in reversed(stack) if h["kind"] == kind), None)
-        if same is not None and not (number == 1 or same["number"] < number <= same["number"] + 2):
-            continue  # a paragraph that happens to start like a marker
-        # a list starts at 一 (or skips one at most): 第二十条 in a table is no heading;
-        # articles and chapters number on through the chapters and parts that hold them
-        prev = last_number.get(kind, 0) if kind in _CONTINUOUS else 0
-        if same is None and not (number <= 2 or prev < number <= prev + 2):
-            continue
-        last_number[kind] = number
-        if same is not None:
-            while stack and stack[-1] is not same:
-                stack.pop()
-            stack.pop()
-        else:
-            while stack and _RANK[stack[-1]["kind"]] > _RANK[kind]:
-                stack.pop()
-        title, covered = _heading_title(kind, t[len(marker):])
-        heading_end = b.span[0] + len(marker) + covered if covered else b.span[0] + len(marker)
-        node: dict[str, Any] = {"kind": kind, "marker": marker, "number": number, "title": title,
-                "parent": stack[-1] if stack else None, "start": b.span[0], "heading_end": heading_end,
-                "level": len(stack) + 1}
-        stack.append(node)
-        raw.append(node)
-    # extents: to the next heading at the same or an outer level (one pass, open headings on a stack)
-    open_nodes: list[dict[str, Any]] = []
-    for node in raw:
-        while open_nodes and open_nodes[-1]["level"] >= node["level"]:
-            open_nodes.pop()["end"] = node["start"]
-        open_nodes.append(node)
-    for node in open_nodes:
-        node["end"] = body_end
-    # inline 一是…二是… items inside each leaf's own text
-    items: list[dict[str, Any]] = []
-    for i, node in enumerate(raw):
-        own_end = raw[i + 1]["start"] if i + 1 < len(raw) else node["end"]
-        items.extend(_inline_items(ct.text, node, node["heading_end"], min(own_end, node["end"])))
-    nodes = sorted(raw + items, key=lambda n: (n["start"], n["level"]))
-    # ids from tree positions: s3.2 is the second child of the third top-level heading
-    counters: dict[int | None, int] = {}
-    out: list[Section] = []
-    for n in nodes:
-        parent = n["parent"]
-        key = id(parent) if parent is not None else None
-        counters[key] = counters.get(key, 0) + 1
-        n["id"] = (parent["id"] + "." if parent is not None else "s") + str(counters[key])
-        page, bbox = ct.locate((n["start"], n["heading_end"]))
-        out.append(Section(
-            id=n["id"], level=n["level"], marker=n["marker"], number=n["number"], title=n["title"],
-            parent=parent["id"] if parent is not None else None,
-            kind="item" if n["kind"] == "item" else ("article" if n["kind"] == "article" else "heading"),
-            span=(n["start"], n["end"]), heading=(n["start"], n["heading_end"]), page=page, bbox=bbox,
-        ))
-    return out
-
-
-def _inline_items(text: str, node: dict, start: int, end: int) -> list[dict]:
-    """Find 一是…二是…三是… in ``text[start:end]``: at least 一是 and 二是, in order."""
-    found = [m for m in _ITEM.finditer(text, start, end)]
-    out: list[dict] = []
-    expect = 1
-    for m in found:
-        n = cn_to_int(m.group(1))
-        if n == expect:
-            out.append({"kind": "item", "marker": m.group(0), "number": n, "title": None, "parent": node,
-                        "start": m.start(), "heading_end": m.end(), "level": node["level"] + 1})
-            expect += 1
-        elif n == 1 and out and len(out) >= 2:
-            break  # a second enumeration in the same section is left for a later rule
-    if len(out) < 2:
-        return []
-    for a, b in zip(out, out[1:]):
-        a["end"] = b["start"]
-    last_para = text.find("\n", out[-1]["start"], end)
-    out[-1]["end"] = last_para if last_para != -1 else end
-    return out

@@ -1,18 +1,32 @@
-"""The citation graph as one self-contained HTML page (no network, no library).
+"""The citation graph as one self-contained HTML page (nothing fetched, no library).
 
-Documents are solid nodes, documents cited from outside the corpus dashed
-ghost nodes, citations arrows coloured by status. The layout is a small force
-simulation written inline and run in the browser when the page loads; the
-findings and the documents are listed under the graph as plain HTML (readable
-without scripts), each finding linked to its document.
+The layout is computed here, in Python, and drawn as plain SVG, so the page
+reads without scripts and a test can check it without a browser: a layered
+layout by date. Documents stand in columns by the year of their 成文日期 (a
+document cited from outside the corpus, a dashed ghost, by the year of its
+发文字号; "undated" on the left), oldest on the left, so a citation mostly runs
+right to left, from a document to an older one. A year with more documents
+than a column holds gets several columns; within a year documents are ordered
+by the mean height of what they cite (the barycentre heuristic of layered
+drawing, which keeps arrows short and crossings few), then by date. Every node
+has its own cell of the grid, so nodes and labels never overlap whatever the
+corpus's size.
+
+A small inline script makes a big corpus usable: a filter box (number, title
+or file), "only documents with findings", "hide ghosts", and a click on a node
+that keeps only it and its neighbours lit and picks out its findings in the
+table below. The findings and the documents are listed under the graph as
+plain HTML, each finding linked to its document.
 """
 
 from __future__ import annotations
 
 import html
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
-
-from pipeline.emit import script_json
 
 # edge status -> colour; the legend lists them in this order
 STATUS_COLOURS = {
@@ -26,12 +40,147 @@ STATUS_COLOURS = {
 }
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#607d8b"}
 
+# the grid: a column per layer (px), a row per node (px), margins (px)
+DEFAULT_COLUMN_WIDTH = 210
+DEFAULT_ROW_HEIGHT = 24
+DEFAULT_MARGIN_LEFT = 24
+DEFAULT_MARGIN_TOP = 46
+# rows a column holds: about 1.5 x the square root of the node count, within these bounds
+# (12 rows for 60 nodes, 40 for 2,000: wide rather than endlessly tall)
+DEFAULT_MIN_ROWS = 8
+DEFAULT_MAX_ROWS = 40
+# node radii and label length (characters; a CJK character is about 11 px at 11 px type)
+DOC_RADIUS = 7
+GHOST_RADIUS = 5
+LABEL_CHARS = 15
+# a label starts this far right of its node's centre: room for an arrowhead arriving from the right
+LABEL_OFFSET = DOC_RADIUS + 10
+UNDATED = "undated"
+# the year of a 发文字号, for a ghost: 澜人常〔2021〕7号 -> 2021
+_NUMBER_YEAR = re.compile(r"[〔\[［(（【](\d{4})[〕\]］)）】]")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of the drawing: a document or a ghost, its cell's centre and its label."""
+
+    id: str
+    label: str
+    title: str
+    ghost: bool
+    layer: str  # a year, or "undated"
+    x: float
+    y: float
+    bad: int = 0  # error and warning findings of the document
+    anchor: str | None = None  # the id of its row in the documents table
+
+
+@dataclass(frozen=True)
+class Layout:
+    nodes: tuple[Node, ...]
+    width: int
+    height: int
+    layers: tuple[tuple[str, float, float], ...]  # (year, x from, x to) of each layer's band
+
+
+def _year(date: str | None, number: str | None) -> str:
+    if date and re.match(r"\d{4}", date):
+        return date[:4]
+    m = _NUMBER_YEAR.search(number or "")
+    return m.group(1) if m else UNDATED
+
+
+def _short(text: str, n: int = LABEL_CHARS) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def layout(report: dict[str, Any], rows: int | None = None) -> Layout:
+    """Take the ``report.json`` object and place every document and ghost in a layered grid by date.
+
+    Example: a dozen 东川市 notices of 2023 citing 江澜省's 条例 of 2021 give two
+    layers: the ghost 澜人常〔2021〕7号 alone in the 2021 column on the left, the
+    notices in 2023 columns to its right, each in its own 24 px row.
+
+    Args:
+        report: from ``xref.report_to_dict``.
+        rows: rows per column; by default from the node count.
+
+    Returns:
+        The nodes with their centres, the page size and each year's band.
+    """
+    bad: dict[str, int] = defaultdict(int)
+    for f in report["findings"]:
+        if f["severity"] != "info":
+            bad[f["citing"]] += 1
+    items: list[dict[str, Any]] = []
+    for i, d in enumerate(report["documents"]):
+        label = d.get("doc_number") or d.get("title") or d.get("file") or d["id"]
+        items.append({"id": d["id"], "label": label, "ghost": False, "anchor": f"doc-{i}",
+                      "title": " ".join(x for x in (d.get("doc_number"), d.get("title") or d.get("file")) if x),
+                      "date": d.get("issue_date") or "", "layer": _year(d.get("issue_date"), d.get("doc_number"))})
+    for g in report["ghosts"]:
+        label = g.get("doc_number") or g.get("title") or g["id"]
+        items.append({"id": g["id"], "label": label, "ghost": True, "anchor": None,
+                      "title": "not in the corpus: " + " ".join(x for x in (g.get("doc_number"), g.get("title")) if x),
+                      "date": "", "layer": _year(None, g.get("doc_number"))})
+    n = len(items)
+    per_column = rows or max(DEFAULT_MIN_ROWS, min(DEFAULT_MAX_ROWS, math.ceil(1.5 * math.sqrt(max(n, 1)))))
+    neighbours: dict[str, list[str]] = defaultdict(list)  # either end of a citation -> the other
+    for e in report["edges"]:
+        if e["citing"] != e["cited"]:
+            neighbours[e["citing"]].append(e["cited"])
+            neighbours[e["cited"]].append(e["citing"])
+    by_layer: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for it in items:
+        by_layer[it["layer"]].append(it)
+    order = sorted(by_layer, key=lambda y: (y != UNDATED, y))
+    placed: dict[str, float] = {}  # id -> row position (fraction of a column's height)
+    nodes: list[Node] = []
+    bands: list[tuple[str, float, float]] = []
+    column = 0
+    for year in order:
+        # a year's documents fill its columns in date order, the oldest on the left ...
+        group = sorted(by_layer[year], key=lambda it: (it["date"] or "9999", it["ghost"], it["id"]))
+        first = column
+        for start in range(0, len(group), per_column):
+            chunk = group[start : start + per_column]
+
+            # ... and within a column stand by the mean row of what they cite or are cited by, placed before
+            def centre(k: int, it: dict[str, Any], size: int = len(chunk)) -> float:
+                ys = [placed[o] for o in neighbours.get(it["id"], ()) if o in placed]
+                return sum(ys) / len(ys) if ys else k / size
+
+            ranked = sorted((centre(k, it), k, it) for k, it in enumerate(chunk))
+            x = DEFAULT_MARGIN_LEFT + column * DEFAULT_COLUMN_WIDTH + DOC_RADIUS
+            for row, (_, _, it) in enumerate(ranked):
+                y = DEFAULT_MARGIN_TOP + row * DEFAULT_ROW_HEIGHT + DEFAULT_ROW_HEIGHT / 2
+                placed[it["id"]] = row / per_column
+                nodes.append(Node(it["id"], _short(str(it["label"])), it["title"], it["ghost"], year, x, y,
+                                  bad.get(it["id"], 0), it["anchor"]))
+            column += 1
+        bands.append((year, DEFAULT_MARGIN_LEFT / 2 + first * DEFAULT_COLUMN_WIDTH,
+                      DEFAULT_MARGIN_LEFT / 2 + column * DEFAULT_COLUMN_WIDTH))
+    used_rows = min(per_column, n) if n else 1
+    width = int(DEFAULT_MARGIN_LEFT + max(column, 1) * DEFAULT_COLUMN_WIDTH)
+    height = int(DEFAULT_MARGIN_TOP + used_rows * DEFAULT_ROW_HEIGHT + 16)
+    return Layout(tuple(nodes), width, height, tuple(bands))
+
+
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}
-#graph{border:1px solid #ccc;width:100%;height:640px;background:#fafafa}
-.node circle{stroke:#333;stroke-width:1.2px}.node.ghost circle{fill:#fff;stroke:#999;stroke-dasharray:4 3}
-.node text{font-size:11px;pointer-events:none}.node.sel circle{stroke:#000;stroke-width:3px}
+#frame{border:1px solid #ccc;background:#fafafa;overflow:auto;max-height:80vh}
+#graph{display:block}
+.band{fill:#f1f3f6}.band.odd{fill:#fafbfc}.year{font-size:13px;font-weight:bold;fill:#546e7a}
+.node circle{stroke:#37474f;stroke-width:1.2px;fill:#bbdefb}.node.bad circle{fill:#ffccbc}
+.node.ghost circle{fill:#fff;stroke:#999;stroke-dasharray:3 2}
+.node text{font-size:11px;fill:#222;dominant-baseline:middle;stroke:#fafafa;stroke-width:3px;paint-order:stroke}.node.ghost text{fill:#777}
+.node{cursor:pointer}.node.sel circle{stroke:#000;stroke-width:3px}
+.edge{fill:none;stroke-width:1.4px;opacity:.75}.edge.unresolved{stroke-dasharray:4 3;opacity:.5}
+#graph.focus .node:not(.lit),#graph.focus .edge:not(.lit){opacity:.08}
+#graph.filtered .node.out{opacity:.08}#graph.filtered .edge.out{display:none}
+.hidden{display:none}
+.controls{margin:.5em 0}.controls label{margin-right:1.2em}.controls input[type=search]{width:22em}
 .legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:1.5em;height:.3em;
 vertical-align:middle;margin-right:.3em}
 table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left;
@@ -40,72 +189,100 @@ vertical-align:top}tr.hl{background:#fff6c8}.sev{font-weight:bold}
 
 _JS = r"""
 (function(){
-var data=JSON.parse(document.getElementById('xref-data').textContent);
-var colours=JSON.parse(document.getElementById('xref-colours').textContent);
-var NS='http://www.w3.org/2000/svg',svg=document.getElementById('graph');
-var total=data.documents.length+data.ghosts.length;
-// a big corpus gets a taller canvas
-svg.style.height=Math.max(640,Math.round(Math.sqrt(total)*45))+'px';
-var W=svg.clientWidth||1000,H=svg.clientHeight||640;
-svg.setAttribute('viewBox','0 0 '+W+' '+H);
-var nodes=[],byId={};
-data.documents.forEach(function(d,i){var n={id:d.id,label:d.doc_number||d.title||d.file,ghost:false,
-  title:(d.doc_number||'')+' '+(d.title||d.file),anchor:'doc-'+i,bad:0};nodes.push(n);byId[d.id]=n;});
-data.ghosts.forEach(function(g,i){var n={id:g.id,label:g.doc_number||g.title,ghost:true,
-  title:'not in the corpus: '+(g.doc_number||'')+' '+(g.title||''),anchor:null,bad:0};nodes.push(n);byId[g.id]=n;});
-data.findings.forEach(function(f){if(f.severity!=='info'&&byId[f.citing])byId[f.citing].bad++;});
-var N=nodes.length,R=Math.min(W,H)*0.4;
-nodes.forEach(function(n,i){var a=2*Math.PI*i/Math.max(N,1);n.x=W/2+R*Math.cos(a);n.y=H/2+R*Math.sin(a);
-  n.vx=0;n.vy=0;});
-var links=data.edges.map(function(e){return {s:byId[e.citing],t:byId[e.cited],status:e.status};})
-  .filter(function(l){return l.s&&l.t;});
-// Fruchterman-Reingold: repulsion k^2/d between all nodes, attraction d^2/k along edges, a pull to the
-// centre for loose nodes; the step is capped by a temperature that cools to nothing
-// the all-pairs step is N^2: fewer rounds for a big corpus keep the page quick to open
-var k=Math.sqrt((W-200)*(H-60)/Math.max(N,1))*0.7,T=W/8,ITER=Math.max(5,Math.min(400,Math.floor(2e8/(N*N+1))));
-for(var it=0;it<ITER;it++){
-  nodes.forEach(function(n){n.dx=0;n.dy=0;});
-  for(var i=0;i<N;i++){for(var j=i+1;j<N;j++){var a=nodes[i],b=nodes[j],dx=a.x-b.x,dy=a.y-b.y,
-    d=Math.sqrt(dx*dx+dy*dy)||0.01,f=k*k/d;a.dx+=dx/d*f;a.dy+=dy/d*f;b.dx-=dx/d*f;b.dy-=dy/d*f;}}
-  links.forEach(function(l){if(l.s===l.t)return;var dx=l.t.x-l.s.x,dy=l.t.y-l.s.y,
-    d=Math.sqrt(dx*dx+dy*dy)||0.01,f=d*d/k;l.s.dx+=dx/d*f;l.s.dy+=dy/d*f;l.t.dx-=dx/d*f;l.t.dy-=dy/d*f;});
-  var t=T*(1-it/ITER);
-  nodes.forEach(function(n){n.dx+=(W/2-n.x)*0.05*k/100;n.dy+=(H/2-n.y)*0.05*k/100;
-    var d=Math.sqrt(n.dx*n.dx+n.dy*n.dy)||0.01,m=Math.min(d,t);n.x+=n.dx/d*m;n.y+=n.dy/d*m;
-    n.x=Math.max(30,Math.min(W-170,n.x));n.y=Math.max(25,Math.min(H-25,n.y));});
-}
-function el(tag,attrs,parent){var e=document.createElementNS(NS,tag);for(var a in attrs)e.setAttribute(a,attrs[a]);
-  if(parent)parent.appendChild(e);return e;}
-var defs=el('defs',{},svg);
-Object.keys(colours).forEach(function(s){var m=el('marker',{id:'arrow-'+s,viewBox:'0 0 10 10',refX:'18',refY:'5',
-  markerWidth:'7',markerHeight:'7',orient:'auto-start-reverse'},defs);el('path',{d:'M0,0L10,5L0,10z',fill:colours[s]},m);});
-var gl=el('g',{'class':'edges'},svg),gn=el('g',{'class':'nodes'},svg);
-links.forEach(function(l){var c=colours[l.status]||'#000',e;
-  if(l.s===l.t){e=el('path',{d:'M'+l.s.x+','+(l.s.y-8)+' c 30,-40 -30,-40 0,0','class':'edge '+l.status,
-    stroke:c,fill:'none','stroke-width':'2'},gl);}
-  else{e=el('line',{x1:l.s.x,y1:l.s.y,x2:l.t.x,y2:l.t.y,'class':'edge '+l.status,stroke:c,'stroke-width':'2',
-    'marker-end':'url(#arrow-'+l.status+')'},gl);}
-  el('title',{},e).textContent=l.s.label+' → '+l.t.label+' ('+l.status+')';});
-nodes.forEach(function(n){
-  var g=el('g',{'class':'node '+(n.ghost?'ghost':'doc'),'data-id':n.id,transform:'translate('+n.x+','+n.y+')'},gn);
-  el('circle',{r:n.ghost?7:10,fill:n.ghost?'#fff':(n.bad?'#ffccbc':'#bbdefb')},g);
-  var t=el('text',{x:13,y:4},g);t.textContent=n.label.length>18?n.label.slice(0,17)+'…':n.label;el('title',{},g).textContent=n.title;
-  g.style.cursor=n.anchor?'pointer':'default';
-  g.addEventListener('click',function(){select(n.id);if(n.anchor)location.hash=n.anchor;});});
+var svg=document.getElementById('graph');
+var nodes=Array.prototype.slice.call(svg.querySelectorAll('g.node'));
+var edges=Array.prototype.slice.call(svg.querySelectorAll('.edge'));
+var byId={},adj={};
+nodes.forEach(function(g){byId[g.getAttribute('data-id')]=g;adj[g.getAttribute('data-id')]=[];});
+edges.forEach(function(e){var s=e.getAttribute('data-citing'),t=e.getAttribute('data-cited');
+  if(adj[s])adj[s].push(e);if(adj[t]&&t!==s)adj[t].push(e);});
+var selected=null;
 function select(id){
-  Array.prototype.forEach.call(document.querySelectorAll('.node'),function(g){
-    g.classList.toggle('sel',g.getAttribute('data-id')===id);});
+  selected=(id===selected)?null:id;
+  svg.classList.toggle('focus',!!selected);
+  nodes.forEach(function(g){g.classList.remove('lit');g.classList.toggle('sel',g.getAttribute('data-id')===selected);});
+  edges.forEach(function(e){e.classList.remove('lit');});
+  if(selected&&byId[selected]){byId[selected].classList.add('lit');
+    adj[selected].forEach(function(e){e.classList.add('lit');
+      [e.getAttribute('data-citing'),e.getAttribute('data-cited')].forEach(function(o){if(byId[o])byId[o].classList.add('lit');});});}
   Array.prototype.forEach.call(document.querySelectorAll('tr.finding'),function(r){
-    r.classList.toggle('hl',r.getAttribute('data-citing')===id);});}
+    r.classList.toggle('hl',!!selected&&r.getAttribute('data-citing')===selected);});
+}
+nodes.forEach(function(g){g.addEventListener('click',function(){var id=g.getAttribute('data-id');select(id);
+  var a=g.getAttribute('data-anchor');if(a&&selected)history.replaceState(null,'','#'+a);});});
 Array.prototype.forEach.call(document.querySelectorAll('tr.finding'),function(r){
-  r.addEventListener('click',function(){select(r.getAttribute('data-citing'));});});
-svg.setAttribute('data-rendered',String(N));
+  r.addEventListener('click',function(){var id=r.getAttribute('data-citing');select(id);
+    if(byId[id])byId[id].scrollIntoView({block:'center',inline:'center'});});});
+var q=document.getElementById('filter'),onlyBad=document.getElementById('only-bad'),noGhosts=document.getElementById('no-ghosts');
+function filter(){
+  var text=(q.value||'').trim().toLowerCase(),on=!!text||onlyBad.checked;
+  svg.classList.toggle('filtered',on);
+  var keep={};
+  nodes.forEach(function(g){var ok=(!text||g.getAttribute('data-search').toLowerCase().indexOf(text)>=0)&&
+    (!onlyBad.checked||g.classList.contains('bad'));g.classList.toggle('out',on&&!ok);if(ok)keep[g.getAttribute('data-id')]=1;
+    g.classList.toggle('hidden',noGhosts.checked&&g.classList.contains('ghost'));});
+  edges.forEach(function(e){var s=e.getAttribute('data-citing'),t=e.getAttribute('data-cited');
+    e.classList.toggle('out',on&&!(keep[s]||keep[t]));
+    e.classList.toggle('hidden',noGhosts.checked&&t.indexOf('ghost:')===0);});
+  document.getElementById('shown').textContent=on?Object.keys(keep).length+' of '+nodes.length+' shown':'';
+}
+[q,onlyBad,noGhosts].forEach(function(el){el.addEventListener('input',filter);el.addEventListener('change',filter);});
+svg.setAttribute('data-rendered',String(nodes.length));
 })();
 """
 
 
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
+
+
+def _svg(report: dict[str, Any], lay: Layout) -> str:
+    at = {n.id: n for n in lay.nodes}
+    parts = [f'<svg id="graph" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="citation graph" '
+             f'width="{lay.width}" height="{lay.height}" viewBox="0 0 {lay.width} {lay.height}">']
+    parts.append("<defs>" + "".join(
+        f'<marker id="arrow-{s}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" '
+        f'markerWidth="7" markerHeight="7" '
+        f'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{c}"/></marker>'
+        for s, c in STATUS_COLOURS.items()) + "</defs>")
+    for k, (year, x0, x1) in enumerate(lay.layers):
+        parts.append(f'<rect class="band{" odd" if k % 2 else ""}" x="{x0:.0f}" y="0" width="{x1 - x0:.0f}" '
+                     f'height="{lay.height}"/><text class="year" x="{x0 + 8:.0f}" y="24">{_e(year)}</text>')
+    parts.append('<g class="edges">')
+    for e in report["edges"]:
+        s, t = at.get(e["citing"]), at.get(e["cited"])
+        if s is None or t is None:
+            continue
+        colour = STATUS_COLOURS.get(e["status"], "#000")
+        if s is t:  # a self-citation: a small loop above the node
+            d = f"M{s.x - 4:.1f},{s.y - 6:.1f} c -10,-18 18,-18 8,0"
+        else:
+            # leave the citing node and reach the cited one at the side facing the other
+            sx = s.x - DOC_RADIUS if t.x < s.x else s.x + DOC_RADIUS
+            tr = GHOST_RADIUS if t.ghost else DOC_RADIUS
+            tx = t.x + tr + 1 if t.x < s.x else t.x - tr - 1
+            if abs(t.x - s.x) < 1:  # the same column: bow out to the left
+                bend = -40 - abs(t.y - s.y) / 4
+                sx, tx = s.x - DOC_RADIUS, t.x - tr - 1
+                d = f"M{sx:.1f},{s.y:.1f} C{sx + bend:.1f},{s.y:.1f} {tx + bend:.1f},{t.y:.1f} {tx:.1f},{t.y:.1f}"
+            else:
+                mid = (sx + tx) / 2
+                d = f"M{sx:.1f},{s.y:.1f} C{mid:.1f},{s.y:.1f} {mid:.1f},{t.y:.1f} {tx:.1f},{t.y:.1f}"
+        parts.append(f'<path class="edge {_e(e["status"])}" d="{d}" stroke="{colour}" '
+                     f'marker-end="url(#arrow-{_e(e["status"])})" data-citing="{_e(e["citing"])}" '
+                     f'data-cited="{_e(e["cited"])}"><title>{_e(s.label)} → {_e(t.label)} '
+                     f'({_e(e["status"])})</title></path>')
+    parts.append('</g><g class="nodes">')
+    for n in lay.nodes:
+        cls = "node " + ("ghost" if n.ghost else "doc") + (" bad" if n.bad else "")
+        search = f"{n.id} {n.title}"
+        parts.append(f'<g class="{cls}" data-id="{_e(n.id)}" data-search="{_e(search)}"'
+                     + (f' data-anchor="{_e(n.anchor)}"' if n.anchor else "")
+                     + f' transform="translate({n.x:.1f},{n.y:.1f})">'
+                     f'<circle r="{GHOST_RADIUS if n.ghost else DOC_RADIUS}"/>'
+                     f'<text x="{LABEL_OFFSET}" y="0">{_e(n.label)}</text><title>{_e(n.title)}</title></g>')
+    parts.append("</g></svg>")
+    return "".join(parts)
 
 
 def render_graph(report: dict[str, Any]) -> str:
@@ -115,8 +292,8 @@ def render_graph(report: dict[str, Any]) -> str:
     ``<g class="node doc" data-id="…">`` for each and a dashed ghost for
     《江澜省数字经济促进条例》（澜人常〔2021〕7号）, cited from outside.
     """
+    lay = layout(report)
     anchors = {d["id"]: f"doc-{i}" for i, d in enumerate(report["documents"])}
-    payload = script_json({k: report[k] for k in ("documents", "ghosts", "edges", "findings")})
     s = report["summary"]
     legend = "".join(f'<span><i style="background:{c}"></i>{_e(st)}</span>' for st, c in STATUS_COLOURS.items())
     rows = []
@@ -145,15 +322,22 @@ def render_graph(report: dict[str, Any]) -> str:
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>Citation graph: {s["documents"]} documents</title>
 <style>{_CSS}</style></head>
 <body>
 <h1>Citation graph</h1>
 <p>{s["documents"]} documents, {s["citations"]} citations ({s["resolved"]} resolved in the corpus),
 {s["unresolved_documents"]} documents cited from outside (dashed).
-{sev["error"]} errors, {sev["warning"]} warnings, {sev["info"]} notes.</p>
+{sev["error"]} errors, {sev["warning"]} warnings, {sev["info"]} notes. Columns are years of 成文日期 (of the
+发文字号 for documents outside the corpus); an arrow runs from the citing document to the one it cites.
+Click a document to light it and its neighbours.</p>
 <p class="legend">{legend}</p>
-<svg id="graph" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="citation graph"></svg>
+<p class="controls"><input type="search" id="filter" placeholder="filter: 发文字号, title or file">
+<label><input type="checkbox" id="only-bad"> only documents with findings</label>
+<label><input type="checkbox" id="no-ghosts"> hide documents outside the corpus</label>
+<span id="shown"></span></p>
+<div id="frame">{_svg(report, lay)}</div>
 <h2>Findings</h2>
 <table id="findings"><thead><tr><th>#</th><th>severity</th><th>kind</th><th>document</th><th>page</th>
 <th>reference as written</th><th>compared with</th><th>similarity</th><th>message</th></tr></thead>
@@ -161,8 +345,6 @@ def render_graph(report: dict[str, Any]) -> str:
 <h2>Documents</h2>
 <table id="documents"><thead><tr><th>id</th><th>发文字号</th><th>title</th><th>成文日期</th><th>file</th></tr></thead>
 <tbody>{"".join(docs)}</tbody></table>
-<script type="application/json" id="xref-data">{payload}</script>
-<script type="application/json" id="xref-colours">{script_json(STATUS_COLOURS)}</script>
 <script>{_JS}</script>
 </body></html>
 """

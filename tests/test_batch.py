@@ -107,16 +107,16 @@ def test_batch_good_files_valid_json(first_run):
         assert rec["pages"] == data["source"]["pages"] > 0
         for key in ("targets", "dates", "references", "entities"):
             assert rec[key] == len(data[key])
-    assert sorted(p.name for p in out.glob("*.json")) == sorted(r["output"] for r in oks)
+    # the same fixture in two folders is one file: its copies share one output
+    assert sorted(p.name for p in out.glob("*.json")) == sorted({r["output"] for r in oks})
     assert not list(out.glob(".*.tmp"))
 
 
-def test_batch_same_name_in_two_folders_two_outputs(first_run):
+def test_batch_same_file_in_two_folders_one_output(first_run):
     out, _ = first_run
     recs = _by_name(out)
     a, b = recs[f"{GOOD_FIXTURES[0]}.pdf"], recs[f"{GOOD_FIXTURES[0]}.pdf@sub"]
-    assert a["output"] != b["output"] and a["sha256"] == b["sha256"]
-    assert (out / a["output"]).read_bytes() == (out / b["output"]).read_bytes()
+    assert a["output"] == b["output"] and a["sha256"] == b["sha256"] and a["status"] == b["status"] == "ok"
 
 
 def test_batch_rerun_skips_everything(corpus, first_run, tmp_path):
@@ -139,7 +139,8 @@ def test_batch_changed_input_redone_others_skipped(tmp_path):
     make_fixture("no_doc_number", src)
     bad = make_bad_file("not_pdf", src)
     run_batch([src], tmp_path / "out", workers=1, handler=fake_handler)
-    shutil.copy(src / "no_doc_number.pdf", bad)  # the bad file is fixed
+    make_fixture("regulation_articles", tmp_path)
+    shutil.copy(tmp_path / "regulation_articles.pdf", bad)  # the bad file is fixed
     report = run_batch([src], tmp_path / "out", workers=1, handler=fake_handler)
     status = {Path(r.path).name: r.status for r in report.records}
     assert status == {"bad_not_pdf.pdf": "ok", "no_doc_number.pdf": "skipped"}
@@ -192,24 +193,26 @@ def test_batch_expand_inputs_missing_is_an_error(tmp_path, bad):
 
 
 OUTPUT_NAMES = [
-    ("/data/郑州/郑政办-30.pdf", "郑政办-30-1a899f7d.json"),  # the rule's example in batch.py
-    ("/data/x/notice.PDF", "notice-{}.json"),
-    ("/data/y/notice.PDF", "notice-{}.json"),  # same name, other folder: another hash
+    ("/data/郑州/郑政办-30.pdf", "0d3c9a7e" + "0" * 56, "郑政办-30-0d3c9a7e.json"),  # the rule's example in batch.py
+    ("/data/x/notice.PDF", "ab" * 32, "notice-abababab.json"),
+    ("/data/y/notice.PDF", "ab" * 32, "notice-abababab.json"),  # the same content elsewhere: the same output
+    ("/data/y/notice.PDF", "cd" * 32, "notice-cdcdcdcd.json"),
 ]
 
 
-@pytest.mark.parametrize(("path", "expected"), OUTPUT_NAMES)
-def test_batch_output_name_stem_and_path_hash(path, expected):
-    import hashlib
-
-    digest = hashlib.sha256(path.encode("utf-8")).hexdigest()[:8]
-    assert output_name(Path(path)) == expected.format(digest)
+@pytest.mark.parametrize(("path", "sha", "expected"), OUTPUT_NAMES)
+def test_batch_output_name_stem_and_content_hash(path, sha, expected):
+    assert output_name(Path(path), sha) == expected
 
 
 def test_batch_assign_outputs_never_collide():
-    paths = [Path(f"/d{i}/same.pdf") for i in range(300)]
-    names = assign_outputs(paths)
-    assert len(set(names.values())) == len(paths)
+    inputs = {Path(f"/d{i}/same.pdf"): f"{i:064x}"[::-1] if i % 2 else "1234abcd" + f"{i:056x}" for i in range(300)}
+    names = assign_outputs(inputs)
+    assert len(set(names.values())) == len(inputs)
+    # a name already in the folder for other content is not reused
+    taken = {names[Path("/d0/same.pdf")].casefold(): "f" * 64}
+    assert assign_outputs({Path("/d0/same.pdf"): inputs[Path("/d0/same.pdf")]}, taken)[Path("/d0/same.pdf")] \
+        != names[Path("/d0/same.pdf")]
 
 
 # --- the manifest ----------------------------------------------------------------
@@ -351,7 +354,7 @@ def test_batch_kill_9_then_rerun_complete(tmp_path):
     assert len(oks) == len(GOOD_FIXTURES) * 2
     for rec in oks:
         validate(json.loads((out / rec.output).read_text(encoding="utf-8")))
-    assert sorted(p.name for p in out.glob("*.json")) == sorted(rec.output for rec in oks)
+    assert sorted(p.name for p in out.glob("*.json")) == sorted({rec.output for rec in oks})
     assert not list(out.glob(".*.tmp"))
 
 

@@ -50,6 +50,48 @@ POSITIVES = [
     ("第十三个五年规划", [("2016/2020", "period")]),
     ("6月底前", [("2017-06", "month")]),
     ("9月30日前", [("2017-09-30", "date")]),
+    # a relative year with a month, a day or a part of the year
+    ("今年六月", [("2017-06", "relative")]),
+    ("明年3月份启动", [("2018-03", "relative")]),
+    ("去年3月3号", [("2016-03-03", "relative")]),
+    ("今年前三季度", [("2017-01/2017-09", "relative")]),
+    ("去年年底", [("2016-12", "relative")]),
+    ("明年初", [("2018-01", "relative")]),
+    ("明年6月上旬", [("2018-06-01/2018-06-10", "relative")]),
+    ("比上一年增长", [("2016", "relative")]),
+    ("今年1-6月", [("2017-01/2017-06", "relative")]),
+    ("去年1至9月份", [("2016-01/2016-09", "relative")]),
+    # parts of a year and of a month
+    ("2018年前五个月", [("2018-01/2018-05", "range")]),
+    ("2021年前两个季度", [("2021-01/2021-06", "range")]),
+    ("2022年首季度", [("2022-01/2022-03", "range")]),
+    ("2016年后三个月", [("2016-10/2016-12", "range")]),
+    ("二〇二〇年伊始", [("2020-01", "month")]),
+    ("2018年6月上旬", [("2018-06-01/2018-06-10", "range")]),
+    ("2019年2月下旬", [("2019-02-21/2019-02-28", "range")]),
+    ("6月中旬", [("2017-06-11/2017-06-20", "range")]),
+    ("12月月底", [("2017-12", "month")]),
+    # days of one month, intervals
+    ("2019年4月12-19日", [("2019-04-12/2019-04-19", "range")]),
+    ("从2018年12月九号到十五号", [("2018-12-09/2018-12-15", "range")]),
+    ("自2020-05-26至2020-05-29止", [("2020-05-26/2020-05-29", "range")]),
+    ("2020.5.26—2020.6.3", [("2020-05-26/2020-06-03", "range")]),
+    ("任职时间1999.08-2002.02", [("1999-08/2002-02", "range")]),
+    ("2008.03-2009", [("2008-03/2009", "range")]),
+    # two-digit years before a month or a part of the year
+    ("16年底", [("2016-12", "month")]),
+    ("15年3月2日", [("2015-03-02", "date")]),
+    ("98年4月", [("1998-04", "month")]),
+    ("九七年一季度", [("1997-01/1997-03", "range")]),
+    ("零七年八月二十九号", [("2007-08-29", "date")]),
+    # lunar dates: flagged, never read as solar ones
+    ("1991年农历8月23号", [("1991-08-23", "lunar")]),
+    ("农历二〇二一年六月", [("2021-06", "lunar")]),
+    ("正月十五", [("2017-01-15", "lunar")]),
+    ("腊月初十", [("2017-12-10", "lunar")]),
+    ("去年五月初五", [("2016-05-05", "lunar")]),
+    ("闰四月", [("2017-04", "lunar")]),
+    ("农历十月", [("2017-10", "lunar")]),
 ]
 
 # phrases with no date mention
@@ -74,6 +116,21 @@ NEGATIVES = [
     "3个月",
     "世界500强",
     "2017.13.1",
+    # two-digit years alone are durations as often
+    "用24年时间",
+    "30年来",
+    "80年代",
+    "3年5个月",
+    "20年初步建成",
+    # a month-year range with hyphens reads two ways; money is no date
+    "2008-03-2009",
+    "2019.5-2020.3万元",
+    # words holding relative-year characters
+    "过去年均增长",
+    "今后年均增长",
+    "每年3月份",
+    # a month without sign of the lunar calendar is no lunar date
+    "五六月份",
 ]
 
 
@@ -94,7 +151,9 @@ def test_dates_spans_index_the_text(phrase, expected):
         assert phrase[d.span[0] : d.span[1]] == d.text
 
 
-@pytest.mark.parametrize("phrase", ["口岸年内实现规模化运营", "上半年完成", "6月底前", "明年"])
+@pytest.mark.parametrize(
+    "phrase", ["口岸年内实现规模化运营", "上半年完成", "6月底前", "明年", "今年六月", "19年底", "正月十五", "98年4月"]
+)
 def test_dates_relative_skipped_without_doc_date(phrase):
     assert find_dates(phrase, None) == []
 
@@ -132,7 +191,9 @@ def test_dates_spans_hold_for_any_text(text):
 
 
 # characters the date regexes turn on
-_DATE_ALPHABET = st.sampled_from(list("0123456789年月日号至到-—./、和第个五十一二三九〇○底初份度季上下半规划") + ["\u3000", " "])
+_DATE_ALPHABET = st.sampled_from(
+    list("0123456789年月日号至到-—./、和第个五十一二三九〇○底初份度季上下半规划旬前后首今明去农历正腊闰廿") + ["\u3000", " "]
+)
 
 
 @given(st.text(_DATE_ALPHABET, max_size=40))
@@ -143,6 +204,55 @@ def test_dates_regexes_behind_their_opening_match_as_without(text):
     from pipeline import dates
 
     for name in ("CN_DATE", "NUMERIC_DATE", "YEAR_RANGE", "DATE_RANGE", "MONTH_RANGE", "MONTH_DAY", "ENUM_YEAR",
-                 "PERIOD"):
+                 "PERIOD", "DAY_RANGE", "NUMERIC_RANGE"):
         opened, plain = getattr(dates, name), re.compile(getattr(dates, "_" + name))
         assert [m.span() for m in opened.finditer(text)] == [m.span() for m in plain.finditer(text)], name
+
+
+def test_dates_lunar_regexes_behind_their_opening_match_as_without():
+    """The lunar and relative-year regexes are built from the data file; their openings cover every match."""
+    import re
+
+    from pipeline import dates
+
+    texts = ["1991年农历8月23号", "今年腊月18000吨", "去年五月初五", "今年前三季度", "明年3月份", "正月十五", "闰4月"]
+    for opened in (dates._lunar_regex(), dates._rel_date_regex()):
+        plain = re.compile(opened.pattern.split("(?:", 1)[1][:-1])
+        for text in texts:
+            assert [m.span() for m in opened.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+_WIDE = str.maketrans("0123456789-./", "０１２３４５６７８９－．／")
+
+
+@given(
+    st.integers(min_value=1990, max_value=2060),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=1, max_value=28),
+    st.sampled_from(["{y}年{m}月{d}日", "{y}年{m}月", "{y}-{m:02d}-{d:02d}", "{y}年{m}月{d}-{e}日", "{y}.{m}.{d}"]),
+)
+def test_dates_value_unchanged_by_width_and_layout_spaces(y, m, d, form):
+    """Full-width digits and layout spaces around 年/月/日 change no value."""
+    text = form.format(y=y, m=m, d=d, e=d + 1)
+    base = [(x.value, x.kind) for x in find_dates(f"于{text}完成", DOC_DATE)]
+    assert len(base) == 1
+    assert [(x.value, x.kind) for x in find_dates(f"于{text.translate(_WIDE)}完成", DOC_DATE)] == base
+    if "年" in form:
+        spaced = text.replace("年", " 年 ").replace("月", " 月 ")
+        assert [(x.value, x.kind) for x in find_dates(f"于{spaced}完成", DOC_DATE)] == base
+
+
+@given(st.sampled_from(["农历", "阴历"]), st.integers(min_value=1, max_value=12), st.integers(min_value=1, max_value=30))
+def test_dates_lunar_never_read_as_solar(word, m, d):
+    text = f"定于{word}{m}月{d}日举行"
+    found = find_dates(text, DOC_DATE)
+    assert found and all(x.kind == "lunar" for x in found)
+
+
+# words that hold the characters of a lunar month or a relative year and are neither
+WORD_NEGATIVES = ["真正月收入提高", "今冬月份用电", "当前年度预算", "今后年均增长", "过去年均"]
+
+
+@pytest.mark.parametrize("phrase", WORD_NEGATIVES)
+def test_dates_words_are_no_dates(phrase):
+    assert find_dates(phrase, DOC_DATE) == []

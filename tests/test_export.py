@@ -16,6 +16,7 @@ from pipeline.export import (
     FORMATS,
     TABLES,
     ExportError,
+    coerce,
     columns,
     export_table,
     flatten_item,
@@ -65,14 +66,14 @@ def _target(sub, value, unit, *, value_max=None, normalized=None, comparator=">=
 
 
 def make_doc(number: str | None = "东政办〔2023〕12号", issue_date: str | None = "2023-05-08",
-             targets: bool = True) -> dict:
+             targets: bool = True, sha: str = "a" * 64) -> dict:
     """A schema-valid document: two level-1 headings, one level-2, two targets, dates, references, entities."""
     doc_number = None
     if number:
         doc_number = {"text": number, "agency_code": number.split("〔")[0], "year": 2023, "serial": 12}
     data = {
         "schema_version": "1.0.0",
-        "source": {"file": "notice.pdf", "sha256": "a" * 64, "pages": 2, "engine": "pdfplumber"},
+        "source": {"file": "notice.pdf", "sha256": sha, "pages": 2, "engine": "pdfplumber"},
         "text": TEXT,
         "pages": [{"number": n, "width": 595.3, "height": 841.9, "page_number": None, "header": None,
                    "footer": None, "quality": "ok"} for n in (1, 2)],
@@ -117,13 +118,14 @@ def outdir(tmp_path) -> Path:
     """A batch folder: two good documents in the manifest, one failed input, one stray JSON file."""
     out = tmp_path / "out"
     out.mkdir()
-    docs = {"notice-1a2b3c4d": make_doc(), "plain-5e6f7a8b": make_doc(number=None, issue_date=None, targets=False)}
+    docs = {"notice-1a2b3c4d": make_doc(),
+            "plain-5e6f7a8b": make_doc(number=None, issue_date=None, targets=False, sha="c" * 64)}
     lines = []
     for stem, data in docs.items():
         (out / f"{stem}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         lines.append(Record(f"/in/{stem}.pdf", "a" * 64, "ok", output=f"{stem}.json", pages=2).to_line())
     lines.append(Record("/in/bad.pdf", "b" * 64, "failed", error="/in/bad.pdf: not a PDF").to_line())
-    (out / "stray-00000000.json").write_text(json.dumps(make_doc()), encoding="utf-8")  # not in the manifest
+    (out / "stray-00000000.json").write_text(json.dumps(make_doc(sha="d" * 64)), encoding="utf-8")  # not listed
     (out / MANIFEST).write_text("".join(lines), encoding="utf-8")
     return out
 
@@ -168,22 +170,25 @@ def test_export_targets_rows_carry_document_and_section(outdir):
     df = load_table(outdir, "targets")
     assert len(df) == 2  # the stray file and the failed input are not read
     row = df.iloc[0]
-    assert row["document"] == "notice-1a2b3c4d"
+    assert row["document_id"] == "notice-1a2b3c4d"
     assert row["document_number"] == "东政办〔2023〕12号"
     assert row["document_title"].startswith("东川市人民政府办公室关于")
     assert row["document_issuer"] == "东川市人民政府办公室"
     assert row["document_date"] == pd.Timestamp("2023-05-08")
     assert row["section_path"] == "一、总体要求"
-    assert (row["value"], row["unit"], row["year"], row["normalized_value"]) == (500.0, "亿元", 2025, 5e10)
+    assert (row["value"], row["unit"], row["target_year"], row["normalized_value"]) == (500.0, "亿元", 2025, 5e10)
+    assert row["section_id"] == "s1"
     assert df.iloc[1]["section_path"] == "二、主要任务 / （一）扩大对外贸易"
-    assert pd.isna(df.iloc[1]["year"]) and pd.isna(df.iloc[1]["value_max"])
+    assert pd.isna(df.iloc[1]["target_year"]) and pd.isna(df.iloc[1]["value_max"])
 
 
 DTYPES = [
     ("targets", "value", "float64"),
     ("targets", "value_max", "float64"),
     ("targets", "normalized_value", "float64"),
-    ("targets", "year", "Int64"),
+    ("targets", "target_year", "Int64"),
+    ("targets", "year", None),  # renamed target_year: the year the value is for
+    ("targets", "section", None),  # renamed section_id, beside section_path
     ("targets", "span_start", "Int64"),
     ("targets", "page", "Int64"),
     ("targets", "document_date", "datetime64[us]"),
@@ -209,16 +214,19 @@ def test_export_dtypes(outdir, table, column, dtype):
 
 @pytest.mark.parametrize("table", TABLES)
 def test_export_empty_folder_typed_empty_table(tmp_path, table):
-    df = load_table(tmp_path, table)
+    with pytest.raises(ExportError, match="no parse outputs"):
+        load_table(tmp_path, table)
+    df = coerce(pd.DataFrame([]), table)
     assert len(df) == 0 and list(df.columns) == list(columns(table))
     assert [str(t) for t in df.dtypes] == [str(pd.Series([], dtype=t).dtype) for t in columns(table).values()]
 
 
 def test_export_documents_one_row_per_document(outdir):
     df = load_table(outdir, "documents")
-    assert list(df["document"]) == ["notice-1a2b3c4d", "plain-5e6f7a8b"]
+    assert list(df["document_id"]) == ["notice-1a2b3c4d", "plain-5e6f7a8b"]
     first, second = df.iloc[0], df.iloc[1]
-    assert (first["n_targets"], first["n_sections"], first["year"], first["serial"]) == (2, 3, 2023, 12)
+    assert (first["n_targets"], first["n_sections"], first["doc_number_year"], first["doc_number_serial"]) == \
+        (2, 3, 2023, 12)
     assert first["recipients"] == "各县（市、区）人民政府；市政府各部门"
     assert json.loads(first["extra"]) == {"主办": "市发展改革委"}
     assert pd.isna(second["document_number"]) and pd.isna(second["document_date"])
@@ -302,3 +310,103 @@ def test_export_cli_missing_folder_exit_1(tmp_path, capsys):
     assert cli.main(["export", str(tmp_path / "nope"), "--to", str(tmp_path / "x.csv")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error:") and "no such folder" in err[0]
+
+
+# --- what users meet (issue: the command line and its outputs) --------------------------------
+
+def test_export_xlsx_dates_as_dates_frozen_header_fitted_widths(outdir, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "docs.xlsx"
+    assert cli.main(["export", str(outdir), "--to", str(path), "--table", "documents"]) == 0
+    sheet = load_workbook(path)["documents"]
+    assert sheet.freeze_panes == "A2"
+    header = [c.value for c in sheet[1]]
+    date_cell = sheet.cell(row=2, column=header.index("document_date") + 1)
+    assert date_cell.number_format == "yyyy-mm-dd" and date_cell.value.year == 2023
+    widths = {name: sheet.column_dimensions[chr(ord("A") + i)].width for i, name in enumerate(header[:20])}
+    assert widths["document_title"] > widths["pages"] >= len("pages")
+    assert widths["document_title"] <= 60
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o002])
+def test_export_files_follow_the_umask(outdir, tmp_path, mask):
+    import os
+
+    old = os.umask(mask)
+    try:
+        for suffix in FORMATS:
+            path = tmp_path / f"t{suffix}"
+            assert cli.main(["export", str(outdir), "--to", str(path)]) == 0
+            assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize(("fmt", "check"), [
+    (None, lambda raw: raw.startswith(b"document_id,document_number,")),  # no BOM in a pipe
+    ("jsonl", lambda raw: json.loads(raw.splitlines()[0])["document_id"] == "notice-1a2b3c4d"),
+    ("parquet", lambda raw: raw.startswith(b"PAR1")),
+])
+def test_export_cli_to_stdout(outdir, fmt, check):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    args = [sys.executable, "-m", "pipeline", "export", str(outdir), "--to", "-", *(["--format", fmt] if fmt else [])]
+    r = subprocess.run(args, cwd=ROOT, capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert check(r.stdout)
+    assert b"2 targets rows" in r.stderr
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"[1,2,3]", "not a parse output (a JSON list"),
+    (b'{"schema_version": "1.0.0", "source": "x", "metadata": []}', "not a valid parse output"),
+    (b'{"schema_version": "1.0.0", "sou', "not JSON, or cut short"),
+    (b"\xff\xfe", "not JSON"),
+    (b'{"findings": [], "edges": [], "summary": {}}', "an xref report"),
+])
+def test_export_listed_output_replaced_by_foreign_json_is_skipped_with_a_warning(outdir, tmp_path, capsys,
+                                                                                    content, words):
+    (outdir / "plain-5e6f7a8b.json").write_bytes(content)
+    path = tmp_path / "docs.csv"
+    assert cli.main(["export", str(outdir), "--to", str(path), "--table", "documents"]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {outdir / 'plain-5e6f7a8b.json'}: {words}" in err and "skipped" in err
+    assert len(pd.read_csv(path)) == 1  # the other document is exported
+
+
+def test_export_beside_an_xref_report_and_without_a_manifest(outdir, tmp_path, capsys):
+    (outdir / MANIFEST).unlink()
+    (outdir / "report.json").write_text(json.dumps({"schema_version": "1.0.0", "source": "out", "summary": {},
+                                                    "documents": ["x"], "edges": [], "findings": []}))
+    assert cli.main(["export", str(outdir), "--to", str(tmp_path / "d.csv"), "--table", "documents"]) == 0
+    assert "report.json: an xref report, not a parse output; skipped" in capsys.readouterr().err
+
+
+def test_export_folder_without_outputs_one_line_exit_1(tmp_path, capsys):
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
+    assert cli.main(["export", str(tmp_path), "--to", str(tmp_path / "x.csv")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and "no parse outputs" in err[0]
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_export_never_follows_a_manifest_path_outside_the_folder(outdir, tmp_path, capsys):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "planted.json").write_text(json.dumps(make_doc(sha="e" * 64)), encoding="utf-8")
+    with (outdir / MANIFEST).open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"path": "/in/planted.pdf", "sha256": "e" * 64, "status": "ok",
+                            "output": "../victim/planted.json"}) + "\n")
+    (outdir / "link.json").symlink_to(victim / "planted.json")
+    with (outdir / MANIFEST).open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"path": "/in/link.pdf", "sha256": "e" * 64, "status": "ok", "output": "link.json"}) + "\n")
+    path = tmp_path / "d.csv"
+    assert cli.main(["export", str(outdir), "--to", str(path), "--table", "documents"]) == 0
+    assert list(pd.read_csv(path)["document_id"]) == ["notice-1a2b3c4d", "plain-5e6f7a8b"]
+    err = capsys.readouterr().err
+    assert "outside the folder ('../victim/planted.json'); ignored" in err
+    assert "outside the folder ('link.json'); ignored" in err

@@ -132,12 +132,20 @@ def test_review_find_pdf_beside_the_json(sample, tmp_path):
     assert pdf == tmp_path / SAMPLE.name and data["source"] == sample["source"]
 
 
-def test_review_find_pdf_through_a_batch_manifest(sample, tmp_path):
+def test_review_never_follows_a_path_from_the_data(sample, tmp_path, capsys):
+    """Only the PDF beside the JSON or the one given: not a manifest's path, not an absolute source.file."""
     out = tmp_path / "z-1a899f7d.json"
     out.write_text(json.dumps(sample, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "manifest.jsonl").write_text(
         json.dumps({"path": str(SAMPLE), "status": "ok", "output": out.name}) + "\n{cut by a cra", encoding="utf-8")
-    assert find_pdf(out, sample) == SAMPLE
+    assert find_pdf(out, sample) is None
+    crafted = {**sample, "source": {**sample["source"], "file": str(SAMPLE.resolve())}}
+    out.write_text(json.dumps(crafted, ensure_ascii=False), encoding="utf-8")
+    assert find_pdf(out, crafted) is None
+    assert _exit_code(["review", str(out), "-o", str(tmp_path / "r.html")]) == 1
+    assert "--pdf" in capsys.readouterr().err and not (tmp_path / "r.html").exists()
+    shutil.copy(SAMPLE, tmp_path / SAMPLE.name)  # beside it, under the name source.file gives
+    assert find_pdf(out, crafted) == tmp_path / SAMPLE.name
 
 
 def test_review_find_pdf_gives_none_when_absent(sample, tmp_path):
@@ -151,8 +159,9 @@ def test_review_find_pdf_gives_none_when_absent(sample, tmp_path):
 
 @pytest.mark.parametrize("content, words", [
     (b"\xff\xfe not text", "neither a PDF nor a JSON"),
-    (b'{"pages": 3}', "not a pipeline output"),
-    (b"[1, 2]", "not a pipeline output"),
+    (b'{"pages": 3}', "neither a PDF nor a JSON output"),
+    (b"[1, 2]", "neither a PDF nor a JSON output"),
+    (b'{"schema_version": "1.0.0", "pages": 3}', "not a valid parse output"),
 ])
 def test_review_load_source_rejects_other_files(tmp_path, content, words):
     path = tmp_path / "x.json"

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.xref import (
@@ -357,7 +360,8 @@ def test_xref_cli_writes_report_edges_and_graph(corpus_dir, tmp_path, capsys):
     stdout = capsys.readouterr().out
     assert "12 documents" in stdout and "3 errors" in stdout
     jsonschema.validate(json.loads((out / "report.json").read_text(encoding="utf-8")), SCHEMA)
-    rows = list(csv.reader((out / "edges.csv").open(encoding="utf-8")))
+    assert (out / "edges.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM, as the exports have
+    rows = list(csv.reader((out / "edges.csv").open(encoding="utf-8-sig")))
     assert rows[0] == ["citing", "cited", "status"]
     assert ["g_commerce_notice", "d_transport_notice", "later"] in rows
     assert ["a_plan_notice", "ghost:澜人常〔2021〕7号", "unresolved"] in rows
@@ -433,8 +437,15 @@ def test_xref_graph_shows_every_document(corpus_dir, tmp_path):
             "const b = c.getBoundingClientRect(); return b.left >= r.left && b.right <= r.right"
             " && b.top >= r.top && b.bottom <= r.bottom; })"
         )
+        got = driver.execute_script(_OVERLAPS_JS)
+        if os.environ.get("GRAPH_SCREENSHOT"):  # the README's picture: a document with findings picked
+            driver.set_window_size(1300, 760)
+            driver.execute_script("document.querySelector('#graph g.node.bad').dispatchEvent("
+                                  "new MouseEvent('click', {bubbles: true})); window.scrollTo(0, 0)")
+            driver.save_screenshot(os.environ["GRAPH_SCREENSHOT"])
     assert sorted(docs) == sorted(d["id"] for d in report["documents"])
     assert sorted(ghosts) == sorted(g["id"] for g in report["ghosts"])
+    assert got["overlaps"] == 0 and got["inside"] and got["columns"] >= 3
     assert edges == len(report["edges"])
     assert len(links) >= len(report["findings"]) and all(h.startswith("#doc-") for h in links)
     assert inside
@@ -485,3 +496,166 @@ def test_xref_rules_a_forwarding_notice_does_not_cite_itself():
         _ref("x", "江澜省数据条例实施办法", "澜政〔2022〕1号"), body_title="江澜省数据条例实施办法",
     )  # fmt: skip
     assert [f.kind for f in check_corpus([relay]).findings] == ["unresolved"]
+
+
+# --- the graph's layout: legible at 50 documents, usable at 2,000 -----------------------------
+
+
+def _synthetic_report(n_docs: int, seed: int = 7) -> dict:
+    """A report of ``n_docs`` invented documents over ten years, each citing up to three older ones,
+    a tenth of the citations pointing outside the corpus."""
+    import random
+
+    rng = random.Random(seed)
+    docs, edges, ghosts = [], [], {}
+    for i in range(n_docs):
+        year = 2014 + i * 10 // max(n_docs, 1)
+        docs.append({"id": f"d{i}", "file": f"d{i}.pdf", "doc_number": f"东测〔{year}〕{i + 1}号",
+                     "title": f"东川市测试局关于第{i + 1}项工作的通知", "body_title": None,
+                     "issue_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "issuer": None,
+                     "path": None})
+        for _ in range(rng.randint(0, 3) if i else 0):
+            if rng.random() < 0.1:
+                gid = f"ghost:澜政〔{rng.randint(2005, 2013)}〕{rng.randint(1, 40)}号"
+                ghosts.setdefault(gid, {"id": gid, "doc_number": gid[6:], "title": None, "cited_by": []})
+                edges.append({"citing": f"d{i}", "cited": gid, "status": "unresolved", "reference": None})
+            else:
+                edges.append({"citing": f"d{i}", "cited": f"d{rng.randrange(i)}", "status": "resolved",
+                              "reference": None})
+    findings = [{"id": "F001", "kind": "title_number_mismatch", "severity": "error", "message": "x",
+                 "citing": "d1", "reference": None, "cited": None, "compared_with": None, "similarity": None,
+                 "occurrences": [], "cited_by": None}] if n_docs > 1 else []
+    summary = {"documents": n_docs, "references": len(edges), "citations": len(edges), "resolved": len(edges),
+               "unresolved_documents": len(ghosts), "findings": len(findings),
+               "by_severity": {"error": len(findings), "warning": 0, "info": 0}, "by_kind": {}}
+    return {"summary": summary, "documents": docs, "ghosts": list(ghosts.values()), "edges": edges,
+            "findings": findings}
+
+
+@pytest.mark.parametrize("n", [1, 12, 50, 2000])
+def test_xref_graph_layout_every_node_in_its_own_cell(n):
+    from pipeline.xref_html import DEFAULT_COLUMN_WIDTH, DEFAULT_ROW_HEIGHT, LABEL_CHARS, LABEL_OFFSET, layout
+
+    report = _synthetic_report(n)
+    lay = layout(report)
+    assert len(lay.nodes) == n + len(report["ghosts"])
+    cells = {(round(node.x), round(node.y)) for node in lay.nodes}
+    assert len(cells) == len(lay.nodes)  # no two nodes share a place
+    xs, ys = sorted({x for x, _ in cells}), sorted({y for _, y in cells})
+    assert all(b - a >= DEFAULT_COLUMN_WIDTH for a, b in zip(xs, xs[1:]))
+    assert all(b - a >= DEFAULT_ROW_HEIGHT for a, b in zip(ys, ys[1:]))
+    assert LABEL_OFFSET + LABEL_CHARS * 11 < DEFAULT_COLUMN_WIDTH  # a label fits its column
+    assert all(len(node.label) <= LABEL_CHARS for node in lay.nodes)
+    # older documents stand left of newer ones
+    years = {node.layer: node.x for node in lay.nodes if not node.ghost}
+    assert sorted(years, key=years.get) == sorted(years)
+    assert lay.height <= 46 + 40 * DEFAULT_ROW_HEIGHT + 16  # wide rather than endlessly tall
+
+
+_OVERLAPS_JS = """
+const boxes = Array.from(document.querySelectorAll('#graph g.node')).map(g => g.getBoundingClientRect());
+let overlaps = 0;
+const sorted = boxes.slice().sort((a, b) => a.left - b.left);
+for (let i = 0; i < sorted.length; i++) {
+  for (let j = i + 1; j < sorted.length && sorted[j].left < sorted[i].right; j++) {
+    const a = sorted[i], b = sorted[j];
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+      overlaps++;
+  }
+}
+const svg = document.getElementById('graph').getBoundingClientRect();
+const xs = new Set(boxes.map(b => Math.round(b.left))), ys = new Set(boxes.map(b => Math.round(b.top)));
+const inside = boxes.every(b => b.left >= svg.left && b.right <= svg.right && b.top >= svg.top && b.bottom <= svg.bottom);
+return {n: boxes.length, overlaps: overlaps, columns: xs.size, rows: ys.size, inside: inside,
+        width: svg.width, height: svg.height};
+"""
+
+
+def test_xref_graph_in_a_browser_legible_at_50_usable_at_2000(tmp_path):
+    from pipeline.xref_html import render_graph
+    from tests.browser import chromium
+
+    with chromium(tmp_path) as driver:
+        for n in (50, 2000):
+            report = _synthetic_report(n)
+            page = tmp_path / f"graph{n}.html"
+            page.write_text(render_graph(report), encoding="utf-8")
+            driver.get(page.as_uri())
+            got = driver.execute_script(_OVERLAPS_JS)
+            assert got["n"] == n + len(report["ghosts"])
+            assert got["overlaps"] == 0 and got["inside"]  # labels included: every node's box is its own
+            assert got["columns"] >= 10 and got["rows"] >= 5  # spread over the page, not on its border
+            if n == 2000:
+                assert got["height"] < 1100  # wide and scrolled sideways, not thousands of pixels tall
+                box = driver.find_element("id", "filter")
+                box.send_keys("东测〔2020〕")
+                shown = driver.execute_script("return document.querySelectorAll('#graph g.node:not(.out)').length")
+                assert 0 < shown < 400 and "shown" in driver.find_element("id", "shown").text
+                box.clear()
+                driver.execute_script("document.querySelector('#graph g.node[data-id=\"d1\"]').dispatchEvent("
+                                      "new MouseEvent('click', {bubbles: true}))")
+                lit = driver.execute_script("return document.querySelectorAll('#graph .lit').length")
+                hl = driver.execute_script("return document.querySelectorAll('tr.finding.hl').length")
+                assert lit >= 2 and hl == 1  # the node, its edges and neighbours; its finding picked out
+
+
+def _textbook_edits(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        prev = cur
+    return prev[-1]
+
+
+_TITLE_CHARS = "关于印发东川市数据要素市场培育行动方案的通知授杈权（）2023年—"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_TITLE_CHARS, max_size=30), st.text(_TITLE_CHARS, max_size=30), st.integers(0, 5))
+def test_xref_edits_match_the_textbook_distance(a, b, limit):
+    from pipeline.xref import _edits
+
+    assert _edits(a, b, limit) == min(_textbook_edits(a, b), limit + 1)
+
+
+_WRAPPED = "《东川市人民政府关于印发东川市数据条例\n实施办法的通知》（东政〔2022〕30号）"
+# (citing text, its reference as the parse gave it): a right title, wrapped across a line, a number no one has
+WRAPPED_TITLES = [
+    ("按照" + _WRAPPED, _ref(_WRAPPED, "东川市人民政府关于印发东川市数据条例\n实施办法的通知", "东政〔2022〕30号",
+                            span=(2, 2 + len(_WRAPPED)))),
+    ("按照" + _WRAPPED, _ref(_WRAPPED, None, "东政〔2022〕30号", span=(2, 2 + len(_WRAPPED)))),  # title lost
+    ("按照" + _WRAPPED, _ref("东政〔2022〕30号", None, "东政〔2022〕30号",
+                            span=(2 + _WRAPPED.index("东政"), 1 + len(_WRAPPED)))),  # the number alone
+]
+
+
+@pytest.mark.parametrize(("text", "ref"), WRAPPED_TITLES)
+def test_xref_rules_right_title_wrapped_with_a_wrong_number(text, ref):
+    citer = _doc("citer", "东科〔2023〕6号", "东川市科学技术局关于组织申报数据创新项目的通知", "2023-06-01", ref,
+                 text=text)
+    (finding,) = check_corpus([NOTICE, citer]).findings
+    assert finding.kind == "title_number_mismatch" and finding.severity == "error"
+    assert "\n" not in finding.message and "东政〔2023〕3号" in finding.message
+
+
+@pytest.mark.parametrize("text", ["根据《东川市数据条例》和东政〔2022〕30号文件", "东政〔2022〕30号"])
+def test_xref_rules_no_title_taken_from_further_away(text):
+    start = text.index("东政")
+    ref = _ref("东政〔2022〕30号", None, "东政〔2022〕30号", span=(start, start + 11))
+    citer = _doc("citer", "东科〔2023〕6号", "东川市科学技术局关于组织申报数据创新项目的通知", "2023-06-01", ref,
+                 text=text)
+    assert [f.kind for f in check_corpus([NOTICE, citer]).findings] == ["unresolved"]
+
+
+@pytest.mark.parametrize("hostile", ["<!--<script>", "</script><script>alert(1)</script>", "a\u2028b", "\"'><b>"])
+def test_xref_graph_page_carries_any_title_as_text(hostile):
+    from pipeline.xref_html import render_graph
+
+    report = _synthetic_report(3)
+    report["documents"][1]["title"] = hostile
+    report["documents"][2]["doc_number"] = hostile
+    page = render_graph(report)
+    assert page.count("<script") == 1 and page.count("</script>") == 1  # only the page's own
+    assert hostile not in page or hostile == "a\u2028b"

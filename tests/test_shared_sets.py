@@ -1,0 +1,62 @@
+"""Scored regression on the shared evaluation sets: real PDFs (../shared/corpus/real) and real plans
+(../shared/corpus/plans), parsed once per session and scored with ../shared/eval/score_set.py, the
+scorer the dev figures come from. One test function per scored field; all skip when ../shared is absent.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# ../shared beside the repository; a git worktree (…/wt/NAME) sits one folder deeper than the checkout
+SHARED = next((d for d in (ROOT.parent / "shared", ROOT.parent.parent / "shared")
+               if (d / "eval" / "score_set.py").is_file()), ROOT.parent / "shared")
+SETS = {
+    "real": (SHARED / "corpus" / "real", SHARED / "gold" / "real"),
+    "plans": (SHARED / "corpus" / "plans" / "pdf", SHARED / "corpus" / "plans" / "gold"),
+}
+
+pytestmark = pytest.mark.skipif(not (SHARED / "eval" / "score_set.py").is_file(), reason="../shared is absent")
+
+
+@pytest.fixture(scope="session")
+def shared_scores(tmp_path_factory):
+    """Each shared set parsed once and scored: ``shared_scores(set) -> {field: micro F1 or None}``."""
+    from pipeline import parse_pdf, write_document
+
+    cache: dict[str, dict] = {}
+
+    def scores(name: str) -> dict:
+        if name not in cache:
+            pdfs, golds = SETS[name]
+            out = tmp_path_factory.mktemp(f"shared_{name}")
+            for gold in sorted(golds.glob("*.gold.json")):
+                pdf = pdfs / (gold.name[: -len(".gold.json")] + ".pdf")
+                if pdf.is_file():
+                    write_document(parse_pdf(pdf), out / (pdf.stem + ".json"))
+            cache[name] = _score_set(out, golds)
+        return cache[name]
+
+    return scores
+
+
+def _score_set(pred_dir: Path, gold_dir: Path) -> dict:
+    """The set line of score_set.py as {field: value}: "set (20 documents, micro F1): metadata 0.72 sections 0.49 …"."""
+    run = subprocess.run([sys.executable, str(SHARED / "eval" / "score_set.py"), str(pred_dir), str(gold_dir)],
+                         capture_output=True, text=True, check=True)
+    line = run.stdout.strip().splitlines()[-1]
+    words = line.split(":", 1)[1].split()
+    return {k: (None if v == "n/a" else float(v)) for k, v in zip(words[::2], words[1::2])}
+
+
+# the dev figures when these thresholds were set: real 1.00, plans 0.99 (issue 16 asks for 0.90)
+SECTION_THRESHOLDS = {"real": 0.95, "plans": 0.95}
+
+
+@pytest.mark.parametrize("name", list(SECTION_THRESHOLDS))
+def test_shared_sets_sections(name, shared_scores):
+    got = shared_scores(name)["sections"]
+    assert got is not None and got >= SECTION_THRESHOLDS[name], json.dumps({name: got})

@@ -303,8 +303,11 @@ def _pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
     # imported here: extract_pdfium builds on this module's helpers
     from pipeline.extract_pdfium import pdfium_pages
 
+    yielded = False
     try:
-        yield from pdfium_pages(path, password)
+        for page in pdfium_pages(path, password):
+            yielded = True
+            yield page
     except EncryptedPdfError:
         if _has_encrypt_entry(path):
             raise
@@ -312,6 +315,19 @@ def _pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
         # without setting it (zero pages) reads the code an earlier encrypted
         # file left. It is not encrypted, so pdfplumber says what it is.
         yield from _pdfplumber_pages(path, password)
+    except CorruptPdfError as e:
+        if yielded:
+            raise
+        # the same stale code, left by a damaged file read before (a format error): a
+        # file of zero pages is no corrupt one, and pdfplumber tells them apart
+        try:
+            with closing(_pdfplumber_pages(path, password)) as other:
+                next(other, None)
+        except EmptyPdfError:
+            raise
+        except Exception:
+            pass
+        raise e from None
 
 
 def _has_encrypt_entry(path: Path) -> bool:

@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed
 # Debian packages: the browser tests use chromium and its driver, OCR of scanned pages uses Tesseract
 # with its Simplified Chinese data, gcc builds pipeline._speedups, and the generated fixture PDFs draw
 # reportlab's STSong-Light, a CJK font they do not embed, so the tests that compare engines and layouts
-# need one CJK font installed (fonts-wqy-zenhei) for PDFium to place those glyphs as pdfminer does.
+# need one CJK font installed (fonts-wqy-zenhei) for PDFium to place those glyphs as pdfminer does;
+# LibreOffice (writer, no GUI) turns .doc and .wps files into .docx.
 # Installed when missing and we are root (CI is), before the venv, so the C module builds on a machine
 # that had no compiler.
-DEB_PKGS := chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim gcc fonts-wqy-zenhei
+DEB_PKGS := chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim gcc fonts-wqy-zenhei libreoffice-writer-nogui
 
 .PHONY: run test lint golden bench model setup sysdeps clean wheel-check
 

@@ -8,11 +8,11 @@
 
 from pipeline.emit import to_dict, validate, write_document
 from pipeline.extract import PdfError
-from pipeline.run import parse_pdf
+from pipeline.run import parse_file, parse_pdf
 
 __version__ = "0.2.0"
 
-__all__ = ["PdfError", "__version__", "load_table", "parse_pdf", "to_dict", "validate", "write_document"]
+__all__ = ["PdfError", "__version__", "load_table", "parse_file", "parse_pdf", "to_dict", "validate", "write_document"]
 
 
 def __getattr__(name: str) -> object:

@@ -168,7 +168,10 @@ def default_workers() -> int:
 
 
 def _pdfs_under(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+    """The files under a folder with a suffix of a kind the pipeline reads (PDF, OFD, DOCX, DOC, WPS, HTML)."""
+    from pipeline.read import SUFFIXES
+
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
@@ -267,6 +270,7 @@ class Record:
     references: int | None = None
     entities: int | None = None
     page_quality: dict[str, int] | None = None  # pages by text-layer quality: {"ok": 15, "unreadable": 2}
+    format: str | None = None  # what the file is, told by its bytes: pdf / ofd / docx / doc / wps / html
     version: str | None = None
     previous: str | None = None
 
@@ -408,29 +412,34 @@ def convert(path: str, ner_model: bool = False, ocr: bool | None = None) -> dict
     """
     from pipeline.emit import ValidationFailed, dumps, to_dict, validate
     from pipeline.extract import EncryptedPdfError, PdfError
-    from pipeline.run import parse_pdf
+    from pipeline.read import sniff
+    from pipeline.run import parse_file
 
     t0 = time.perf_counter()
+    kind = sniff(path)
     try:
-        data = to_dict(parse_pdf(path, ner_model=ner_model, ocr=ocr))
+        data = to_dict(parse_file(path, ner_model=ner_model, ocr=ocr))
         validate(data)
         text = dumps(data)
     except EncryptedPdfError as e:  # batch takes no password: say what to do instead
         message = str(e).replace("; give --password", "")
-        return _failure(f"{message}; batch reads no encrypted files: parse it alone with --password, or decrypt "
-                        f"it first (qpdf --decrypt --password=PW in.pdf out.pdf)", time.perf_counter() - t0)
+        return {**_failure(f"{message}; batch reads no encrypted files: parse it alone with --password, or decrypt "
+                           f"it first (qpdf --decrypt --password=PW in.pdf out.pdf)", time.perf_counter() - t0),
+                "format": kind}
     except PdfError as e:
-        return _failure(str(e), time.perf_counter() - t0)
+        return {**_failure(str(e), time.perf_counter() - t0), "format": kind}
     except ValidationFailed as e:
-        return _failure(f"{path}: output fails the schema at {e}", time.perf_counter() - t0)
+        return {**_failure(f"{path}: output fails the schema at {e}", time.perf_counter() - t0), "format": kind}
     except MemoryError:
-        return _failure(f"{path}: over the memory limit of {DEFAULT_WORKER_MEMORY >> 30} GB per file",
-                        time.perf_counter() - t0)
+        return {**_failure(f"{path}: over the memory limit of {DEFAULT_WORKER_MEMORY >> 30} GB per file",
+                           time.perf_counter() - t0), "format": kind}
     except Exception as e:  # a bug on one file must not stop the batch
-        return _failure(f"{path}: internal error: {type(e).__name__}: {e}", time.perf_counter() - t0)
+        return {**_failure(f"{path}: internal error: {type(e).__name__}: {e}", time.perf_counter() - t0),
+                "format": kind}
     out = {"status": "ok", "text": text, "pages": data["source"]["pages"], "seconds": time.perf_counter() - t0}
     out.update({k: len(data.get(k) or ()) for k in COUNTED})
     out["page_quality"] = dict(Counter(p["quality"] for p in data["pages"]))
+    out["format"] = data["source"].get("format", "pdf")
     return out
 
 
@@ -566,6 +575,9 @@ def format_summary(report: BatchReport, max_errors: int = 20) -> str:
     total_pages = sum(r.pages or 0 for r in report.records if r.outcome == "ok")
     out.append(f"{'total':<8} {len(report.records):>6} {total_pages:>7}   wall {wall:.1f} s, "
                f"{pps:.1f} pages/s, {fps:.2f} files/s ({report.workers} workers)")
+    formats = Counter(r.format for r in report.records if r.format)  # every input, ok or not
+    if len(formats) > 1 or set(formats) - {"pdf"}:
+        out.append("formats  " + ", ".join(f"{k} {n}" for k, n in sorted(formats.items())))
     failures = format_failures(report, max_errors)
     return "\n".join([*out, failures] if failures else out)
 
@@ -924,11 +936,13 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
                                  seconds=round(float(result.get("seconds", 0.0)), 3),
                                  targets=result.get("targets"), dates=result.get("dates"),
                                  references=result.get("references"), entities=result.get("entities"),
-                                 page_quality=result.get("page_quality"), version=version)
+                                 page_quality=result.get("page_quality"), format=result.get("format"),
+                                 version=version)
                 else:
                     target.unlink(missing_ok=True)  # an output of older content must not outlive it
                     rec = Record(str(path), task.sha256, "failed", result.get("error") or "failed",
-                                 seconds=round(float(result.get("seconds", 0.0)), 3), version=version)
+                                 seconds=round(float(result.get("seconds", 0.0)), 3), format=result.get("format"),
+                                 version=version)
                 finish(rec, path)
                 retire(prev.output if prev else None, rec.output, path)
 

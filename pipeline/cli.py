@@ -105,12 +105,12 @@ class _PageBar:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from pipeline.run import parse_pdf
+    from pipeline.run import parse_file
 
     bar = _PageBar(Path(args.file).name, enabled=not args.quiet)
     try:
         if args.file != "-":
-            check_input(args.file)
+            check_input(args.file, what="file")
         if not _to_stdout(args.output):
             output_target(args.output)  # a fault on the output side costs nothing
     except (PdfError, OutputError) as e:
@@ -119,8 +119,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     path = args.file
     try:
         with _time_limit(args.timeout, args.file), _stdin_file(args.file) as path:
-            doc = parse_pdf(path, engine=args.engine, password=args.password, ner_model=args.ner_model,
-                            ocr=False if args.no_ocr else None, progress=bar)
+            doc = parse_file(path, engine=args.engine, password=args.password, ner_model=args.ner_model,
+                             ocr=False if args.no_ocr else None, progress=bar)
             data = to_dict(doc)
             validate(data)
     except PdfError as e:
@@ -351,10 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"policy-pipeline {__version__} (code {code_digest()})")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    sp = sub.add_parser("parse", help="parse one PDF into JSON",
-                        description="Parse one policy PDF into a schema-valid JSON document.",
+    sp = sub.add_parser("parse", help="parse one policy file (PDF, OFD, DOCX, DOC, WPS, HTML) into JSON",
+                        description="Parse one policy file into a schema-valid JSON document. The kind is told "
+                                    "by the file's bytes: PDF, OFD, DOCX, DOC or WPS (through LibreOffice), or "
+                                    "a saved portal page (HTML).",
                         epilog="example: python -m pipeline parse samples/zhengzhengban-2017-30.pdf -o out/z.json")
-    sp.add_argument("file", help="the PDF; - reads it from standard input")
+    sp.add_argument("file", help="the file: PDF, OFD, DOCX, DOC, WPS or HTML; - reads it from standard input")
     sp.add_argument("-o", "--output", help="write here instead of stdout (- for stdout); a symlink is written "
                                            "through, a device, FIFO or folder refused")
     sp.add_argument("--timeout", type=_seconds, default=DEFAULT_PARSE_TIMEOUT,
@@ -376,13 +378,13 @@ def build_parser() -> argparse.ArgumentParser:
     sv.set_defaults(func=cmd_validate)
 
     sb = sub.add_parser("batch", help="parse many PDFs into a folder, in parallel",
-                        description="Parse files, folders (recursively, *.pdf) and globs into OUTDIR: one JSON "
+                        description="Parse files, folders (recursively: *.pdf *.ofd *.docx *.doc *.wps *.html *.htm) and globs into OUTDIR: one JSON "
                                     "per input named <stem>-<8 hex of the SHA-256 of its content>.json, "
                                     "every input recorded in OUTDIR/manifest.jsonl. A rerun skips inputs whose "
                                     "content and pipeline version are unchanged, wherever they moved. Exit 1 when "
                                     "any input failed; 130 on Ctrl-C.",
                         epilog="example: python -m pipeline batch samples/ 'archive/**/*.pdf' -o out/ --workers 4")
-    sb.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF files, folders or glob patterns")
+    sb.add_argument("inputs", nargs="+", metavar="INPUT", help="files (any kind the pipeline reads), folders or glob patterns")
     sb.add_argument("-o", "--outdir", required=True, help="the output folder (created if missing)")
     sb.add_argument("--workers", type=_positive_int, help="worker processes (default: the number of CPUs)")
     sb.add_argument("--timeout", type=_seconds, default=300.0,

@@ -4,7 +4,7 @@ GB/T 9704-2012 7.2.4: 机关代字 + 年份 in 〔〕 + 发文顺序号 + 号, e
 In practice the year also sits in [] 【】 （） () or mixed OCR pairs (【2017]),
 with layout spaces anywhere (郑发 〔2016〕35号), full-width digits and, when a
 line or page break fell inside, a newline. Decrees are numbered without a
-year: 国务院令第663号, 国令第711号; announcements with one: 国家税务总局公告2018年第31号.
+year: 国务院令第801号, 国令第711号; announcements with one: 国家税务总局公告2018年第31号.
 
 The 机关代字 table (``data/agency_codes.csv``) lives here because both the
 finder (to tell a code from the prose before it) and ``references.guess_issuer``
@@ -46,12 +46,14 @@ _SERIAL = r"第?\s*(?P<serial>\d{1,5})\s*号"
 # 郑发 〔2016〕35号, 郑政文【2017] 44号, 国函〔2016〕\n204号
 DOC_NUMBER = re.compile(rf"{_AGENCY}[ \t\u3000]*\n?[ \t\u3000]*{_YEAR}\s*{_SERIAL}")
 
-# 令 without a year: 国务院令第663号, 国令第 711 号, 中华人民共和国主席令第八十一号,
+# 令 without a year: 国务院令第801号, 国令第 711 号, 中华人民共和国主席令第八十一号, or within one:
+# 商务部令2014年第3号,
 # 河南省人民政府令第180号; the issuer may be written before 第…号令 too: 国务院第711号令
 _CN_SERIAL = rf"(?P<serial>\d{{1,5}}|[{CN_NUMERAL_CHARS}]{{1,8}})"
 DECREE_NUMBER = re.compile(
     r"(?P<issuer>(?:中华人民共和国)?[\u4e00-\u9fff]{1,16}?)"
-    rf"(?:令\s*第\s*{_CN_SERIAL}\s*号(?!令)|第\s*{_CN_SERIAL.replace('serial', 'serial2')}\s*号令)"
+    rf"(?:令\s*(?:(?P<dyear>(?:19|20)\d\d)\s*年\s*)?第\s*{_CN_SERIAL}\s*号(?!令)"
+    rf"|第\s*{_CN_SERIAL.replace('serial', 'serial2')}\s*号令)"
 )
 # 公告 numbered within a year: 国家税务总局公告2018年第31号
 NOTICE_NUMBER = re.compile(
@@ -68,7 +70,7 @@ _DECREE_NAMES = {
     "国": "国令",
 }
 # other bodies that issue 令: 人民政府, 部, 委员会, 总局, 署, 银行
-_DECREE_ISSUER = re.compile(r"(?:人民政府|部|委员会|委|总局|局|署|银行)$")
+_DECREE_ISSUER = re.compile(r"(?:人民政府|部|委员会|委|总局|局|署|厅|银行)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +304,14 @@ def repair_doc_number(number: DocNumber) -> DocNumber:
 
 
 def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
-    """Read a 令 number: 国务院令第663号 -> 国令第663号; None for 第3号令 without an issuer."""
+    """Read a 令 number as printed: 国务院令第801号 stays 国务院令第801号, 国令第711号 stays; the
+    code (``agency_code``) is the table's: 国令 for the State Council's decrees whatever the
+    wording. None for 第3号令 without an issuer.
+
+    The date or the word before an issuer is no part of it: 2020年3月5日国家林业和草原局令
+    第12号 -> 国家林业和草原局令第12号; 原东川省农业厅令第4号 (the body's former
+    name) -> 东川省农业厅令第4号.
+    """
     serial = cn_to_int(m.group("serial") or m.group("serial2"))
     if serial is None:
         return None
@@ -310,12 +319,54 @@ def _decree(m: re.Match[str]) -> tuple[Span, DocNumber] | None:
     tail = next((name for name in _DECREE_NAMES if len(name) > 1 and issuer.endswith(name)), None)
     if tail is None:
         # 国令 as written (根据国令 -> 国, not 美国令), or a body's own 令: 河南省人民政府令第180号
-        tail = _cut_prose(issuer)[0]
+        tail = _decree_issuer(m.string, m.end("issuer"), issuer)
         if tail not in _DECREE_NAMES and not _DECREE_ISSUER.search(tail):
             return None
-    agency = _DECREE_NAMES.get(tail, tail + "令")
     start = m.end("issuer") - len(tail)
-    return (start, m.end()), DocNumber(text=f"{agency}第{serial}号", agency_code=agency, year=None, serial=serial)
+    printed = re.sub(r"^中华人民共和国(?=.)", "", tail)
+    agency = _DECREE_NAMES.get(tail, printed + "令")
+    # a joint decree names its first issuer before, apart by a space: 交通运输部　中华人民共和国公安部令
+    if m.string[max(0, start - 7):start] == "中华人民共和国":
+        start -= 7  # 和 inside the country's name cut the issuer short
+        tail = "中华人民共和国" + tail
+    joint = _JOINT_BEFORE.search(m.string, max(0, start - 24), start) if tail.startswith("中华人民共和国") else None
+    if joint and _DECREE_ISSUER.search(joint.group(1)):
+        start = joint.start(1)
+        printed = joint.group(1) + tail
+    year = int(m.group("dyear")) if m.group("dyear") else None
+    text = f"{printed}令{year}年第{serial}号" if year else f"{printed}令第{serial}号"
+    return (start, m.end()), DocNumber(text=text, agency_code=agency, year=year, serial=serial)
+
+
+# where a 令's issuer may begin: a central body's opening or a place (东川省, 西岭市…)
+_ISSUER_START = re.compile(r"^(?:中华人民共和国|国家|国务院|中国|全国|中央|中共|[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|自治区|自治州))")
+
+
+def _decree_issuer(text: str, end: int, issuer: str) -> str:
+    """The issuer of a 令 out of the characters before 令: the longest tail after a cue word that
+    opens as a name does (国家林业和草原局, not 草原局: 和 inside a name ends no prose);
+    else the tail after the last cue word (国令 as written after 根据)."""
+    cuts = [0] + [i + len(w) for w in _cut_words() for i in range(len(issuer)) if issuer.startswith(w, i)]
+    cuts += [i for i in range(len(issuer)) if issuer.startswith("中华人民共和国", i)]
+    for at in sorted(set(cuts)):
+        tail = _after_date(text, end - len(issuer) + at, issuer[at:])
+        if tail and not tail.startswith(_cut_words()) and _ISSUER_START.match(tail) and _DECREE_ISSUER.search(tail):
+            return tail
+    tail = _cut_prose(issuer)[0]
+    return _after_date(text, end - len(tail), tail)
+
+
+# the first issuer of a joint decree: 交通运输部　(中华人民共和国公安部令第2号)
+_JOINT_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))([\u4e00-\u9fff]{2,20})[ \u3000]*$")
+# a body's former name: 原东川省农业厅
+_FORMER = re.compile(r"^原(?=国家|中华人民共和国|中国|国务院|[\u4e00-\u9fff]{1,8}[省市县区])")
+
+
+def _after_date(text: str, start: int, issuer: str) -> str:
+    """Drop a date's 日 (…8月26日国家…总局) and 原 (former) from the front of a 令's issuer."""
+    if issuer.startswith("日") and start > 0 and (text[start - 1].isdigit() or text[start - 1] in CN_NUMERAL_CHARS):
+        issuer = issuer[1:]
+    return _FORMER.sub("", issuer)
 
 
 def parse_doc_number(text: str) -> DocNumber | None:

@@ -909,10 +909,10 @@ def _rule_entities(text: str, hits: list[Hit], offset: int) -> list[Entity]:
     return [Entity(text=text[s:e], span=(offset + s, offset + e), label=lab, source="rule") for s, e, lab in hits]
 
 
-def _doc_entities(doc: Any, offset: int) -> list[Entity]:
+def _doc_entities(doc: Any, offset: int, places: frozenset[str] = frozenset()) -> list[Entity]:
     """Turn one processed paragraph into entities: rule hits, then the model's gap fillers."""
     text = doc.text
-    hits = doc.user_data.get(RULES_KEY, [])
+    hits = _with_unlisted(text, doc.user_data.get(RULES_KEY, []), places)
     out = _rule_entities(text, hits, offset)
     taken = bytearray(len(text))
     for s, e, _ in hits:
@@ -929,6 +929,97 @@ def _doc_entities(doc: Any, offset: int) -> list[Entity]:
         if keep_model_span(text[s:e], ent.label_):
             out.append(Entity(text=text[s:e], span=(offset + s, offset + e), label=ent.label_, source="model"))
     return sorted(out, key=lambda x: x.span)
+
+
+# a place in no list, known by its form: a proper stem and a level word, seen at least once
+# as the owner of a body (岚州省人民政府, 青岗市发展和改革委员会, 北岗县委)
+_GENERIC_STEM = re.compile(r"[各全本该每我城都超股楼上下新园景社地辖郊乡镇县市区省两一二三四五六七八九十几多其此这那有等和及与的]"
+                           r"|^[对由并年委经向从将把被为请报按据在至到]")
+
+
+@lru_cache(maxsize=1)
+def _unlisted_place_rx() -> re.Pattern[str]:
+    p = load_gazetteer().pieces
+    dept = "(?:" + _alt(p["dept_stems"]) + ")(?:" + _alt(p["dept_suffixes"]) + ")"
+    return re.compile(rf"(?=([{CJK}]{{2,3}}?)(自治区|自治州|自治县|省|市|县|区|州|盟|旗)"
+                      rf"(?:{_alt(p['gov_heads'])}|{dept}))")
+
+
+def unlisted_places(text: str) -> frozenset[str]:
+    """Places in no gazetteer that the text names as the owner of a body.
+
+    Example: ``unlisted_places("岚州省人民政府办公厅印发…青岗市财政局")`` is
+    ``{"岚州省", "青岗市"}``; 自贸区 or 超大城市 never own a body, so never count.
+    """
+    gaz = load_gazetteer()
+    found: set[str] = set()
+    for m in _unlisted_place_rx().finditer(text):
+        stem, level = m.group(1), m.group(2)
+        name = stem + level
+        if name in gaz.names or name in gaz.places or _GENERIC_STEM.search(stem):
+            continue
+        if any(stem[i:] in gaz.places or stem[i:] + level in gaz.names for i in range(len(stem))):
+            continue  # a listed place with a word glued before it: 由|淮安市
+        if stem.endswith(tuple(gaz.pieces["gov_heads"])):
+            continue  # 市委市人大|市政协: a body's short name, not a place
+        start = m.start()
+        if start and "\u4e00" <= text[start - 1] <= "\u9fff" and text[start - 1] not in "省市州区县":
+            if start not in token_boundaries(text[max(0, start - 12) : start + 12]) and \
+                    (start - max(0, start - 12)) not in token_boundaries(text[max(0, start - 12) : start + 12]):
+                continue  # inside a word: 加强西|岭市 is no start unless jieba cuts there
+        if looks_proper(stem) and not _holds_common_word(stem):
+            found.add(name)
+    # places listed with a known one, at the same level: 青岗市、北岗市、南岭市
+    for m in _PLACE_LIST.finditer(text):
+        items = m.group().split("、")
+        if not any(x in found or x in gaz.names for x in items):
+            continue
+        level = items[0][-1]
+        for x in items:
+            stem = x[:-1]
+            if (x[-1] == level and x not in gaz.names and not _GENERIC_STEM.search(stem)
+                    and not any(stem[i:] in gaz.places or stem[i:] + level in gaz.names for i in range(len(stem)))
+                    and not stem.endswith(tuple(gaz.pieces["gov_heads"])) and looks_proper(stem)
+                    and not _holds_common_word(stem)):
+                found.add(x)
+    return frozenset(found)
+
+
+# a list of places at one level: 青岗市、北岗市、南岭市 (the first may follow a verb: 在|青岗市)
+_PLACE_LIST = re.compile(rf"[{CJK}]{{2,3}}[省市县区州](?:、[{CJK}]{{2,3}}[省市县区州])+")
+
+
+def _holds_common_word(stem: str) -> bool:
+    """Whether a would-be place stem holds a common dictionary word: 并抄送 (抄送) yes, 岚州 no."""
+    _proper, other = jieba_words()
+    return any(stem[i:j] in other for i in range(len(stem)) for j in range(i + 2, len(stem) + 1))
+
+
+def _with_unlisted(text: str, hits: list[Hit], places: frozenset[str]) -> list[Hit]:
+    """Add the text's unlisted places to a paragraph's hits: an ORG that opens with the level word
+    takes the stem in (岚州|省人民政府 -> 岚州省人民政府); a place standing alone becomes a LOC."""
+    if not places:
+        return hits
+    out = list(hits)
+    for name in places:
+        stem = len(name) - (3 if name.endswith(("自治区", "自治州", "自治县")) else 1)
+        for m in re.finditer(re.escape(name), text):
+            s, e = m.start(), m.end()
+            at = next((k for k, h in enumerate(out) if h[0] < e and s < h[1]), None)
+            if at is None:
+                tail = _org_after(text, e)
+                out.append((s, tail, "ORG") if tail > e else (s, e, "LOC"))  # 岚州省|人民政府办公厅
+                continue
+            hs, he, label = out[at]
+            if label == "ORG" and hs == s + stem:
+                out[at] = (s, he, "ORG")  # 岚州|省人民政府
+            elif label == "LOC" and s <= hs and he <= e:
+                out[at] = (s, e, "LOC")  # a listed short form inside it (东川 of 东川省)
+            elif label == "LOC" and hs == s and he > e:
+                continue
+            elif label == "ORG" and hs < s + stem and he >= e and hs > s:
+                out[at] = (s, he, "ORG")
+    return sorted(set(out))
 
 
 def tag_entities(text: str, nlp: Any = None) -> list[Entity]:
@@ -950,10 +1041,12 @@ def tag_entities(text: str, nlp: Any = None) -> list[Entity]:
             offsets.append(pos)
         pos += len(para) + 1
     out: list[Entity] = []
+    places = unlisted_places(text)
     if nlp is None:
         for para, off in zip(paras, offsets):
-            out.extend(_rule_entities(para, find_rule_entities(para, LazyBoundaries(para)), off))
+            hits = _with_unlisted(para, find_rule_entities(para, LazyBoundaries(para)), places)
+            out.extend(_rule_entities(para, hits, off))
         return out
     for doc, off in zip(nlp.pipe(paras, batch_size=64), offsets):
-        out.extend(_doc_entities(doc, off))
+        out.extend(_doc_entities(doc, off, places))
     return out

@@ -74,6 +74,8 @@ TRACE_COLUMNS: dict[str, str] = {
     "bbox_top": "float64",
     "bbox_x1": "float64",
     "bbox_bottom": "float64",
+    "para_index": "Int64",  # formats without pages (DOCX, HTML): the source paragraph and the offset in it
+    "para_offset": "Int64",
 }
 ITEM_COLUMNS: dict[str, dict[str, str]] = {
     "targets": {
@@ -102,7 +104,7 @@ RENAMED: dict[str, dict[str, str]] = {
 ITEM_COLUMNS["quantities"] = dict(ITEM_COLUMNS["targets"])
 DOCUMENTS_COLUMNS: dict[str, str] = {
     **{k: v for k, v in DOCUMENT_COLUMNS.items() if k != "section_path"},
-    "file": "str", "sha256": "str", "pages": "Int64", "engine": "str",
+    "file": "str", "sha256": "str", "pages": "Int64", "engine": "str", "format": "str",
     "doc_number_agency_code": "str", "doc_number_year": "Int64", "doc_number_serial": "Int64", "doc_type": "str",
     "issuers": "str", "recipients": "str", "signer": "str", "signatories": "str", "body_title": "str",
     "attachments": "str", "cc": "str", "printer": "str", "print_date": DATETIME,
@@ -114,6 +116,7 @@ DOCUMENTS_COLUMNS: dict[str, str] = {
 NESTED_KEYS = {
     "normalized": ("value", "unit"),
     "doc_number": ("text", "agency_code", "year", "serial"),
+    "para": ("index", "offset"),
 }
 BBOX_KEYS = ("x0", "top", "x1", "bottom")
 
@@ -263,7 +266,7 @@ def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[st
         number = md.get("doc_number") or {}
         row = {
             **head, "file": src.get("file"), "sha256": src.get("sha256"), "pages": src.get("pages"),
-            "engine": src.get("engine"), "doc_number_agency_code": number.get("agency_code"),
+            "engine": src.get("engine"), "format": src.get("format", "pdf"), "doc_number_agency_code": number.get("agency_code"),
             "doc_number_year": number.get("year"), "doc_number_serial": number.get("serial"),
         }
         for key in ("doc_type", "signer", "body_title", "printer", "print_date", "copy_number", "secrecy",

@@ -225,7 +225,7 @@ def check_input(path: str | Path, what: str = "PDF") -> int:
         raise PdfError(f"cannot read {path}: {e.strerror}") from None
     for test, kind in _NOT_REGULAR:
         if test(st.st_mode):
-            hint = " (parse reads standard input as -)" if what == "PDF" and kind == "a FIFO or pipe" else ""
+            hint = " (parse reads standard input as -)" if what in ("PDF", "file") and kind == "a FIFO or pipe" else ""
             raise PdfError(f"{path}: not a regular file ({kind}); save the {what} to a file and give that{hint}")
     return st.st_size
 

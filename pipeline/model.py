@@ -11,14 +11,17 @@ immutable named tuple). Offsets (``span``) are ``(start, end)``
 into ``CleanText.text``; boxes are ``(x0, top, x1, bottom)`` in PDF points
 with the origin at the page's top-left corner (pdfplumber's convention).
 Extractors fill ``span`` only; ``pipeline.anchor`` adds ``page`` and ``bbox``
-from the clean text's offset map, so extractors stay pure text functions.
+from the clean text's offset map (or, for a format without pages, ``para``:
+the source paragraph and the offset in it), so extractors stay pure text functions.
+A paragraph format (DOCX, HTML) enters as ``Paragraph``s instead of ``RawPage``s.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from functools import cache
+from functools import cache, cached_property
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, TypeVar
 
@@ -99,6 +102,27 @@ class RawPage:
     doubtful: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of a format without pages (a web page, a Word file), with the style it is set in.
+
+    ``index`` numbers the source's paragraphs from 1 in document order (a
+    DOCX ``w:p``, table rows and text boxes included; an HTML block); the
+    clean text keeps it so every item can say where it stands:
+    ``Paragraph("关于印发…的通知", 6, size=22.0, align="centre", bold=True)``.
+    """
+
+    text: str
+    index: int
+    size: float = 16.0  # points
+    color: str | None = None  # "#rrggbb"
+    bold: bool = False
+    align: str = "left"  # left / centre / right / justify
+    indent: float = 0.0  # first-line indent in characters
+    rule_above: str | None = None  # colour of a rule drawn right above (a red 版头 rule)
+    table_row: bool = False  # the cells of one table row, joined by U+3000
+
+
 # --- cleanup ----------------------------------------------------------------
 
 
@@ -170,6 +194,19 @@ class CleanText:
     body_size: float = 16.0
     text_left: float = 0.0
     text_right: float = 0.0
+    paras: tuple[int, ...] = ()  # formats without pages: each block's source paragraph (``Paragraph.index``)
+
+    @cached_property
+    def _block_starts(self) -> list[int]:
+        return [b.span[0] for b in self.blocks]
+
+    def para_of(self, span: Span) -> ParaPos | None:
+        """Give where a span starts in a format without pages: its source paragraph and the
+        offset in that paragraph's clean text; None for paged formats (PDF, OFD)."""
+        if not self.paras or not self.blocks:
+            return None
+        i = max(0, bisect.bisect_right(self._block_starts, span[0]) - 1)
+        return ParaPos(self.paras[i], max(0, span[0] - self.blocks[i].span[0]))
 
     def locate(self, span: Span) -> tuple[int, BBox] | tuple[None, None]:
         """Give the page and box of a span: the union of its characters' boxes
@@ -191,6 +228,14 @@ class CleanText:
             return p, (round(a, 2), round(b, 2), round(c, 2), round(d, 2))
         _, x0s, tops, x1s, bottoms = zip(*on_page)
         return page, (round(min(x0s), 2), round(min(tops), 2), round(max(x1s), 2), round(max(bottoms), 2))
+
+
+@dataclass(frozen=True, slots=True)
+class ParaPos:
+    """Where an item stands in a format without pages: paragraph 12 of the source, 5 characters in."""
+
+    index: int
+    offset: int
 
 
 # --- structure --------------------------------------------------------------
@@ -251,6 +296,7 @@ class Section:
     heading: Span
     page: int | None = None
     bbox: BBox | None = None
+    para: ParaPos | None = None  # formats without pages
 
 
 # --- extractors -------------------------------------------------------------
@@ -288,6 +334,7 @@ class Quantity:
     source: str = "text"  # text / table
     page: int | None = None
     bbox: BBox | None = None
+    para: ParaPos | None = None  # formats without pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +347,7 @@ class DateMention:
     kind: str  # date / month / year / range / relative / period / lunar (value in the Chinese calendar)
     page: int | None = None
     bbox: BBox | None = None
+    para: ParaPos | None = None  # formats without pages
 
 
 @dataclass(frozen=True)
@@ -315,6 +363,7 @@ class Reference:
     repaired: bool = False
     page: int | None = None
     bbox: BBox | None = None
+    para: ParaPos | None = None  # formats without pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +374,7 @@ class Entity:
     source: str  # rule / model
     page: int | None = None
     bbox: BBox | None = None
+    para: ParaPos | None = None  # formats without pages
 
 
 # --- the whole --------------------------------------------------------------
@@ -336,6 +386,7 @@ class Source:
     sha256: str
     pages: int
     engine: str
+    format: str = "pdf"  # pdf / ofd / docx / doc / wps / html: what the file is, read from its bytes
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,8 @@ _BETWEEN_TITLE_NUMBER = re.compile(r"[ \t\u3000]*[（(]?[ \t\u3000]*")
 # after a number: its closing parenthesis: 204号）
 _CLOSE_PAREN = re.compile(r"[ \t\u3000]*[）)]")
 # between a number and a title that follows it: 国发〔2017〕9号《…》, （国发〔2017〕9号）《…》
-_BETWEEN_NUMBER_TITLE = re.compile(r"[ \t\u3000]*[）)]?[ \t\u3000]*(?:文件)?[ \t\u3000]*$")
+# 国发〔2017〕9号文件《X》; …令第4号公布的《X》 (the 令 that published it)
+_BETWEEN_NUMBER_TITLE = re.compile(r"[ \t\u3000]*[）)]?[ \t\u3000]*(?:文件|(?:公布|发布|印发)的?)?[ \t\u3000]*$")
 # trailing qualifiers of a title: （2016—2018年） （试行） （2017-2030） （2021年修正）
 _TRAILING_NOTE = re.compile(r"(?:[（(][^（()）]{0,20}[）)]|[\s\u3000])+$")
 # the issuer named at the head of a title: 国务院关于…, 中共河南省委　河南省人民政府关于…
@@ -207,7 +208,7 @@ def _same_number(a: DocNumber, b: DocNumber | None) -> bool:
 
 
 def find_references(text: str, own_number: DocNumber | None = None, body_title: str | None = None,
-                    repair: bool | Sequence[Span] = False) -> list[Reference]:
+                    repair: bool | Sequence[Span] = False, own_span: Span | None = None) -> list[Reference]:
     """Find every reference to another document, in text order.
 
     Args:
@@ -217,6 +218,8 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
         body_title: the title of the document a notice transmits (its 《X》 is ``self``).
         repair: where misread 机关代字 are repaired (``docnumber.find_doc_numbers``):
             the spans of text OCR read; a repaired reference has ``repaired=True``.
+        own_span: where the 版头 prints the document's own number; a number there is no
+            reference even when OCR misread it (汀文旅发 for 湘文旅发).
 
     Returns:
         ``[Reference(text="《郑州市…（2016—2018年）》（郑发〔2016〕35号）", doc_number=
@@ -273,6 +276,8 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
         if where:
             last_title = (where[1], relation)
         if num is not None:
+            if own_span is not None and number_span is not None and own_span[0] <= number_span[0] < own_span[1]:
+                continue  # the 版头's own 发文字号, as OCR read it
             if _same_number(num, own_number):
                 if name is None:
                     continue  # the 版头's own 发文字号

@@ -143,6 +143,65 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
     return tuple(images)
 
 
+# CJK fonts tried, in order, to draw an OFD's characters (Debian: fonts-wqy-zenhei, fonts-noto-cjk)
+DEFAULT_CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+
+
+def render_ofd_pages(ofd: str | Path, *, scale: float = DEFAULT_SCALE,
+                     quality: int = DEFAULT_JPEG_QUALITY) -> tuple[PageImage, ...]:
+    """Take an OFD and give every page as a base64 JPEG: its characters drawn where the reader placed them,
+    in their size and colour, and its rules; no OFD renderer is needed.
+
+    Args:
+        ofd: e.g. 东政办-12.ofd (read with ``pipeline.read.ofd.read_ofd``, the boxes the output gives).
+        scale: pixels per point.
+        quality: JPEG quality, 1-95.
+
+    Returns:
+        One ``PageImage`` per page. Without a CJK font installed each glyph is drawn as its box.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.read.ofd import read_ofd
+
+    path = next((p for p in DEFAULT_CJK_FONTS if Path(p).is_file()), None)
+    fonts: dict[int, Any] = {}
+    images = []
+    for page in read_ofd(ofd):
+        im = Image.new("RGB", (max(1, round(page.width * scale)), max(1, round(page.height * scale))), "white")
+        draw = ImageDraw.Draw(im)
+        for r in page.rules:
+            draw.rectangle([r.x0 * scale, r.top * scale, r.x1 * scale, max(r.bottom, r.top + 0.5) * scale],
+                           fill=r.color or "#000000")
+        for c in page.chars:
+            px = max(1, round(c.size * scale))
+            box = [c.x0 * scale, c.top * scale, c.x1 * scale, c.bottom * scale]
+            if path is None:
+                draw.rectangle(box, outline=c.color or "#000000")
+                continue
+            if px not in fonts:
+                fonts[px] = ImageFont.truetype(path, px)
+            draw.text((box[0], box[1]), c.text, font=fonts[px], fill=c.color or "#000000")
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=quality, optimize=True, progressive=True)
+        images.append(PageImage(page.number, im.width, im.height, "image/jpeg",
+                                base64.b64encode(buf.getvalue()).decode("ascii")))
+    return tuple(images)
+
+
+def render_source(path: str | Path, data: dict[str, Any], *, scale: float = DEFAULT_SCALE,
+                  quality: int = DEFAULT_JPEG_QUALITY, password: str | None = None) -> tuple[PageImage, ...]:
+    """The page images of a document's source: a PDF drawn by PDFium, an OFD's characters drawn."""
+    if (data.get("source") or {}).get("format") == "ofd":
+        return render_ofd_pages(path, scale=scale, quality=quality)
+    return render_pages(path, scale=scale, quality=quality, password=password, pages=data.get("pages") or ())
+
+
 def find_pdf(json_path: str | Path, data: dict[str, Any]) -> Path | None:
     """Take a JSON output and its dict and give the PDF beside it, if there is one.
 
@@ -197,6 +256,13 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
         from pipeline.run import parse_pdf
 
         return to_dict(parse_pdf(path, password=password)), Path(pdf) if pdf else path
+    from pipeline.read import sniff
+
+    if sniff(path) not in ("pdf", "unknown"):  # OFD (its pages drawn from its characters), DOCX, DOC, WPS, HTML (as text)
+        from pipeline.emit import to_dict
+        from pipeline.run import parse_file
+
+        return to_dict(parse_file(path)), path
     from pipeline.outputs import NotAnOutput, read_output
 
     try:
@@ -204,6 +270,8 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
     except NotAnOutput as e:
         why = str(e).removeprefix(f"{path}: ")
         raise ReviewError(f"{path}: neither a PDF nor a JSON output of `pipeline parse` ({why})") from None
+    if not drawn(data):  # a format without page images needs no file beside it
+        return data, Path(pdf) if pdf else path
     if pdf:
         if not Path(pdf).is_file():
             raise ReviewError(f"{pdf}: no such PDF")
@@ -212,7 +280,8 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
         found = find_pdf(path, data)
     if found is None:
         name = (data.get("source") or {}).get("file")
-        raise ReviewError(f"{path}: cannot find its PDF {Path(str(name or '')).name!r} beside it; give it with --pdf")
+        kind = "OFD" if (data.get("source") or {}).get("format") == "ofd" else "PDF"
+        raise ReviewError(f"{path}: cannot find its {kind} {Path(str(name or '')).name!r} beside it; give it with --pdf")
     return data, found
 
 
@@ -230,6 +299,11 @@ def source_mismatch(data: dict[str, Any], pdf: str | Path) -> str | None:
     if got == want:
         return None
     return f"{pdf} differs from the file parsed (SHA-256 {got[:8]}…, not {want[:8]}…): boxes may be misplaced"
+
+
+def drawn(data: dict[str, Any]) -> bool:
+    """Whether a document's pages are drawn as images (PDF, OFD) or it is shown as text (DOCX, DOC, WPS, HTML)."""
+    return (data.get("source") or {}).get("format", "pdf") in ("pdf", "ofd")
 
 
 # --- the page --------------------------------------------------------------------------------
@@ -327,6 +401,52 @@ def _pages(data: dict[str, Any], images: Sequence[PageImage]) -> str:
     return "\n".join(parts)
 
 
+def _text_view(data: dict[str, Any]) -> str:
+    """The clean text, one paragraph a line, every item marked over its span with the colours of the boxes.
+
+    Items that overlap nest (a place inside a target); an item is one mark per
+    stretch of text between the edges of others, the first carrying its id
+    (``#box-<kind>-<i>``), so rows and marks find each other as on a page image.
+    """
+    text = data.get("text") or ""
+    spans: list[tuple[int, int, str, str]] = []  # start, end, item id, kind
+    for item_id, kind, _, item in _items(data):
+        span = item.get("heading") if kind == "section" else item.get("span")
+        if span and 0 <= span[0] < span[1] <= len(text):
+            spans.append((span[0], span[1], item_id, kind))
+    edges = sorted({0, len(text), *(a for a, _, _, _ in spans), *(b for _, b, _, _ in spans)}
+                   | {i + 1 for i, ch in enumerate(text) if ch == "\n"} | {i for i, ch in enumerate(text) if ch == "\n"})
+    spans.sort()
+    first: set[str] = set()
+    paras: list[str] = []
+    cur: list[str] = []
+    active: list[tuple[int, int, str, str]] = []
+    k = 0
+    for a, b in zip(edges, edges[1:]):  # one sweep: spans open at their start and close at their end
+        while k < len(spans) and spans[k][0] <= a:
+            active.append(spans[k])
+            k += 1
+        active = [s for s in active if s[1] > a]
+        piece = text[a:b]
+        if piece == "\n":
+            paras.append("".join(cur))
+            cur = []
+            continue
+        covering = sorted((s for s in active if b <= s[1]), key=lambda s: (s[0] - s[1], s[0]))
+        out = _e(piece)
+        for _, _, item_id, kind in reversed(covering):  # the longest outermost
+            ident = "" if item_id in first else f' id="box-{item_id}"'
+            first.add(item_id)
+            out = f'<span class="box k-{kind}"{ident} data-item="{item_id}" data-kind="{kind}">{out}</span>'
+        cur.append(out)
+    paras.append("".join(cur))
+    body = "".join(f'<p class="para" data-n="{n}">{p or "&nbsp;"}</p>' for n, p in enumerate(paras, 1))
+    fmt = _e(((data.get("source") or {}).get("format") or "").upper())
+    return (f'<section class="page textdoc" id="page-1" data-page="1"><div class="page-head">{fmt}: the clean text, '
+            f'{len(paras)} paragraphs; items carry their source paragraph (para) or page</div>'
+            f'<div class="sheet text">{body}</div></section>')
+
+
 def _outline(data: dict[str, Any]) -> str:
     sections = list(enumerate(data.get("sections") or ()))
     ids = {s.get("id") for _, s in sections}
@@ -359,7 +479,7 @@ def _metadata_table(data: dict[str, Any]) -> str:
             continue
         rows.append(f"<tr><th>{_e(key)}</th><td>{_e(_cell(value))}</td></tr>")
     src = data.get("source") or {}
-    for key in ("file", "pages", "engine", "sha256"):
+    for key in ("file", "format", "pages", "engine", "sha256"):
         if src.get(key) is not None:
             rows.append(f'<tr class="src"><th>source.{key}</th><td>{_e(src[key])}</td></tr>')
     for w in data.get("warnings") or ():
@@ -375,9 +495,10 @@ def _item_table(data: dict[str, Any], key: str, kind: str) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in ("#", *cols, "page"))
     rows = []
     for i, item in enumerate(items):
-        placed = item.get("page") is not None and bool(item.get("bbox"))
+        para = item.get("para")
+        placed = (item.get("page") is not None and bool(item.get("bbox"))) or bool(para)
         cells = "".join(f"<td>{_e(_field(item, c, titles))}</td>" for c in cols)
-        page = f"p.{item['page']}" if placed else "no box"
+        page = f"¶{para['index']}" if para else f"p.{item['page']}" if placed else "no box"
         rows.append(f'<tr id="row-{kind}-{i}" data-item="{kind}-{i}" tabindex="0"'
                     f'{"" if placed else " class=nobox"}><td>{i}</td>{cells}<td>{page}</td></tr>')
     body = "".join(rows) or f'<tr><td colspan="{len(cols) + 2}" class="none">none</td></tr>'
@@ -429,7 +550,7 @@ def review_html(data: dict[str, Any], images: Sequence[PageImage], *, note: str 
     warn = f'<div class="note">{_e(note)}</div>' if note else ""
     return _TEMPLATE.format(
         title=_e(title), sub=sub, kind_css=css, legend=_legend(data), outline=_outline(data),
-        pages=_pages(data, images), tables=tables, note=warn, items=_item_data(data),
+        pages=_pages(data, images) if drawn(data) else _text_view(data), tables=tables, note=warn, items=_item_data(data),
         style=_STYLE, script=_SCRIPT,
     )
 
@@ -460,8 +581,11 @@ def write_review(path: str | Path, out: str | Path, *, pdf: str | Path | None = 
     from pipeline.emit import write_atomic
 
     data, pdf_path = load_source(path, pdf, password)
+    if not drawn(data):
+        write_atomic(out, review_html(data, ()))
+        return data, None
     warning = source_mismatch(data, pdf_path)
-    images = render_pages(pdf_path, scale=scale, quality=quality, password=password, pages=data.get("pages") or ())
+    images = render_source(pdf_path, data, scale=scale, quality=quality, password=password)
     write_atomic(out, review_html(data, images, note=warning))
     return data, warning
 
@@ -535,8 +659,10 @@ def write_batch_reviews(outdir: str | Path, records: Iterable[Any], *, scale: fl
             pdf = Path(rec.path)
             stale = not page.is_file() or any(
                 p.is_file() and os.stat(p).st_mtime_ns > os.stat(page).st_mtime_ns for p in (json_path, pdf))
-            if stale:
-                images = render_pages(pdf, scale=scale, quality=quality, pages=data.get("pages") or ())
+            if stale and not drawn(data):
+                write_atomic(page, review_html(data, ()))
+            elif stale:
+                images = render_source(pdf, data, scale=scale, quality=quality)
                 write_atomic(page, review_html(data, images, note=source_mismatch(data, pdf)))
             error = None
         except Exception as e:  # as in the batch: one document's failure must not cost the others their pages
@@ -583,6 +709,10 @@ main{padding:12px 16px 60vh;position:relative}
   cursor:pointer;border-radius:1px}
 .box:hover{background:color-mix(in srgb,var(--c) 28%,transparent)}
 .box.k-section{border-style:dashed;background:transparent}
+.sheet.text{padding:28px 36px;font:16px/2 "FangSong","STFangsong","Noto Serif CJK SC",serif}
+.sheet.text p{margin:0 0 4px}
+.textdoc .box{position:static;border-width:0 0 2px;border-radius:0;padding:0 1px}
+.textdoc .box.k-section{border-width:0 0 2px}
 .box.wrapped{border-style:dotted;background:transparent}
 .box.hl{outline:3px solid #ffd600;outline-offset:1px;background:color-mix(in srgb,#ffd600 35%,transparent);z-index:5;
   animation:pulse 1s ease-out 2}
@@ -649,6 +779,7 @@ _SCRIPT = r"""
         document.querySelector('.legend input[data-kind="' + kind + '"]').checked = true;
       }
       box.classList.add('hl');
+      document.querySelectorAll('.box[data-item="' + id + '"]').forEach(e => e.classList.add('hl'));
       if (from !== 'box') box.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});
     } else if (row && ITEMS[id] && ITEMS[id].fields.page) {
       const page = document.getElementById('page-' + ITEMS[id].fields.page);

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -15,9 +15,12 @@ from typing import TypeVar
 from pipeline.clean import clean_text
 from pipeline.dates import find_dates
 from pipeline.entities import load_nlp, tag_entities
-from pipeline.extract import DEFAULT_ENGINE, extract_pages
+from pipeline.extract import DEFAULT_ENGINE, extract_pages, judge_page
 from pipeline.model import CleanText, Document, PageInfo, RawPage, Source, evolve
 from pipeline.quality import page_ranges, spans_of_quality
+from pipeline.read import FormatError, read_other, sniff, unknown_kind_message
+from pipeline.read.labels import apply_labels
+from pipeline.read.paras import clean_paragraphs
 from pipeline.references import find_references
 from pipeline.sections import segment_sections
 from pipeline.structure import read_metadata
@@ -36,9 +39,13 @@ def sha256_of(path: Path) -> str:
 
 
 def anchor(items: list[T], ct: CleanText) -> tuple[T, ...]:
-    """Give every item the page and box of its span, from the clean text's offset map."""
+    """Give every item the page and box of its span, from the clean text's offset map
+    (or, in a format without pages, its paragraph and offset)."""
     out = []
     for item in items:
+        if ct.paras:
+            out.append(evolve(item, para=ct.para_of(item.span)))  # type: ignore[attr-defined]
+            continue
         page, bbox = ct.locate(item.span)  # type: ignore[attr-defined]
         out.append(evolve(item, page=page, bbox=bbox))
     return tuple(out)
@@ -59,7 +66,8 @@ def unreadable_warning(pages: tuple[PageInfo, ...]) -> str | None:
     return "unreadable " + "; ".join(parts)
 
 
-def analyse(ct: CleanText, source: Source, nlp: object | None = None, notes: tuple[str, ...] = ()) -> Document:
+def analyse(ct: CleanText, source: Source, nlp: object | None = None,
+            labels: Mapping[str, str] | None = None, notes: tuple[str, ...] = ()) -> Document:
     """Run structure and every extractor over a clean text.
 
     Args:
@@ -67,10 +75,15 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None, notes: tup
         source: what the text came from.
         nlp: a spaCy pipeline from ``entities.load_nlp`` to run the trained NER
             model after the rules; None runs the rules alone.
+        labels: fields a web page states beside its text (``read.html``), standing over the text's.
         notes: the extraction's warnings about the whole file (a damaged PDF).
     """
     metadata, cur = read_metadata(ct)
+    if labels:
+        metadata = apply_labels(metadata, labels)
     sections = segment_sections(ct, cur.body_start, cur.body_end, cur.skip)
+    if ct.paras:
+        sections = [evolve(s, para=ct.para_of(s.heading)) for s in sections]
     text = ct.text
     doc_year = int(metadata.issue_date[:4]) if metadata.issue_date else None
     tables = find_tables(text)
@@ -85,7 +98,7 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None, notes: tup
     dates = find_dates(text, metadata.issue_date)
     # 机关代字 misread by OCR are put back only in the text OCR read
     references = find_references(text, metadata.doc_number, metadata.body_title,
-                                 repair=spans_of_quality(ct, "ocr"))
+                                 repair=spans_of_quality(ct, "ocr"), own_span=cur.own_number)
     entities = tag_entities(text, nlp)
     warnings = list(notes)
     if metadata.doc_number is None:
@@ -98,7 +111,8 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None, notes: tup
     if unreadable:
         warnings.append(unreadable)  # says why, also when garbage text was dropped
     elif not ct.text:
-        warnings.append("no text: the PDF has no text layer")
+        warnings.append("no text: the PDF has no text layer" if source.format == "pdf"
+                        else f"no text: the {source.format.upper()} file holds none")
     return Document(
         source=source, text=text, pages=ct.pages, metadata=metadata, sections=tuple(sections),
         targets=anchor(targets, ct), quantities=anchor(others, ct), dates=anchor(dates, ct),
@@ -155,4 +169,49 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
         ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr, progress=progress,
                                       notes=notes))
         source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=engine)
-        return analyse(ct, source, nlp, tuple(notes))
+        return analyse(ct, source, nlp, notes=tuple(notes))
+
+
+def parse_file(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
+               ner_model: bool = False, ocr: bool | None = None,
+               progress: Callable[[RawPage], object] | None = None) -> Document:
+    """Parse one policy file of any kind ``pipeline.read`` tells from its bytes: PDF, OFD, DOCX, DOC, WPS, HTML.
+
+    Args:
+        path: e.g. 东政办〔2023〕12号.ofd, a saved portal page, a .wps.
+        engine, password, ocr: as for ``parse_pdf`` (PDF only).
+        progress: told each page as it is read (PDF and OFD).
+        ner_model: also run the trained NER model.
+
+    Returns:
+        The document; ``source.format`` says what the file was. An OFD has
+        pages and boxes like a PDF; DOCX, DOC, WPS and HTML have no pages and
+        their items carry ``para`` (source paragraph and offset).
+
+    Raises:
+        pipeline.extract.PdfError: a PDF that cannot be read, or
+            ``pipeline.read.FormatError``: a file of no known kind, a damaged
+            one, LibreOffice missing for a .doc/.wps.
+    """
+    path = Path(path)
+    kind = sniff(path)
+    if kind == "pdf":
+        return parse_pdf(path, engine=engine, password=password, ner_model=ner_model, ocr=ocr, progress=progress)
+    if kind == "unknown":
+        raise FormatError(unknown_kind_message(path))
+    nlp = load_nlp() if ner_model else None
+    with gc_paused():
+        reading = read_other(path, kind)
+        if reading.pages is not None:  # OFD: positioned characters, judged as a PDF engine's pages are (no OCR)
+            ct = clean_text(_told(judge_page(page, reading.engine), progress) for page in reading.pages)
+        else:
+            ct = clean_paragraphs(reading.paragraphs or ())
+        source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=reading.engine,
+                        format=reading.format)
+        return analyse(ct, source, nlp, labels=reading.labels)
+
+
+def _told(page: RawPage, progress: Callable[[RawPage], object] | None) -> RawPage:
+    if progress is not None:
+        progress(page)
+    return page

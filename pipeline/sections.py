@@ -278,6 +278,10 @@ def _is_unmarked_heading(ct: CleanText, b: Block, t: str) -> bool:
         return False
     if plain[-1] in "。；;，,：:、" or b.align == "right" or b.n_lines > 2:
         return False
+    if b.align != "centre" and b.x1 >= ct.text_right - b.size:
+        return False  # a line filled to the right margin is a paragraph's wrapped line (OCR sizes it loosely)
+    if any(plain.count(a) != plain.count(z) for a, z in ("《》", "（）", "()", "“”")):
+        return False  # a bracket left open: the sentence goes on in the next line
     # (a bold line at the paragraphs' left is a run-in heading of the part it stands in: no reset)
     return b.align == "centre" or b.size >= ct.body_size + 1.5
 

@@ -10,14 +10,32 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 from pipeline.clean import FULL_SPACE, is_red
 from pipeline.dates import find_dates
-from pipeline.docnumber import find_doc_numbers
+from pipeline.docnumber import find_doc_numbers, guess_issuer, make_doc_number, parse_doc_number
+from pipeline.frontmatter import (
+    Caption,
+    Header,
+    displaced_date,
+    effective_date_at,
+    is_body_name,
+    is_web_furniture,
+    leading_body,
+    looks_like_recipients,
+    promulgated_title,
+    read_caption,
+    read_header,
+    split_bodies,
+    split_recipients,
+    web_fields,
+)
 from pipeline.model import Block, CleanText, Metadata
+from pipeline.sections import match_marker
 
 
 @cache
@@ -46,30 +64,11 @@ def find_full_date(text: str) -> tuple[str, tuple[int, int]] | None:
 
 
 def split_list(text: str) -> list[str]:
-    """Split a list of bodies at top-level commas: 各县（市、区）人民政府，市人民政府有关部门 -> two.
+    """Split a list of bodies into complete names (``frontmatter.split_recipients``).
 
-    Falls back to 、 only when no comma separates the list."""
-    text = text.strip().rstrip("。.；;:：")
-    seps = "，,；;" if re.search(r"[，,；;]", _depth0(text)) else "、"
-    out: list[str] = []
-    cur: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch in "（(《【":
-            depth += 1
-        elif ch in "）)》】":
-            depth = max(0, depth - 1)
-        if depth == 0 and ch in seps:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur))
-    return [s.strip(" " + FULL_SPACE) for s in out if s.strip(" " + FULL_SPACE)]
-
-
-def _depth0(text: str) -> str:
-    return re.sub(r"[（(][^）)]*[）)]", "", text)
+    各县（市、区）人民政府，市人民政府有关部门 -> two; 各省、自治区、直辖市人民政府 -> one;
+    市发展改革委、市财政局 -> two."""
+    return split_recipients(text)
 
 
 def doc_type_of(title: str) -> str | None:
@@ -83,8 +82,8 @@ def doc_type_of(title: str) -> str | None:
             return word
     for word in sorted(cues["common"], key=len, reverse=True):
         if t.endswith(word):
-            # 实施方案 -> 方案: the kind is the head noun
-            return next((w for w in ("方案", "办法", "细则", "计划") if word.endswith(w)), word)
+            # 实施方案 -> 方案, 若干措施 -> 措施: the kind is the head noun
+            return next((w for w in cues["heads"] if word.endswith(w)), word)
     return None
 
 
@@ -92,9 +91,14 @@ def body_title_of(title: str) -> str | None:
     """The document a notice transmits: 关于印发X的通知 -> X; 关于转发A关于B的通知的通知 -> A关于B的通知."""
     verbs = "|".join(sorted(_data("structure_cues.json")["transmit_verbs"], key=len, reverse=True))
     m = re.search(rf"关于(?:{verbs})(.+)的通知$", title)
-    if not m:
-        return None
-    inner = m.group(1).strip()
+    if m:
+        inner = m.group(1).strip()
+    else:
+        # no 关于: 东川市人民政府办公室转发市商务局关于…的通知, the transmitting bodies first
+        m = re.match(rf"^(.+?)(?:{verbs})(.+)的通知$", title)
+        if not m or not all(is_body_name(x) for x in split_bodies(m.group(1))):
+            return None
+        inner = m.group(2).strip()
     if inner.startswith("《") and inner.endswith("》"):
         inner = inner[1:-1]
     return inner or None
@@ -108,10 +112,19 @@ class _Cursor:
     body_start: int = 0
     body_end: int = 0
     skip: set[int] = field(default_factory=set)  # blocks read as metadata inside the body (附件说明)
+    own_number: tuple[int, int] | None = None  # the span of the document's own 发文字号 as printed
 
 
 def _text(ct: CleanText, b: Block) -> str:
     return ct.text[b.span[0]:b.span[1]]
+
+
+def _plain(text: str) -> str:
+    return re.sub(rf"[\s{FULL_SPACE}]+", "", text)
+
+
+# how far into the document the 版头, a 令's header, a web page's fields and the title are looked for
+DEFAULT_HEAD_BLOCKS = 24
 
 
 def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
@@ -131,19 +144,49 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         md["flags"].append("no_text")
         return Metadata(flags=tuple(md["flags"])), cur
     first_page = blocks[0].page
-    head = [i for i, b in enumerate(blocks[:12]) if b.page == first_page]
+    ocr_pages = {p.number for p in ct.pages if p.quality == "ocr"}
+    n_head = min(len(blocks), DEFAULT_HEAD_BLOCKS)
+    texts = [_text(ct, blocks[i]) for i in range(n_head)]
+    # a web print's frame (navigation, breadcrumbs, date-time lines) and its labelled fields
+    furniture = {i for i in range(n_head) if is_web_furniture(texts[i], blocks[i].color)}
+    fields: dict[str, str] = {}
+    labelled: set[int] = set()
+    for i in range(n_head):
+        got = web_fields(texts[i], texts[i + 1] if i + 1 < n_head else None)
+        if got:
+            labelled.add(i)
+            for k, v in got.items():
+                fields.setdefault(k, v)
+    # a sidebar wholly right of the text column (历史版本, 字号：大中小)
+    sidebar = {i for i in range(n_head) if ct.text_right and blocks[i].x0 >= ct.text_right}
+    aside = furniture | labelled | sidebar
+    head = [i for i in range(min(n_head, 12)) if blocks[i].page == first_page and i not in aside]
 
-    # 发文机关标志: large red text at the top (or a large line ending 文件)
-    mark = [i for i in head if (is_red(blocks[i].color) and blocks[i].size >= ct.body_size * 1.3)
-            or (blocks[i].size >= ct.body_size * 1.5 and _text(ct, blocks[i]).endswith("文件"))]
+    # 发文机关标志: large red text at the top (or a large line ending 文件), one run of blocks
+    def is_mark(i: int) -> bool:
+        b = blocks[i]
+        return (is_red(b.color) and b.size >= ct.body_size * 1.3) or (
+            b.size >= ct.body_size * 1.5 and texts[i].endswith("文件"))
+
+    def is_header(i: int) -> bool:
+        return read_header(texts[i], texts[i + 1] if i + 1 < n_head else None) is not None
+
+    mark: list[int] = []
+    for i in head:
+        if is_header(i):
+            break  # a 令 or 公告 header, red and large as it may be, is read below
+        if is_mark(i):
+            mark.append(i)
+        elif mark:
+            break  # a seal or a red signature further down is no part of the 标志
     if not mark:
         # a mark printed black (a copy, a fax) still stands above the red rule that closes the 版头
         rule_i = next((i for i in head if is_red(blocks[i].after_rule)), None)
         if rule_i is not None:
             mark = [i for i in head if i < rule_i and blocks[i].size >= ct.body_size * 1.3]
     # 份号, 密级, 紧急程度 stand above the mark
-    for i in head[: (mark[0] if mark else 3)]:
-        t = _text(ct, blocks[i])
+    for i in head[: (head.index(mark[0]) if mark else 3)]:
+        t = texts[i]
         if re.fullmatch(r"\d{6}", t):
             md["copy_number"] = t
         for word in cues["secrecy"]:
@@ -152,90 +195,170 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         for word in cues["urgency"]:
             if word in t and len(t) <= 6:
                 md["urgency"] = t
+    mark_ocr: str | None = None  # an OCR'd 标志 that reads as no name, kept to check a witness against
     if mark:
         names: list[str] = []
         for i in mark:
-            t = re.sub(r"文件$", "", _text(ct, blocks[i]))
+            t = re.sub(r"文件$", "", texts[i])
             names.extend(x for x in re.split(rf"[{FULL_SPACE} ]+", t) if x)
-        md["issuers"] = names
-        md["issuer"] = names[0] if names else None  # joint documents: the 主办 body stands first
+        if blocks[mark[0]].page in ocr_pages and not all(is_body_name(x) for x in names):
+            # an OCR'd 标志 that reads as no name (湖Y |/省】文化和旅外游厅》) is no fact
+            md["flags"].append("issuer_ocr_unverified")
+            mark_ocr = "".join(names)
+        else:
+            md["issuers"] = names
+            md["issuer"] = names[0] if names else None  # joint documents: the 主办 body stands first
         cur.head_end = mark[-1] + 1
+    mark_end = cur.head_end
+
+    # a 令 or 公告 header: 中华人民共和国国务院令 / 第801号; …人大常委会公告 / （十三届第7号）
+    title_i: int | None = None
+    number_i: int | None = None
+    last_i = mark_end - 1  # the last block read as metadata before the body
+    header: Header | None = None
+    for i in range(mark_end, n_head):
+        if i in aside:
+            continue
+        found_header = read_header(texts[i], texts[i + 1] if i + 1 < n_head else None)
+        if found_header:
+            header, lines = found_header
+            last_i = i + lines - 1
+            break
+    if header is not None:
+        last_i, title_i = _read_promulgation(md, header, texts, last_i)
 
     # 发文字号 (and 签发人 on the same line for 上行文): under the mark, or under
     # the title in parentheses as gazettes print it: （青政发〔2023〕7号）
-    mark_end = cur.head_end
-    number_i = None
-    for i in head[mark_end:]:
-        t = _text(ct, blocks[i])
-        hits = find_doc_numbers(t)
-        if hits and len(t) <= hits[0][0][1] - hits[0][0][0] + 20:
-            md["doc_number"] = hits[0][1]
-            sm = re.search(r"签发人[:：]\s*(\S+)", t)
-            if sm:
-                md["signer"] = sm.group(1).strip(FULL_SPACE)
-            number_i = i
-            break
+    if "doc_number" not in md and fields.get("doc_number"):
+        number = parse_doc_number(fields["doc_number"])
+        if number is not None:
+            md["doc_number"] = number
+    if "doc_number" not in md:
+        for i in head[head.index(mark[-1]) + 1 if mark else 0:]:
+            t = texts[i]
+            hits = find_doc_numbers(t)
+            # (a number after another field's label is not the document's: 相关文件：东发〔2020〕5号)
+            if hits and len(t) <= hits[0][0][1] - hits[0][0][0] + 20 and read_caption(t) is None \
+                    and not re.search(r"[：:]", t[:hits[0][0][0]]):
+                md["doc_number"] = hits[0][1]
+                sm = re.search(r"签发人[:：]\s*(\S+)", t)
+                if sm:
+                    md["signer"] = sm.group(1).strip(FULL_SPACE)
+                number_i = i
+                a, b = hits[0][0]
+                cur.own_number = (blocks[i].span[0] + a, blocks[i].span[0] + b)
+                break
+
+    # title: a labelled 标题 field, else the first centred block larger than the body after the 版头
+    if "title" not in md:
+        window = [i for i in range(mark_end, n_head) if i not in aside and i != number_i
+                  and not is_red(blocks[i].color)][:8]
+        if fields.get("title"):
+            md["title"] = labelled_title = _plain(fields["title"])
+            # the page's heading, also when the field's cell cut the title short
+            title_i = next((i for i in window if _plain(texts[i]) == labelled_title
+                            or (len(labelled_title) >= 8 and _plain(texts[i]).startswith(labelled_title)
+                                and i not in labelled)), None)
+            if title_i is not None:
+                md["title"] = _plain(texts[title_i])
+        else:
+            title_i = _find_title(ct, window, texts)
+            if title_i is not None:
+                md["title"] = re.sub(r"\s+", "", texts[title_i])
+                nxt = title_i + 1
+                while nxt < n_head and nxt not in aside and _continues_title(ct, blocks[title_i], blocks[nxt],
+                                                                            md["title"], texts[nxt]):
+                    md["title"] += re.sub(r"\s+", "", texts[nxt])
+                    title_i = nxt
+                    nxt += 1
+    if "title" in md:
+        title = md["title"]
+        news = _NEWS_HEADLINE.match(title)
+        if news and "issuer" not in md:
+            bodies = split_bodies(news.group(1))
+            if bodies and all(is_body_name(x) for x in bodies):
+                # a news page's headline: 中共东川市委办公厅　东川市人民政府办公厅印发《关于…的意见》
+                md["title"] = title = news.group(2)
+                md["issuer"], md["issuers"] = bodies[0], bodies
+        md["doc_type"] = doc_type_of(title)
+        md["body_title"] = body_title_of(title)
+    else:
+        md["flags"].append("no_title")
+    if title_i is not None:
+        last_i = max(last_i, title_i)
+    if number_i is not None:
+        last_i = max(last_i, number_i)
+
+    # the 题注 under a regulation's title: （2022年9月6日…令第31号公布　自…起施行）; or a
+    # speech's subtitle: ——2025年1月14日在…会议上
+    caption, caption_end = _read_caption_blocks(ct, last_i + 1, n_head, aside)
+    if caption is not None:
+        last_i = caption_end
+        if "issue_date" not in md:
+            md["issue_date"] = caption.date
+        if "doc_number" not in md and caption.number is not None:
+            md["doc_number"] = caption.number
+        body = caption.body
+        if body is None and caption.number is not None:
+            body = re.sub(r"^中华人民共和国(?=.)|令第.*$", "", caption.number.text) or None
+        if "issuer" not in md and body and is_body_name(body):
+            md["issuer"], md["issuers"] = body, [body]
+    elif last_i + 1 < n_head and title_i is not None:
+        t = texts[last_i + 1]
+        found = find_full_date(t)
+        if t.startswith(("——", "—", "--")) and found and "issue_date" not in md:
+            md["issue_date"] = found[0]
+            last_i += 1
+
     if "doc_number" not in md:
         md["flags"].append("no_doc_number")
 
-    # title: the first centred block larger than the body after the 版头
-    window = [i for i in range(mark_end, min(len(blocks), mark_end + 8)) if i != number_i]
-    # (a one-line title may fill the measure and read as justified)
-    title_i = next((i for i in window if not is_red(blocks[i].color) and (
-        (blocks[i].align == "centre" and (blocks[i].size >= ct.body_size + 1.5 or blocks[i].bold))
-        or (blocks[i].align == "justify" and blocks[i].size >= ct.body_size + 1.5))), None)
-    if title_i is None:
-        title_i = next((i for i in window[:6] if blocks[i].align == "centre"
-                        and not _text(ct, blocks[i]).endswith(("。", "："))), None)
-    if title_i is not None:
-        title = re.sub(r"\s+", "", _text(ct, blocks[title_i]))
-        md["title"] = title
-        md["doc_type"] = doc_type_of(title)
-        md["body_title"] = body_title_of(title)
-        if "issuer" not in md:
-            m = re.match(r"^(.+?)关于", title)
-            if m:
-                md["issuer"] = m.group(1)
-                md["issuers"] = [m.group(1)]
-    else:
-        md["flags"].append("no_title")
-    cur.head_end = max(mark_end, (title_i if title_i is not None else -1) + 1,
-                       (number_i if number_i is not None else -1) + 1)
+    # issuer, when no 标志 or header named it: a labelled field, a budget's owner, the title's body
+    if "issuer" not in md and mark_ocr is None:
+        title = md.get("title") or ""
+        # the body before 关于, or before the verb of a notice that transmits: X转发Y关于…的通知
+        verbs = "|".join(sorted(cues["transmit_verbs"], key=len, reverse=True))
+        m = re.match(rf"^(.+?)(?:关于|{verbs})", title)
+        for cand in (fields.get("issuer"), fields.get("budget_owner"),
+                     m.group(1) if m else None, leading_body(title)):
+            if cand and is_body_name(_plain(cand)):
+                md["issuer"], md["issuers"] = _plain(cand), [_plain(cand)]
+                break
+    cur.head_end = max(mark_end, last_i + 1)
     cur.body_start = cur.head_end
+    # the page's frame, and the number printed again under a web page's heading: 国办发〔2021〕9号
+    while cur.body_start < n_head and (cur.body_start in aside or _only_number(texts[cur.body_start])):
+        cur.body_start += 1
 
-    # 主送机关: the block right after the title ending with a colon
+    # 主送机关: the block after the title ending with a colon, whose names are complete;
+    # a list wrapped onto a second block is read whole
     if cur.body_start < len(blocks):
-        t = _text(ct, blocks[cur.body_start])
-        if re.search(r"[：:]$", t) and len(t) < 200 and "。" not in t:
-            md["recipients"] = split_list(t[:-1])
+        line = _text(ct, blocks[cur.body_start])
+        after = _text(ct, blocks[cur.body_start + 1]) if cur.body_start + 1 < len(blocks) else ""
+        if looks_like_recipients(line):
+            md["recipients"] = split_recipients(line[:-1])
             cur.body_start += 1
+        elif not re.search(r"[：:。]$", line) and looks_like_recipients(line + after):
+            md["recipients"] = split_recipients((line + after)[:-1])
+            cur.body_start += 2
 
     # 版记: labelled lines and the 印发 line at the very end
     colophon = _read_colophon(ct, blocks, cues, md)
     cur.body_end = colophon
 
-    # 成文日期 and 发文机关署名: the first right-standing date after the body start
-    for i in range(cur.body_start, cur.body_end):
-        b = blocks[i]
-        t = _text(ct, b)
-        found = find_full_date(t)
-        if not found or b.align not in ("right", "centre") or len(t) > found[1][1] - found[1][0] + 40:
-            continue
-        iso, (start, _) = found
-        md["issue_date"] = iso
-        sig = [t[:start].strip(" " + FULL_SPACE)] if t[:start].strip() else []
-        j = i - 1
-        while j > cur.body_start and blocks[j].align in ("right", "centre") and "。" not in _text(ct, blocks[j]) \
-                and len(_text(ct, blocks[j])) <= 40:
-            sig.insert(0, _text(ct, blocks[j]))
-            j -= 1
-        signatories = [x for s in sig for x in re.split(rf"[{FULL_SPACE} ]+", s) if x]
-        if signatories:
-            md["signatories"] = signatories
-        # 附注: （此件公开发布） right under the date
-        if i + 1 < cur.body_end and re.fullmatch(r"[（(][^）)]{2,60}[）)]", _text(ct, blocks[i + 1])):
-            md["note"] = _text(ct, blocks[i + 1])[1:-1]
-        break
+    # 成文日期: a web page's labelled field, else the date under the signature
+    if "issue_date" not in md and fields.get("issue_date"):
+        found = find_full_date(fields["issue_date"])
+        if found:
+            md["issue_date"] = found[0]
+    if "issue_date" not in md:
+        _read_signature(ct, cur, md, ocr_pages)
+
+    # an OCR'd 版头 checked against what the text layer says: the 版记's 印发机关
+    if mark_ocr is not None:
+        _issuer_from_witness(md, mark_ocr)
+    if number_i is not None and blocks[number_i].page in ocr_pages and md.get("doc_number") is not None:
+        _check_ocr_number(md)
 
     # 附件说明: 附件：1．… 2．… before the signature
     for i in range(cur.body_start, cur.body_end):
@@ -258,6 +381,237 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
     return Metadata(**md), cur
 
 
+def _read_promulgation(md: dict, header: Header, texts: list[str], last_i: int) -> tuple[int, int | None]:
+    """Read what a 令 or 公告 header heads: the promulgating sentence (its 《title》), the signature
+    and date under it, and the block where the promulgated text's own title stands.
+
+    Returns:
+        The last block read and the title's block (None when the title is not printed again).
+    """
+    n_head = len(texts)
+    title_i: int | None = None
+    md["issuer"] = header.issuer
+    md["issuers"] = [header.issuer]
+    if header.number is not None:
+        md["doc_number"] = header.number
+    else:
+        md["flags"].append("doc_number_unreadable")
+    # 《X》已经…通过，现予公布 / the signature / the date / the regulation's own title
+    for i in range(last_i + 1, min(n_head, last_i + 4)):
+        title = promulgated_title(texts[i])
+        if title:
+            md["title"] = title
+            last_i = i
+            # the sentence may run on over lines a layout broke (and digit rows set apart)
+            while not texts[last_i].endswith("。") and last_i + 1 < min(n_head, i + 4) and (
+                    _DIGITS_ONLY.match(texts[last_i + 1]) or texts[last_i + 1].endswith("。")):
+                last_i += 1
+            break
+    sig: list[str] = []
+    for i in range(last_i + 1, min(n_head, last_i + 6)):
+        t = texts[i]
+        found = find_full_date(t)
+        if found and len(_plain(t)) <= found[1][1] - found[1][0] + 2:
+            md["issue_date"] = found[0]
+            md["signatories"] = sig
+            last_i = i
+            break
+        moved = displaced_date(t, texts[i + 1] if i + 1 < n_head else None)
+        if moved:
+            md["issue_date"], md["signatories"] = moved, sig
+            last_i = i + 1
+            break
+        if _DIGITS_ONLY.match(t):
+            continue  # the digits of a line above, set apart (自　年月日起施行 / 2023　5　1)
+        if len(t) > 30 or "。" in t:
+            break
+        sig.append(t)
+    if "title" in md:
+        want = _plain(md["title"])
+        title_i = next((i for i in range(last_i + 1, min(n_head, last_i + 5)) if _plain(texts[i]) == want), None)
+        last_i = title_i if title_i is not None else last_i
+    return last_i, title_i
+
+
+def _only_number(text: str) -> bool:
+    """Whether a line is a 发文字号 alone, bracketed or not: 国办发〔2021〕9号, （青政发〔2023〕7号）."""
+    hits = find_doc_numbers(text)
+    return bool(hits) and len(_plain(text).strip("（()）")) <= hits[0][0][1] - hits[0][0][0]
+
+
+_DIGITS_ONLY = re.compile(rf"^[\d{FULL_SPACE} ]+$")
+# a news page's headline over a document: 中共东川市委办公厅东川市人民政府办公厅印发《关于…的意见》
+_NEWS_HEADLINE = re.compile(r"^([\u4e00-\u9fff]{3,60}?)(?:印发|发布|公布|转发)《(.+)》$")
+
+
+def _find_title(ct: CleanText, window: list[int], texts: list[str]) -> int | None:
+    """The title block: centred and larger (or bold); else set much larger than the body; else centred."""
+    blocks = ct.blocks
+
+    def sentence(i: int) -> bool:
+        return texts[i].endswith(("。", "：", ":")) or match_marker(texts[i]) is not None
+
+    # (a one-line title may fill the measure and read as justified)
+    found = next((i for i in window if not sentence(i) and (
+        (blocks[i].align == "centre" and (blocks[i].size >= ct.body_size + 1.5 or blocks[i].bold))
+        or (blocks[i].align == "justify" and blocks[i].size >= ct.body_size + 1.5))), None)
+    if found is None:
+        # a web page's heading set off by size alone (right or left of the centre)
+        found = next((i for i in window if not sentence(i) and blocks[i].size >= ct.body_size + 2.5), None)
+    if found is None:
+        found = next((i for i in window[:6] if blocks[i].align == "centre" and not sentence(i)), None)
+    if found is None:
+        # a web page's headline set in the body size, bold: 中共东川市委办公厅　东川市人民政府办公厅印发《…》
+        found = next((i for i in window[:3] if blocks[i].bold and not sentence(i) and len(texts[i]) <= 80
+                      and not re.search(r"[。，；]", texts[i])), None)
+    return found
+
+
+def _continues_title(ct: CleanText, title: Block, b: Block, so_far: str, t: str) -> bool:
+    """Whether block ``b`` carries on a title broken over lines set apart (OCR, letter-spacing):
+    as large, on the same page, close under it, and the title so far still open (an unclosed
+    《 or no 文种 at its end)."""
+    if b.page != title.page or abs(b.size - title.size) > 3 or b.size < ct.body_size + 1.5:
+        return False
+    if b.top - title.bottom > 2.5 * title.size or t.endswith(("。", "：", ":")) or match_marker(t):
+        return False
+    if re.fullmatch(r"[（(][^（()）]{2,20}[）)]", _plain(t)) and not find_doc_numbers(t):
+        return True  # the period or status under a plan's title: （2021—2025年）, （试行）
+    return so_far.count("《") > so_far.count("》") or doc_type_of(so_far) is None
+
+
+def _read_caption_blocks(ct: CleanText, start: int, stop: int, aside: AbstractSet[int]
+                         ) -> tuple[Caption | None, int]:
+    """Read a 题注 opening at block ``start`` and running to its closing bracket (at most 8 blocks)."""
+    i = start
+    while i < stop and i in aside:
+        i += 1
+    if i >= stop:
+        return None, start - 1
+    first = _text(ct, ct.blocks[i])
+    if not first.startswith(("（", "(")):
+        return None, start - 1
+    parts = [first]
+    j = i
+    while not re.search(r"[）)]$", parts[-1]) and j + 1 < min(stop, i + 8):
+        j += 1
+        if j not in aside:
+            parts.append(_text(ct, ct.blocks[j]))
+    caption = read_caption("".join(parts))
+    return (caption, j) if caption else (None, start - 1)
+
+
+def _read_signature(ct: CleanText, cur: _Cursor, md: dict, ocr_pages: set[int]) -> None:
+    """The 成文日期 and the 署名 above it: a right-standing (or centred) short date line.
+
+    Never a date of taking effect (第三十条　本条例自2023年6月1日起施行), a dated
+    sentence, a web page's 发布时间, or an article.
+    """
+    blocks = ct.blocks
+    ocr_date = None
+    for i in range(cur.body_start, cur.body_end):
+        b = blocks[i]
+        t = _text(ct, b)
+        found = find_full_date(t)
+        if not found:
+            if b.page in ocr_pages and b.align == "right" and re.search(r"年.{0,3}月", t) and len(t) <= 16:
+                md["flags"].append("issue_date_unreadable")  # 20X3年3月昌: an OCR'd date that is no date
+                ocr_date = t
+                break
+            continue
+        iso, (start, end) = found
+        if b.align not in ("right", "centre") or len(t) > end - start + 40:
+            continue
+        before = t[:start]
+        if effective_date_at(t, end) or match_marker(t) or re.search(r"[。：:；]", before) \
+                or is_web_furniture(t) or before.strip(" " + FULL_SPACE).startswith(("（", "(", "——")):
+            continue
+        md["issue_date"] = iso
+        sig = [before.strip(" " + FULL_SPACE)] if before.strip() else []
+        j = i - 1
+        while j > cur.body_start and blocks[j].align in ("right", "centre") and "。" not in _text(ct, blocks[j]) \
+                and len(_text(ct, blocks[j])) <= 40 and not match_marker(_text(ct, blocks[j])):
+            sig.insert(0, _text(ct, blocks[j]))
+            j -= 1
+        signatories = [x for s in sig for x in re.split(rf"[{FULL_SPACE} ]+", s) if x]
+        if b.page in ocr_pages:
+            signatories = [x for x in signatories if is_body_name(x)]  # a seal's OCR (令化人) is no name
+        if signatories:
+            md["signatories"] = signatories
+        # 附注: （此件公开发布） right under the date
+        if i + 1 < cur.body_end and re.fullmatch(r"[（(][^）)]{2,60}[）)]", _text(ct, blocks[i + 1])):
+            md["note"] = _text(ct, blocks[i + 1])[1:-1]
+        break
+    if ocr_date and md.get("print_date") and _agrees(ocr_date, md["print_date"]):
+        # what OCR read of the date agrees with the 版记's date, digit for digit
+        md["issue_date"] = md["print_date"]
+        md["flags"].append("issue_date_from_print_date")
+
+
+def _agrees(read: str, iso: str) -> bool:
+    """Whether a garbled OCR date agrees with an ISO date where it is legible: 20X年3月0 ~ 2023-03-08."""
+    m = re.search(r"(.{0,8}?)年(\d{1,2})月(\d{0,2})", read)
+    if not m:
+        return False
+    y, mo, d = iso.split("-")
+    digits = re.sub(r"\D", "", m.group(1))  # 20 .23 -> 2023; 20X -> 20
+    return ((y.startswith(digits) or y.endswith(digits)) and int(mo) == int(m.group(2))
+            and (not m.group(3) or d.lstrip("0").startswith(m.group(3).lstrip("0"))))
+
+
+def _issuer_from_witness(md: dict, read: str) -> None:
+    """Take the 印发机关 or a signatory (text layer) as issuer when the OCR'd 标志 ``read`` holds
+    most of its characters: 湖Y |/省】文化和旅外游厅》 ~ 湖南省示例文化和旅游厅办公室."""
+    for cand in (md.get("printer"), *(md.get("signatories") or ())):
+        if not cand or not is_body_name(cand):
+            continue
+        shared = sum(1 for ch in cand if ch in read)
+        if shared / len(cand) >= 0.6:
+            md["issuer"], md["issuers"] = cand, [cand]
+            md["flags"].append("issuer_from_colophon")
+            return
+
+
+def _check_ocr_number(md: dict) -> None:
+    """Check an OCR'd 发文字号 against the 机关代字 table and the issuer's province.
+
+    A code the table knows, or one opening with the issuer's province abbreviation (湘 for
+    湖南省…), stands. One opening with another character (汀文旅发 for a 湖南省
+    body) is put right and flagged; anything else is flagged and dropped.
+    """
+    number = md["doc_number"]
+    code = number.agency_code
+    if guess_issuer(code) is not None:
+        return
+    abbrev = _data("structure_cues.json")["province_abbreviations"]
+    issuer = md.get("issuer") or ""
+    own = next((a for name, a in abbrev.items() if issuer.startswith(name)), None)
+    place = re.match(r"^([\u4e00-\u9fff]{1,6}?)[省市县区州]", issuer)
+    if (own and code.startswith(own)) or (place and code[0] == place.group(1)[0]):
+        return  # 湘文旅发 of 湖南省…厅, 东商发 of 东川市商务局
+    if own and any(ch in issuer for ch in code[1:]):
+        # the rest of the code agrees with the issuer (文旅 of 文化和旅游厅): only the
+        # province's abbreviation was misread (汀文旅发 for a 湖南省 body)
+        md["doc_number"] = make_doc_number(own + code[1:], number.year, number.serial)
+        md["flags"].append("doc_number_repaired")
+        return
+    md["doc_number"] = None
+    md["flags"].append("doc_number_unverified")
+
+
+def _print_line(t: str) -> tuple[str, tuple[int, int]] | None:
+    """The date of a 版记's 印发 line: 郑州市人民政府办公厅　2017年3月13日印发 (and a proof-reading
+    note after it: …2021年10月27日印发初校：…), as ISO with its span; None for other lines."""
+    at = t.find("印发")
+    if at < 0:
+        return None
+    found = find_full_date(t[:at])
+    if not found or t[found[1][1]:at].strip(" " + FULL_SPACE):
+        return None
+    rest = t[at + 2:]
+    if rest and not re.match(r"^[\s\u3000]*(?:[\u4e00-\u9fff]{1,4}[:：]|（|\(|$)", rest):
+        return None
+    return found
 
 
 def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dict) -> int:
@@ -269,7 +623,7 @@ def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dic
     extra: list[tuple[str, str]] = []
     for i in range(len(blocks) - 1, max(-1, len(blocks) - 12), -1):
         t = _text(ct, blocks[i])
-        found = find_full_date(t) if t.endswith("印发") else None
+        found = _print_line(t)
         if found:
             iso, (date_start, _) = found
             md["print_date"] = iso
@@ -282,13 +636,17 @@ def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dic
         elif i + 1 == start and blocks[i].size < ct.body_size - 0.5 and not _text(ct, blocks[i]).endswith("："):
             # a continuation of a 抄送 list, or an unlabelled 版记 line
             start = i
+        elif i + 1 == start and i > 0 and t.endswith("。") and "：" not in t \
+                and re.match(r"^抄送[:：]", _text(ct, blocks[i - 1])):
+            # the second line of a 抄送 list set in the body's size (a web page, a Word file without 4号)
+            start = i
         elif start < len(blocks):
             break
     # read labelled lines in order, continuations go with the label before
     label = None
     for i in range(start, len(blocks)):
         t = _text(ct, blocks[i])
-        if t.endswith("印发") and find_full_date(t):
+        if _print_line(t):
             label = None
             continue
         parts = [p for p in re.split(rf"{FULL_SPACE}+", t) if p]

@@ -274,3 +274,38 @@ def test_entities_gated_patterns_match_as_ungated(text):
 def test_entities_gated_patterns_find_their_examples(text):
     pats = load_patterns()
     assert any(list(p.finditer(text)) for p in (pats.event, pats.session, pats.comrade))
+
+
+# --- places in no list, known by their form --------------------------------------------
+
+UNLISTED_PLACE_CASES = [
+    # a place that owns a body somewhere in the text counts everywhere in it
+    ("岚州省人民政府办公厅印发通知。青岗市财政局、北岗市人民政府配合。推进青岗市建设。",
+     {"岚州省", "青岗市", "北岗市"}),
+    ("中共北岗县委、北岗县人民政府", {"北岗县"}),
+    # words before a level word are no place: 并抄送|市政协, 由|淮安市 (listed), 自贸区, 超大城市
+    ("报市人大常委会备案，并抄送市政协办公厅。", set()),
+    ("由淮安市人民政府办公室编制。", set()),
+    ("支持自贸区和超大城市建设，经省人民政府同意。", set()),
+    ("市委市人大市政协", set()),
+    ("青岗市要加强管理。", set()),  # never seen owning a body: not confirmed
+    # listed with a known place at the same level
+    ("青岗市财政局牵头，青岗市、北岗市、南岭市要落实。", {"青岗市", "北岗市", "南岭市"}),
+    ("在西坪县、东岭县试点。", set()),  # no member known
+    ("引导南京市、苏州市、青岗市开展试点。", {"青岗市"}),  # a verb before a listed place is no stem
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNLISTED_PLACE_CASES)
+def test_entities_unlisted_places(text, expected):
+    from pipeline.entities import unlisted_places
+
+    assert unlisted_places(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("岚州省人民政府办公厅关于加强青岗市河道管理的通知。岚州省发展和改革委员会、青岗市交通运输局牵头。",
+     [("岚州省人民政府办公厅", "ORG"), ("青岗市", "LOC"), ("岚州省发展和改革委员会", "ORG"), ("青岗市交通运输局", "ORG")]),
+])
+def test_entities_bodies_of_unlisted_places(text, expected):
+    assert [(e.text, e.label) for e in tag_entities(text)] == expected

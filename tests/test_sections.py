@@ -410,3 +410,17 @@ def test_sections_cross_reference_at_a_wrapped_line_start_is_no_heading():
     pages = layout(["第一条\u3000本办法所称公共自行车，是指政府投资建设的自行车。", first + "第三条规定予以处罚。",
                     "第三条\u3000本办法自发布之日起施行。"])
     assert _sections_of(pages) == [("第一条", None, None), ("第二条", None, None), ("第三条", None, None)]
+
+
+def test_sections_large_wrapped_line_is_no_unmarked_heading():
+    # OCR sizes a line from its height: a paragraph's first line read as 18 pt, filled to the right margin and
+    # leaving a 《 open, is the paragraph's line, not a heading that would close the tree above it
+    para = "根据《关于促进中部地区崛起规划的批复》和《关于中原城市群发展规划的批复》，编制行动纲要。"
+    pages = layout(["一、主要任务", "（一）加快建设枢纽。", para, "（二）完善开放平台。"])
+    rows = sorted({round(c.top, 1) for c in pages[0].chars})
+    first = rows[2]  # the paragraph's first line
+    chars = tuple(c._replace(size=18.0, top=c.bottom - 18.0) if round(c.top, 1) == first else c
+                  for c in pages[0].chars)
+    pages[0] = type(pages[0])(pages[0].number, pages[0].width, pages[0].height, chars)
+    assert _sections_of(pages) == [("一、", "主要任务", None), ("（一）", "加快建设枢纽", "一、"),
+                                   ("（二）", "完善开放平台", "一、")]

@@ -495,4 +495,6 @@ def clean_text(pages: Iterable[RawPage]) -> CleanText:
         boxes.extend(zip(on_page, map(_X0, chars), map(_TOP, chars), map(_X1, chars), map(_BOTTOM, chars)))
         blocks.append(evolve(block, span=(pos, pos + len(text))))
         pos += len(text)
-    return CleanText("".join(parts), tuple(boxes), tuple(blocks), tuple(infos), size, left, right)
+    regions = tuple((p.number, box) for p in pages for box in p.ocr_regions)
+    return CleanText("".join(parts), tuple(boxes), tuple(blocks), tuple(infos), size, left, right,
+                     ocr_regions=regions)

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import time
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import replace
 from functools import cache
@@ -550,6 +551,7 @@ class _Ocr:
         self.pdf: object | None = None
         self.unavailable: str | None = None
         self.checked = False
+        self.has_images: bool | None = None
 
     def read(self, page: RawPage, why: str) -> RawPage:
         """Give ``page`` read by OCR, or unreadable for ``why`` and the reason OCR could not help.
@@ -598,11 +600,88 @@ class _Ocr:
         return replace(read, quality="ocr",
                        quality_reason=f"{why}; tesseract {ocr.DEFAULT_OCR_LANGUAGE}, mean confidence {confidence:.0f}")
 
-    def render(self, number: int):
+    def read_images(self, page: RawPage) -> RawPage:
+        """Give a page with a text layer its pictures' text too, where a picture may hold some.
+
+        A plan's indicator table or 专栏 box pasted as a picture leaves the text
+        layer without its targets. Each picture wide and tall enough for lines of
+        text and not under text already (``ocr.text_image_boxes``) is read by OCR;
+        what is read joins the page's characters, the page becomes ``ocr`` with
+        the reason ``"text layer; 1 image read by OCR (tesseract chi_sim, mean
+        confidence 88)"`` and ``ocr_regions`` holds the pictures' boxes. A file
+        without image objects costs one scan of its bytes; pages of a file with
+        some cost a listing of their image objects.
+        """
+        if self.has_images is None:
+            self.has_images = file_has_images(self.path)
+        if not self.has_images:
+            return page
+        try:
+            boxes = text_image_boxes(self.image_boxes(page), page.width, page.chars)
+        except Exception:  # PDFium cannot list the page's objects: the text layer stands alone
+            return page
+        if not boxes:
+            return page
+        from pipeline import ocr  # only for a page with such a picture
+
+        if not self.checked:
+            self.unavailable, self.checked = ocr.ocr_unavailable(), True
+        if self.unavailable:
+            return page
+        try:
+            got = self.render(page.number, ocr.DEFAULT_IMAGE_OCR_DPI)
+        except Exception:
+            return page
+        if got is None:
+            return page
+        image, dpi = got
+        read: list = []
+        regions, confidences = [], []
+        try:
+            for box in boxes:
+                try:
+                    chars, confidence = ocr.ocr_region(image, box, dpi)
+                except ocr.OcrError:
+                    continue
+                if (confidence is None or confidence < ocr.DEFAULT_IMAGE_MIN_CONFIDENCE
+                        or len(chars) < ocr.DEFAULT_IMAGE_MIN_CHARS):
+                    continue  # a photo or a drawing: no text
+                read += chars
+                regions.append((round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2)))
+                confidences.append(confidence)
+        finally:
+            image.close()
+        if not regions:
+            return page
+        n = len(regions)
+        why = (f"{page.quality_reason}; " if page.quality_reason else "text layer; ") + (
+            f"{n} image{'s' if n > 1 else ''} read by OCR (tesseract {ocr.DEFAULT_OCR_LANGUAGE}, "
+            f"mean confidence {sum(confidences) / n:.0f})")
+        return replace(page, chars=page.chars + tuple(read), quality="ocr", quality_reason=why,
+                       ocr_regions=tuple(regions))
+
+    def image_boxes(self, page: RawPage) -> list[tuple[float, float, float, float]]:
+        """The boxes ``(x0, top, x1, bottom)`` in points, origin top-left, of a page's pictures."""
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+
+        if self.pdf is None:
+            self.pdf = pdfium.PdfDocument(str(self.path), password=self.password)
+        pdf_page = self.pdf[page.number - 1]  # type: ignore[index]
+        try:
+            out = []
+            for obj in pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                left, bottom, right, top = obj.get_bounds()
+                out.append((left, page.height - top, right, page.height - bottom))
+            return out
+        finally:
+            pdf_page.close()
+
+    def render(self, number: int, dpi: float | None = None):
         """Page ``number`` (1-based) as (PIL image, dpi), origin top-left, or None when nothing is drawn on it.
 
-        The dpi is ``ocr.DEFAULT_OCR_DPI`` unless the page is so large that the
-        image would pass ``DEFAULT_MAX_RENDER_PIXELS`` (``render_scale``).
+        The dpi is ``dpi`` (``ocr.DEFAULT_OCR_DPI`` when None) unless the page is so large that
+        the image would pass ``DEFAULT_MAX_RENDER_PIXELS`` (``render_scale``).
         """
         import pypdfium2 as pdfium
 
@@ -616,7 +695,7 @@ class _Ocr:
             if count_objects(page) == 0:
                 return None
             width, height = page.get_size()
-            scale = render_scale(width, height, DEFAULT_OCR_DPI / 72)
+            scale = render_scale(width, height, (dpi or DEFAULT_OCR_DPI) / 72)
             bitmap = page.render(scale=scale)
             try:
                 return bitmap.to_pil().convert("RGB"), scale * 72  # a copy: the bitmap's buffer is freed below
@@ -682,6 +761,61 @@ def is_blank_image(image, grey: int | None = None) -> bool:
     grey = DEFAULT_BLANK_GREY if grey is None else grey
     low, _ = image.convert("L").getextrema()
     return low > grey
+
+
+# Pictures on a page with a text layer are read when they may hold text: at
+# least this share of the page's width and this tall in points (an indicator
+# table, a 专栏 box; not a seal, a logo or a rule), with fewer than this many
+# text-layer characters over them (else the picture is a background or a
+# seal under the signature).
+DEFAULT_IMAGE_MIN_WIDTH_SHARE = 0.3
+DEFAULT_IMAGE_MIN_HEIGHT = 40.0
+DEFAULT_IMAGE_MAX_TEXT_CHARS = 5
+
+
+# the dictionary of an image XObject: a stream's dictionary is never compressed or
+# encrypted, so a file without this key has no picture to read
+_IMAGE_KEY = re.compile(rb"/Subtype\s*/Image\b")
+
+
+def file_has_images(path: Path) -> bool:
+    """Whether a PDF holds any image XObject, from its bytes alone (no page is parsed)."""
+    try:  # a block at a time, never mapped whole (memory stays flat, as in check_inflated_size)
+        with open(path, "rb") as f:
+            tail = b""
+            while block := f.read(_BLOCK):
+                data = tail + block
+                if _IMAGE_KEY.search(data):
+                    return True
+                tail = data[-64:]
+        return False
+    except OSError:
+        return True  # unreadable this way: let the page listing decide
+
+
+def text_image_boxes(boxes: Sequence[tuple[float, float, float, float]], page_width: float,
+                     chars: Sequence[Char]) -> list[tuple[float, float, float, float]]:
+    """Take the boxes of a page's pictures and give those that may hold text worth OCR.
+
+    Args:
+        boxes: each picture's ``(x0, top, x1, bottom)`` in points, origin top-left.
+        page_width: the page's width in points.
+        chars: the page's text-layer characters.
+
+    Returns:
+        The boxes wide and tall enough to hold lines of text (an indicator table
+        drawn as a picture, 440 x 270 pt) and not already covered by text (a seal
+        under the 署名, a background): the rest cost nothing.
+    """
+    out = []
+    for x0, top, x1, bottom in boxes:
+        if x1 - x0 < DEFAULT_IMAGE_MIN_WIDTH_SHARE * page_width or bottom - top < DEFAULT_IMAGE_MIN_HEIGHT:
+            continue
+        over = sum(1 for c in chars if x0 <= (c.x0 + c.x1) / 2 <= x1 and top <= (c.top + c.bottom) / 2 <= bottom)
+        if over < DEFAULT_IMAGE_MAX_TEXT_CHARS:
+            out.append((x0, top, x1, bottom))
+    return out
+
 
 
 def ocr_enabled(ocr: bool | None = None) -> bool:
@@ -873,6 +1007,8 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
                     judged = cross_check(judged, engine, fallback)
                     if judged.quality_reason and judged.quality_reason.startswith("damaged file"):
                         repaired.append(judged.number)
+                if reader is not None and judged.quality in ("ok", "repaired"):
+                    judged = reader.read_images(judged)  # an indicator table pasted as a picture
                 if progress is not None:
                     progress(judged)
                 yield judged

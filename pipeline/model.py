@@ -100,6 +100,9 @@ class RawPage:
     # a font the host lacks (PDFium gives both a box of no width); the quality
     # gate asks the other engine
     doubtful: int = 0
+    # boxes of pictures on a page with a text layer whose text was read by OCR
+    # (an indicator table or a 专栏 box embedded as an image)
+    ocr_regions: tuple[BBox, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +198,8 @@ class CleanText:
     text_left: float = 0.0
     text_right: float = 0.0
     paras: tuple[int, ...] = ()  # formats without pages: each block's source paragraph (``Paragraph.index``)
+    # (page, box) of every picture whose text was read by OCR on a page with a text layer
+    ocr_regions: tuple[tuple[int, BBox], ...] = ()
 
     @cached_property
     def _block_starts(self) -> list[int]:

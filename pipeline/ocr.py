@@ -78,6 +78,16 @@ DEFAULT_FONT_SIZES = (42.0, 36.0, 26.0, 24.0, 22.0, 18.0, 16.0, 15.0, 14.0, 12.0
 DEFAULT_SIZE_SNAP = 0.1
 # The font name OCR characters carry.
 OCR_FONT = "tesseract"
+# Pictures on a page with a text layer (``extract.text_image_boxes`` picks them)
+# are rendered at a higher resolution than whole pages, their text being set
+# smaller (10.5-14 pt in tables).
+DEFAULT_IMAGE_OCR_DPI = 200
+# a picture whose OCR gives fewer characters than this, or a lower mean confidence,
+# holds no text worth reading (a flowchart's boxes and arrows read at 60-70; a table at 85-90)
+DEFAULT_IMAGE_MIN_CHARS = 8
+DEFAULT_IMAGE_MIN_CONFIDENCE = 75.0
+# a row or column of a picture dark over more than this share of its extent is a table rule
+DEFAULT_RULE_SHARE = 0.6
 
 # half-width punctuation Tesseract gives for its full-width form in Chinese text
 _FULL_WIDTH = {"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
@@ -632,3 +642,65 @@ def ocr_image(image: Any, dpi: float, language: str = DEFAULT_OCR_LANGUAGE, psm:
     lines = parse_tsv(run_tesseract(buf.getvalue(), language=language, psm=psm, timeout=timeout))
     lines = reread_large_lines(lines, gray, language=language, timeout=timeout)
     return lines_to_chars(lines, 72.0 / dpi, np.asarray(rgb))
+
+
+def ocr_region(image: Any, box: tuple[float, float, float, float], dpi: float,
+               language: str = DEFAULT_OCR_LANGUAGE) -> tuple[list[Char], float | None]:
+    """OCR one picture of a page: the page rendered at ``dpi``, cropped to ``box`` (points).
+
+    Returns:
+        The picture's characters with boxes in page points (origin top-left) and the
+        mean confidence, as ``ocr_image`` gives them; ``([], None)`` when nothing is read.
+    """
+    k = dpi / 72.0
+    x0, top, x1, bottom = box
+    crop = erase_rules(image.crop((int(x0 * k), int(top * k), int(x1 * k) + 1, int(bottom * k) + 1)))
+    chars, confidence = ocr_image(crop, dpi, language=language, psm=DEFAULT_OCR_PSM)
+    dx, dy = int(x0 * k) / k, int(top * k) / k
+    chars = _drop_stray_marks(chars)
+    return [c._replace(x0=c.x0 + dx, x1=c.x1 + dx, top=c.top + dy, bottom=c.bottom + dy) for c in chars], confidence
+
+
+def erase_rules(image: Any, share: float = DEFAULT_RULE_SHARE) -> Any:
+    """Whiten a picture's ruling lines, which Tesseract reads as | and 一 and which split its lines.
+
+    A row (column) of pixels dark over more than ``share`` of the picture's width
+    (height) is a table rule, not ink of a character: 格 lines of an indicator table.
+    """
+    import numpy as np
+    from PIL import Image
+
+    gray = np.asarray(image.convert("L")).copy()
+    dark = gray < 128
+    if not dark.size:
+        return image
+    rows = dark.mean(axis=1) > share
+    cols = dark.mean(axis=0) > share
+    for mask, axis in ((rows, 0), (cols, 1)):
+        idx = np.flatnonzero(mask)
+        for i in idx:  # the rule and a pixel each side of it (antialiasing)
+            lo, hi = max(0, i - 1), i + 2
+            if axis == 0:
+                gray[lo:hi, :] = 255
+            else:
+                gray[:, lo:hi] = 255
+    return Image.fromarray(gray).convert("RGB")
+
+
+# marks Tesseract reads from a cell border's remnant or a speck in a cell gap
+_STRAY = frozenset("”“\"'|‘’`")
+
+
+def _drop_stray_marks(chars: list[Char]) -> list[Char]:
+    """Drop quote marks and bars standing alone in a gap between cells (2025年 ” 属性)."""
+    out = []
+    for i, c in enumerate(chars):
+        if c.text in _STRAY:
+            prev = chars[i - 1] if i else None
+            nxt = chars[i + 1] if i + 1 < len(chars) else None
+            gap = 0.5 * c.size
+            if (prev is None or c.x0 - prev.x1 > gap or prev.top > c.bottom) or (
+                    nxt is None or nxt.x0 - c.x1 > gap or nxt.top > c.bottom):
+                continue
+        out.append(c)
+    return out

@@ -24,7 +24,7 @@ from pipeline.read.paras import clean_paragraphs
 from pipeline.references import find_references
 from pipeline.sections import segment_sections
 from pipeline.structure import read_metadata
-from pipeline.tables import find_tables, table_quantities
+from pipeline.tables import find_grid_tables, find_tables, table_quantities
 from pipeline.targets import find_quantities
 
 T = TypeVar("T")
@@ -66,6 +66,21 @@ def unreadable_warning(pages: tuple[PageInfo, ...]) -> str | None:
     return "unreadable " + "; ".join(parts)
 
 
+def mark_ocr(items: tuple[T, ...], ct: CleanText) -> tuple[T, ...]:
+    """Give the quantities read from a picture by OCR ``source="ocr"``: those whose box lies in
+    one of ``ct.ocr_regions`` (an indicator table pasted as an image)."""
+    if not ct.ocr_regions:
+        return items
+    out = []
+    for q in items:
+        box = q.bbox  # type: ignore[attr-defined]
+        if box is not None and any(p == q.page and r[0] <= (box[0] + box[2]) / 2 <= r[2]  # type: ignore[attr-defined]
+                                   and r[1] <= (box[1] + box[3]) / 2 <= r[3] for p, r in ct.ocr_regions):
+            q = evolve(q, source="ocr")
+        out.append(q)
+    return tuple(out)
+
+
 def analyse(ct: CleanText, source: Source, nlp: object | None = None,
             labels: Mapping[str, str] | None = None, notes: tuple[str, ...] = ()) -> Document:
     """Run structure and every extractor over a clean text.
@@ -86,8 +101,10 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None,
         sections = [evolve(s, para=ct.para_of(s.heading)) for s in sections]
     text = ct.text
     doc_year = int(metadata.issue_date[:4]) if metadata.issue_date else None
-    tables = find_tables(text)
-    cells = table_quantities(text, tables, sections, doc_year)
+    grid = find_grid_tables(ct)
+    tables = grid + [t for t in find_tables(text)
+                     if not any(g.span[0] < t.span[1] and t.span[0] < g.span[1] for g in grid)]
+    cells = table_quantities(text, tables, sections, doc_year, metadata.title)
     # an indicator table's cells are read by column; other tables keep their numbers as text quantities
     read = [t.span for t in tables if any(t.span[0] <= q.span[0] < t.span[1] for q in cells)]
     quantities = [q for q in find_quantities(text, sections, doc_year, metadata.title)
@@ -115,7 +132,7 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None,
                         else f"no text: the {source.format.upper()} file holds none")
     return Document(
         source=source, text=text, pages=ct.pages, metadata=metadata, sections=tuple(sections),
-        targets=anchor(targets, ct), quantities=anchor(others, ct), dates=anchor(dates, ct),
+        targets=mark_ocr(anchor(targets, ct), ct), quantities=mark_ocr(anchor(others, ct), ct), dates=anchor(dates, ct),
         references=anchor(references, ct), entities=anchor(entities, ct), warnings=tuple(warnings),
     )
 

@@ -10,12 +10,16 @@ box, and gives the same result whichever engine extracted the page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.clean import FULL_SPACE
-from pipeline.model import Normalized, Quantity, Section, Span
-from pipeline.targets import SectionIndex, targets_from_table
+from pipeline.model import CleanText, Normalized, Quantity, Section, Span
+from pipeline.targets import SectionIndex, document_context, targets_from_table
+
+# a column header that names goals whatever the document's kind: 2025年目标, 预期值, 规划目标
+_GOAL_HEADER = re.compile(r"目标|预期|规划")
 
 DEFAULT_MIN_COLUMNS = 3
 DEFAULT_MIN_ROWS = 2
@@ -69,8 +73,8 @@ def find_tables(text: str) -> list[Table]:
     return tables
 
 
-def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Section], doc_year: int | None
-                     ) -> list[Quantity]:
+def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Section], doc_year: int | None,
+                     title: str | None = None) -> list[Quantity]:
     """Every numeric cell of every indicator table as a ``Quantity`` with ``source="table"``.
 
     Args:
@@ -78,6 +82,8 @@ def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Sect
         tables: its tables, from ``find_tables``.
         sections: the section tree, for each cell's section.
         doc_year: the document's year, to tell reported columns from goals.
+        title: the 标题, whose period dates a column without a year (目标值 in a
+            …“十四五”规划 -> 2025).
 
     Returns:
         One quantity per cell: indicator from the row, unit from the unit
@@ -85,12 +91,17 @@ def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Sect
     """
     out: list[Quantity] = []
     index = SectionIndex(sections)
+    ctx = document_context(text, doc_year, title) if tables else None
     for table in tables:
         rows: list[list[str | None]] = [[c.text for c in row] for row in table.rows]
-        for item in targets_from_table(rows, doc_year):
+        for item in targets_from_table(rows, doc_year, ctx.period_end if ctx else None):
             cell = table.rows[item["row"]][item["column"]]
             row = table.rows[item["row"]]
             norm = item["normalized"]
+            header = table.rows[0][item["column"]].text
+            if ctx is not None and ctx.genre != "plan" and item["role"] == "target" and not _GOAL_HEADER.search(header):
+                # a budget's 2025年预算数, a regulation's table of fees: reported or set, not goals
+                item["role"] = "fact" if ctx.genre == "report" else "limit"
             out.append(Quantity(
                 text=cell.text, span=cell.span, indicator=item["indicator"], value=item["value"],
                 value_max=item["value_max"], unit=item["unit"],
@@ -100,3 +111,257 @@ def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Sect
                 role=item["role"], source="table",
             ))
     return out
+
+
+# --- ruled indicator tables read by geometry --------------------------------
+#
+# A real indicator table wraps a long indicator over two or three lines and
+# centres the value between them; cleanup then gives each visual line its own
+# paragraph ("编制规划数量（全国重点文物" / "保护单位、湖北省文物保护单　≥20　约束性" /
+# "位、专题专项）"), and a merged first column (文物安全, 革命文物) sits beside
+# the rows it groups. So the rows are rebuilt from the boxes: each fragment goes
+# to the header column nearest its centre, each line holding a value opens a
+# row, and every other line joins the row whose value line is nearest on its page.
+
+# a header naming the indicator column: 指标, 主要指标, 指标名称, 项目
+_NAME_HEADER = re.compile(r"指标|项目|名称|内容")
+# a header naming a value column: 2025年, 2025年目标, 目标值, 预期值
+_VALUE_HEADER = re.compile(r"(?:19|20)\d\d|目标|预期值|规划值")
+# a heading or a box title ends a table: 三、…, （二）…, 专栏2
+_ENDS_TABLE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|专栏|第[一二三四五六七八九十]+[章节])")
+# a value cell run together with the 属性 beside it: ≥10000预期性
+_VALUE_THEN_WORD = re.compile(r"^([^\u4e00-\u9fff]*\d[^\u4e00-\u9fff]*?)([\u4e00-\u9fff].*)$")
+# a vertical gap of more than this many header heights ends a table on its page
+DEFAULT_TABLE_GAP = 2.0
+# indicator lines without a value in a row before the table is taken to have ended
+DEFAULT_MAX_LOOSE_LINES = 4
+# the longest line without a cell gap that can still be a cell (a longer one is prose)
+DEFAULT_MAX_CELL_CHARS = 32
+
+
+@dataclass(frozen=True)
+class _Frag:
+    """A run of one line between cell gaps, with its box."""
+
+    text: str
+    span: Span
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _frags(ct: CleanText, lo: int, hi: int) -> list[_Frag]:
+    """The cell runs of the paragraph ``ct.text[lo:hi]`` with their boxes."""
+    out = []
+    pos = lo
+    for part in ct.text[lo:hi].split(FULL_SPACE):
+        start, end = pos, pos + len(part)
+        pos = end + 1
+        stripped = part.strip()
+        if not stripped:
+            continue
+        start += len(part) - len(part.lstrip())
+        end = start + len(stripped)
+        boxes = [b for b, ch in zip(ct.boxes[start:end], stripped) if not ch.isspace()]
+        if not boxes:
+            continue
+        out.append(_Frag(stripped, (start, end), boxes[0][0], min(b[1] for b in boxes), max(b[3] for b in boxes),
+                         min(b[2] for b in boxes), max(b[4] for b in boxes)))
+    return out
+
+
+def _cut(ct: CleanText, f: _Frag, x: float, keep_right: bool) -> _Frag | None:
+    """The part of a fragment right (or left) of ``x``: 保护利用|利用项目数量 -> 利用项目数量."""
+    chars = [(i, b) for i, b in zip(range(f.span[0], f.span[1]), ct.boxes[f.span[0]:f.span[1]])]
+    keep = [i for i, b in chars if ((b[1] + b[3]) / 2 >= x) == keep_right]
+    if not keep:
+        return None
+    start, end = min(keep), max(keep) + 1
+    text = ct.text[start:end]
+    boxes = ct.boxes[start:end]
+    return _Frag(text, (start, end), f.page, min(b[1] for b in boxes), max(b[3] for b in boxes),
+                 min(b[2] for b in boxes), max(b[4] for b in boxes))
+
+
+def _visual_lines(ct: CleanText) -> list[tuple[int, int]]:
+    """The offsets of each visual line: paragraphs, cut where the next character starts below the
+    previous one's bottom or on another page (cleanup may join a table's lines into one paragraph)."""
+    out, pos = [], 0
+    boxes = ct.boxes
+    for para in ct.text.split("\n"):
+        start = pos
+        for k in range(pos + 1, pos + len(para)):
+            a, b = boxes[k - 1], boxes[k]
+            if b[0] != a[0] or b[2] >= a[4] - 0.5:
+                out.append((start, k))
+                start = k
+        out.append((start, pos + len(para)))
+        pos += len(para) + 1
+    return out
+
+
+def find_grid_tables(ct: CleanText) -> list[Table]:
+    """Find indicator tables by the position of their cells, rows spanning lines and pages.
+
+    Args:
+        ct: the clean text with a box for every offset.
+
+    Returns:
+        One ``Table`` per header row (指标　2025年　属性) and the rows under it, each row
+        a cell per header column: the indicator's lines joined (编制规划数量（全国重点
+        文物保护单位、湖北省文物保护单位、专题专项）), the value (≥20), the attribute.
+    """
+    paras = _visual_lines(ct)
+    tables: list[Table] = []
+    i = 0
+    while i < len(paras):
+        lo, hi = paras[i]
+        line = ct.text[lo:hi]
+        head = _frags(ct, lo, hi) if FULL_SPACE in line and len(line) <= 60 else []
+        name = next((c for c, f in enumerate(head) if _NAME_HEADER.search(f.text)), None)
+        if (len(head) >= 2 and name is not None and name <= 2
+                and any(_VALUE_HEADER.search(f.text) for f in head[name + 1:]) and all(len(f.text) <= 12 for f in head)):
+            table, i = _read_grid(ct, paras, i, head)
+            if table is not None:
+                tables.append(table)
+            continue
+        i += 1
+    return tables
+
+
+# a value cell: ≥50, 3-5, 100, 4000, ≤1.2, 85%
+_VALUE_CELL = re.compile(r"^[≥≤><＞＜约]?\s*\d[\d.,]*\s*(?:[-—–~～至]\s*\d[\d.,]*)?\s*[%％]?")
+
+
+def _name_column(head: list[_Frag]) -> int:
+    """The indicator column: the first header naming it (序号 | 指标 | … -> 1)."""
+    return next((c for c, f in enumerate(head) if _NAME_HEADER.search(f.text)), 0)
+
+
+def _column(frag: _Frag, head: list[_Frag], boundary: float) -> int:
+    """The column of a fragment: the indicator column left of where the values start, else
+    the header nearest its centre (a title like 指标 need not stand over its column)."""
+    name = _name_column(head)
+    if frag.x1 <= boundary + 1 or (frag.cx < boundary and not _VALUE_CELL.match(frag.text)):
+        # 序号 | 类别 | 指标 | 单位 | …: a short cell under another header left of the values is that column's
+        under = [c for c in range(len(head)) if c != name and head[c].x0 - 2 <= frag.cx <= head[c].x1 + 2]
+        return under[0] if under and len(frag.text) <= 8 else name
+    return min(range(name + 1, len(head)), key=lambda c: abs(head[c].cx - frag.cx))
+
+
+def _read_grid(ct: CleanText, paras: list[tuple[int, int]], at: int, head: list[_Frag]
+               ) -> tuple[Table | None, int]:
+    """Read the rows under the header ``head`` (paragraph ``at``); give the table and the next paragraph."""
+    value_cols = {c for c, f in enumerate(head) if c > _name_column(head) and _VALUE_HEADER.search(f.text)}
+    height = max(f.bottom - f.top for f in head)
+    raw: list[list[_Frag]] = []
+    last = head[0]
+    loose = 0
+    j = at + 1
+    while j < len(paras):
+        lo, hi = paras[j]
+        line = ct.text[lo:hi]
+        frags = _frags(ct, lo, hi)
+        if not frags:
+            j += 1
+            continue
+        first = frags[0]
+        if first.page == last.page and first.top - last.bottom > DEFAULT_TABLE_GAP * height:
+            break  # the gap under a table
+        if _ENDS_TABLE.match(line) or (FULL_SPACE not in line and len(line) > DEFAULT_MAX_CELL_CHARS):
+            break
+        loose = 0 if any(_VALUE_CELL.match(f.text) for f in frags) else loose + 1
+        if loose > DEFAULT_MAX_LOOSE_LINES:
+            break
+        raw.append(frags)
+        last = frags[-1]
+        j += 1
+    # where the values start: right of the indicator header's centre (序号 1, 2, 3 lie left of it)
+    starts = [f.x0 for frags in raw for f in frags if _VALUE_CELL.match(f.text) and f.x0 > head[_name_column(head)].cx]
+    if not starts:
+        return None, at + 1
+    boundary = min(starts) - 1.0
+    lines: list[list[tuple[int, _Frag]]] = []
+    for frags in raw:
+        placed: list[tuple[int, _Frag]] = []
+        for f in frags:
+            c = _column(f, head, boundary)
+            m = _VALUE_THEN_WORD.match(f.text) if c in value_cols else None
+            if m and c + 1 < len(head):  # ≥10000预期性: the value, then the next column's word
+                cut = f.span[0] + len(m.group(1))
+                left = _Frag(m.group(1), (f.span[0], cut), f.page, f.x0, f.x1, f.top, f.bottom)
+                right = _Frag(m.group(2), (cut, f.span[1]), f.page, f.x0, f.x1, f.top, f.bottom)
+                placed += [(c, left), (c + 1, right)]
+            else:
+                placed.append((c, f))
+        lines.append(placed)
+    while lines and not any(c in value_cols for c, _ in lines[-1]):
+        lines.pop()  # indicator-less lines after the last row
+    rows = _rows(ct, lines, head, value_cols)
+    if not rows:
+        return None, at + 1
+    header = tuple(Cell(f.text, f.span) for f in head)
+    return Table((header, *rows)), j
+
+
+def _rows(ct: CleanText, lines: list[list[tuple[int, _Frag]]], head: list[_Frag], value_cols: set[int]
+          ) -> list[tuple[Cell, ...]]:
+    """Group the lines into rows around the lines that hold a value."""
+    name = _name_column(head)
+    name_starts = [round(f.x0) for line in lines for c, f in line if c == name]
+    if not name_starts:
+        return []
+    # the indicator column's left edge: where most indicator lines start (a merged
+    # group column, 文物安全, lies left of it)
+    mode = max(set(name_starts), key=name_starts.count)
+    # only a left-aligned column has such an edge; centred cells keep every character
+    left = mode - 1.0 if name_starts.count(mode) * 2 >= len(name_starts) else float("-inf")
+    anchors = [k for k, line in enumerate(lines) if any(c in value_cols and re.search(r"\d", f.text) for c, f in line)]
+    if not anchors:
+        return []
+    names: dict[int, list[_Frag]] = {k: [] for k in anchors}
+    for k, line in enumerate(lines):
+        for c, f in line:
+            if c != name:
+                continue
+            part = _cut(ct, f, left, keep_right=True) if f.x0 < left else f
+            if part is None or not part.text.strip():
+                continue  # a group cell: 文物安全
+            same_page = [a for a in anchors if lines[a][0][1].page == f.page]
+            if same_page:
+                owner = min(same_page, key=lambda a: (abs(_line_cy(lines[a]) - f.cy), -a))
+            else:
+                owner = max((a for a in anchors if a <= k), default=anchors[0])
+            names[owner].append(part)
+    rows = []
+    for a in anchors:
+        parts = sorted(names[a], key=lambda f: (f.page, f.top, f.x0))
+        cells: list[Cell] = []
+        for c in range(len(head)):
+            if c == name:
+                if parts:
+                    cells.append(Cell("".join(p.text for p in parts), (parts[0].span[0], parts[-1].span[1])))
+                else:
+                    cells.append(Cell("", (lines[a][0][1].span[0],) * 2))
+                continue
+            found = [f for cc, f in lines[a] if cc == c]
+            if found:
+                cells.append(Cell("".join(f.text for f in found), (found[0].span[0], found[-1].span[1])))
+            else:
+                cells.append(Cell("", (lines[a][-1][1].span[1],) * 2))
+        rows.append(tuple(cells))
+    return rows
+
+
+def _line_cy(line: list[tuple[int, _Frag]]) -> float:
+    return sum(f.cy for _, f in line) / len(line)

@@ -40,7 +40,9 @@ from pipeline.numerals import cn_to_int
 DATA = Path(__file__).parent / "data"
 
 # the longest indicator kept, in characters; a longer clause is cut at a verb
-MAX_INDICATOR = 24
+MAX_INDICATOR = 32
+# how far before the latest year a text names its present year may lie (a 2023 package running to 2025)
+DEFAULT_PRESENT_WINDOW = 5
 
 # a sentence ends at 。；！？ or a paragraph break
 _SENTENCE_END = "。；;！？!?\n"
@@ -51,7 +53,7 @@ _CLAUSE_END = _SENTENCE_END + "，,、：:"
 _YEAR = re.compile(
     r"(?P<to>到|至|截至|截止|于|在)?"
     r"(?P<y>(?:19|20)\d\d|[一二][〇零○一二三四五六七八九]{3})年"
-    r"(?P<tail>底前|末前|年底前|底|末|前|内|年底|上半年|下半年|度)?"
+    r"(?P<tail>底前|末前|年底前|以前|之前|底|末|前|内|年底|上半年|下半年|度)?"
 )
 # 年内 / 年底前 / 今年 / 全年 / 本年 / 当年: the document's own year (not the 年内 of 5年内,
 # not the 年末 of 比上年末)
@@ -68,7 +70,7 @@ _DATE_BEFORE = re.compile(
 )
 # a list marker or article number opening a clause: 第十一条, （一）, 1., 2、, 三是
 _MARKER = re.compile(
-    r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)\s*"
+    r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)\s*|\d{1,2}[.．](?=(?:19|20)\d\d年)"
     r"|[一二三四五六七八九十]是)"
 )
 # a relative deadline or a comparison's base opening a clause: 明年底前, 比2023年末增加
@@ -133,12 +135,19 @@ class DocContext:
     ``report`` (报告, 预算, 决算, 通报: numbers are facts) or ``regulation``
     (条例, 办法, 第X条: numbers are limits). ``title_year`` is the one year
     the title names (郑州市2017年…实施方案 -> 2017), None for a multi-year
-    or undated title.
+    or undated title. ``period_end`` is the year a target that names none is
+    for: the end of the period the document covers (…规划（2021—2025年）,
+    “十四五” -> 2025; 有效期至2023年12月31日 -> 2023; a one-year title's year;
+    今冬明春 -> the next year), None for measures with no period.
+    ``current_year`` is what 全年/年内/今年 mean: the title's year, else the
+    issue year, else the earliest year the text speaks of as its present.
     """
 
     genre: str
     title_year: int | None
     doc_year: int | None
+    period_end: int | None = None
+    current_year: int | None = None
 
 
 # --- the document -----------------------------------------------------------
@@ -200,7 +209,57 @@ def document_context(text: str, doc_year: int | None, title: str | None = None) 
             years.add(_year_value(m.group("y")))
     years.discard(None)
     title_year = years.pop() if len(years) == 1 else None
-    return DocContext(genre, title_year, doc_year)
+    current = title_year or doc_year or _present_year(text)
+    period = _title_period(head) or _validity_end(text) or title_year
+    if period is None and current is not None and any(w in line for line in head for w in _lists()["next_year_spans"]):
+        period = current + 1  # 定西市今冬明春…政策措施 issued in 2023: its spring is 2024's
+    return DocContext(genre, title_year, doc_year, period, current)
+
+
+# a period in a title: （2021—2025年）, 2018－2022年, 2016-2018
+_TITLE_RANGE = re.compile(r"(?:19|20)\d\d\s*年?\s*(?:—{1,2}|–|－|-|~|～|至|到)\s*((?:19|20)\d\d)年?")
+# a validity clause closing a set of measures: 有效期至2023年12月31日, 实施期限为2023年1月1日至2025年12月31日
+_VALIDITY = r"(?:{words})(?:为|是|自|从)?[^。；\n]{{0,24}}?(?:至|到)\s*((?:19|20)\d\d)年"
+
+
+def _title_period(head: list[str]) -> int | None:
+    """The end of the period a title names: …规划（2021—2025年） -> 2025, “十四五”规划 -> 2025."""
+    for line in head:
+        m = _TITLE_RANGE.search(line)
+        if m and not re.search(r"[〔\[【]\s*(?:19|20)\d\d\s*[〕\]】]", line[max(0, m.start() - 1) : m.start() + 1]):
+            return int(m.group(1))
+        m = _PLAN_PERIOD.search(line)
+        if m:
+            return _plan_period_end(m.group("n"))
+    return None
+
+
+@cache
+def _validity_regex() -> re.Pattern[str]:
+    return re.compile(_VALIDITY.format(words="|".join(map(re.escape, _lists()["validity_cues"]))))
+
+
+def _validity_end(text: str) -> int | None:
+    """The last year a validity clause names: 未特别注明时限的，有效期至2023年12月31日 -> 2023."""
+    years = [int(m.group(1)) for m in _validity_regex().finditer(text)]
+    return max(years) if years else None
+
+
+def _present_year(text: str) -> int | None:
+    """For a text that gives neither an issue date nor a year in its title: the earliest year it
+    speaks of as its own (办好2023年全国击剑锦标赛 -> 2023), skipping years in titles, bases
+    (高于2022年, 较2022年) and the start of what it reports (2021年以来)."""
+    protected = _protected(text)
+    pstarts = [a for a, _ in protected]
+    years = []
+    for m in _YEAR.finditer(text):
+        if _inside(protected, pstarts, m.start()) or _year_kind(text, m, len(text)) in ("base", "since", "start"):
+            continue
+        y = _year_value(m.group("y"))
+        if y is not None:
+            years.append(y)
+    # the earliest of the recent years: a plan's history (1927年…) is not its present
+    return min(y for y in years if y >= max(years) - DEFAULT_PRESENT_WINDOW) if years else None
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -239,6 +298,20 @@ def _is_quantity(text: str, n: NumberMatch) -> bool:
         return False  # a unit the table does not know; a bare magnitude (人口突破1000万) is fine
     if before == "第" or (before == "前" and n.unit in ("名", "位")):
         return False  # 第二十三届, 排名前10名
+    if n.unit in _lists()["anniversary_units"]:
+        return False  # 中华人民共和国成立70周年, 建党100周年: an anniversary names a date
+    if before in ("届", "★") or "★" in text[max(0, start - 2) : start]:
+        return False  # 十二届五次全会 (an ordinal); 秘密★1年 (a 密级's term)
+    if n.chinese and n.text == "十分" and re.match(r"[\u4e00-\u9fff]", after[:1]):
+        return False  # 文物资源十分丰富: the adverb 'very'
+    if n.chinese and n.unit in ("次", "期", "级") and re.match(r"[\u4e00-\u9fff]", after[:1]) and not any(
+        after.startswith(w) for w in _lists()["duration_followers"]
+    ):
+        return False  # 二次手术, 三次产业, 三期扩建工程, 三级医院: a name, not a count
+    if n.unit == "期" and any(text[max(0, start - 4) : start].endswith(w) for w in _lists()["phase_heads"]):
+        return False  # 扩建工程三期: a phase
+    if n.unit == "位" and after.startswith("数"):
+        return False  # 两位数增长
     if category == "duration" and n.unit.endswith("年") and 1900 <= n.value <= 2100:
         return False  # 2017年, 2016—2018年
     if n.unit in ("日", "天") and before == "月":
@@ -361,7 +434,7 @@ def _word_regex(kind: str) -> re.Pattern[str]:
         return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
     if kind == "modifier":
         return re.compile("|".join(map(re.escape, lists["lead_modifiers"])))
-    if kind in ("strong_limit_cues", "limit_cues"):
+    if kind in ("strong_limit_cues", "limit_cues", "benefit_words", "not_benefit"):
         return re.compile("|".join(map(re.escape, lists[kind])))
     if kind == "verb":
         words = lists["growth_verbs"] + tuple(w for w, _ in _comparators("comparator_prefix"))
@@ -437,6 +510,9 @@ def _object_phrase(text: str, pos: int, hi: int) -> str:
     limit = min(hi, pos + MAX_INDICATOR)
     while i < limit:
         ch = text[i]
+        if ch == "“" and (close := text.find("”", i, limit)) > i:
+            i = close + 1  # 10个以上“好房子”示范项目: a quoted name inside the noun phrase
+            continue
         if ch in _CLAUSE_END or ch in '（(）)“”"《》':
             break
         m = stops.match(text, i)
@@ -446,11 +522,26 @@ def _object_phrase(text: str, pos: int, hi: int) -> str:
             return ""  # a verb first: 50万元用于…, 2002亿元增加到…; 对外文化交流活动 is a noun
         i += 1
     phrase = text[pos:i]
-    if not phrase or phrase[0] in _cues()["np_function_chars"] or not re.match(r"[\u4e00-\u9fff]", phrase):
+    if not phrase or phrase[0] in _cues()["np_function_chars"] or not re.match(r"[\u4e00-\u9fff“]", phrase):
         return ""
     if len(phrase) == 1 and i < limit and text[i] in _CLAUSE_END:
         return ""  # 5个，: a lone character before punctuation is no object
     return phrase
+
+
+def _with_action(text: str, obj: str, end: int, sent_hi: int) -> str:
+    """A counted class (企业, 家庭) is counted by what it does next: 20家企业|参加放心消费活动 ->
+    企业参加放心消费活动; 7000户困难老年人家庭|实施适老化改造. Other objects stand alone."""
+    lists = _lists()
+    if not any(obj.endswith(w) for w in lists["class_nouns"]):
+        return obj
+    verb = next((w for w in lists["action_verbs"] if text.startswith(w, end)), None)
+    if verb is None:
+        return obj
+    stop = end
+    while stop < sent_hi and text[stop] not in _CLAUSE_END:
+        stop += 1
+    return (obj + text[end:stop])[: MAX_INDICATOR]
 
 
 def _indicator(text: str, clause_lo: int, n_start: int, after: int, sent_hi: int, previous: str | None) -> str | None:
@@ -461,7 +552,7 @@ def _indicator(text: str, clause_lo: int, n_start: int, after: int, sent_hi: int
     """
     obj = _object_phrase(text, after, sent_hi)
     if obj:
-        return obj
+        return _with_action(text, obj, after + len(obj), sent_hi)
     subj = _after_enumeration(text[clause_lo:n_start])
     subj = _strip_back(_strip_front(subj))
     subj = subj.strip("，,、：: 　")
@@ -507,7 +598,10 @@ def _kind(text: str, n: NumberMatch, before: str, tail_end: int, prefix: str) ->
         b = b.removesuffix(base)
     verb = bool(_word_regex("growth_verb").search(b)) and not re.search(r"[到至为]$", before)
     if n.unit in _lists()["growth_units"]:
-        if verb or _word_regex("growth_noun").search(b):  # 居民消费价格涨幅3%
+        # 居民消费价格涨幅3%; 增速均达到20%; 涨幅在2%左右; 按不低于8%增幅提高
+        noun = re.sub(r"(?:均|都|分别)?(?:达到|达|为|在|保持在|不低于|不少于|不高于|不超过|控制在)$", "", b)
+        if (verb or _word_regex("growth_noun").search(noun)
+                or any(text.startswith(w, tail_end) for w in _lists()["growth_nouns"])):
             return "growth"
     elif (verb and _BASELINE.search(prefix[-30:])) or _BASELINE_VERB.search(before):
         return "growth"
@@ -545,7 +639,7 @@ def _modality(sentence_prefix: str) -> str | None:
 # a year that is a comparison's base, not a deadline: 较2023年, 比2020年末, 与2020年相比,
 # 相较于2020年, 以2020年为基期, 在2020年基础上
 # (与/同 need the 相比 after them: 2024年与2025年 is a pair of deadlines)
-_BASE_BEFORE = re.compile(r"(?:较|比|相较于|相对于|相比于|对比)$")
+_BASE_BEFORE = re.compile(r"(?:较|比|相较于|相对于|相比于|对比|高于|低于|多于|少于)$")
 _BASE_AFTER = re.compile(
     r"(?:底|末|年底|年末|同期|度)?(?:的)?(?:水平)?(?:相比|相较|比较|为基期|为基准|为基数|为基年|基础上|基数上)"
 )
@@ -566,7 +660,8 @@ class When:
     ``deadline``: the year is a deadline (到2025年, 2025年底前, 2021—2025年);
     ``since``: the sentence counts from a past year (2021年以来); ``at``: where
     the year is said in the sentence, so that only what follows it dates the
-    number (已建成3000个，今年再新建1000个: the 已 is before 今年).
+    number (已建成3000个，今年再新建1000个: the 已 is before 今年); ``assumed``:
+    the year is the document's period end, which only a target takes.
     """
 
     year: int | None
@@ -575,6 +670,7 @@ class When:
     deadline: bool = False
     since: bool = False
     at: int | None = None
+    assumed: bool = False
 
 
 def _year_kind(text: str, m: re.Match[str], pos: int) -> str:
@@ -641,6 +737,8 @@ def _year_mentions(
         if text.rfind("《", lo, m.start()) > text.rfind("》", lo, m.start()):
             continue  # 《“十四五”数字经济发展规划》
         to, tail = m.group("to") or "", m.group("tail") or ""
+        if not to and not tail and m.group(0).endswith("规划"):
+            continue  # 结合“十五五”规划编制: the plan as a document, not a time
         before = text[max(0, m.start() - 3) : m.start()]
         if tail == "以来":
             kind = "since"
@@ -663,15 +761,17 @@ def _when(
     protected: list[tuple[int, int]],
     pstarts: list[int],
     ctx: DocContext,
+    heading_year: int | None = None,
 ) -> When:
     """The year a quantity is for, and how the text places it (a ``When``).
 
     The last year before the number in its sentence (2017年，力争…; 到2020年),
     else in its paragraph; a comparison's base year is skipped (到2025年，
     能耗较2023年下降6% -> 2025). 年内/今年/全年 -> the document's year (the
-    one year its title names, else the issue year); else the title's year
-    when the title names exactly one (郑州市2017年…实施方案). A multi-year or
-    undated document gives None.
+    one year its title names, else the issue year); else the year of the
+    heading above (二、2025年目标任务); else the end of the document's period
+    (``DocContext.period_end``: …（2021—2025年） -> 2025, 郑州市2017年…实施方案
+    -> 2017). Measures with no period give None.
     """
     for lo, explicit in ((sent_lo, True), (para_lo, False)):
         best, kind, since, at = None, "plain", False, lo
@@ -693,22 +793,26 @@ def _when(
             break
     if _THIS_YEAR.search(text, sent_lo, pos):
         # the year the document is about (a report issued in 2025 on 2024) before the issue year
-        return When(ctx.title_year or ctx.doc_year)
-    return When(ctx.title_year)
+        return When(ctx.current_year)
+    if heading_year is not None:
+        return When(heading_year, deadline=True)  # under 二、2025年主要目标
+    # a 2021—2025 plan's targets without a year of their own are for 2025 (``assumed``: a fact
+    # or a limit keeps only a year the title names)
+    return When(ctx.period_end, assumed=True)
 
 
 def _relative_mentions(text: str, lo: int, pos: int, ctx: DocContext) -> list[tuple[int, int | None, str]]:
     """(start, year, kind) of 今年 (``this``), 年内/年底前 (``within``), 明年 (``deadline``) and
     今年以来 (``since``) between ``lo`` and ``pos``: 明年底前 in a plan issued in 2023 -> 2024."""
-    this = ctx.title_year or ctx.doc_year
+    this = ctx.current_year
     out: list[tuple[int, int | None, str]] = []
     for m in _RELATIVE_YEAR.finditer(text, lo, pos):
         word = m.group(0)
         if m.group("since"):
             out.append((m.start(), this, "since"))
         elif word.startswith("明年"):
-            if ctx.doc_year is not None:
-                out.append((m.start(), ctx.doc_year + 1, "deadline"))
+            if this is not None:
+                out.append((m.start(), this + 1, "deadline"))
         elif word == "今年":
             out.append((m.start(), this, "this"))
         else:
@@ -729,6 +833,15 @@ def _forward_regex() -> re.Pattern[str]:
     return re.compile(rf"{words}|年底前|到年底|(?<![\d一二两三四五六七八九十百])年内|(?:{aux})(?:{verb})")
 
 
+def _heading_year(title: str) -> int | None:
+    """The last deadline or plain year of a heading: 2025年工作安排 -> 2025; 2021年以来 -> None."""
+    best = None
+    for _, year, kind in _year_mentions(title, 0, len(title), [], []):
+        if kind in ("deadline", "plain"):
+            best = year
+    return best
+
+
 class SectionIndex:
     """The sections holding each offset, found by bisection instead of a pass over every section.
 
@@ -742,6 +855,7 @@ class SectionIndex:
     def __init__(self, sections: Sequence[Section]) -> None:
         self.cuts = sorted({p for s in sections for p in s.span})
         self._frames: dict[int, str | None] = {}  # id() of a section -> its heading's frame
+        self._years: dict[int, int | None] = {}  # id() of a section -> its heading's year
         self.holders: list[list[Section]] = [[] for _ in self.cuts]
         for s in sections:
             lo, hi = bisect.bisect_left(self.cuts, s.span[0]), bisect.bisect_left(self.cuts, s.span[1])
@@ -771,6 +885,17 @@ class SectionIndex:
                 best = (s.level, frame)
         return best[1] if best else None
 
+    def heading_year(self, pos: int) -> int | None:
+        """The year the nearest heading over ``pos`` names as its time: 二、2025年主要目标 -> 2025,
+        （一）到“十四五”末 -> 2025; not a base (与2020年相比) or a start (2021年以来); read once per heading."""
+        for s in sorted(self.holding(pos), key=lambda s: -s.level):
+            got = self._years.get(id(s), 0)
+            if got == 0:
+                got = self._years[id(s)] = _heading_year(s.title or "")
+            if got is not None:
+                return got  # type: ignore[return-value]
+        return None
+
     def _frame_of(self, s: Section) -> str | None:
         """``back`` or ``forward`` as one heading's words have it (back first), or None; read once per heading."""
         got = self._frames.get(id(s), 0)
@@ -790,6 +915,7 @@ def _role(
     bound: bool = False,
     frame: str | None = None,
     framed: str | None = None,
+    benefit: bool = False,
 ) -> str:
     """target, fact or limit, from the sentence's cues, its time frame and the document's genre.
 
@@ -803,18 +929,19 @@ def _role(
     says the number is a duration under 不超过/最长 (办理时限不超过3个工作日).
     ``framed`` is the part of the prefix from the year the sentence names on,
     where backward cues count (目前已建成…，今年再新建1000个: not the 已).
+    ``benefit`` says the number is what a rule grants (``_grants``).
     """
     if _word_regex("strong_limit_cues").search(sentence):
         return "limit"
     if bound and modality is None:
         return "limit"
-    if ctx.genre == "plan" and modality is None and _word_regex("limit_cues").search(sentence):
+    if ctx.genre == "plan" and modality is None and (_word_regex("limit_cues").search(sentence) or benefit):
         return "limit"  # 给予100万元奖励: a rule inside a plan
     if modality is not None:
         return "target"
     if ctx.genre == "regulation":
         return "limit"  # 已注册登记的…三十日内: conditions, not reported facts
-    ref = ctx.doc_year if ctx.doc_year is not None else ctx.title_year
+    ref = ctx.doc_year if ctx.doc_year is not None else ctx.current_year
     year = when.year
     if when.explicit and year is not None and not when.since:
         if ref is not None and (year > ref or (year == ref and when.deadline and ctx.genre == "plan")):
@@ -837,6 +964,120 @@ def _role(
     if frame == "forward":
         return "target"  # a report's 二、2024年工作安排: 新建学校10所
     return {"plan": "target", "report": "fact", "regulation": "limit"}[ctx.genre]
+
+
+def _with_predicate(text: str, indicator: str | None, share_tail: int, end: int, sent_hi: int, kind: str
+                    ) -> str | None:
+    """A share names its population and what that part of it does: 60%以上的市级妇幼保健院|达到“三级
+    甲等”水平 -> 市级妇幼保健院达到“三级甲等”水平; a bare share names only the predicate:
+    其中60%以上|达到“二级甲等”水平."""
+    stop = end
+    while stop < sent_hi and text[stop] not in _CLAUSE_END:
+        stop += 1
+    if kind == "share" and indicator and text.startswith(indicator, share_tail):
+        rest = text[share_tail + len(indicator) : stop]
+        m = re.match(r"[（(][^（）()]{1,6}[）)]", rest)  # 75%的县（市）|至少建成…
+        verb = rest[m.end() :] if m else rest
+        if verb and _word_regex("verb").match(verb) or verb.startswith(("纳入", "至少", "建成", "设立", "开展")):
+            return (indicator + rest)[: MAX_INDICATOR + 8]
+        return indicator
+    if indicator is None:
+        suffix, _ = _suffix(text, end, False)
+        rest = text[end + len(suffix) : stop]
+        if rest and _word_regex("verb").match(rest):
+            return rest[:MAX_INDICATOR]
+    return indicator
+
+
+def _grants(text: str, clause_lo: int, start: int, end: int, sent_hi: int) -> bool:
+    """Whether a number stands in a sentence of a benefit a rule grants (给予100万元奖励; 对…企业，
+    分别奖励10万元、20万元); not where the word names a programme or a standard (2025年开展政府
+    补贴性职业技能培训65万人次, 提高医保财政补助标准至人均730元)."""
+    lo = text.rfind("\n", 0, start) + 1
+    lo = max(lo, max(text.rfind(ch, 0, start) for ch in _SENTENCE_END) + 1)
+    sentence = text[lo:sent_hi]
+    for m in _word_regex("not_benefit").finditer(sentence):
+        sentence = sentence[: m.start()] + "\u3000" * len(m.group(0)) + sentence[m.end():]
+    # 财政补助省定基础标准: the standard a plan raises, not a grant
+    return any("标准" not in sentence[m.end() : m.end() + 6] for m in _word_regex("benefit_words").finditer(sentence))
+
+
+# the rest of a 分别 list after its first value, then the suffix it shares: 、8%和7%|以上
+_LIST_REST = re.compile(r"(?:\s*[、和及与]\s*[\d.]+\s*(?:%|％|个百分点|[万亿千百]?[\u4e00-\u9fff]{0,2}?))+?(?=以上|以下|以内)")
+
+
+def _list_suffix(text: str, end: int) -> str | None:
+    """The comparator of a suffix closing a 分别 list that starts at ``end``: 和55%以上 -> >=."""
+    m = _LIST_REST.match(text, end)
+    if not m:
+        return None
+    word, op = _suffix(text, m.end(), False)
+    return op if word else None
+
+
+# a subject shared by every member of a list: 各50个, 均达到45%, 均不低于90%
+_EACH = re.compile(r"(?:各|均)(?:自)?(?:达到|达|为|不少于|不低于|不超过|超过|实现|在|保持在|稳定在)?\s*$")
+
+
+def _members(before: str) -> int:
+    """How many members a quantity counts for: 安定区、陇西县、临洮县各 -> 3; 力争建成 -> 1."""
+    m = _EACH.search(before)
+    if not m:
+        return 1
+    subject = before[: m.start()]
+    return subject.count("、") + 1 if "、" in subject else 1
+
+
+def _enumeration_start(text: str, lo: int, clause_lo: int) -> int:
+    """Reach back over a list the clause's subject belongs to: 其中马铃薯种植、|收获机械化率均达到45%
+    -> from 其中; the list stops at ，；。 or at a member holding a number (团队20个、|人才200名)."""
+    pos = clause_lo
+    while pos > lo and text[pos - 1] == "、":
+        prev = _clause_start(text, lo, pos - 1)
+        member = text[prev : pos - 1]
+        if not member or re.search(r"[\d]|[一二两三四五六七八九十百千万]+[个家名项所处]", member):
+            break
+        pos = prev
+    return pos
+
+
+def _never_target(text: str, n: NumberMatch, clause_lo: int, start: int, end: int, sent_hi: int,
+                  modality: str | None) -> str | None:
+    """The role of a quantity of a class that is never a target, or None.
+
+    Ages and scores are conditions (2—3岁幼儿, 考核得分90分): ``limit``; so are
+    time limits without a verb of shortening (5年内对…进行全覆盖, 1个月内公布),
+    caps (最高给予200万元), rates a charge is computed at (按80%收取), and
+    amounts a policy sets (降至1%的优惠政策). Counts of the document's own parts
+    (八个方面工作, 4项行动), of members (由18个
+    部门组成), of awards (命名20个村) and the start of a change (由3%降至1%) are
+    ``fact``.
+    """
+    lists = _lists()
+    category = unit_category(n.unit)
+    before = text[clause_lo:start]
+    after = text[end : end + 8]
+    if category in ("age", "score"):
+        return "limit"
+    if category == "duration" and not any(w in before for w in lists["shorten_verbs"]):
+        return "limit"
+    if any(w in before[-6:] for w in lists["cap_words"]):
+        return "limit"
+    if any(after.startswith(w) for w in lists["rate_verbs"]):
+        return "limit"
+    if after.startswith("的") and any(after[1:].startswith(w) for w in lists["policy_nouns"]):
+        return "limit"
+    if any(after.startswith(w) for w in lists["item_nouns"]):
+        return "fact"
+    if re.search(r"(?:由|从)(?:(?:19|20)\d\d年(?:底|末)?的?)?$", before) and re.match(
+        r"(?:" + "|".join(map(re.escape, lists["growth_verbs"])) + r")(?:到|至|为)", after
+    ):
+        return "fact"
+    if "由" in before and "组成" in text[end:sent_hi]:
+        return "fact"
+    if modality is None and any(w in before for w in lists["award_verbs"]):
+        return "fact"
+    return None
 
 
 def _qualifies(text: str, end: int) -> bool:
@@ -892,7 +1133,7 @@ def find_quantities(
         p_lo, _ = _enclosing(paragraphs, start, len(text))
         suffix, suffix_op = _suffix(text, end, unit_category(n.unit) == "duration")
         q_end = end + len(suffix)
-        clause_lo = _clause_start(text, s_lo, start)
+        clause_lo = _enumeration_start(text, s_lo, _clause_start(text, s_lo, start))
         if last[0] == s_lo and last[2] > clause_lo:
             clause_lo = last[2]  # 由…2002亿元增加到…8114亿元: the second clause starts after the first number
         before = text[clause_lo:start]
@@ -903,29 +1144,43 @@ def find_quantities(
         indicator = _indicator(text, clause_lo, start, share_tail, s_hi, previous)
         prefix = text[s_lo:start]
         kind = _kind(text, n, before, q_end, prefix)
+        if percent:
+            bare = indicator is None
+            indicator = _with_predicate(text, indicator, share_tail, q_end, s_hi, kind)
+            if bare and indicator is not None and (previous is not None or "其中" in before):
+                kind = "share"  # 其中60%以上达到“二级甲等”水平: a part of what the sentence counted
         if kind == "level" and percent and _is_ratio(indicator):
             kind = "share"  # 重点场所5G网络覆盖率达到98%, 占地区生产总值比重提高到12%
         if n.value_max is not None:
             comparator = "between"
         elif suffix_op and suffix_op != "=":
             comparator = suffix_op
+        elif "分别" in before and (shared := _list_suffix(text, q_end)):
+            comparator = shared  # 分别达到65%和55%以上: the trailing 以上 covers the list
         elif n.more:
             comparator = ">"
         else:
             comparator = _prefix_comparator(before) or "="
         modality = _modality(prefix)
-        when = _when(text, p_lo, s_lo, start, protected, pstarts, ctx)
+        when = _when(text, p_lo, s_lo, start, protected, pstarts, ctx, index.heading_year(start))
         year = when.year
         bound = unit_category(n.unit) == "duration" and any(w in before[-len(w) - 2 :] for w in _lists()["rule_bounds"])
         # the frame's own words: from just before the year said in the sentence (已于2023年…), else all of it
         framed = text[max(s_lo, when.at - 3) : start] if when.at is not None else prefix
         frame = index.frame(start)
-        role = _role(prefix, text[s_lo:s_hi], modality, when, ctx, bound, frame, framed)
+        role = _role(prefix, text[s_lo:s_hi], modality, when, ctx, bound, frame, framed,
+                     _grants(text, clause_lo, start, q_end, s_hi))
         if not percent and _qualifies(text, q_end) and role == "target":
             role = "limit"  # 培育年营业收入超10亿元的企业: a threshold inside a noun phrase
+        if role == "target":
+            role = _never_target(text, n, clause_lo, start, q_end, s_hi, modality) or role
+        if when.assumed and role != "target":
+            year = ctx.title_year  # 全市现有绿色工厂25家 in a 2024—2026 plan: no year is said
         if last[0] == s_lo and before.strip() in _lists()["conjunctions"]:
             kind = last[3]  # 分别增长8%和7%: the second is what the first is
-        out.append(
+        # 安定区、陇西县、临洮县各50个; 马铃薯种植、收获机械化率均达到45%: one target per member
+        copies = _members(text[clause_lo:start]) if role == "target" else 1
+        out.extend(
             Quantity(
                 text=text[start:q_end],
                 span=(start, q_end),
@@ -942,6 +1197,7 @@ def find_quantities(
                 sentence=text[s_lo:s_hi].strip().rstrip(_SENTENCE_END),
                 role=role,
             )
+            for _ in range(copies)
         )
         last = (s_lo, indicator, q_end, kind)
     return out
@@ -961,13 +1217,13 @@ _HEADER_YEAR = re.compile(r"((?:19|20)\d\d)(?:年|$|\D)")
 # a unit in a header's brackets: 地区生产总值（亿元）, 2020年(%)
 _BRACKET_UNIT = re.compile(r"[（(]([^（）()]{1,6})[）)]\s*$")
 # a cell: an optional comparator sign, a number or range, an optional unit and suffix: ≥80, 1—2, 72%, 5000以上
-_CELL = re.compile(r"^\s*(?P<op>≥|≤|>=|<=|＞|＜|>|<|不低于|不少于|不超过|不高于|达到|超过|突破)?\s*(?P<rest>.+?)\s*$")
+_CELL = re.compile(r"^\s*(?P<op>≥|≤|>=|<=|＞|＜|>|<|=|不低于|不少于|不超过|不高于|达到|超过|突破)?\s*(?P<rest>.+?)\s*$")
 _CELL_OPS = {
     "≥": ">=",
     ">=": ">=",
     "不低于": ">=",
     "不少于": ">=",
-    "达到": ">=",
+    "达到": "=",
     "≤": "<=",
     "<=": "<=",
     "不超过": "<=",
@@ -981,18 +1237,27 @@ _CELL_OPS = {
 }
 
 
-def _header_role(header: str, year: int | None, doc_year: int | None) -> str:
-    """A column of 基期值/2016年完成/实际 reports facts; 目标/预期/规划 or a future year sets targets."""
+def _header_role(header: str, year: int | None, doc_year: int | None, latest: int | None = None) -> str:
+    """A column of 基期值/2016年完成/实际 reports facts; 目标/预期/规划 or a future year sets targets;
+    of bare years (2020年 | 2025年) only the latest is a goal."""
     if re.search(r"基期|基数|现状|完成|实际|上年|现值|决算|执行", header):
         return "fact"
     if re.search(r"目标|预期|规划|计划|预计", header):
         return "target"
     if year is not None and doc_year is not None and year < doc_year:
         return "fact"
+    if year is not None and latest is not None and year < latest:
+        return "fact"
     return "target"
 
 
-def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None) -> list[dict]:
+def _is_unit(word: str) -> bool:
+    """A bracketed word is a unit: %, 个, 万人次, 亿元 (not 含临展)."""
+    return word in ("%", "％", "‰") or unit_category(word) is not None
+
+
+def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None,
+                       period_end: int | None = None) -> list[dict]:
     """Read a table of indicators and their yearly values.
 
     Args:
@@ -1000,6 +1265,8 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
             ``[["指标", "单位", "2016年基期值", "2017年目标", "2020年目标"],
             ["地区生产总值", "亿元", "8114", "8800", "≥10000"], …]``.
         doc_year: the document's year, to tell reported columns from goals.
+        period_end: the end of the document's period (``DocContext.period_end``), the
+            year of a column whose header names none (目标值, “十四五”目标 -> 2025).
 
     Returns:
         One dict per numeric cell, with the fields of ``Quantity`` that a table
@@ -1015,7 +1282,12 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
     header += [""] * (width - len(header))
     unit_col = next((i for i, h in enumerate(header) if "单位" in h), None)
     value_cols = [i for i, h in enumerate(header) if _HEADER_YEAR.search(h) or re.search(r"目标|预期", h)]
-    name_col = next((i for i in range(width) if i != unit_col and i not in value_cols), 0)
+    value_cols = [i for i in value_cols if i != unit_col and not re.search(r"属性|类型|性质", header[i])]
+    # 指标 | 2020年 | 2025年: the earlier year of a bare pair is the base, not a goal
+    years = [int(m.group(1)) for i in value_cols if (m := _HEADER_YEAR.search(header[i]))]
+    latest = max(years) if years else None
+    name_col = next((i for i, h in enumerate(header) if re.search(r"指标|名称|项目|内容", h) and i not in value_cols),
+                    next((i for i in range(width) if i != unit_col and i not in value_cols), 0))
     out: list[dict] = []
     for r, row in enumerate(body, start=1):
         row = row + [""] * (width - len(row))
@@ -1023,6 +1295,8 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
         if not name:
             continue
         m = _BRACKET_UNIT.search(name)
+        if m and not _is_unit(m.group(1)):
+            m = None  # 陈列展览数量（含临展）: a note, not a unit
         row_unit = row[unit_col] if unit_col is not None else (m.group(1) if m else "")
         if m:
             name = name[: m.start()].strip()
@@ -1033,7 +1307,8 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
                 continue
             value, value_max, unit, comparator = parsed
             ym = _HEADER_YEAR.search(header[c])
-            year = int(ym.group(1)) if ym else doc_year
+            pm = _PLAN_PERIOD.search(header[c])
+            year = int(ym.group(1)) if ym else _plan_period_end(pm.group("n")) if pm else period_end or doc_year
             kind = (
                 "growth" if re.search(r"增长|增速|增幅|提高|下降|降低", name) and unit in ("%", "个百分点") else "level"
             )
@@ -1052,7 +1327,7 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
                     "kind": kind,
                     "year": year,
                     "modality": None,
-                    "role": _header_role(header[c], year, doc_year),
+                    "role": _header_role(header[c], year, doc_year, latest),
                     "source": "table",
                     "row": r,
                     "column": c,

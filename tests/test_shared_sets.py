@@ -81,3 +81,77 @@ def test_shared_sets_refs(shared_scores):
 def test_shared_sets_titles(shared_scores):
     got = shared_scores("real")["titles"]
     assert got is not None and got >= 0.90, json.dumps({"real": got})
+
+
+# --- targets and deadline years (issue 23) ------------------------------------------------
+
+# the bars: targets F1 and deadline years over plans and real together; documents whose gold
+# has no targets (regulations, reports, budgets, notices) at most this many targets per 20 pages
+MIN_TARGETS_F1 = 0.85
+MIN_YEARS = 0.90
+MAX_FALSE_TARGETS_PER_20_PAGES = 1.0
+
+
+def _scorer():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("shared_score", SHARED / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+@pytest.fixture(scope="session")
+def shared_docs():
+    """Every document of the sample, real and plans sets parsed once: {set: [(prediction, gold, pages)]}."""
+    from pipeline import parse_pdf, to_dict
+
+    sets = dict(SETS, sample=(SHARED / "samples", SHARED / "gold"))
+    out = {}
+    for name, (pdfs, golds) in sets.items():
+        docs = []
+        for g in sorted(golds.glob("*.gold.json")):
+            pdf = pdfs / (g.name[: -len(".gold.json")] + ".pdf")
+            if pdf.is_file():
+                pred = to_dict(parse_pdf(pdf))
+                docs.append((pred, json.loads(g.read_text(encoding="utf-8")), pred["source"]["pages"]))
+        out[name] = docs
+    return out
+
+
+def _f1(tp: int, pred: int, gold: int) -> float:
+    p = tp / pred if pred else (1.0 if not gold else 0.0)
+    r = tp / gold if gold else 1.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def test_shared_sets_targets_and_years_on_plans_and_real(shared_docs):
+    score = _scorer()
+    tp = pred = gold = year_ok = year_n = 0
+    for p, g, _ in shared_docs["real"] + shared_docs["plans"]:
+        if "annotated" in g and "targets" not in g["annotated"]:
+            continue
+        s = score.score_targets(p, g)
+        tp, pred, gold = tp + s["tp"], pred + s["pred"], gold + s["gold"]
+        year_ok, year_n = year_ok + s["year_ok"], year_n + s["year_n"]
+    f1, years = _f1(tp, pred, gold), (year_ok / year_n if year_n else 1.0)
+    assert f1 >= MIN_TARGETS_F1, f"targets F1 {f1:.3f}"
+    assert years >= MIN_YEARS, f"deadline years {years:.3f}"
+
+
+def test_shared_sets_documents_without_targets_yield_almost_none(shared_docs):
+    found = pages = 0
+    for pred, gold, n_pages in shared_docs["real"]:
+        if any(not t.get("optional") for t in gold.get("targets", [])):
+            continue
+        found += len(pred["targets"])
+        pages += n_pages
+    assert pages and 20 * found / pages <= MAX_FALSE_TARGETS_PER_20_PAGES, f"{found} targets on {pages} pages"
+
+
+def test_shared_sets_sample_targets_comparators_kinds(shared_docs):
+    score = _scorer()
+    assert shared_docs["sample"]
+    for pred, gold, _ in shared_docs["sample"]:
+        s = score.score_targets(pred, gold)
+        assert (s["f1"], s["comparator_acc"], s["kind_acc"], s["year_acc"]) == (1.0, 1.0, 1.0, 1.0)

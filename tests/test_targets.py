@@ -26,7 +26,7 @@ TARGETS = [
             indicator="航空港年旅客吞吐量",
             value=2300,
             unit="万人次",
-            comparator=">=",
+            comparator="=",
             kind="level",
             year=2017,
             modality="力争",
@@ -49,7 +49,7 @@ TARGETS = [
     ),
     ("研发经费投入强度提高2个百分点。", dict(value=2, unit="个百分点", kind="growth")),
     ("单位生产总值能耗下降3%。", dict(indicator="单位生产总值能耗", kind="growth")),
-    ("城镇化率提高到60%。", dict(indicator="城镇化率", value=60, kind="share")),
+    ("城镇化率提高到60%。", dict(indicator="城镇化率", value=60, kind="level")),
     (
         "争取80%的市属三甲医院与国际知名医疗机构开展合作。",
         dict(indicator="市属三甲医院", value=80, unit="%", kind="share", modality="争取"),
@@ -57,7 +57,7 @@ TARGETS = [
     ("三分之一的县区完成改造。", dict(kind="share", value=pytest.approx(1 / 3))),
     (
         "引入1—2家相关机构开展数据研究。",
-        dict(indicator="相关机构", value=1, value_max=2, unit="家", comparator="between"),
+        dict(indicator="相关机构开展数据研究", value=1, value_max=2, unit="家", comparator="between"),
     ),
     ("城镇登记失业率控制在3%以内。", dict(indicator="城镇登记失业率", comparator="<=", text="3%以内")),
     ("举办国际性展会8个。", dict(indicator="国际性展会", value=8, unit="个", comparator="=")),
@@ -75,7 +75,7 @@ TARGETS = [
     ),
     ("确保粮食产量稳定在50亿斤以上。", dict(value=50, unit="亿斤", comparator=">=", modality="确保")),
     ("计划新建学校10所左右。", dict(indicator="学校", value=10, unit="所", comparator="=", modality="计划")),
-    ("到2020年，全市常住人口达到1000万人。", dict(year=2020, comparator=">=", unit="万人")),
+    ("到2020年，全市常住人口达到1000万人。", dict(year=2020, comparator="=", unit="万人")),
     ("年内新增城镇就业10万人。", dict(year=DOC_YEAR, indicator="新增城镇就业")),
     ("主动公开政府信息5500余条。", dict(value=5500, unit="条", comparator=">")),
     ("建成区绿化覆盖率不低于40%。", dict(indicator="建成区绿化覆盖率", comparator=">=")),
@@ -175,10 +175,10 @@ TIME_FRAMES = [
     (PLAN, 2024, "到2026年，全市地区生产总值比2020年增长40%。", [("target", 2026)]),
     (PLAN, 2024, "与2020年相比，2026年单位地区生产总值二氧化碳排放下降18%。", [("target", 2026)]),
     (PLAN, 2024, "以2020年为基期，到2025年单位地区生产总值能耗降低14%。", [("target", 2025)]),
-    (PLAN, 2024, "在2023年基础上，新增国家级专精特新企业15家。", [("target", None)]),
-    (PLAN, 2024, "在现有基础上，新增省级绿色工厂10家。", [("target", None)]),
+    (PLAN, 2024, "在2023年基础上，新增国家级专精特新企业15家。", [("target", 2026)]),
+    (PLAN, 2024, "在现有基础上，新增省级绿色工厂10家。", [("target", 2026)]),
     (PLAN, 2024, "全市现有省级绿色工厂25家。", [("fact", None)]),
-    (PLAN, 2024, "全市一般公共预算收入比上年增长6%。", [("target", None)]),
+    (PLAN, 2024, "全市一般公共预算收入比上年增长6%。", [("target", 2026)]),
     # a deadline after the issue date looks forward whatever 累计/已 words the sentence holds
     (PLAN, 2024, "到2026年累计建成公共充电桩12000个，城市建成区充电服务覆盖率达到95%以上。", [("target", 2026)] * 2),
     (PLAN, 2024, "到2025年，已建污水处理设施正常运行率不低于90%。", [("target", 2025)]),
@@ -191,12 +191,12 @@ TIME_FRAMES = [
     # only what follows the year the sentence names dates the number
     (PLAN, 2024, "目前全市已建成5G基站3000个，今年再新建1000个。", [("fact", None), ("target", 2024)]),
     (PLAN, 2024, "全市已于2024年3月建成5G基站3000个。", [("fact", 2024)]),
-    (PLAN, 2024, "每年实施重点节能技术改造项目30个以上。", [("target", None)]),
+    (PLAN, 2024, "每年实施重点节能技术改造项目30个以上。", [("target", 2026)]),
     (PLAN, 2024, "2024—2026年，每年新增城镇就业3万人以上。", [("target", 2026)]),
-    (PLAN, 2024, "累计培训高素质农民1.2万人次。", [("target", None)]),
+    (PLAN, 2024, "累计培训高素质农民1.2万人次。", [("target", 2026)]),
     (PLAN, 2024, "2025年与2026年，每年新增绿色工厂不少于10家。", [("target", 2026)]),
     (PLAN, 2024, "截至2026年底，全市累计建成智能工厂50个。", [("target", 2026)]),
-    (PLAN, 2024, "结合本市实际，新建社区食堂60个。", [("target", None)]),
+    (PLAN, 2024, "结合本市实际，新建社区食堂60个。", [("target", 2026)]),
     # a plan's 发展基础 paragraph reports facts
     (PLAN, 2024, "截至2023年底，全市已建成5G基站3200个。", [("fact", 2023)]),
     (PLAN, 2024, "2023年，全市地区生产总值达到3500亿元，增长6.2%。", [("fact", 2023)] * 2),
@@ -208,10 +208,10 @@ TIME_FRAMES = [
     (PLAN, 2024, "“十三五”期间，全市累计建成5G基站3000个。", [("fact", 2020)]),
     (PLAN, 2024, "到“十四五”末，全市数字经济核心产业增加值占比达到12%。", [("target", 2025)]),
     (PLAN, 2024, "“十四五”以来，全市累计新增城镇就业12万人。", [("fact", 2021)]),
-    (PLAN, 2024, "落实《“十四五”数字经济发展规划》，新建数据中心3个。", [("target", None)]),
+    (PLAN, 2024, "落实《“十四五”数字经济发展规划》，新建数据中心3个。", [("target", 2026)]),
     (PLAN, 2024, "2022年，全市地区生产总值3200亿元。全市常住人口达到280万人。", [("fact", 2022)] * 2),
     (PLAN, 2024, "全市社会消费品零售总额同比增长8%。", [("fact", None)]),
-    (PLAN, 2024, "力争全市社会消费品零售总额同比增长8%。", [("target", None)]),
+    (PLAN, 2024, "力争全市社会消费品零售总额同比增长8%。", [("target", 2026)]),
     # a work report looks back, except where it plans the next year
     (WORK_REPORT, 2024, "全年完成固定资产投资300亿元，同比增长8%。", [("fact", 2023)] * 2),
     (WORK_REPORT, 2024, "截至11月底，已完成技术改造投资120亿元。", [("fact", 2023)]),
@@ -321,7 +321,7 @@ def test_targets_base_year_is_not_the_deadline(text, base):
 
 # (text, indicator, kind): what a plan's sentence measures, qualifiers kept
 INDICATORS = [
-    ("到2026年，重点场所5G网络覆盖率达到98%以上。", "重点场所5G网络覆盖率", "share"),
+    ("到2026年，重点场所5G网络覆盖率达到98%以上。", "重点场所5G网络覆盖率", "level"),
     ("数字经济核心产业增加值占地区生产总值比重提高到12%。", "数字经济核心产业增加值占地区生产总值比重", "share"),
     ("重点培育工业互联网平台20个以上。", "工业互联网平台", "level"),
     ("三是培育工业互联网平台20个以上。", "工业互联网平台", "level"),
@@ -329,7 +329,7 @@ INDICATORS = [
     ("到2026年累计建成5G基站6500个。", "5G基站", "level"),
     ("比2023年末增加公共充电桩2000个。", "公共充电桩", "growth"),
     ("一年期贷款市场报价利率保持在3.45%。", "一年期贷款市场报价利率", "level"),
-    ("全市城镇登记失业率控制在3.5%以内。", "全市城镇登记失业率", "share"),
+    ("全市城镇登记失业率控制在3.5%以内。", "全市城镇登记失业率", "level"),
 ]
 
 
@@ -401,7 +401,7 @@ def test_targets_year_from_paragraph_and_title():
     text = "郑州市2017年对外开放实施方案\n2017年，举办展会8个。推进98个重点项目建设。\n建成口岸3个。"
     assert [q.year for q in find_quantities(text, [], 2017)] == [2017, 2017, 2017]
     multi = "三年行动计划（2016—2018年）\n建成口岸3个。"
-    assert [q.year for q in find_quantities(multi, [], 2017)] == [None]
+    assert [q.year for q in find_quantities(multi, [], 2017)] == [2018]
 
 
 def test_targets_section_is_the_deepest():
@@ -464,3 +464,144 @@ def test_targets_from_table(row, column, expected):
     assert got["source"] == "table"
     for field, value in expected.items():
         assert got[field] == value, field
+
+
+# --- what is a commitment: classes of quantity that are never targets -----------------
+
+# (sentence in a plan, [(value, role) of every quantity]); written from the language of plans
+NEVER_TARGETS = [
+    # anniversaries name a date
+    ("围绕庆祝中华人民共和国成立80周年举办系列展览。", []),
+    ("结合建党一百周年等重大主题推出展览。", []),
+    # a 密级's term, ordinals after 届, the adverb 十分, named phases and grades
+    ("秘密★1年", []),
+    ("认真贯彻省委十三届四次全会精神。", []),
+    ("全省文物资源十分丰富。", []),
+    ("全面完成三期扩建工程。", []),
+    ("推动博物馆扩建工程三期建设。", []),
+    ("推进三次产业融合发展。", []),
+    ("减少二次手术风险。", []),
+    ("实现两位数增长。", []),
+    # ages and scores are conditions
+    ("鼓励有条件的幼儿园招收2至3岁幼儿。", [(2, "limit")]),
+    ("年度考核得分90分以上的给予通报表扬。", [(90, "limit")]),
+    # time limits without a verb of shortening
+    ("5年内对全省在职业务人员进行全覆盖培训。", [(5, "limit")]),
+    ("有关单位要在1个月内公布实施清单。", [(1, "limit")]),
+    # caps, charge rates and amounts a policy sets
+    ("对新开设的展厅，给予最高300万元资金支持。", [(300, "limit")]),
+    ("检验检测费用按现行收费标准80%收取。", [(80, "limit")]),
+    ("落实增值税征收率由3%降至1%的优惠政策。", [(3, "fact"), (1, "limit")]),
+    # counts of the document's parts, of members, of awards
+    ("重点做好八个方面工作。", [(8, "fact")]),
+    ("领导小组由18个部门和单位组成。", [(18, "fact")]),
+    ("命名20个村为省级文化示范村。", [(20, "fact")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEVER_TARGETS)
+def test_targets_never_target_classes(text, expected):
+    qs = find_quantities(text, [], 2024, "某市文化事业发展“十四五”规划")
+    assert [(q.value, q.role) for q in qs] == expected
+
+
+# the same words that are commitments in a plan: (sentence, [(value, comparator, year)])
+PLAN_TARGETS = [
+    ("完成40处革命文物保护修缮。", [(40, "=", 2025)]),
+    ("推进安全风险三级以上博物馆安防100%达标。", [(100, "=", 2025)]),
+    ("实施3-5项配套学术课题。", [(3, "between", 2025)]),
+    ("推出优秀作品不少于100个。", [(100, ">=", 2025)]),
+    ("全市博物馆达到260个。", [(260, "=", 2025)]),
+    ("新增上市企业30家以上。", [(30, ">=", 2025)]),
+    ("力争社会消费品零售总额突破850亿元。", [(850, ">", 2025)]),
+    ("城镇调查失业率控制在5.5%以内。", [(5.5, "<=", 2025)]),
+    ("平均担保费率低于1%。", [(1, "<", 2025)]),
+    ("地区生产总值增长5.5%左右。", [(5.5, "=", 2025)]),
+    ("到2023年，建成智慧博物馆10个。", [(10, "=", 2023)]),
+    ("油菜种植、收获机械化率分别达到50%和65%以上。", [(50, ">=", 2025), (65, ">=", 2025)]),
+    ("马铃薯种植、收获机械化率均达到45%。", [(45, "=", 2025)] * 2),
+    ("安定区、陇西县各50个。", [(50, "=", 2025)] * 2),
+    ("办理时限压缩至3个工作日。", [(3, "=", 2025)]),
+    ("2025年开展政府补贴性职业技能培训65万人次以上。", [(65, ">=", 2025)]),
+    ("17.2025年提高城乡居民医保财政补助省定基础标准至人均730元。", [(730, "=", 2025)]),
+    ("力争2027年以前全省每年新增5万套以上。", [(5, ">=", 2027)]),
+]
+
+# a share names its population and what that part of it does: (sentence, [(indicator, kind)])
+SHARES = [
+    ("其中60%以上的市级妇幼保健院达到“三级甲等”水平。", [("市级妇幼保健院达到“三级甲等”水平", "share")]),
+    ("全省80%以上的义务教育学校纳入教联体建设。", [("义务教育学校纳入教联体建设", "share")]),
+    ("力争75%的县（市）至少建成一所三级医院。", [("县（市）至少建成一所三级医院", "share")]),
+    ("市级医院全部达到三级水平，其中60%以上达到“三级甲等”水平。", [("达到“三级甲等”水平", "share")]),
+    ("全市森林覆盖率达到45%。", [("全市森林覆盖率", "level")]),
+]
+
+
+# what a count measures: (sentence, indicator)
+COUNTED = [
+    ("推动不少于20家企业参加放心消费活动。", "企业参加放心消费活动"),
+    ("为7000户困难老年人家庭实施适老化改造。", "困难老年人家庭实施适老化改造"),
+    ("大力推动10个以上“好房子”示范项目建设。", "“好房子”示范项目建设"),
+    ("培育100家企业。", "企业"),
+    ("建成9个以上功能性口岸。", "功能性口岸"),
+]
+
+
+@pytest.mark.parametrize(("text", "indicator"), COUNTED)
+def test_targets_count_names_class_and_action(text, indicator):
+    (q,) = find_targets(text, [], 2021, "某市“十四五”规划")
+    assert q.indicator == indicator
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARES)
+def test_targets_share_names_population_and_predicate(text, expected):
+    qs = find_targets(text, [], 2021, "某省卫生健康事业发展“十四五”规划")
+    assert [(q.indicator, q.kind) for q in qs] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), PLAN_TARGETS)
+def test_targets_plan_commitments(text, expected):
+    qs = find_targets(text, [], 2021, "某市文化事业发展“十四五”规划")
+    assert [(q.value, q.comparator, q.year) for q in qs] == expected
+
+
+# a report of what was done: the same quantities are facts
+REPORT_FACTS = [
+    "全年完成40处革命文物保护修缮。",
+    "全省博物馆免费接待观众1.44亿人次。",
+    "全市生产总值由2006年的2002亿元增加到2016年的8114亿元。",
+    "已建成智慧博物馆10个。",
+    "比上年增长8%。",
+]
+
+
+@pytest.mark.parametrize("text", REPORT_FACTS)
+def test_targets_report_quantities_are_facts(text):
+    qs = find_quantities(text, [], 2024, "某市文化和旅游局2023年工作总结")
+    assert qs and all(q.role == "fact" for q in qs)
+
+
+# the deadline year of a target that names none: the document's period end
+# (title, issue year, text) -> year of the one target
+PERIOD_YEARS = [
+    ("关于印发某省文物事业发展“十四五”规划的通知", 2021, "新建博物馆10个。", 2025),
+    ("关于实施革命文物保护利用工程（2018－2022年）的意见", None, "建成革命文物保护利用示范区10个。", 2022),
+    ("某市2017年推进城市国际化实施方案", 2017, "新开国际航线5条。", 2017),
+    ("关于进一步提振市场信心的若干政策举措", None,
+     "新增上市企业30家以上。\n以上政策举措自公布之日起实施，有效期至2023年12月31日。", 2023),
+    ("某市今冬明春促进经济平稳发展一揽子政策措施", 2023, "发放消费券50万元。", 2024),
+    ("某市今冬明春促进经济平稳发展一揽子政策措施", 2023, "确保全年新增规上企业40户。", 2023),
+    ("某区关于恢复和扩大消费的若干措施", None, "年内建设不少于200个消费者服务站。办好2023年全国锦标赛。", 2023),
+    ("某省关于保障和改善民生的若干措施", None, "每年新增托位1000个。", None),
+    # a heading's year before the document's period
+    ("某市“十四五”规划", 2021, "二、2023年目标\n新建博物馆10个。", 2023),
+]
+
+
+@pytest.mark.parametrize(("title", "doc_year", "text", "year"), PERIOD_YEARS)
+def test_targets_deadline_year_from_period(title, doc_year, text, year):
+    sections = []
+    if text.startswith("二、"):
+        sections = [Section("s1", 1, "二、", 2, "2023年目标", None, "heading", (0, len(text)), (0, 8))]
+    (q, *_) = find_targets(text, sections, doc_year, title)
+    assert q.year == year

@@ -70,7 +70,8 @@ from multiprocessing.connection import wait as wait_ready
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-MANIFEST = "manifest.jsonl"
+from pipeline.outputs import MANIFEST, list_outputs, read_manifest_records, record_outcome
+
 LOCK = ".batch.lock"
 # Where local workers' standard output and error go (library warnings, model loading).
 LOG = "batch.log"
@@ -172,6 +173,13 @@ def _pdfs_under(folder: Path) -> list[Path]:
     from pipeline.read import SUFFIXES
 
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+
+
+def has_pdfs(folder: Path) -> bool:
+    """Whether ``expand_inputs`` finds a file to parse under a folder: pdfs/2017/a.PDF, a.docx count."""
+    from pipeline.read import SUFFIXES
+
+    return any(p.suffix.lower() in SUFFIXES and p.is_file() for p in folder.rglob("*"))
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
@@ -277,9 +285,7 @@ class Record:
     @property
     def outcome(self) -> str:
         """ok or failed: the standing result, looking through a skip."""
-        if self.status == "skipped":
-            return self.previous or "failed"
-        return self.status
+        return record_outcome({"status": self.status, "previous": self.previous}) or "failed"
 
     def to_line(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False) + "\n"
@@ -293,32 +299,16 @@ class Record:
 def read_manifest(outdir: str | Path) -> dict[str, Record]:
     """The last record of every input in ``OUTDIR/manifest.jsonl``, by absolute path.
 
-    Lines that do not parse (a last line cut short by a crash) are ignored.
+    Read by ``pipeline.outputs.read_manifest_records``, the one reader and its one
+    rule for output names: a record naming a file outside the folder keeps no output.
     """
     state: dict[str, Record] = {}
-    path = Path(outdir) / MANIFEST
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return state
-    for line in raw.split(b"\n"):
+    for key, data in (read_manifest_records(outdir) or {}).items():
         try:
-            data = json.loads(line)
-            rec = Record.from_json(data)
-        except (ValueError, TypeError, RecursionError):
+            state[key] = Record.from_json(data)
+        except TypeError:
             continue
-        if not isinstance(rec.path, str):
-            continue
-        if rec.output is not None and not _plain_name(rec.output):
-            rec = replace(rec, output=None)  # data never names a file outside the folder: ../victim/x.json
-        state[rec.path] = rec
     return state
-
-
-def _plain_name(name: object) -> bool:
-    """Whether a manifest's ``output`` is a plain ``*.json`` file name (no folder, no ``..``)."""
-    return (isinstance(name, str) and name.endswith(".json") and not name.startswith(".")
-            and "/" not in name and "\\" not in name and "\0" not in name)
 
 
 class _ManifestWriter:
@@ -819,6 +809,90 @@ def _run_dask(tasks: Sequence[_Task], scheduler: str, timeout: float | None, han
         return slots
 
 
+@dataclass(frozen=True)
+class BatchPlan:
+    """What a run does with each input before parsing any: ``plan_batch``'s answer.
+
+    ``skipped`` are finished at once (unchanged, or moved / renamed / copied from
+    content the folder holds); ``todo`` are parsed, one task per output;
+    ``copies`` names, per output, the further inputs of the same content recorded with it.
+    """
+
+    skipped: tuple[tuple[Path, Record], ...]
+    todo: tuple[_Task, ...]
+    copies: dict[str, list[Path]]
+
+
+def plan_batch(shas: Mapping[Path, str], state: Mapping[str, Record], version: str, *,
+               exists: Callable[[str], bool], force: bool = False, retry_failed: bool = False) -> BatchPlan:
+    """Decide, without touching a file, which inputs are skipped, parsed, or recorded as copies.
+
+    Args:
+        shas: every readable input -> the SHA-256 of its content, in input order.
+        state: the manifest's last record per input path (``read_manifest``).
+        version: this run's pipeline version; records of another are redone.
+        exists: whether an output name is a file in the folder (``(out / name).is_file()``).
+        force: redo unchanged inputs.
+        retry_failed: redo unchanged inputs that failed.
+
+    Returns:
+        The plan: /in/a.pdf unchanged since an ok run -> skipped; /new/a.pdf, the same
+        content moved -> skipped with the output it has; b.pdf and its copy b2.pdf, new ->
+        one task for b's output and b2 among its ``copies``.
+    """
+    # what the folder already holds, by content: a moved or renamed input is found here
+    by_sha: dict[str, Record] = {}
+    for old in state.values():
+        if old.sha256 and old.version == version and old.outcome == "ok" and old.output and exists(old.output):
+            by_sha.setdefault(old.sha256, old)
+    taken = {r.output.casefold(): r.sha256 or "" for r in state.values() if r.output}
+    names = assign_outputs({p: sha for p, sha in shas.items() if sha not in by_sha}, taken)
+    skipped: list[tuple[Path, Record]] = []
+    todo: list[_Task] = []
+    copies: dict[str, list[Path]] = {}  # output -> further inputs of the same content, recorded with it
+    for path, sha in shas.items():
+        prev = state.get(str(path))
+        if prev and not force and prev.sha256 == sha and prev.version == version:
+            outcome = prev.outcome
+            kept = outcome == "ok" and prev.output is not None and exists(prev.output)
+            if kept or (outcome == "failed" and not retry_failed):
+                skipped.append((path, replace(prev, status="skipped", seconds=0.0, previous=outcome)))
+                continue
+        same = by_sha.get(sha)
+        if same is not None and not force:  # moved, renamed or copied: the output stands
+            skipped.append((path, replace(same, path=str(path), status="skipped", seconds=0.0, previous="ok")))
+            continue
+        name = same.output if same is not None and same.output else names[path]
+        if name in copies:
+            copies[name].append(path)
+            continue
+        copies[name] = []
+        todo.append(_Task(path, sha, name))
+    return BatchPlan(tuple(skipped), tuple(todo), copies)
+
+
+def result_record(path: Path, task: _Task, result: Mapping[str, Any], version: str) -> Record:
+    """The manifest record of ``path`` (the task's input or a copy of it) once its task has a result."""
+    seconds = round(float(result.get("seconds", 0.0)), 3)
+    if result.get("status") == "ok":
+        return Record(str(path), task.sha256, "ok", output=task.output, pages=result.get("pages"), seconds=seconds,
+                      targets=result.get("targets"), dates=result.get("dates"),
+                      references=result.get("references"), entities=result.get("entities"),
+                      page_quality=result.get("page_quality"), format=result.get("format"), version=version)
+    return Record(str(path), task.sha256, "failed", result.get("error") or "failed", seconds=seconds,
+                  format=result.get("format"), version=version)
+
+
+def retired_output(old: str | None, new: str | None, path: Path, records: Iterable[Record]) -> str | None:
+    """The output of older content of ``path`` to delete once it has ``new``: ``old``, unless another input's
+    record names it (a copy elsewhere still stands on it) or it is ``new`` itself; else None."""
+    if not old or old == new:
+        return None
+    if any(r.output == old and r.path != str(path) for r in records):
+        return None
+    return old
+
+
 def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, retry_failed: bool = False,
               scheduler: str | None = None, progress: Progress | None = None,
@@ -857,7 +931,12 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
     t0 = time.monotonic()
     paths = expand_inputs(inputs)
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"{out}: exists and is not a folder; give a folder for the outputs")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BatchError(f"{out}: cannot make the output folder: {e.strerror or e}") from None
     lock = _Lock(out)
     writer: _ManifestWriter | None = None
     try:
@@ -884,68 +963,30 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
                 shas[path] = sha256_of(path)
             except OSError as e:
                 finish(Record(str(path), None, "failed", f"{path}: cannot read: {e.strerror}", version=version), path)
-        # what the folder already holds, by content: a moved or renamed input is found here
-        by_sha: dict[str, Record] = {}
-        for old in state.values():
-            if old.sha256 and old.version == version and old.outcome == "ok" and old.output \
-                    and (out / old.output).is_file():
-                by_sha.setdefault(old.sha256, old)
-        taken = {r.output.casefold(): r.sha256 or "" for r in state.values() if r.output}
-        names = assign_outputs({p: sha for p, sha in shas.items() if sha not in by_sha}, taken)
-
-        todo: list[_Task] = []
-        copies: dict[str, list[Path]] = {}  # output -> further inputs of the same content, recorded with it
-        for path, sha in shas.items():
-            prev = state.get(str(path))
-            if prev and not force and prev.sha256 == sha and prev.version == version:
-                outcome = prev.outcome
-                kept = outcome == "ok" and prev.output is not None and (out / prev.output).is_file()
-                if kept or (outcome == "failed" and not retry_failed):
-                    finish(replace(prev, status="skipped", seconds=0.0, previous=outcome), path)
-                    continue
-            same = by_sha.get(sha)
-            if same is not None and not force:  # moved, renamed or copied: the output stands
-                finish(replace(same, path=str(path), status="skipped", seconds=0.0, previous="ok"), path)
-                continue
-            name = same.output if same is not None and same.output else names[path]
-            if name in copies:
-                copies[name].append(path)
-                continue
-            copies[name] = []
-            todo.append(_Task(path, sha, name))
-
-        def retire(old: str | None, new: str | None, path: Path) -> None:
-            """Delete an output of older content of ``path`` that no other input's record names."""
-            if not old or old == new:
-                return
-            if any(r.output == old and r.path != str(path) for r in [*state.values(), *records.values()]):
-                return
-            (out / old).unlink(missing_ok=True)
+        plan = plan_batch(shas, state, version, exists=lambda name: (out / name).is_file(), force=force,
+                          retry_failed=retry_failed)
+        for path, rec in plan.skipped:
+            finish(rec, path)
 
         def done(task: _Task, result: dict[str, Any]) -> None:
             target = out / task.output
-            for path in (task.path, *copies.get(task.output, ())):
-                prev = state.get(str(path))
-                if result.get("status") == "ok":
-                    if path == task.path:
-                        try:
-                            write_atomic(target, result["text"])
-                        except OSError as e:  # name the output, not the input (a full disk, a read-only folder)
-                            raise OSError(e.errno, e.strerror, str(target)) from None
-                    rec = Record(str(path), task.sha256, "ok", output=task.output, pages=result.get("pages"),
-                                 seconds=round(float(result.get("seconds", 0.0)), 3),
-                                 targets=result.get("targets"), dates=result.get("dates"),
-                                 references=result.get("references"), entities=result.get("entities"),
-                                 page_quality=result.get("page_quality"), format=result.get("format"),
-                                 version=version)
-                else:
-                    target.unlink(missing_ok=True)  # an output of older content must not outlive it
-                    rec = Record(str(path), task.sha256, "failed", result.get("error") or "failed",
-                                 seconds=round(float(result.get("seconds", 0.0)), 3), format=result.get("format"),
-                                 version=version)
+            if result.get("status") == "ok":
+                try:
+                    write_atomic(target, result["text"])
+                except OSError as e:  # name the output, not the input (a full disk, a read-only folder)
+                    raise OSError(e.errno, e.strerror, str(target)) from None
+            else:
+                target.unlink(missing_ok=True)  # an output of older content must not outlive it
+            for path in (task.path, *plan.copies.get(task.output, ())):
+                rec = result_record(path, task, result, version)
                 finish(rec, path)
-                retire(prev.output if prev else None, rec.output, path)
+                prev = state.get(str(path))
+                old = retired_output(prev.output if prev else None, rec.output, path,
+                                     [*state.values(), *records.values()])
+                if old:
+                    (out / old).unlink(missing_ok=True)
 
+        todo = plan.todo
         n_workers = workers or default_workers()
         try:
             if todo and scheduler:
@@ -983,6 +1024,4 @@ def iter_outputs(outdir: str | Path) -> Iterator[Path]:
     Yields:
         Paths in name order, e.g. out/郑政办-30-0d3c9a7e.json.
     """
-    from pipeline.outputs import list_outputs
-
     yield from list_outputs(outdir)

@@ -287,13 +287,15 @@ def _xref_corpus(inputs: Sequence[str], outdir: str, workers: int | None = None,
                  quiet: bool = False) -> list[Path]:
     """The parse outputs to read: folders of outputs and JSON files as given, PDFs parsed into OUTDIR/parsed.
 
-    A folder holding a batch manifest or ``*.json`` is a folder of outputs; any other
-    folder, file or glob match is parsed first (``run_batch``).
+    A folder holding a batch manifest is a folder of outputs. Any other folder is
+    read for its ``*.json`` (what is no parse output, a ``meta.json``, is skipped
+    with a note) and parsed for its PDFs (``run_batch``), both when it holds both;
+    any other file or glob match is parsed first.
     """
     import glob
 
-    from pipeline.batch import BatchError, ProgressBar, run_batch
-    from pipeline.outputs import is_output_folder
+    from pipeline.batch import BatchError, ProgressBar, has_pdfs, run_batch
+    from pipeline.outputs import MANIFEST, is_output_folder
     from pipeline.xref import XrefError
 
     sources: list[Path] = []
@@ -306,7 +308,13 @@ def _xref_corpus(inputs: Sequence[str], outdir: str, workers: int | None = None,
             p = Path(m)
             if not p.exists():
                 raise XrefError(f"{m}: no such file or folder")
-            if (p.is_dir() and is_output_folder(p)) or (p.is_file() and p.suffix.lower() == ".json"):
+            if p.is_dir():
+                reads = is_output_folder(p)
+                if reads:
+                    sources.append(p)
+                if not reads or (not (p / MANIFEST).is_file() and has_pdfs(p)):
+                    to_parse.append(m)  # PDFs beside foreign or parsed JSON are parsed all the same
+            elif p.suffix.lower() == ".json":
                 sources.append(p)
             else:
                 to_parse.append(m)
@@ -426,8 +434,8 @@ def build_parser() -> argparse.ArgumentParser:
                                     "graph.html; prints a summary.",
                         epilog="example: python -m pipeline xref out/ -o out/xref --strict")
     sx.add_argument("corpus", nargs="+", metavar="CORPUS",
-                    help="folders of parse outputs and .json files, read as they are, and PDFs / other folders / "
-                         "globs, parsed first (into OUTDIR/parsed); any mix")
+                    help="batch folders and .json files, read as they are; other folders, read for their *.json and "
+                         "parsed for their PDFs; PDFs and globs, parsed first (into OUTDIR/parsed); any mix")
     sx.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="the report folder (created if missing)")
     sx.add_argument("--strict", action="store_true", help="exit 1 when any error-level finding exists")
     sx.add_argument("--workers", type=_positive_int, help="worker processes when parsing PDFs (default: the CPUs)")
@@ -439,8 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Write a self-contained HTML review page: each page as printed with a "
                                     "coloured box over every target, quantity, date, reference and entity, the "
                                     "section tree as an outline and the extracted tables beside the pages. A JSON "
-                                    "output finds its PDF through source.file beside it or a batch manifest, or "
-                                    "take --pdf.",
+                                    "output finds its PDF beside it (the file name in source.file), else through "
+                                    "the batch manifest beside it (the input it records, taken only when that "
+                                    "file's SHA-256 is the JSON's source.sha256); else give --pdf.",
                         epilog="example: python -m pipeline review samples/zhengzhengban-2017-30.pdf -o review.html")
     sr.add_argument("file", help="a PDF (parsed first) or a JSON output of `parse`/`batch`")
     sr.add_argument("-o", "--output", required=True, help="the HTML file to write")

@@ -19,8 +19,9 @@ Kinds and values:
 
 Two-digit years are read where nothing else can be meant, before a month or a
 part of the year (19年底, 15年3月2日, 九七年一季度), in the century that puts
-them at most ten years after the 成文日期; alone (24年) they are durations as
-often and are left alone.
+them at most forty years before and ten after the 成文日期 (35年底 in a 2021
+document is left alone); alone (24年) or after a word of duration (缴费满15年3月,
+累计15年3月) they are lengths of time and are left alone.
 
 Without a 成文日期 (``doc_date=None``) relative words and year-less month/day
 mentions (3月底) are skipped: their value would be a guess.
@@ -37,9 +38,11 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.docnumber import DATA, find_doc_numbers
 from pipeline.model import DateMention
+from pipeline.numbers import unit_at
 from pipeline.numerals import cn_to_int, width_folder
 
 # one-to-one folds so that offsets stay valid: ２０１７ -> 2017
@@ -137,11 +140,11 @@ _LUNAR = (
 
 
 def _lunar_regex() -> re.Pattern[str]:
-    return _relative()[4]
+    return _relative().lunar
 
 
 def _rel_date_regex() -> re.Pattern[str]:
-    return _relative()[5]
+    return _relative().rel_date
 
 
 # a relative year with a month, day or part after it: 今年六月, 明年3月份, 去年3月3号, 今年1-6月,
@@ -154,31 +157,63 @@ _REL_DATE = (
 _PLAN_SUFFIX = re.compile(r"[”\"’]|(?:规划|计划|时期|期间|末|初|以来)")
 
 
+class RelativeRules(NamedTuple):
+    """``data/date_relative.json``, read once: the relative words and years and what rules them out."""
+
+    words: re.Pattern[str]  # every relative word, the years among them: 年内, 上半年, 明年…
+    values: dict[str, str]  # word -> ISO template: 年底 -> {Y}-12, 明年 -> {Y+1}
+    years: dict[str, int]  # relative year -> offset: 明年 -> 1, 前年 -> -2
+    not_after: str  # characters before a word that make it part of another: 每年, 三年内
+    not_before: dict[str, tuple[str, ...]]  # what may not follow a word or a mention ending in it: 年初预算
+    two_digit_not_after: tuple[str, ...]  # words that make 15年 a length of time: 缴费满15年3月
+    lunar: re.Pattern[str]  # _LUNAR with the relative years
+    rel_date: re.Pattern[str]  # _REL_DATE with the relative years
+
+
 @lru_cache(maxsize=1)
-def _relative() -> tuple[
-    re.Pattern[str], dict[str, str], str, dict[str, tuple[str, ...]], re.Pattern[str], re.Pattern[str], dict[str, int]
-]:
+def _relative() -> RelativeRules:
     raw = json.loads((DATA / "date_relative.json").read_text(encoding="utf-8"))
-    words: dict[str, str] = raw["words"]
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     years: dict[str, int] = raw["years"]
+    # a relative year is a word of its own too: 明年 -> {Y+1}
+    values: dict[str, str] = {**{y: f"{{Y{n:+d}}}" if n else "{Y}" for y, n in years.items()}, **raw["words"]}
     rel = "|".join(re.escape(w) for w in sorted(years, key=len, reverse=True))
-    lunar = _opening(_Y_FIRST + "农阴闰正冬腊" + _M_FIRST + "".join(w[0] for w in years), _LUNAR.replace("{rel}", rel))
-    rel_date = _opening("".join(w[0] for w in years), _REL_DATE.replace("{rel}", rel))
-    not_before = {k: tuple(v) for k, v in raw["not_before"].items()}
-    return pattern, words, raw["not_after"], not_before, lunar, rel_date, years
+    return RelativeRules(
+        words=re.compile("|".join(re.escape(w) for w in sorted(values, key=len, reverse=True))),
+        values=values,
+        years=years,
+        not_after=raw["not_after"],
+        not_before={k: tuple(v) for k, v in raw["not_before"].items()},
+        two_digit_not_after=tuple(raw["two_digit_year_not_after"]),
+        lunar=_opening(_Y_FIRST + "农阴闰正冬腊" + _M_FIRST + "".join(w[0] for w in years), _LUNAR.replace("{rel}", rel)),
+        rel_date=_opening("".join(w[0] for w in years), _REL_DATE.replace("{rel}", rel)),
+    )
+
+
+# how far a two-digit year may lie from the document's: 98年 in a 2017 document is 1998, 35年
+# in a 2021 one neither 1935 nor (a guess) 2035
+TWO_DIGIT_YEARS_BACK, TWO_DIGIT_YEARS_AHEAD = 40, 10
 
 
 def _year(s: str, doc_year: int | None = None) -> int | None:
-    """1991, 二〇一七; a two-digit year (19, 九七) in the century that puts it at most ten years
-    after the document's year, and None without one."""
+    """1991, 二〇一七; a two-digit year (19, 九七) in the century that puts it within
+    ``TWO_DIGIT_YEARS_BACK`` years before and ``TWO_DIGIT_YEARS_AHEAD`` after the document's
+    year, and None without one or outside that window."""
     y = cn_to_int(s) if len(s) > 2 else None
     if len(s) == 2:
         yy = cn_to_int(s)
         if yy is None or doc_year is None:
             return None
-        y = 2000 + yy if 2000 + yy <= doc_year + 10 else 1900 + yy
+        near = [c for c in (1900 + yy, 2000 + yy) if -TWO_DIGIT_YEARS_BACK <= c - doc_year <= TWO_DIGIT_YEARS_AHEAD]
+        return near[0] if near else None
     return y if y is not None and 1900 <= y <= 2100 else None
+
+
+def _year_at(text: str, m: re.Match[str], group: str, doc_year: int | None) -> int | None:
+    """``_year`` of a match's group, and None for a two-digit number after a word of duration (缴费满15年3月)."""
+    s = m.group(group)
+    if len(s) == 2 and text[: m.start(group)].endswith(_relative().two_digit_not_after):
+        return None
+    return _year(s, doc_year)
 
 
 def _count(s: str) -> int | None:
@@ -308,8 +343,8 @@ Read = Callable[[str, re.Match[str], int | None], tuple[int, int, str | None, st
 
 
 def _read_date_range(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
-    y1 = _year(m.group("y1"), doc_year)
-    y2 = _year(m.group("y2"), doc_year) if m.group("y2") else y1
+    y1 = _year_at(text, m, "y1", doc_year)
+    y2 = _year_at(text, m, "y2", doc_year) if m.group("y2") else y1
     if y1 is None or y2 is None:
         return None
     d1 = cn_to_int(m.group("d1")) if m.group("d1") else None
@@ -338,7 +373,7 @@ def _read_year_range(text: str, m: re.Match[str], doc_year: int | None) -> tuple
 
 
 def _read_day_range(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
-    y = _year(m.group("y"), doc_year)
+    y = _year_at(text, m, "y", doc_year)
     month = cn_to_int(m.group("m"))
     a = _iso(y, month, cn_to_int(m.group("d1"))) if y else None
     b = _iso(y, month, cn_to_int(m.group("d2"))) if y else None
@@ -357,11 +392,13 @@ def _read_numeric_range(text: str, m: re.Match[str], doc_year: int | None) -> tu
     a, b = sides
     if not m.group("as") or not a or not b or b <= a or (m.group("bs") and m.group("as") != m.group("bs")):
         return None  # 2017-2030 is YEAR_RANGE's
+    if unit_at(text, m.end()):
+        return None  # 面积2015.6-2020.8平方米: decimals with a unit, no months
     return m.start(), m.end(), f"{a}/{b}", "range"
 
 
 def _read_cn_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
-    y = _year(m.group("y"), doc_year)
+    y = _year_at(text, m, "y", doc_year)
     if y is None:
         return None
     two_digit = len(m.group("y")) == 2
@@ -388,9 +425,9 @@ def _read_cn_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[in
 
 def _read_rel_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
     """今年六月, 明年3月份, 去年3月3号, 今年前三季度, 去年年底, 明年初, resolved against the 成文日期."""
-    if doc_year is None or not _rel_year_ok(text, m):
+    if doc_year is None or not _rel_year_ok(text, m) or not _rel_end_ok(text, m):
         return None
-    y = doc_year + _relative()[6][m.group("ry")]
+    y = doc_year + _relative().years[m.group("ry")]
     if m.group("qual"):
         got = _qualified(y, m.group("qual"))
         if got is None or got[1] == "year":
@@ -410,18 +447,29 @@ def _read_rel_date(text: str, m: re.Match[str], doc_year: int | None) -> tuple[i
 
 
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+# a recurrence right before a date: 每年正月十五, 每逢农历初一, 每到腊月
+_RECURRING = re.compile(r"每(?:年|逢|到|个)?(?:的)?$")
 
 
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _rel_year_ok(text: str, m: re.Match[str]) -> bool:
+def _rel_year_ok(text: str, m: re.Match[str], word: str | None = None) -> bool:
     """A relative year that stands as a word: not 每年, not 当前年度 (前年), not 今后年均 (后年)."""
     before = text[m.start() - 1] if m.start() else ""
-    if before and before in _relative()[2]:
+    if before and before in _relative().not_after:
         return False
-    return not (m.group("ry") in ("前年", "后年") and before and _is_cjk(before))
+    return not ((word or m.group("ry")) in ("前年", "后年") and before and _is_cjk(before))
+
+
+def _rel_end_ok(text: str, m: re.Match[str]) -> bool:
+    """What follows a relative mention may not make it a term: 年初预算, 今年年初预算, 上年末结转资金."""
+    said = m.group()
+    for word, blocked in _relative().not_before.items():
+        if said.endswith(word) and any(text.startswith(x, m.end()) for x in blocked):
+            return False
+    return True
 
 
 def _read_lunar(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
@@ -433,16 +481,17 @@ def _read_lunar(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int,
     day = m.group("d") or ""
     if not (m.group("lu") or m.group("leap") or m.group("m") in _LUNAR_MONTHS or day.startswith(("初", "廿", "卅"))):
         return None
+    if _RECURRING.search(text, max(0, m.start() - 3), m.start()):
+        return None  # 每年正月十五, 每逢农历初一: every year, no one date (as 每年3月底前 is none)
     if m.group("m") in "正冬" and not (m.group("lu") or m.group("y") or m.group("y2") or m.group("ry") or day):
         if m.start() > 0 and _is_cjk(text[m.start() - 1]):
             return None  # 真正月收入, 今冬月份: no month of the lunar calendar
     if m.group("ry"):
         if not _rel_year_ok(text, m):
             return None
-        _, _, _, _, _, _, years = _relative()
-        y = doc_year + years[m.group("ry")] if doc_year is not None else None
+        y = doc_year + _relative().years[m.group("ry")] if doc_year is not None else None
     elif m.group("y") or m.group("y2"):
-        y = _year(m.group("y") or m.group("y2"), doc_year)
+        y = _year_at(text, m, "y" if m.group("y") else "y2", doc_year)
     else:
         y = doc_year
     month = _LUNAR_MONTHS.get(m.group("m")) or cn_to_int(m.group("m"))
@@ -498,21 +547,17 @@ def _read_month_day(text: str, m: re.Match[str], doc_year: int | None) -> tuple[
 def _read_relative(text: str, m: re.Match[str], doc_year: int | None) -> tuple[int, int, str | None, str] | None:
     if doc_year is None:
         return None
-    _, words, not_after, not_before, *_ = _relative()
     word = m.group()
-    if m.start() > 0 and text[m.start() - 1] in not_after:
+    if not _rel_year_ok(text, m, word) or not _rel_end_ok(text, m):
         return None
-    if any(text.startswith(x, m.end()) for x in not_before.get(word, ())):
-        return None
-
     # {Y} is the document's year, {Y+1} / {Y-1} the years around it
-    value = re.sub(r"\{Y([+-]\d+)?\}", lambda t: str(doc_year + int(t.group(1) or 0)), words[word])
+    value = re.sub(r"\{Y([+-]\d+)?\}", lambda t: str(doc_year + int(t.group(1) or 0)), _relative().values[word])
     return m.start(), m.end(), value, "relative"
 
 
 def _find_relative(text: str) -> Iterator[re.Match[str]]:
     """Relative words (年内, 上半年…) by the pattern built from the data file on first use."""
-    return _relative()[0].finditer(text)
+    return _relative().words.finditer(text)
 
 
 # longest, most specific first: a lunar date before the solar readers, a range before its

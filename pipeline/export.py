@@ -82,7 +82,7 @@ ITEM_COLUMNS: dict[str, dict[str, str]] = {
         "indicator": "str", "value": "float64", "value_max": "float64", "unit": "str",
         "normalized_value": "float64", "normalized_unit": "str", "comparator": "str", "kind": "str",
         "target_year": "Int64", "modality": "str", "section_id": "str", "sentence": "str", "role": "str",
-        "source": "str",
+        "source": "str", "approx": "boolean",
     },
     "quantities": {},  # filled below: the same fields as targets
     "dates": {"value": "str", "kind": "str", "date_start": DATETIME, "date_end": DATETIME},
@@ -285,6 +285,8 @@ def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[st
         renamed = {**RENAMED["*"], **RENAMED.get(table, {})}
         flat = {renamed.get(k, k): v for k, v in flatten_item(item).items()}
         row = {**head, "section_path": section_path(sections, item), **flat}
+        if table in ("targets", "quantities"):
+            row.setdefault("approx", False)  # outputs written before the field: the schema's default
         if table == "dates":
             # a lunar date's value is in the Chinese calendar: no solar period to give
             lunar = item.get("kind") == "lunar"
@@ -486,8 +488,8 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets", fmt:
         sys.stdout.buffer.write(buf.getvalue())
         sys.stdout.buffer.flush()
         return
+    check_destination(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
         os.close(fd)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a table is for others to read too
@@ -502,6 +504,22 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets", fmt:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_destination(path: str | Path) -> None:
+    """Refuse a table file whose folder is missing or no folder: /nonexist/x.csv is a typo, not a folder to make.
+
+    Raises:
+        ExportError: "/nonexist/x.csv: no such folder /nonexist".
+    """
+    path = Path(path)
+    if str(path) == "-":
+        return
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder; give a file name such as {path / 'targets.csv'}")
+    if not path.parent.is_dir():
+        what = "no folder" if path.parent.exists() else "no such folder"
+        raise ExportError(f"{path}: {what} {path.parent}")
 
 
 def read_table(path: str | Path, table: str = "targets") -> pd.DataFrame:
@@ -540,6 +558,7 @@ def export_table(outdir: str | Path, to: str | Path, table: str = "targets", fmt
     Example: ``export_table("out", "targets.csv")`` -> 25; ``export_table("out", "-", fmt=".jsonl")``
     writes JSON lines to standard output. Files passed over are noted in ``notes``.
     """
+    check_destination(to)  # before the folder is read: a typo in --to fails at once
     df = load_table(outdir, table, notes)
     write_table(df, to, table, fmt)
     return len(df)

@@ -340,6 +340,7 @@ class Quantity:
     page: int | None = None
     bbox: BBox | None = None
     para: ParaPos | None = None  # formats without pages
+    approx: bool = False  # 近千家, 约千家, 八九亿元: the value is about, not exact
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,8 +124,11 @@ _NUMERAL_CHARS = _CN_DIGITS + _CN_PLACES
 _CAPITAL_DIGITS = "壹贰叁肆伍陆柒捌玖拾"
 # a place alone after a word of approach: 近千家, 上万人, 逾百家, 超千亿元 (1000, 10000, 100, 1000亿)
 _BARE_PLACE = r"(?:(?<=[近逾超约])|(?<=(?<!以)上))[百千万亿]"  # not 100人以上千人以下
-# a sign: 负三点八, -10.1万, 零下四摄氏度 (a hyphen after a digit or letter is a dash: 2017-2030)
-_SIGN = r"负|零下|[-−－]"
+# a sign: 负三点八, -10.1万, 零下四摄氏度 (a hyphen after a digit or letter is a dash: 2017-2030);
+# 正负/± is a tolerance (误差控制在正负5%以内, ±0.5℃): the range -X to X, never a minus;
+# the 负 of a word is no sign: 胜负3场, 担负、肩负、抱负、欺负、辜负、背负
+_SIGN = r"正负|±|(?<![胜担肩抱欺辜背])负|零下|[-−－]"
+_TOLERANCE = ("正负", "±")
 # a range separator: 1—2家, 3至5个, 3-5年, 1万元--5万元, 10%～15%
 _SEP = r"\s*(?:—{1,2}|–|―|－|-{1,2}|~|～|至|到)\s*"
 # a layout space the text layer put between a number and its magnitude: 1 万元, 177.1 亿元
@@ -145,7 +148,7 @@ def _compiled() -> re.Pattern[str]:
     # every match opens with 百 (百分之), a digit, a Chinese numeral, a sign or 数/几:
     # the lookahead lets the regex engine pass over other characters instead of
     # trying each branch
-    return re.compile(rf"(?=[百千万亿\d{_CN_DIGITS}十拾廿卅负\-−－数几])(?:{_number_pattern()})")
+    return re.compile(rf"(?=[百千万亿\d{_CN_DIGITS}十拾廿卅负正±\-−－数几])(?:{_number_pattern()})")
 
 
 def _number_pattern() -> str:
@@ -275,6 +278,26 @@ def _round(x: float) -> float:
 # --- finding ----------------------------------------------------------------
 
 
+def unit_at(text: str, pos: int) -> str:
+    """The unit (with its magnitude) written at ``pos`` after a layout space, or "".
+
+    ``unit_at("2015.6-2020.8平方米", 13)`` gives 平方米; ``unit_at("5期间", 1)`` gives ""
+    (期间 is a word, not the unit 期).
+    """
+    pos += 1 if text[pos : pos + 1] in (" ", "\u3000") else 0
+    m = _unit_regex().match(text, pos)
+    if m is None:  # the regex matches the empty string: never None
+        return ""
+    if m.group("u") and _blocked(text, m.start("u"), m.group("u")):
+        return m.group("m") or ""
+    return m.group()
+
+
+@cache
+def _unit_regex() -> re.Pattern[str]:
+    return re.compile(rf"(?P<m>{_alternation(load_magnitudes())})?(?P<u>{_alternation(load_units())})?")
+
+
 def _blocked(text: str, start: int, unit: str) -> bool:
     """A unit character that begins a longer word is no unit: 5000元以下处罚款 (处罚)."""
     if not unit:
@@ -312,8 +335,8 @@ def _approx_cn(c: str) -> tuple[float, float, int] | None:
     if pair is None:
         return None
     if m.group(1):
-        if pair[1] != pair[0] + 1:
-            return None  # 十三五 is a plan's name, not 13 to 15
+        if pair[1] != pair[0] + 1 or pair[1] == 5:
+            return None  # 十三五, 十四五 (十X五) are plans' names, not 13 to 15 or 14 to 15
         return 10.0 + pair[0], 10.0 + pair[1], 1
     place = SMALL_UNITS[m.group(3)] if m.group(3) else 1
     return float(pair[0] * place), float(pair[1] * place), place
@@ -409,6 +432,10 @@ def _build(folded: str, text: str, m: re.Match[str]) -> NumberMatch | None:
         hi = _plain(m.group("pn2")) if m.group("pn2") else None
         if lo is None or (m.group("pn2") and hi is None) or (hi is not None and hi < lo):
             return None
+        sign = next((t for t in _TOLERANCE if folded.startswith(t, start - len(t))), None)
+        if sign and hi is None and lo > 0:  # 正负百分之二: the range -2% to 2%
+            start -= len(sign)
+            return NumberMatch(text[start:end], (start, end), -lo, lo, "%", True)
         return NumberMatch(text[start:end], (start, end), lo, hi, "%", True)
     if m.group("frac"):
         d, n = _plain(m.group("fd")), _plain(m.group("fn"))
@@ -455,6 +482,8 @@ def _signed(folded: str, m: re.Match[str], tag: str, value: float) -> tuple[floa
     start = m.start(f"{tag}s") if sign else m.start()
     if not sign:
         return value, start
+    if sign in _TOLERANCE:
+        return abs(value), start  # _one makes it the range -X to X
     if sign in "-−－":
         before = folded[start - 1] if start else ""
         if before and ((before.isascii() and before.isalnum()) or before in _NUMERAL_CHARS or before in ")）]】%‰."):
@@ -475,7 +504,7 @@ def _one(folded: str, text: str, m: re.Match[str]) -> NumberMatch | None:
         return None  # 陆家嘴, 伍家岗: a lone 大写 digit is a name's first character, unless an amount follows
     xv, start = _signed(folded, m, "x", x.value)
     has_y = m.end("ya") >= 0 or m.end("yc") >= 0 or m.end("yf") >= 0 or m.end("yb") >= 0
-    if has_y and x.high is None and xv >= 0:
+    if has_y and x.high is None and xv >= 0 and m.group("xs") not in _TOLERANCE:
         range_ = _range(folded, text, m, start, xv, x)
         if range_ is not None:
             return range_
@@ -500,7 +529,14 @@ def _one(folded: str, text: str, m: re.Match[str]) -> NumberMatch | None:
         return None  # 数十 alone: a count of nothing
     if x.high is not None and xv < 0:
         return None  # 负八九: no such number
+    if x.unit == "年" and folded.startswith("代", x_end):
+        return None  # 上世纪五六十年代, 80年代: a decade is no quantity
     value, x_end = _cents(folded, m, unit, xv, x_end) if not has_y else (xv, x_end)
+    if m.group("xs") in _TOLERANCE:
+        if x.high is not None or more or has_y:
+            return None  # 正负八九, 正负5余: no tolerance reads so
+        # 误差控制在正负5%以内: the range -5% to 5%
+        return NumberMatch(text[start:x_end], (start, x_end), -value, value, unit, x.chinese)
     approx = x.high is not None or bool(m.group("xb"))
     return NumberMatch(text[start:x_end], (start, x_end), value, x.high, unit, x.chinese, more=more, approx=approx)
 

@@ -6,8 +6,8 @@ It reads every way a numeral is written in official and economic text:
 
 - 小写 and 大写 digits and places: 一百二十, 壹万贰仟叁佰肆拾伍, 两千/兩千, 萬/億;
 - zeros: 一千零一, 一千零十 (1010), 十万零一, 零 and 〇 alone (0);
-- the abbreviated last digit of speech and tables: 两千六 (2600), 三万五 (35000),
-  一百二 (120), 一百二十万三 (1203000);
+- the abbreviated last digit of speech and tables: 两千六 (2600), 三万五 (35000), 1万3 (13000),
+  一百二 (120), 一百二十万三 (1203000), and the 万 left out after 亿: 一亿五千 (150000000);
 - decimals: 三点五, 零点零五, 一七二零点一;
 - digit-by-digit numerals: 二〇一七 (years), 一二三;
 - signs: 负三点八 (-3.8), -10.1;
@@ -15,7 +15,7 @@ It reads every way a numeral is written in official and economic text:
 - 廿 and 卅 (廿二 = 22).
 
 What is not a well-formed numeral gives None, never a guess: 十一十二, 十三五
-(a plan's name), 三十三三, 两十, 点五, 零点, 10..1万, 10.1万零100.
+(a plan's name), 三十三三, 两十, 两三 (two or three), 点五, 零点, 10..1万, 10.1万零100.
 """
 
 from __future__ import annotations
@@ -137,6 +137,8 @@ def _integer(s: str) -> int | None:
     if s.isdigit():
         return int(s)
     if all(ch in DIGITS for ch in s):
+        if len(s) > 1 and any(ch in "两兩" for ch in s):
+            return None  # 两三 is two or three, 三两 too: 两 is never a digit of a digit-by-digit numeral
         # 二〇一七, 一二三, 壹壹: digit by digit; a single 零 or 〇 is 0
         return int(_digit_string(s) or "0") if len(s) > 1 or s in ZEROS or DIGITS[s] else None
     i = s.rfind("亿")
@@ -167,11 +169,15 @@ def _join(high: str, low: str, big: int, read_high: Callable[[str], int | None])
             rest = "一" + rest  # 一万零百一十一: the 一 of 一百 left out
         v = _integer(rest) if big > 10_000 else _section(rest)
         return None if v is None or v >= big else h * big + v
-    if len(low) == 1 and low in DIGITS:
-        return h * big + DIGITS[low] * big // 10  # 三万五, 一亿三: the next place down
+    if len(low) == 1 and (low in DIGITS or low.isdigit()):
+        return h * big + int(DIGITS.get(low, low)) * big // 10  # 三万五, 1万3, 一亿三: the next place down
     v = _integer(low) if big > 10_000 else _section(low)
     if v is None or v >= big:
         return None
+    if big > 10_000 and "万" not in low:
+        # 一亿五千 is 一亿五千万 (150000000), as 一亿五 is 1.5亿; 100005000 is written 一亿零五千.
+        # 一亿五百 says neither (一亿零五百万? 一亿零五百?): no numeral
+        return h * big + v * 10_000 if v >= 1000 else None
     # 一万一千 (11000) but not 一万一十 (a place skipped without 零): cn2an reads it, so do we
     return h * big + v
 
@@ -231,15 +237,18 @@ def _section(s: str) -> int | None:
 
 
 def consecutive_pair(s: str) -> tuple[int, int] | None:
-    """Two digits that say "about": 八九 -> (8, 9), 三五 -> (3, 5), 七八 -> (7, 8); else None.
+    """Two digits that say "about": 八九 -> (8, 9), 三五 -> (3, 5), 两三 -> (2, 3); else None.
 
-    八九亿 is 8亿 to 9亿, not 89亿. 三五 (three to five) is an idiom of its own.
+    八九亿 is 8亿 to 9亿, not 89亿. 三五 (three to five) is an idiom of its own,
+    and so is 三两 (新建三两个产业园: two or three), written high first.
     """
     if len(s) != 2 or s[0] not in DIGITS or s[1] not in DIGITS:
         return None
     a, b = DIGITS[s[0]], DIGITS[s[1]]
-    if a and (b == a + 1 or (a, b) == (3, 5)) and s[0] not in "两兩":
+    if a and (b == a + 1 or (a, b) == (3, 5)):
         return a, b
+    if (a, b) == (3, 2) and s[1] in "两兩":
+        return 2, 3  # 三两家: two or three, never 32 (三二 is no idiom)
     return None
 
 

@@ -73,7 +73,9 @@ def read_output(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[st
         raise NotAnOutput(f"{path}: cannot read: {e.strerror or e}") from None
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as e:
+        if e.start >= len(raw) - 3:  # cut inside the last character
+            raise NotAnOutput(f"{path}: not JSON, or cut short (ends inside a character)") from None
         raise NotAnOutput(f"{path}: not JSON (not UTF-8 text)") from None
     except json.JSONDecodeError as e:
         raise NotAnOutput(f"{path}: not JSON, or cut short ({e.msg}: line {e.lineno} column {e.colno})") from None
@@ -103,15 +105,44 @@ def _inside(folder: Path, name: str) -> Path | None:
     return path
 
 
-def manifest_outputs(folder: Path, notes: list[str]) -> list[str] | None:
-    """The output names a batch manifest lists as ok (last record per input), or None without a manifest."""
-    path = folder / MANIFEST
+def plain_output_name(name: object) -> bool:
+    """Whether a manifest's ``output`` is a plain ``*.json`` file name: no folder, no ``..``, no hidden file.
+
+    The one rule for a name read from a manifest; a file opened by it is also checked with
+    ``_inside`` (a link out of the folder is not followed).
+    """
+    return (isinstance(name, str) and name.endswith(".json") and not name.startswith(".")
+            and "/" not in name and "\\" not in name and "\0" not in name)
+
+
+def record_outcome(rec: dict[str, Any]) -> str | None:
+    """ok or failed: a manifest record's standing result, looking through a skip."""
+    return rec.get("previous") if rec.get("status") == "skipped" else rec.get("status")
+
+
+def read_manifest_records(folder: str | Path, notes: list[str] | None = None) -> dict[str, dict[str, Any]] | None:
+    """The one reader of a batch manifest: the last record of every input, by input path, as written.
+
+    Lines that do not parse (a last line cut short by a crash) are ignored; a
+    record whose ``output`` is no plain file name (``../victim/x.json``) keeps its
+    other fields with ``output`` None, and a note says so.
+
+    Args:
+        folder: a batch folder, e.g. out/ holding out/manifest.jsonl.
+        notes: receives a line for every output name refused, or a manifest that cannot be read.
+
+    Returns:
+        ``{"/data/郑政办-30.pdf": {"path": …, "sha256": …, "status": "ok", "output": "郑政办-30-0d3c9a7e.json", …}}``,
+        or None when the folder has no manifest (or it cannot be read).
+    """
+    notes = [] if notes is None else notes
+    path = Path(folder) / MANIFEST
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as e:
-        notes.append(f"{path}: cannot read: {e.strerror or e}; reading every *.json instead")
+        notes.append(f"{path}: cannot read: {e.strerror or e}")
         return None
     last: dict[str, dict[str, Any]] = {}
     for line in raw.split(b"\n"):
@@ -119,20 +150,27 @@ def manifest_outputs(folder: Path, notes: list[str]) -> list[str] | None:
             rec = json.loads(line)
         except (ValueError, RecursionError):
             continue  # a line cut by a crash
-        if isinstance(rec, dict) and isinstance(rec.get("path"), str):
-            last[rec["path"]] = rec
-    names: dict[str, None] = {}
-    for rec in last.values():
-        outcome = rec.get("previous") if rec.get("status") == "skipped" else rec.get("status")
-        out = rec.get("output")
-        if outcome != "ok" or out is None:
+        if not isinstance(rec, dict) or not isinstance(rec.get("path"), str):
             continue
-        if not isinstance(out, str) or _inside(folder, out) is None:
+        out = rec.get("output")
+        if out is not None and not plain_output_name(out):
             notes.append(f"{path}: the record of {rec['path']} names an output outside the folder ({out!r}); "
                          f"ignored")
-            continue
-        names[out] = None
-    return sorted(names)
+            rec = {**rec, "output": None}  # data never names a file outside the folder
+        last[rec["path"]] = rec
+    return last
+
+
+def manifest_outputs(folder: Path, notes: list[str]) -> list[str] | None:
+    """The output names a batch manifest lists as ok (last record per input), or None without a manifest."""
+    had = len(notes)
+    records = read_manifest_records(folder, notes)
+    if records is None:
+        if len(notes) > had:
+            notes[-1] += "; reading every *.json instead"
+        return None
+    return sorted({rec["output"]: None for rec in records.values()
+                   if record_outcome(rec) == "ok" and rec.get("output") is not None})
 
 
 def list_outputs(folder: str | Path, notes: list[str] | None = None) -> list[Path]:

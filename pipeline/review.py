@@ -27,12 +27,14 @@ import base64
 import html
 import io
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.emit import script_json
+from pipeline.outputs import read_manifest_records, record_outcome
 
 DEFAULT_SCALE = 1.5  # 1.5 px per PDF point: a 595 pt A4 page is 893 px wide, sharp enough for 仿宋 16 pt
 DEFAULT_JPEG_QUALITY = 72  # ~60-100 kB a page of text; the red 版头 stays red
@@ -203,26 +205,49 @@ def render_source(path: str | Path, data: dict[str, Any], *, scale: float = DEFA
 
 
 def find_pdf(json_path: str | Path, data: dict[str, Any]) -> Path | None:
-    """Take a JSON output and its dict and give the PDF beside it, if there is one.
+    """Take a JSON output and its dict and give the PDF it was parsed from, if it can be found safely.
 
-    Only the folder of the JSON is looked in, for the file name ``source.file``
-    gives: a path inside the data (an absolute ``source.file``, a manifest's
-    record) is never followed, so a crafted JSON cannot draw a file from elsewhere.
+    First the folder of the JSON, for the file name ``source.file`` gives (an
+    absolute ``source.file`` is never followed). Then the batch manifest beside
+    the JSON (``pipeline.outputs.read_manifest_records``): the input path of a
+    record whose ``output`` is this JSON, taken only when it is a regular file
+    (not a link) whose SHA-256 is the JSON's ``source.sha256`` — so a crafted
+    manifest or JSON can name no file but the very PDF that was parsed.
 
     Args:
-        json_path: e.g. out/zhengzhengban-2017-30.json, whose ``source.file`` is
-            zhengzhengban-2017-30.pdf.
+        json_path: e.g. out/zhengzhengban-2017-30-1a899f7d.json, written by ``batch`` from
+            /data/zhengzhengban-2017-30.pdf, or out/zhengzhengban-2017-30.json beside its PDF.
         data: the parsed JSON.
 
     Returns:
-        The PDF's path (out/zhengzhengban-2017-30.pdf), or None.
+        The PDF's path (/data/zhengzhengban-2017-30.pdf), or None.
     """
     json_path = Path(json_path)
-    name = Path(str((data.get("source") or {}).get("file") or "")).name
+    source = data.get("source") or {}
+    name = Path(str(source.get("file") or "")).name
     if name and name not in (".", ".."):
         p = json_path.parent / name
         if p.is_file():
             return p
+    return _manifest_pdf(json_path, source.get("sha256"))
+
+
+def _manifest_pdf(json_path: Path, sha256: Any) -> Path | None:
+    """The input a batch manifest beside ``json_path`` records for it, checked by content; else None."""
+    from pipeline.run import sha256_of
+
+    if not isinstance(sha256, str) or not sha256:
+        return None
+    for rec in (read_manifest_records(json_path.parent) or {}).values():
+        if rec.get("output") != json_path.name or rec.get("sha256") != sha256 or record_outcome(rec) != "ok":
+            continue
+        p = Path(rec["path"])
+        try:
+            if not stat.S_ISREG(os.lstat(p).st_mode) or sha256_of(p) != sha256:
+                continue
+        except OSError:
+            continue
+        return p
     return None
 
 

@@ -1196,6 +1196,7 @@ def find_quantities(
                 section=index.section_of(start),
                 sentence=text[s_lo:s_hi].strip().rstrip(_SENTENCE_END),
                 role=role,
+                approx=n.approx,
             )
             for _ in range(copies)
         )

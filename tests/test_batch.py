@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,9 @@ from pipeline.batch import (
     expand_inputs,
     format_summary,
     output_name,
+    plan_batch,
     read_manifest,
+    retired_output,
     run_batch,
 )
 from tests.fixtures import make_bad_file, make_fixture
@@ -451,3 +454,73 @@ def test_batch_manifest_counts_page_quality(tmp_path):
     run_batch([str(sample)], tmp_path / "out", workers=1)
     (rec,) = read_manifest(tmp_path / "out").values()
     assert rec.status == "ok" and rec.page_quality == {"ok": rec.pages}
+
+
+# --- the plan: skips, moves, copies, decided without a file ----------------------------------
+
+V = "v1"
+A, B = "a" * 64, "b" * 64
+OK_A = Record("/in/a.pdf", A, "ok", output="a-aaaaaaaa.json", version=V)
+FAILED_B = Record("/in/b.pdf", B, "failed", error="x", version=V)
+
+# (inputs -> sha, manifest records, outputs on disk, options,
+#  expected: skipped (path, previous, output), todo (path, output), copies {output: [paths]})
+PLANS = [
+    # unchanged and ok: skipped, output kept
+    ({"/in/a.pdf": A}, [OK_A], {"a-aaaaaaaa.json"}, {},
+     [("/in/a.pdf", "ok", "a-aaaaaaaa.json")], [], {}),
+    # unchanged but its output is gone: parsed again under its name
+    ({"/in/a.pdf": A}, [OK_A], set(), {},
+     [], [("/in/a.pdf", "a-aaaaaaaa.json")], {"a-aaaaaaaa.json": []}),
+    # force: parsed again
+    ({"/in/a.pdf": A}, [OK_A], {"a-aaaaaaaa.json"}, {"force": True},
+     [], [("/in/a.pdf", "a-aaaaaaaa.json")], {"a-aaaaaaaa.json": []}),
+    # moved: a new path of known content keeps the output
+    ({"/mv/a.pdf": A}, [OK_A], {"a-aaaaaaaa.json"}, {},
+     [("/mv/a.pdf", "ok", "a-aaaaaaaa.json")], [], {}),
+    # renamed: the output keeps the name it was first parsed under
+    ({"/in/改名.pdf": A}, [OK_A], {"a-aaaaaaaa.json"}, {},
+     [("/in/改名.pdf", "ok", "a-aaaaaaaa.json")], [], {}),
+    # another version: nothing is reused
+    ({"/mv/a.pdf": A}, [replace(OK_A, version="v0")], {"a-aaaaaaaa.json"}, {},
+     [], [("/mv/a.pdf", "a-aaaaaaaa.json")], {"a-aaaaaaaa.json": []}),
+    # failed and unchanged: skipped, unless retried
+    ({"/in/b.pdf": B}, [FAILED_B], set(), {},
+     [("/in/b.pdf", "failed", None)], [], {}),
+    ({"/in/b.pdf": B}, [FAILED_B], set(), {"retry_failed": True},
+     [], [("/in/b.pdf", "b-bbbbbbbb.json")], {"b-bbbbbbbb.json": []}),
+    # two new copies of one content, same stem: one task, the other recorded with it
+    ({"/x/c.pdf": B, "/y/c.pdf": B}, [], set(), {},
+     [], [("/x/c.pdf", "c-bbbbbbbb.json")], {"c-bbbbbbbb.json": ["/y/c.pdf"]}),
+    # two new files whose names would collide: longer hashes
+    ({"/x/d.pdf": "d" * 8 + "1" * 56, "/y/d.pdf": "d" * 8 + "2" * 56}, [], set(), {},
+     [], [("/x/d.pdf", "d-" + "d" * 8 + "1" * 8 + ".json"), ("/y/d.pdf", "d-" + "d" * 8 + "2" * 8 + ".json")],
+     {"d-" + "d" * 8 + "1" * 8 + ".json": [], "d-" + "d" * 8 + "2" * 8 + ".json": []}),
+]
+
+
+@pytest.mark.parametrize(("shas", "records", "files", "options", "skipped", "todo", "copies"), PLANS)
+def test_batch_plan(shas, records, files, options, skipped, todo, copies):
+    plan = plan_batch({Path(p): sha for p, sha in shas.items()}, {r.path: r for r in records}, V,
+                      exists=files.__contains__, **options)
+    assert [(str(p), r.previous, r.output) for p, r in plan.skipped] == skipped
+    assert all(r.status == "skipped" and r.path == str(p) for p, r in plan.skipped)
+    assert [(str(t.path), t.output) for t in plan.todo] == todo
+    assert {k: [str(p) for p in v] for k, v in plan.copies.items()} == copies
+
+
+# (old output, new output, other records' (path, output), expected output to delete)
+RETIRE = [
+    ("x-1.json", "x-2.json", [], "x-1.json"),  # new content: the old output goes
+    ("x-1.json", "x-1.json", [], None),  # the same output
+    (None, "x-2.json", [], None),  # nothing before
+    ("x-1.json", None, [], "x-1.json"),  # failed now: the old output must not outlive it
+    ("x-1.json", "x-2.json", [("/in/copy.pdf", "x-1.json")], None),  # a copy elsewhere stands on it
+    ("x-1.json", "x-2.json", [("/in/x.pdf", "x-1.json")], "x-1.json"),  # its own old record only
+]
+
+
+@pytest.mark.parametrize(("old", "new", "others", "expected"), RETIRE)
+def test_batch_retired_output(old, new, others, expected):
+    records = [Record(p, A, "ok", output=o) for p, o in others]
+    assert retired_output(old, new, Path("/in/x.pdf"), records) == expected

@@ -61,6 +61,20 @@ POSITIVES = [
     ("比上一年增长", [("2016", "relative")]),
     ("今年1-6月", [("2017-01/2017-06", "relative")]),
     ("去年1至9月份", [("2016-01/2016-09", "relative")]),
+    # every relative year of the words file, alone and with a month or part: 本年, 前年, 后年 too
+    ("本年3月", [("2017-03", "relative")]),
+    ("完成本年任务", [("2017", "relative")]),
+    ("前年6月", [("2015-06", "relative")]),
+    ("前年全市完成", [("2015", "relative")]),
+    ("后年底", [("2019-12", "relative")]),
+    ("今年底", [("2017-12", "relative")]),
+    ("明年年底", [("2018-12", "relative")]),
+    ("今年上半年", [("2017-01/2017-06", "relative")]),
+    ("上年度", [("2016", "relative")]),
+    # a budget term after a relative mention: the year is a mention, the term no date
+    ("今年年初预算安排", [("2017", "relative")]),
+    ("上年末结转资金", [("2016", "relative")]),
+    ("今年年初", [("2017-01", "relative")]),
     # parts of a year and of a month
     ("2018年前五个月", [("2018-01/2018-05", "range")]),
     ("2021年前两个季度", [("2021-01/2021-06", "range")]),
@@ -78,12 +92,16 @@ POSITIVES = [
     ("2020.5.26—2020.6.3", [("2020-05-26/2020-06-03", "range")]),
     ("任职时间1999.08-2002.02", [("1999-08/2002-02", "range")]),
     ("2008.03-2009", [("2008-03/2009", "range")]),
+    ("（2015.6-2020.8）", [("2015-06/2020-08", "range")]),
+    ("2019.5-2020.3期间", [("2019-05/2020-03", "range")]),  # 期间 is a word, not the unit 期
     # two-digit years before a month or a part of the year
     ("16年底", [("2016-12", "month")]),
     ("15年3月2日", [("2015-03-02", "date")]),
     ("98年4月", [("1998-04", "month")]),
     ("九七年一季度", [("1997-01/1997-03", "range")]),
     ("零七年八月二十九号", [("2007-08-29", "date")]),
+    ("83年5月", [("1983-05", "month")]),  # 34 years before the document
+    ("27年底", [("2027-12", "month")]),  # 10 years after
     # lunar dates: flagged, never read as solar ones
     ("1991年农历8月23号", [("1991-08-23", "lunar")]),
     ("农历二〇二一年六月", [("2021-06", "lunar")]),
@@ -122,16 +140,46 @@ NEGATIVES = [
     "80年代",
     "3年5个月",
     "20年初步建成",
+    # a two-digit year far from the document's (2017) is none; after a word of duration a length of time
+    "35年底",
+    "缴费满15年3月",
+    "累计15年3月",
+    "连续15年6月",
+    "工龄15年3月",
     # a month-year range with hyphens reads two ways; money is no date
     "2008-03-2009",
     "2019.5-2020.3万元",
+    "面积2015.6-2020.8平方米",  # decimals before a unit are no months
+    "2015.6-2020.8 公顷",
+    "2019.5-2020.3亿",
     # words holding relative-year characters
     "过去年均增长",
     "今后年均增长",
     "每年3月份",
+    # a recurring lunar date is no one date, as 每年3月 is none
+    "每年正月十五",
+    "每年农历八月十五",
+    "于每年的腊月初十",
+    "每年3月底前",
     # a month without sign of the lunar calendar is no lunar date
     "五六月份",
 ]
+
+
+# (phrase, 成文日期, value): a two-digit year lies in the window around the document's year
+TWO_DIGIT_YEARS = [
+    ("35年底", "2021-05-01", None),  # neither 1935 nor 2035
+    ("30年底", "2021-05-01", "2030-12"),
+    ("81年3月", "2021-05-01", "1981-03"),
+    ("80年3月", "2021-05-01", None),
+    ("连续15年3月", "2021-05-01", None),
+    ("15年3月", "2021-05-01", "2015-03"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "doc_date", "value"), TWO_DIGIT_YEARS)
+def test_dates_two_digit_year_window(phrase, doc_date, value):
+    assert [d.value for d in find_dates(phrase, doc_date)] == ([value] if value else [])
 
 
 @pytest.mark.parametrize(("phrase", "expected"), POSITIVES)
@@ -250,7 +298,7 @@ def test_dates_lunar_never_read_as_solar(word, m, d):
 
 
 # words that hold the characters of a lunar month or a relative year and are neither
-WORD_NEGATIVES = ["真正月收入提高", "今冬月份用电", "当前年度预算", "今后年均增长", "过去年均"]
+WORD_NEGATIVES = ["真正月收入提高", "今冬月份用电", "当前年度预算", "今后年均增长", "过去年均", "基本年薪", "年末结转资金"]
 
 
 @pytest.mark.parametrize("phrase", WORD_NEGATIVES)

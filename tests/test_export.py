@@ -195,12 +195,26 @@ DTYPES = [
     ("dates", "date_start", "datetime64[us]"),
     ("references", "doc_number_year", "Int64"),
     ("references", "repaired", "boolean"),
+    ("targets", "approx", "boolean"),
+    ("quantities", "approx", "boolean"),
     ("documents", "issue_date", None),  # the documents table calls it document_date
     ("documents", "document_date", "datetime64[us]"),
     ("documents", "print_date", "datetime64[us]"),
     ("documents", "pages", "Int64"),
     ("documents", "n_targets", "Int64"),
 ]
+
+
+def test_export_approx_column(tmp_path):
+    """A target flagged approx (培育近千家企业) exports True; one without the field (older outputs) False."""
+    out = tmp_path / "out"
+    out.mkdir()
+    data = make_doc()
+    data["targets"][0]["approx"] = True
+    validate(data)
+    (out / "notice-1a2b3c4d.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    df = load_table(out, "targets")
+    assert list(df["approx"]) == [True, False]
 
 
 @pytest.mark.parametrize(("table", "column", "dtype"), DTYPES)
@@ -409,4 +423,4 @@ def test_export_never_follows_a_manifest_path_outside_the_folder(outdir, tmp_pat
     assert list(pd.read_csv(path)["document_id"]) == ["notice-1a2b3c4d", "plain-5e6f7a8b"]
     err = capsys.readouterr().err
     assert "outside the folder ('../victim/planted.json'); ignored" in err
-    assert "outside the folder ('link.json'); ignored" in err
+    assert f"{outdir / 'link.json'}: a link to outside the folder; skipped" in err

@@ -116,6 +116,14 @@ FIND_FORMS = [
     ("百分之负一点五", [("百分之负一点五", -1.5, None, "%", False, False)]),
     ("最低气温零下五摄氏度", [("零下五摄氏度", -5, None, "摄氏度", False, False)]),
     ("负增长3%", [("3%", 3, None, "%", False, False)]),  # 负增长 is a word, its 3% no negative
+    # 正负/± is a tolerance: the range -X to X, never a minus
+    ("到2025年，计量误差控制在正负5%以内。", [("2025年", 2025, None, "年", False, False), ("正负5%", -5, 5, "%", False, False)]),
+    ("温差控制在±0.5℃", [("±0.5℃", -0.5, 0.5, "℃", False, False)]),
+    ("偏差不超过正负百分之二", [("正负百分之二", -2, 2, "%", False, False)]),
+    # the 负 of a word is no sign
+    ("本赛季胜负3场", [("3场", 3, None, "场", False, False)]),
+    ("担负3项任务", [("3项", 3, None, "项", False, False)]),
+    ("增速为负3%", [("负3%", -3, None, "%", False, False)]),
     # approximate numbers: ranges flagged approx, or more-than
     ("投资八九亿元", [("八九亿元", 8, 9, "亿元", True, False)]),
     ("数十亿元资金", [("数十亿元", 10, 100, "亿元", True, False)]),
@@ -124,6 +132,11 @@ FIND_FORMS = [
     ("三五百人", [("三五百人", 300, 500, "人", True, False)]),
     ("新建七八个", [("七八个", 7, 8, "个", True, False)]),
     ("二三十家企业", [("二三十家", 20, 30, "家", True, False)]),
+    # 两三 and 三两 say two or three, never 23 or 32
+    ("力争用两三年时间，培育企业两三家。", [("两三年", 2, 3, "年", True, False), ("两三家", 2, 3, "家", True, False)]),
+    ("新建三两个产业园", [("三两个", 2, 3, "个", True, False)]),
+    ("引进两三百名人才", [("两三百名", 200, 300, "名", True, False)]),
+    ("一两个重点项目", [("一两个", 1, 2, "个", True, False)]),
     ("引进十余个项目", [("十余个", 10, None, "个", False, True)]),
     ("服务近千家企业", [("千家", 1000, None, "家", True, False)]),
     ("带动上万人就业", [("万人", 10000, None, "人", True, True)]),
@@ -174,6 +187,10 @@ FIND_NEGATIVE = [
     "打造4A级景区",
     "郑州大都市区1+4空间规划",
     "“十三五”规划",
+    "“十四五”期间",  # 十X五 is a plan period's name, not 14 to 15
+    "十四五时期",
+    "上世纪五六十年代",  # a decade is no quantity
+    "二十世纪80年代",
     "世界500强",
     "电话：0371-67181234",
     "统一标准",
@@ -213,6 +230,11 @@ def test_numbers_compound_measure_left_alone():
 @pytest.mark.parametrize("text", FIND_NEGATIVE)
 def test_numbers_find_numbers_negative(text):
     assert find_numbers(text, bare=False) == []
+
+
+@pytest.mark.parametrize("text", ["十四五期间", "“十四五”", "上世纪五六十年代"])
+def test_numbers_plan_names_and_decades_are_no_bare_number(text):
+    assert find_numbers(text) == []
 
 
 @pytest.mark.parametrize("text", ["1125聚才计划", "世界500强"])

@@ -49,6 +49,14 @@ READ = [
     ("十二万五", 125000),
     ("一亿三", 130000000),
     ("一百五十万八", 1508000),
+    # tails agree: a lone digit after 万 or 亿 is the next place down, Arabic or Chinese, and a
+    # numeral under 亿 without 万 or 零 is in 万 (一亿五千 as 一亿五千万; 100005000 is 一亿零五千)
+    ("1万3", 13000),
+    ("2亿5", 250000000),
+    ("一亿五千", 150000000),
+    ("一亿五千三百", 153000000),
+    ("一亿零五千", 100005000),
+    ("一亿五千万", 150000000),
     # decimals
     ("三点八", 3.8),
     ("零点五", 0.5),
@@ -102,6 +110,11 @@ READ_NONE = [
     "八九亿",  # 8亿 to 9亿, a range: numbers.py reads it so
     "三四万",
     "一二亿",
+    "一亿五百",  # 一亿零五百万 or 一亿零五百? truly ambiguous
+    "一亿五十",
+    "两三",  # two or three: a range numbers.py reads, never 23
+    "三两",  # never 32
+    "二两",
 ]
 
 
@@ -150,7 +163,11 @@ PAIRS = [
     ("一两", (1, 2)),
     ("九十", None),  # 九十 is 90
     ("二〇", None),
-    ("两三", None),  # 两 never opens a pair in writing; 二三 does
+    ("两三", (2, 3)),  # 力争用两三年时间: two or three years
+    ("二三", (2, 3)),
+    ("三两", (2, 3)),  # 新建三两个产业园: two or three, written high first
+    ("三二", None),
+    ("两四", None),
     ("五三", None),
     ("一二三", None),
 ]

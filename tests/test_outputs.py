@@ -101,6 +101,33 @@ def test_outputs_manifest_never_names_a_file_outside_the_folder(parsed, tmp_path
     assert read_manifest(folder)["/in/planted.pdf"].output is None or output == ""
 
 
+# one rule for an output name in a manifest, whoever reads it (export/xref/review and batch)
+OUTPUT_NAMES = [
+    ("a-1a2b3c4d.json", True),
+    ("../victim/x.json", False),
+    (".hidden.json", False),
+    ("notes.txt", False),
+    ("sub/x.json", False),
+    ("a\\x.json", False),
+]
+
+
+@pytest.mark.parametrize(("name", "accepted"), OUTPUT_NAMES)
+def test_outputs_manifest_one_rule_for_every_reader(parsed, tmp_path, name, accepted):
+    folder = tmp_path / "out"
+    shutil.copytree(parsed, folder)
+    one = list_outputs(parsed)[0]
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(one.read_bytes())  # the file is there: only the rule keeps it out
+    with (folder / MANIFEST).open("a", encoding="utf-8") as f:
+        f.write(json.dumps({"path": "/in/n.pdf", "sha256": "e" * 64, "status": "ok", "output": name}) + "\n")
+    notes: list[str] = []
+    listed = folder / name in list_outputs(folder, notes)
+    recorded = read_manifest(folder)["/in/n.pdf"].output == name
+    assert listed == recorded == accepted
+    assert bool(notes) != accepted
+
+
 # --- batch: content-addressed outputs --------------------------------------------------------
 
 
@@ -146,10 +173,27 @@ def test_outputs_changed_input_leaves_no_stale_output(pdfs, tmp_path):
     assert [p.name for p in out.glob("*.json")] == [rec.output] and rec.status == "ok"
 
 
-def test_outputs_make_run_and_batch_name_files_the_same_way():
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "-m pipeline batch samples/ -o out/" in run
+# bad destinations: one line, exit 1, nothing made
+BAD_DESTINATIONS = [
+    (["batch", "{pdf}", "-o", "{file}"], "exists and is not a folder"),
+    (["batch", "{pdf}", "-o", "{file}/sub"], "cannot make the output folder"),
+    (["export", "{out}", "--to", "{missing}/x.csv"], "no such folder"),
+    (["export", "{out}", "--to", "{file}/x.csv"], "no folder"),
+    (["export", "{out}", "--to", "{dir}.csv"], "is a folder"),
+]
+
+
+@pytest.mark.parametrize(("argv", "words"), BAD_DESTINATIONS)
+def test_outputs_bad_destination_is_one_line_exit_1(parsed, pdfs, tmp_path, argv, words):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    (tmp_path / "dir.csv").mkdir()
+    values = {"pdf": str(pdfs / "no_doc_number.pdf"), "file": str(tmp_path / "file"), "out": str(parsed),
+              "missing": str(tmp_path / "nonexist"), "dir": str(tmp_path / "dir")}
+    r = _run(*[a.format(**values) for a in argv])
+    lines = r.stderr.decode().strip().splitlines()
+    assert r.returncode == 1 and len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], lines
+    assert "internal error" not in lines[0]
+    assert not (tmp_path / "nonexist").exists() and (tmp_path / "file").is_file()
 
 
 # --- quiet, Ctrl-C ------------------------------------------------------------------------------
@@ -160,7 +204,7 @@ def test_outputs_quiet_batch_still_prints_failures(tmp_path):
     r = _run("batch", str(bad), "-o", str(tmp_path / "out"), "-q")
     assert r.returncode == 1
     lines = r.stderr.decode().strip().splitlines()
-    assert lines == [f"failed: {bad.resolve()}: not a PDF (no %PDF- header)"]
+    assert len(lines) == 1 and lines[0].startswith(f"failed: {bad.resolve()}: not a PDF (no %PDF- header)")
 
 
 def test_outputs_ctrl_c_exits_130_and_leaves_nothing_half_written(tmp_path):
@@ -202,7 +246,8 @@ def test_outputs_parse_reads_stdin():
     data = json.loads(r.stdout)
     assert data["source"]["file"] == "stdin" and data["metadata"]["doc_number"]["text"]
     bad = _run("parse", "-", stdin=b"not a pdf")
-    assert bad.returncode == 1 and bad.stderr.decode().strip() == "error: -: not a PDF (no %PDF- header)"
+    assert bad.returncode == 1 and bad.stderr.decode().startswith("error: -: not a PDF (no %PDF- header)")
+    assert len(bad.stderr.decode().strip().splitlines()) == 1
 
 
 def test_outputs_parse_page_bar_only_on_a_terminal(monkeypatch, capsys):
@@ -244,6 +289,19 @@ def test_outputs_xref_takes_folders_json_files_and_pdfs_together(parsed, pdfs, t
     assert r.returncode == 0, r.stderr
     assert b"read once" in r.stderr  # the file in both is one document
     assert json.loads((tmp_path / "rep2" / "report.json").read_text(encoding="utf-8"))["summary"]["documents"] == 3
+
+
+def test_outputs_xref_folder_of_pdfs_and_foreign_json_parses_the_pdfs(pdfs, tmp_path):
+    """mix/ = a.pdf + meta.json: a.pdf is parsed, meta.json skipped with a warning naming it."""
+    mix = tmp_path / "mix"
+    mix.mkdir()
+    shutil.copy(pdfs / "no_doc_number.pdf", mix / "a.pdf")
+    (mix / "meta.json").write_text('{"name":"m"}', encoding="utf-8")
+    r = _run("xref", str(mix), "-o", str(tmp_path / "x"), "-q")
+    assert r.returncode == 0, r.stderr
+    assert f"warning: {mix / 'meta.json'}: not a parse output".encode() in r.stderr
+    report = json.loads((tmp_path / "x" / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["documents"] == 1
 
 
 def test_outputs_xref_one_truncated_json_does_not_abort(parsed, tmp_path):

@@ -148,6 +148,54 @@ def test_review_never_follows_a_path_from_the_data(sample, tmp_path, capsys):
     assert find_pdf(out, crafted) == tmp_path / SAMPLE.name
 
 
+def test_review_batch_output_finds_its_pdf_through_the_manifest(tmp_path, capsys):
+    """`review OUT/x-hash.json` after `batch`: the PDF is the input the manifest beside it records."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(SAMPLE, src / SAMPLE.name)
+    assert cli.main(["batch", str(src), "-o", str(out), "-q"]) == 0
+    (json_path,) = out.glob("*.json")
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert find_pdf(json_path, data) == (src / SAMPLE.name).resolve()
+    assert _exit_code(["review", str(json_path), "-o", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.html").is_file()
+
+
+def _planted(sample, tmp_path, pdf: Path, record_sha: str | None = None, json_sha: str | None = None) -> Path:
+    """A JSON output and a manifest record naming ``pdf`` for it, with the hashes given (else the sample's)."""
+    sha = sample["source"]["sha256"]
+    data = {**sample, "source": {**sample["source"], "file": "gone.pdf", "sha256": json_sha or sha}}
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    path = out / "z-1a899f7d.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (out / "manifest.jsonl").write_text(json.dumps({"path": str(pdf), "sha256": record_sha or sha, "status": "ok",
+                                                    "output": path.name}) + "\n", encoding="utf-8")
+    return path
+
+
+def test_review_manifest_lookup_is_checked(sample, tmp_path):
+    other = tmp_path / "other.pdf"
+    other.write_bytes(SAMPLE.read_bytes() + b"\n% another file\n")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(SAMPLE.resolve())
+    folder = tmp_path / "folder.pdf"
+    folder.mkdir()
+    cases = [
+        (SAMPLE.resolve(), {}, True),  # the very PDF parsed
+        (other, {}, False),  # the record says the sample's sha256, the file is another
+        (other, {"record_sha": "0" * 64, "json_sha": "0" * 64}, False),  # both claim a hash the file lacks
+        (link, {}, False),  # a link, not a regular file
+        (folder, {}, False),
+        (tmp_path / "missing.pdf", {}, False),
+        (SAMPLE.resolve(), {"record_sha": "0" * 64}, False),  # the record is of other content
+    ]
+    for pdf, shas, found in cases:
+        path = _planted(sample, tmp_path, pdf, **shas)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert (find_pdf(path, data) == pdf) is found, (pdf, shas)
+
+
 def test_review_find_pdf_gives_none_when_absent(sample, tmp_path):
     out = tmp_path / "z.json"
     out.write_text(json.dumps(sample, ensure_ascii=False), encoding="utf-8")

@@ -53,6 +53,22 @@ def test_tables_one_target_per_cell():
     assert qs[-1].normalized.value == 50000 and qs[-1].normalized.unit == "辆"
 
 
+# a cell naming a plan period (十四五) is no figure; a tolerance (正负5) is the range -5 to 5
+ODD_CELLS_TEXT = (
+    "主要指标如下表：\n"
+    "指标\u3000单位\u30002024年目标\u30002025年目标\n"
+    "绿色工厂\u3000家\u3000十四五\u300040\n"
+    "计量误差\u3000%\u3000正负5\u30003\n"
+    "二、重点任务"
+)
+
+
+def test_tables_plan_name_and_tolerance_cells():
+    qs = table_quantities(ODD_CELLS_TEXT, find_tables(ODD_CELLS_TEXT), [], 2024)
+    got = [(q.indicator, q.value, q.value_max, q.unit, q.comparator) for q in qs]
+    assert got == [("绿色工厂", 40, None, "家", "="), ("计量误差", -5, 5, "%", "between"), ("计量误差", 3, None, "%", "=")]
+
+
 def test_tables_fixture_plan_targets_per_cell(fixture_docs):
     fx, doc = fixture_docs["plan_target_table_joint"]
     header, *rows = fx.expected.tables[0]

@@ -83,6 +83,12 @@ TARGETS = [
     ("实现固定资产投资3000亿元的目标。", dict(indicator="固定资产投资", role="target")),
     ("2018—2020年，每年新增城镇就业5万人以上。", dict(year=2020, comparator=">=")),
     ("智能手机产量达到3亿部。", dict(indicator="智能手机产量", value=3, unit="亿部", normalized=(3e8, "部"))),
+    # about, not exact: the approx flag is carried from the number to the quantity
+    ("到2025年，培育近千家企业。", dict(value=1000, unit="家", approx=True)),
+    ("到2025年，全市培育约千家企业。", dict(value=1000, unit="家", approx=True)),
+    ("力争投资八九亿元。", dict(value=8, value_max=9, unit="亿元", comparator="between", approx=True)),
+    ("力争用两三年时间，培育企业两三家。", dict(value=2, value_max=3, unit="年", approx=True)),
+    ("智能手机产量达到3000万部。", dict(value=3000, approx=False)),
 ]
 
 

@@ -683,7 +683,7 @@ static PyObject *may_overprint(PyObject *self, PyObject *args) {
         for (int dx = -1; dx <= 1 && !found && !blank; dx++) {
             for (int dy = -1; dy <= 1 && !found; dy++) {
                 long long qx = cx + dx, qy = cy + dy;
-                size_t slot = (size_t)mix(mix((uint64_t)h, (uint64_t)qx), (uint64_t)qy) & mask;
+                size_t slot = (size_t)u64_hash(mix(mix((uint64_t)h, (uint64_t)qx), (uint64_t)qy)) & mask;
                 while (table[slot].index >= 0) {
                     Cell *e = &table[slot];
                     if (e->hash == h && e->cx == qx && e->cy == qy) {
@@ -708,7 +708,8 @@ static PyObject *may_overprint(PyObject *self, PyObject *args) {
         }
         if (found || failed)
             break;
-        size_t slot = (size_t)mix(mix((uint64_t)h, (uint64_t)cx), (uint64_t)cy) & mask;
+        /* the finaliser spreads a regular grid of cells, which the mix alone packs into runs */
+        size_t slot = (size_t)u64_hash(mix(mix((uint64_t)h, (uint64_t)cx), (uint64_t)cy)) & mask;
         while (table[slot].index >= 0)
             slot = (slot + 1) & mask;
         table[slot].index = k;

@@ -95,7 +95,52 @@ Handler = Callable[[str], dict[str, Any]]
 
 
 class BatchError(Exception):
-    """A batch that cannot run at all; the message is one line for the user."""
+    """A batch that cannot run at all; the message is one line for the user.
+
+    ``report`` holds what was done before it stopped (a full disk), for the summary.
+    """
+
+    def __init__(self, message: str, report: BatchReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+# Address space a local worker may map (``RLIMIT_AS``): a hostile file that
+# makes PDFium or Tesseract allocate without bound fails alone with a
+# MemoryError or a crash instead of taking the machine's memory.
+DEFAULT_WORKER_MEMORY = 3 << 30
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the batch that started it dies (Linux ``PR_SET_PDEATHSIG``).
+
+    Elsewhere, or should the parent already be gone, the worker's pipe closes
+    and it exits at its next file; a worker busy on a long file would
+    otherwise run on, orphaned, after a ``kill -9`` of the batch.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the call
+        os._exit(1)
+
+
+def _limit_memory(limit: int) -> None:
+    """Cap this process's address space at ``limit`` bytes (no-op where ``resource`` is missing)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass
 
 
 def pipeline_version() -> str:
@@ -283,7 +328,10 @@ class _ManifestWriter:
         os.fsync(self.f.fileno())
 
     def append(self, rec: Record) -> None:
-        self._write(rec.to_line().encode("utf-8"))
+        try:
+            self._write(rec.to_line().encode("utf-8"))
+        except OSError as e:
+            raise OSError(e.errno, e.strerror, self.f.name) from None
 
     def close(self) -> None:
         self.f.close()
@@ -353,7 +401,7 @@ def convert(path: str, ner_model: bool = False, ocr: bool | None = None) -> dict
         or ``{"status": "failed", "error": "x.pdf: not a PDF (no %PDF- header)", "seconds": 0.0}``.
     """
     from pipeline.emit import ValidationFailed, dumps, to_dict, validate
-    from pipeline.extract import PdfError
+    from pipeline.extract import EncryptedPdfError, PdfError
     from pipeline.read import sniff
     from pipeline.run import parse_file
 
@@ -363,10 +411,18 @@ def convert(path: str, ner_model: bool = False, ocr: bool | None = None) -> dict
         data = to_dict(parse_file(path, ner_model=ner_model, ocr=ocr))
         validate(data)
         text = dumps(data)
+    except EncryptedPdfError as e:  # batch takes no password: say what to do instead
+        message = str(e).replace("; give --password", "")
+        return {**_failure(f"{message}; batch reads no encrypted files: parse it alone with --password, or decrypt "
+                           f"it first (qpdf --decrypt --password=PW in.pdf out.pdf)", time.perf_counter() - t0),
+                "format": kind}
     except PdfError as e:
         return {**_failure(str(e), time.perf_counter() - t0), "format": kind}
     except ValidationFailed as e:
         return {**_failure(f"{path}: output fails the schema at {e}", time.perf_counter() - t0), "format": kind}
+    except MemoryError:
+        return {**_failure(f"{path}: over the memory limit of {DEFAULT_WORKER_MEMORY >> 30} GB per file",
+                           time.perf_counter() - t0), "format": kind}
     except Exception as e:  # a bug on one file must not stop the batch
         return {**_failure(f"{path}: internal error: {type(e).__name__}: {e}", time.perf_counter() - t0),
                 "format": kind}
@@ -542,7 +598,12 @@ class _Task:
     output: str
 
 
-def _worker_main(conn: Any, handler: Handler, log: str | None = None) -> None:
+def _worker_main(conn: Any, handler: Handler, log: str | None = None, parent: int | None = None,
+                 memory: int | None = DEFAULT_WORKER_MEMORY) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
+    if memory:
+        _limit_memory(memory)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if log:  # libraries' chatter (warnings, model loading) goes to the log, not over the progress bar
         fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -574,7 +635,7 @@ class _Worker:
 
     def __init__(self, ctx: Any, handler: Handler, log: str | None = None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, handler, log), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(child, handler, log, os.getpid()), daemon=True,
                                 name="pipeline-batch")
         self.proc.start()
         child.close()
@@ -910,7 +971,10 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
         def done(task: _Task, result: dict[str, Any]) -> None:
             target = out / task.output
             if result.get("status") == "ok":
-                write_atomic(target, result["text"])
+                try:
+                    write_atomic(target, result["text"])
+                except OSError as e:  # name the output, not the input (a full disk, a read-only folder)
+                    raise OSError(e.errno, e.strerror, str(target)) from None
             else:
                 target.unlink(missing_ok=True)  # an output of older content must not outlive it
             for path in (task.path, *plan.copies.get(task.output, ())):
@@ -924,12 +988,20 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
 
         todo = plan.todo
         n_workers = workers or default_workers()
-        if todo and scheduler:
-            n_workers = _run_dask(todo, scheduler, timeout, handler, done)
-        elif todo:
-            _run_local(todo, n_workers, timeout, handler or convert, done, log=str(out / LOG))
-        ordered = [records[p] for p in paths if p in records]
-        _compact(out, ordered)
+        try:
+            if todo and scheduler:
+                n_workers = _run_dask(todo, scheduler, timeout, handler, done)
+            elif todo:
+                _run_local(todo, n_workers, timeout, handler or convert, done, log=str(out / LOG))
+            ordered = [records[p] for p in paths if p in records]
+            _compact(out, ordered)
+        except OSError as e:  # the output side failed: stop, say where, and report what was done
+            where = e.filename or out / MANIFEST
+            ordered = [records[p] for p in paths if p in records]
+            done_so_far = BatchReport(tuple(ordered), time.monotonic() - t0, n_workers, str(out))
+            raise BatchError(f"{where}: cannot write: {e.strerror or e}; stopped after {len(ordered)} of "
+                             f"{len(paths)} inputs (free space or fix the folder, then rerun to resume)",
+                             report=done_so_far) from None
         if review:
             from pipeline.review import write_batch_reviews
 

@@ -10,20 +10,24 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
 from pipeline import __version__
-from pipeline.emit import ValidationFailed, dumps, to_dict, validate, write_atomic
-from pipeline.extract import DEFAULT_ENGINE, ENGINES, PdfError
+from pipeline.emit import OutputError, ValidationFailed, dumps, output_target, to_dict, validate, write_atomic
+from pipeline.extract import DEFAULT_ENGINE, ENGINES, PdfError, TimeLimitError, check_input
 from pipeline.fingerprint import code_digest
 
 # Seconds a parse runs before its page bar appears (on a terminal): a long OCR, not every file.
 DEFAULT_PROGRESS_DELAY = 2.0
+# Seconds a parse may run (as batch's --timeout); the library's own limit per file is longer.
+DEFAULT_PARSE_TIMEOUT = 300.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,6 +40,30 @@ class _Parser(argparse.ArgumentParser):
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 1
+
+
+def _to_stdout(output: str | None) -> bool:
+    return output in (None, "-")
+
+
+@contextmanager
+def _time_limit(seconds: float | None, path: str) -> Iterator[None]:
+    """Raise ``TimeLimitError`` in the main thread after ``seconds`` (0 or None: no limit), as batch's --timeout."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimitError(f"{path}: over the time limit of {seconds:g} s (raise it with --timeout)")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    # then again every second: a library's ``except Exception`` may swallow one
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 @contextmanager
@@ -81,11 +109,20 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
     bar = _PageBar(Path(args.file).name, enabled=not args.quiet)
     try:
-        with _stdin_file(args.file) as path:
+        if args.file != "-":
+            check_input(args.file, what="file")
+        if not _to_stdout(args.output):
+            output_target(args.output)  # a fault on the output side costs nothing
+    except (PdfError, OutputError) as e:
+        bar.close()
+        return _fail(str(e))
+    path = args.file
+    try:
+        with _time_limit(args.timeout, args.file), _stdin_file(args.file) as path:
             doc = parse_file(path, engine=args.engine, password=args.password, ner_model=args.ner_model,
                              ocr=False if args.no_ocr else None, progress=bar)
-        data = to_dict(doc)
-        validate(data)
+            data = to_dict(doc)
+            validate(data)
     except PdfError as e:
         return _fail(str(e).replace(path, "-") if args.file == "-" else str(e))
     except ValidationFailed as e:
@@ -93,33 +130,67 @@ def cmd_parse(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     text = dumps(data)
-    if args.output:
-        write_atomic(args.output, text)
-    else:
+    if _to_stdout(args.output):
         sys.stdout.write(text)
+    else:
+        try:
+            write_atomic(args.output, text)
+        except OutputError as e:
+            return _fail(str(e))
+        except OSError as e:
+            return _fail(f"{args.output}: cannot write: {e.strerror or e}")
     for w in doc.warnings:
         print(f"warning: {args.file}: {w}", file=sys.stderr)
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from pipeline.emit import DEFAULT_MAX_JSON_BYTES, check_invariants
+
+    try:
+        size = check_input(args.file, what="JSON output")
+    except PdfError as e:
+        return _fail(str(e))
+    if size > DEFAULT_MAX_JSON_BYTES:
+        return _fail(f"{args.file}: {size:,} bytes, over the limit of {DEFAULT_MAX_JSON_BYTES >> 20} MB for an output")
     try:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:
         return _fail(f"{args.file}: cannot read: {e}")
     except json.JSONDecodeError as e:
         return _fail(f"{args.file}: not JSON: {e}")
+    except RecursionError:
+        return _fail(f"{args.file}: not a pipeline output (JSON nested too deeply)")
     try:
         validate(data)
+        check_invariants(data)
     except ValidationFailed as e:
         return _fail(f"{args.file}: {e}")
+    except RecursionError:
+        return _fail(f"{args.file}: not a pipeline output (JSON nested too deeply)")
     print(f"{args.file}: valid")
     return 0
+
+
+def _folder_problem(folder: str) -> str | None:
+    """Why an output folder cannot be written, checked before the work, or None."""
+    path = Path(folder)
+    probe = path
+    while not probe.exists():  # the folders that will be created
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{folder}: cannot write: {probe} is not a folder"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{folder}: cannot write: permission denied in {probe}"
+    return None
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from pipeline.batch import BatchError, ProgressBar, format_failures, format_summary, run_batch
 
+    problem = _folder_problem(args.outdir)
+    if problem:
+        return _fail(problem)
     bar = ProgressBar(sys.stderr, enabled=not args.quiet)
     try:
         report = run_batch(args.inputs, args.outdir, workers=args.workers, timeout=args.timeout or None,
@@ -127,6 +198,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                            progress=bar, review=args.review, ner_model=args.ner_model,
                            ocr=False if args.no_ocr else None)
     except BatchError as e:
+        if e.report is not None and not args.quiet:
+            print(format_summary(e.report), file=sys.stderr)
         return _fail(str(e))
     # --quiet silences the bar and the table, never the failures
     summary = format_failures(report) if args.quiet else format_summary(report)
@@ -141,8 +214,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     notes: list[str] = []
     fmt = f".{args.format}" if args.format else None
     try:
+        if args.to != "-":
+            output_target(args.to)
         n = export_table(args.outdir, args.to, table=args.table, fmt=fmt, notes=notes)
-    except ExportError as e:
+    except (ExportError, OutputError) as e:
         _warn(notes)
         return _fail(str(e))
     _warn(notes)
@@ -159,9 +234,15 @@ def cmd_review(args: argparse.Namespace) -> int:
     from pipeline.review import ReviewError, write_review
 
     try:
+        check_input(args.file, what="PDF or JSON output")
+        if args.pdf:
+            check_input(args.pdf)
+        output_target(args.output)
         _, warning = write_review(args.file, args.output, pdf=args.pdf, scale=args.scale, password=args.password)
-    except (ReviewError, PdfError) as e:
+    except (ReviewError, PdfError, OutputError) as e:
         return _fail(str(e))
+    except OSError as e:
+        return _fail(f"{args.output}: cannot write: {e.strerror or e}")
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     print(args.output, file=sys.stderr)
@@ -284,7 +365,10 @@ def build_parser() -> argparse.ArgumentParser:
                                     "a saved portal page (HTML).",
                         epilog="example: python -m pipeline parse samples/zhengzhengban-2017-30.pdf -o out/z.json")
     sp.add_argument("file", help="the file: PDF, OFD, DOCX, DOC, WPS or HTML; - reads it from standard input")
-    sp.add_argument("-o", "--output", help="write here instead of stdout")
+    sp.add_argument("-o", "--output", help="write here instead of stdout (- for stdout); a symlink is written "
+                                           "through, a device, FIFO or folder refused")
+    sp.add_argument("--timeout", type=_seconds, default=DEFAULT_PARSE_TIMEOUT,
+                    help=f"seconds before the parse stops with an error; 0: no limit (default: {DEFAULT_PARSE_TIMEOUT:g})")
     sp.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT_ENGINE, help="extraction engine")
     sp.add_argument("--password", help="user password of an encrypted PDF")
     sp.add_argument("--ner-model", action="store_true",

@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import stat
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -24,6 +26,51 @@ SCHEMA_VERSION = "1.0.0"
 
 class ValidationFailed(Exception):
     """The output breaks the schema; the message names the JSON path."""
+
+
+class OutputError(Exception):
+    """An output path that cannot or must not be written; the message is one line for the user."""
+
+
+_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+
+
+def output_target(path: str | Path) -> Path:
+    """Take an output path and give the regular file to write, or raise ``OutputError``.
+
+    The policy, checked before any work so a fault costs nothing: only a
+    regular file (existing or new) is written. A symlink is written through
+    (its target is replaced, the link stays); a device (``/dev/null``), FIFO,
+    socket or directory is refused, as is a folder that cannot be written.
+    ``-`` (stdout) is the caller's to handle.
+
+    Example: ``output_target("out/link.json")`` -> ``out/t.json`` when link.json -> t.json;
+    ``output_target("/dev/null")`` raises ``/dev/null: not a regular file (a character device); …``.
+    """
+    path = Path(path)
+    target = Path(os.path.realpath(path))
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write: {e.strerror}") from None
+    if st is not None:
+        for test, kind in _KINDS:
+            if test(st.st_mode):
+                hint = "give a file name inside it" if kind == "a directory" else "use - for stdout"
+                raise OutputError(f"{path}: not a regular file ({kind}); write to a regular file or {hint}")
+        if not os.access(target, os.W_OK):
+            raise OutputError(f"{path}: cannot write: permission denied (the file is read-only)")
+    folder = target.parent
+    while not folder.exists():  # the folders write_atomic will create
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(f"{path}: cannot write: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{path}: cannot write: permission denied in {folder}")
+    return target
 
 
 def _schema_text() -> str:
@@ -101,8 +148,108 @@ def validate(data: dict[str, Any]) -> None:
     raise ValidationFailed("$: rejected by jsonschema-rs, accepted by jsonschema (a validator bug)")
 
 
+# ``validate`` reads a JSON output whole: one larger than this is refused before
+# it is read (the sample's output is 6 KB a page: a 1,000-page document's about 6 MB).
+DEFAULT_MAX_JSON_BYTES = 128 << 20
+# Lists of items whose spans, texts, pages and sections ``check_invariants`` checks.
+ITEM_LISTS = ("targets", "quantities", "dates", "references", "entities")
+
+
+def _spans(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every object under ``value`` that carries a ``span``, with its JSON path."""
+    if isinstance(value, dict):
+        if isinstance(value.get("span"), list):
+            yield path, value
+        for k, v in value.items():
+            if isinstance(v, (dict, list)):
+                yield from _spans(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, (dict, list)):
+                yield from _spans(v, f"{path}[{i}]")
+
+
+def invariant_errors(data: dict[str, Any]) -> list[str]:
+    """Take a schema-valid output and give what breaks the README's promises beyond the schema.
+
+    Checked: every ``span`` (and section ``heading``) lies in ``text`` with
+    start <= end; an item's ``text == text[span[0]:span[1]]``; every ``page``
+    is one of ``pages``; ``source.pages == len(pages)`` and pages are numbered
+    1..n; every section ``parent`` names an earlier section and every item's
+    ``section`` names a section.
+
+    Example: a target with ``span`` [10, 4] gives ``["$.targets[0].span: [10, 4] is reversed"]``.
+    """
+    errors: list[str] = []
+    text = data.get("text") or ""
+    pages = data.get("pages") or []
+    n = len(pages)
+    if (data.get("source") or {}).get("pages") != n:
+        errors.append(f"$.source.pages: {(data.get('source') or {}).get('pages')} but {n} pages listed")
+    numbers = [p.get("number") for p in pages]
+    if numbers != list(range(1, n + 1)):
+        errors.append("$.pages: not numbered 1..n in order")
+    for path, obj in _spans(data, "$"):
+        for key in ("span", "heading"):
+            span = obj.get(key)
+            if key == "heading" and span is None:
+                continue
+            if not (isinstance(span, list) and len(span) == 2 and all(type(v) is int for v in span)):
+                errors.append(f"{path}.{key}: not a pair of offsets")
+                continue
+            a, b = span
+            if a > b:
+                errors.append(f"{path}.{key}: {span} is reversed")
+            elif a < 0 or b > len(text):
+                errors.append(f"{path}.{key}: {span} lies outside the text ({len(text)} characters)")
+        if "text" in obj and isinstance(obj.get("span"), list) and len(obj["span"]) == 2:
+            a, b = obj["span"]
+            if isinstance(a, int) and isinstance(b, int) and 0 <= a <= b <= len(text) and text[a:b] != obj["text"]:
+                errors.append(f"{path}.text: {str(obj['text'])[:40]!r} is not text[{a}:{b}] "
+                              f"({text[a:b][:40]!r})")
+        page = obj.get("page")
+        if page is not None and not (type(page) is int and 1 <= page <= n):
+            errors.append(f"{path}.page: {page} is not a page of the document (1-{n})")
+    seen: set[Any] = set()
+    for i, s in enumerate(data.get("sections") or []):
+        parent = s.get("parent")
+        if parent is not None and parent not in seen:
+            errors.append(f"$.sections[{i}].parent: {parent!r} names no earlier section")
+        seen.add(s.get("id"))
+    for key in ITEM_LISTS:
+        for i, item in enumerate(data.get(key) or []):
+            sec = item.get("section") if isinstance(item, dict) else None
+            if sec is not None and sec not in seen:
+                errors.append(f"$.{key}[{i}].section: {sec!r} names no section")
+    return errors
+
+
+def check_invariants(data: dict[str, Any]) -> None:
+    """Raise ``ValidationFailed`` with the first of ``invariant_errors`` (and how many more)."""
+    errors = invariant_errors(data)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ValidationFailed(f"{errors[0]}{more}")
+
+
 def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+# Characters that end or confuse a <script> element (</script>, <!--, <script)
+# or a JavaScript string (U+2028, U+2029): escaped so JSON placed in a page
+# parses the same for any text a document holds.
+_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(value: Any) -> str:
+    """Take a JSON-able value and give JSON safe inside an HTML ``<script>`` element.
+
+    Example: ``{"text": "<!--<script>"}`` -> ``{"text": "\\u003c!--\\u003cscript\\u003e"}``;
+    ``JSON.parse`` gives the same text back.
+    """
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_UNSAFE)
 
 
 def _umask() -> int:
@@ -113,8 +260,12 @@ def _umask() -> int:
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename, so a
-    reader never sees half a file, even if the process is killed."""
-    path = Path(path)
+    reader never sees half a file, even if the process is killed.
+
+    The path goes through ``output_target`` first: a symlink is written
+    through, a device, FIFO or directory is never replaced (``OutputError``).
+    """
+    path = output_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

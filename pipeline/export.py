@@ -367,14 +367,49 @@ def _for_jsonl(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# A text cell starting with one of these is read as a formula by Excel, LibreOffice
+# or Sheets (=HYPERLINK(…), =cmd|' /C calc'!A0, +1+cmd, @SUM(…)) or, after a tab or
+# CR, shifts cells: such cells get a leading apostrophe, as OWASP advises.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Take a cell value and give it inert in a spreadsheet: text starting a formula gets a leading '.
+
+    Example: ``"=HYPERLINK(\"http://x\")"`` -> ``"'=HYPERLINK(\"http://x\")"``; ``"-5%"`` -> ``"'-5%"``;
+    numbers, dates, None and ``"郑州市"`` stay as they are.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _restore(value: Any) -> Any:
+    """``neutralise`` undone on reading a table back: ``"'=1+1"`` -> ``"=1+1"``."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _text_columns(df: pd.DataFrame) -> list[str]:
+    return [name for name in df.columns if df[name].dtype == "str" or df[name].dtype == object]
+
+
+def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for name in _text_columns(out):
+        out[name] = out[name].map(neutralise)
+    return out
+
+
 def _for_excel(df: pd.DataFrame) -> pd.DataFrame:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     out = df.copy()
-    for name in out.columns:
-        if out[name].dtype == "str" or out[name].dtype == object:
-            # openpyxl refuses control characters; Excel holds at most 32,767 characters a cell
-            out[name] = out[name].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v)[:32767] if isinstance(v, str) else v)
+    for name in _text_columns(out):
+        # openpyxl refuses control characters; Excel holds at most 32,767 characters a cell
+        out[name] = out[name].map(
+            lambda v: neutralise(ILLEGAL_CHARACTERS_RE.sub("", v))[:32767] if isinstance(v, str) else v)
     return out
 
 
@@ -410,7 +445,8 @@ def _write_excel(df: pd.DataFrame, target: Any, table: str) -> None:
 def _write(df: pd.DataFrame, target: Any, fmt: str, table: str, bom: bool = True) -> None:
     """Write ``df`` as ``fmt`` (a suffix, ".csv") to a path or a binary file object."""
     if fmt == ".csv":
-        df.to_csv(target, index=False, encoding="utf-8-sig" if bom else "utf-8")
+        # formulas made inert; CRLF rows (RFC 4180), so a CR inside a cell is quoted, never a row break
+        _for_csv(df).to_csv(target, index=False, encoding="utf-8-sig" if bom else "utf-8", lineterminator="\r\n")
     elif fmt == ".parquet":
         df.to_parquet(target, index=False)
     elif fmt == ".jsonl":
@@ -509,6 +545,9 @@ def read_table(path: str | Path, table: str = "targets") -> pd.DataFrame:
         df = pd.read_excel(path, sheet_name=table[:31], dtype=object)
     else:
         raise ExportError(f"{path}: the suffix must be one of {', '.join(FORMATS)}")
+    if suffix in (".csv", ".xlsx"):
+        for name in _text_columns(df):
+            df[name] = df[name].map(_restore)
     return coerce(df, table)
 
 

@@ -15,9 +15,9 @@ marked ``ocr``; pages with a good text layer never render or start a process.
 from __future__ import annotations
 
 import json
-import mmap
 import os
 import re
+import stat
 import time
 import unicodedata
 import zlib
@@ -30,7 +30,16 @@ from pathlib import Path
 
 from pipeline.model import Char, RawPage, Rule
 from pipeline.native import speedups
-from pipeline.quality import assess_page, drop_undecodable, mark_unreadable
+from pipeline.quality import (
+    DEFAULT_SCAN_MAX_CHARS,
+    assess_page,
+    drop_undecodable,
+    mark_unreadable,
+    page_ranges,
+    scan_behind_text,
+    text_lost,
+    visible_chars,
+)
 
 DEFAULT_ENGINE = "pdfium"
 # Two copies of a glyph closer than this (in points) are one glyph drawn twice
@@ -48,6 +57,12 @@ DEFAULT_MAX_PAGE_CHARS = 200_000
 # any engine decodes it.
 DEFAULT_MAX_STREAM_BYTES = 256 << 20
 DEFAULT_MAX_INFLATED_BYTES = 2 << 30
+# Pixels a page may be rendered to (OCR and review): a 200-inch page at
+# 120 dpi would be 24,000 x 24,000 px and 2.3 GB, so larger pages are
+# rendered at a lower resolution instead (A0 at 120 dpi is 22 million).
+DEFAULT_MAX_RENDER_PIXELS = 24_000_000
+# A rendered page whose darkest grey is lighter than this holds no ink: OCR is not run.
+DEFAULT_BLANK_GREY = 245
 # Seconds one file may take from opening to its last page.
 DEFAULT_MAX_SECONDS = 600.0
 # OCR of pages without a usable text layer is on unless ``extract_pages`` is
@@ -192,8 +207,33 @@ def make_char(text: str, x0: float, top: float, x1: float, bottom: float, size: 
     return Char(fold_char(text), x0, top, x1, bottom, size, font, color, is_bold_font(font))
 
 
+_NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO or pipe"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def check_input(path: str | Path, what: str = "PDF") -> int:
+    """Take an input path and give its size in bytes, or raise a one-line PdfError.
+
+    Only regular files are read: a FIFO, a pipe (``parse /dev/stdin`` from a
+    pipe), a device or a socket would block or never end.
+
+    Example: ``check_input("/dev/zero")`` raises ``/dev/zero: not a regular file
+    (a character device); save the PDF to a file and give that``.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise PdfError(f"cannot read {path}: {e.strerror}") from None
+    for test, kind in _NOT_REGULAR:
+        if test(st.st_mode):
+            hint = " (parse reads standard input as -)" if what in ("PDF", "file") and kind == "a FIFO or pipe" else ""
+            raise PdfError(f"{path}: not a regular file ({kind}); save the {what} to a file and give that{hint}")
+    return st.st_size
+
+
 def check_file(path: Path) -> None:
     """Raise a one-line PdfError for a file that cannot be a PDF at all."""
+    check_input(path)
     try:
         with open(path, "rb") as f:
             head = f.read(1024)
@@ -264,8 +304,11 @@ def _pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
     # imported here: extract_pdfium builds on this module's helpers
     from pipeline.extract_pdfium import pdfium_pages
 
+    yielded = False
     try:
-        yield from pdfium_pages(path, password)
+        for page in pdfium_pages(path, password):
+            yielded = True
+            yield page
     except EncryptedPdfError:
         if _has_encrypt_entry(path):
             raise
@@ -273,12 +316,49 @@ def _pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
         # without setting it (zero pages) reads the code an earlier encrypted
         # file left. It is not encrypted, so pdfplumber says what it is.
         yield from _pdfplumber_pages(path, password)
+    except CorruptPdfError as e:
+        if yielded:
+            raise
+        # the same stale code, left by a damaged file read before (a format error): a
+        # file of zero pages is no corrupt one, and pdfplumber tells them apart
+        try:
+            with closing(_pdfplumber_pages(path, password)) as other:
+                next(other, None)
+        except EmptyPdfError:
+            raise
+        except Exception:
+            pass
+        raise e from None
 
 
 def _has_encrypt_entry(path: Path) -> bool:
     """Whether the file names an /Encrypt dictionary (its trailer is never encrypted)."""
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return data.find(b"/Encrypt") >= 0
+    return next(_find_all(path, b"/Encrypt"), None) is not None
+
+
+# Bytes read at a time by the scans over a whole file (``_find_all``, ``_inflated_size``):
+# memory stays at this whatever the file's size (a 2 GB file of zeros costs 1 MB).
+_BLOCK = 1 << 20
+
+
+def _find_all(path: Path, needle: bytes) -> Iterator[int]:
+    """Every offset of ``needle`` in a file, read a block at a time."""
+    with open(path, "rb") as f:
+        base, tail = 0, b""
+        while True:
+            block = f.read(_BLOCK)
+            if not block:
+                return
+            data = tail + block
+            start = base - len(tail)
+            i = data.find(needle)
+            while i >= 0:
+                yield start + i
+                i = data.find(needle, i + 1)
+            keep = len(needle) - 1
+            tail = data[-keep:] if keep else b""
+            # an offset found in the tail was already given: the tail is shorter than the needle
+            base += len(block)
 
 
 ENGINES: dict[str, Callable[[Path, str | None], Iterator[RawPage]]] = {
@@ -287,69 +367,143 @@ ENGINES: dict[str, Callable[[Path, str | None], Iterator[RawPage]]] = {
 }
 
 
-def _inflated_size(data, start: int, cap: int) -> tuple[int, bool]:
-    """Inflate the zlib data at ``data[start:]`` without keeping it: (bytes out, True when past ``cap``).
+def _zlib_header(head: bytes) -> bool:
+    """Whether two bytes open a zlib stream (RFC 1950: deflate, header checksum divisible by 31)."""
+    return len(head) >= 2 and head[0] & 0x0F == 8 and head[0] >> 4 <= 7 and (head[0] << 8 | head[1]) % 31 == 0
 
-    Data that is not zlib (a JPEG, an uncompressed or encrypted stream) gives (0, False).
+
+def _inflated_size(f, start: int, cap: int) -> tuple[int, bool, bool]:
+    """Inflate the zlib data at byte ``start`` of open file ``f`` without keeping it.
+
+    Returns:
+        (bytes out, True when past ``cap``, True when the data opens as zlib
+        and breaks before its end: a damaged stream). Data that is not zlib (a
+        JPEG, an uncompressed or encrypted stream) gives (0, False, False).
     """
+    f.seek(start)
+    step = 1 << 16
+    first = f.read(step)
+    if not _zlib_header(first):
+        return 0, False, False
     d = zlib.decompressobj()
     out = 0
-    pos, end = start, len(data)
-    step = 1 << 16
+    chunk = first
     try:
-        while pos < end and not d.eof:
-            chunk = d.decompress(data[pos:pos + step], step * 16)
-            pos += step
-            out += len(chunk)
+        while chunk and not d.eof:
+            out += len(d.decompress(chunk, step * 16))
             while d.unconsumed_tail and not d.eof and out <= cap:
                 more = len(d.decompress(d.unconsumed_tail, step * 16))
                 if not more:  # no progress: leave the rest to the engine
                     break
                 out += more
             if out > cap:
-                return out, True
+                return out, True, False
+            chunk = f.read(step)
     except zlib.error:
-        return out if d.eof else 0, False
-    return out, False
+        return out, False, not d.eof
+    return out, False, not d.eof  # the file ended inside the stream
 
 
-def check_inflated_size(path: Path, max_stream: int | None = None, max_total: int | None = None) -> None:
+# An ASCII85 stream longer than this is not decoded to be checked (content
+# streams are tens of kilobytes; this bounds the check's memory).
+DEFAULT_MAX_A85_BYTES = 16 << 20
+
+
+def _ascii85_flate(f, i: int) -> bool:
+    """Whether the dictionary before the ``stream`` keyword at byte ``i`` names ASCII85 then Flate."""
+    f.seek(max(0, i - 512))
+    head = f.read(i - max(0, i - 512))
+    head = head[head.rfind(b"<<"):] if b"<<" in head else head
+    a = head.find(b"/ASCII85Decode")
+    if a < 0:
+        a = head.find(b"/A85")
+    return a >= 0 and (head.find(b"/FlateDecode", a) > a or head.find(b"/Fl ", a) > a)
+
+
+def _a85_inflated_size(f, start: int, cap: int) -> tuple[int, bool, bool]:
+    """``_inflated_size`` for ASCII85-then-Flate data (as reportlab writes content streams).
+
+    A flipped or cut character breaks the ASCII85 or the zlib data inside it:
+    (bytes out, over ``cap``, damaged).
+    """
+    import base64
+
+    f.seek(start)
+    raw = f.read(DEFAULT_MAX_A85_BYTES)
+    end = raw.find(b"~>")
+    if end < 0:
+        return 0, False, len(raw) < DEFAULT_MAX_A85_BYTES  # cut off before its end, or too long to check
+    try:
+        data = base64.a85decode(raw[:end].replace(b"<~", b"", 1), adobe=False, ignorechars=b" \t\n\r\x0b\x0c")
+    except ValueError:
+        return 0, False, True
+    if not _zlib_header(data[:2]):
+        return 0, False, True
+    d = zlib.decompressobj()
+    out = 0
+    try:
+        out += len(d.decompress(data, 1 << 20))
+        while d.unconsumed_tail and not d.eof and out <= cap:
+            more = len(d.decompress(d.unconsumed_tail, 1 << 20))
+            if not more:
+                break
+            out += more
+    except zlib.error:
+        return out, False, True
+    if out > cap:
+        return out, True, False
+    return out, False, not d.eof
+
+
+def check_inflated_size(path: Path, max_stream: int | None = None, max_total: int | None = None) -> list[int]:
     """Refuse a file whose Flate streams inflate beyond the limits, before any engine decodes them.
 
     Args:
         path: the PDF. Every ``stream`` keyword's data is inflated in 64 KB
             steps and thrown away, so a 1 MB bomb inflating to 1 GB costs a
-            few milliseconds up to the limit and no memory.
+            few milliseconds up to the limit, and the file is read a block at
+            a time: memory stays flat whatever its size.
         max_stream: bytes one stream may inflate to; ``DEFAULT_MAX_STREAM_BYTES`` when None.
         max_total: bytes all streams together may inflate to; ``DEFAULT_MAX_INFLATED_BYTES`` when None.
+
+    Returns:
+        The byte offsets of damaged streams: zlib data that breaks before its
+        end (a flipped or deleted byte), whose text the engines lose without
+        a word; ``extract_pages`` cross-checks the pages of such a file.
 
     Raises:
         OversizePdfError: ``x.pdf: a stream at byte 1234 inflates beyond 256 MB (limit)``.
     """
     max_stream = DEFAULT_MAX_STREAM_BYTES if max_stream is None else max_stream
     max_total = DEFAULT_MAX_INFLATED_BYTES if max_total is None else max_total
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        total = 0
-        i = data.find(b"stream")
-        while i >= 0:
-            j = i + 6
-            if data[i - 3:i] != b"end":  # not the end of a stream
-                if data[j:j + 2] == b"\r\n":
-                    j += 2
-                elif data[j:j + 1] in (b"\n", b"\r"):
-                    j += 1
-                else:
-                    j = -1
-                if j > 0:
-                    size, over = _inflated_size(data, j, max_stream)
-                    if over:
-                        raise OversizePdfError(
-                            f"{path}: a stream at byte {i} inflates beyond {max_stream >> 20} MB (the limit)")
-                    total += size
-                    if total > max_total:
-                        raise OversizePdfError(
-                            f"{path}: streams inflate beyond {max_total >> 20} MB in all (the limit)")
-            i = data.find(b"stream", i + 6)
+    damaged: list[int] = []
+    total = 0
+    with open(path, "rb") as f:
+        for i in _find_all(path, b"stream"):
+            f.seek(max(0, i - 3))
+            around = f.read(i - max(0, i - 3) + 8)
+            before, after = around[: i - max(0, i - 3)], around[i - max(0, i - 3) + 6:]
+            if before == b"end":  # not the start of a stream
+                continue
+            if after[:2] == b"\r\n":
+                j = i + 8
+            elif after[:1] in (b"\n", b"\r"):
+                j = i + 7
+            else:
+                continue
+            if _ascii85_flate(f, i):
+                size, over, broken = _a85_inflated_size(f, j, max_stream)
+            else:
+                size, over, broken = _inflated_size(f, j, max_stream)
+            if over:
+                raise OversizePdfError(
+                    f"{path}: a stream at byte {i} inflates beyond {max_stream >> 20} MB (the limit)")
+            if broken:
+                damaged.append(i)
+            total += size
+            if total > max_total:
+                raise OversizePdfError(f"{path}: streams inflate beyond {max_total >> 20} MB in all (the limit)")
+    return damaged
 
 
 class _Fallback:
@@ -420,11 +574,17 @@ class _Ocr:
         if self.unavailable:
             return mark_unreadable(page, f"{why}; OCR unavailable: {self.unavailable}")
         try:
-            image = self.render(page.number)
+            got = self.render(page.number)
         except Exception as e:  # PDFium cannot render the page: the page is lost, not the file
             return mark_unreadable(page, f"{why}; OCR failed: page not rendered ({type(e).__name__})")
+        if got is None:
+            return mark_unreadable(page, f"{why}; blank page (nothing drawn)")
+        image, dpi = got
+        if is_blank_image(image):  # no ink: Tesseract would find nothing, slowly on a big page
+            image.close()
+            return mark_unreadable(page, f"{why}; OCR found no text")
         try:
-            chars, confidence = ocr.ocr_image(image, ocr.DEFAULT_OCR_DPI)
+            chars, confidence = ocr.ocr_image(image, dpi)
         except ocr.OcrError as e:
             return mark_unreadable(page, f"{why}; OCR failed: {e}")
         finally:
@@ -469,15 +629,18 @@ class _Ocr:
         if self.unavailable:
             return page
         try:
-            image = self.render(page.number, ocr.DEFAULT_IMAGE_OCR_DPI)
+            got = self.render(page.number, ocr.DEFAULT_IMAGE_OCR_DPI)
         except Exception:
             return page
+        if got is None:
+            return page
+        image, dpi = got
         read: list = []
         regions, confidences = [], []
         try:
             for box in boxes:
                 try:
-                    chars, confidence = ocr.ocr_region(image, box, ocr.DEFAULT_IMAGE_OCR_DPI)
+                    chars, confidence = ocr.ocr_region(image, box, dpi)
                 except ocr.OcrError:
                     continue
                 if (confidence is None or confidence < ocr.DEFAULT_IMAGE_MIN_CONFIDENCE
@@ -515,20 +678,59 @@ class _Ocr:
             pdf_page.close()
 
     def render(self, number: int, dpi: float | None = None):
-        """Page ``number`` (1-based) as a PIL image at ``dpi`` (``ocr.DEFAULT_OCR_DPI``), origin top-left."""
+        """Page ``number`` (1-based) as (PIL image, dpi), origin top-left, or None when nothing is drawn on it.
+
+        The dpi is ``dpi`` (``ocr.DEFAULT_OCR_DPI`` when None) unless the page is so large that
+        the image would pass ``DEFAULT_MAX_RENDER_PIXELS`` (``render_scale``).
+        """
         import pypdfium2 as pdfium
 
+        from pipeline.extract_pdfium import count_objects
         from pipeline.ocr import DEFAULT_OCR_DPI
 
         if self.pdf is None:
             self.pdf = pdfium.PdfDocument(str(self.path), password=self.password)
         page = self.pdf[number - 1]  # type: ignore[index]
         try:
-            bitmap = page.render(scale=(dpi or DEFAULT_OCR_DPI) / 72)
+            if count_objects(page) == 0:
+                return None
+            width, height = page.get_size()
+            scale = render_scale(width, height, (dpi or DEFAULT_OCR_DPI) / 72)
+            bitmap = page.render(scale=scale)
             try:
-                return bitmap.to_pil().convert("RGB")  # a copy: the bitmap's buffer is freed below
+                return bitmap.to_pil().convert("RGB"), scale * 72  # a copy: the bitmap's buffer is freed below
             finally:
                 bitmap.close()
+        finally:
+            page.close()
+
+    def xref_rebuilt(self) -> bool:
+        """Whether PDFium had to rebuild the file's cross-reference table (offsets wrong: bytes lost or added)."""
+        import pypdfium2 as pdfium
+
+        from pipeline.extract_pdfium import xref_rebuilt
+
+        try:
+            if self.pdf is None:
+                self.pdf = pdfium.PdfDocument(str(self.path), password=self.password)
+            return xref_rebuilt(self.pdf)
+        except Exception:
+            return False
+
+    def image_share(self, number: int) -> float:
+        """The share of page ``number`` (1-based) covered by images; 0 when PDFium cannot tell."""
+        import pypdfium2 as pdfium
+
+        from pipeline.extract_pdfium import image_share
+
+        try:
+            if self.pdf is None:
+                self.pdf = pdfium.PdfDocument(str(self.path), password=self.password)
+            page = self.pdf[number - 1]  # type: ignore[index]
+        except Exception:
+            return 0.0
+        try:
+            return image_share(page)
         finally:
             page.close()
 
@@ -536,6 +738,29 @@ class _Ocr:
         if self.pdf is not None:
             self.pdf.close()  # type: ignore[attr-defined]
             self.pdf = None
+
+
+def render_scale(width: float, height: float, scale: float, max_pixels: int | None = None) -> float:
+    """Take a page's size in points and the wanted pixels per point and give the scale to render at.
+
+    The wanted scale unless the image would exceed ``max_pixels``
+    (``DEFAULT_MAX_RENDER_PIXELS`` when None); then the scale that fits it.
+
+    Example: an A4 page (595 x 842 pt) at 120/72 stays 1.667; a 14,400 pt
+    square page at 120/72 gives 0.34 (4,899 px a side).
+    """
+    max_pixels = DEFAULT_MAX_RENDER_PIXELS if max_pixels is None else max_pixels
+    area = max(width, 1.0) * max(height, 1.0)
+    if area * scale * scale <= max_pixels:
+        return scale
+    return (max_pixels / area) ** 0.5
+
+
+def is_blank_image(image, grey: int | None = None) -> bool:
+    """Whether a rendered page (PIL image) holds no ink: its darkest grey is lighter than ``DEFAULT_BLANK_GREY``."""
+    grey = DEFAULT_BLANK_GREY if grey is None else grey
+    low, _ = image.convert("L").getextrema()
+    return low > grey
 
 
 # Pictures on a page with a text layer are read when they may hold text: at
@@ -555,10 +780,16 @@ _IMAGE_KEY = re.compile(rb"/Subtype\s*/Image\b")
 
 def file_has_images(path: Path) -> bool:
     """Whether a PDF holds any image XObject, from its bytes alone (no page is parsed)."""
-    try:
-        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-            return _IMAGE_KEY.search(m) is not None
-    except (OSError, ValueError):
+    try:  # a block at a time, never mapped whole (memory stays flat, as in check_inflated_size)
+        with open(path, "rb") as f:
+            tail = b""
+            while block := f.read(_BLOCK):
+                data = tail + block
+                if _IMAGE_KEY.search(data):
+                    return True
+                tail = data[-64:]
+        return False
+    except OSError:
         return True  # unreadable this way: let the page listing decide
 
 
@@ -600,7 +831,8 @@ def ocr_enabled(ocr: bool | None = None) -> bool:
 
 
 def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
-               max_chars: int | None = None, ocr: _Ocr | None = None) -> RawPage:
+               max_chars: int | None = None, ocr: _Ocr | None = None,
+               images: Callable[[int], float] | None = None) -> RawPage:
     """Take a page as ``engine`` read it and give it with its quality decided.
 
     Args:
@@ -610,6 +842,9 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
         max_chars: ``DEFAULT_MAX_PAGE_CHARS`` when None.
         ocr: OCR of the file's pages, tried when neither engine gives usable
             text; None for no OCR.
+        images: page number -> share of the page covered by images, asked
+            for a page of little text (``quality.scan_behind_text``): a scan
+            whose text layer is a watermark goes to OCR too.
 
     Returns:
         The page ``ok``; or ``repaired`` (the other engine's reading, or a
@@ -620,6 +855,8 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
         ``"40 of 40 glyphs undecodable (cid); pdfium reads no better"``.
     """
     max_chars = DEFAULT_MAX_PAGE_CHARS if max_chars is None else max_chars
+    if page.quality == "unreadable":  # the engine refused it before reading (too many glyphs)
+        return page
     if len(page.chars) > max_chars:
         return mark_unreadable(page, f"too many characters ({len(page.chars):,}; the limit is {max_chars:,})")
     if page.unread or page.doubtful:
@@ -628,7 +865,12 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
             return page
     quality, reason = assess_page(page)
     if quality == "ok":
-        return drop_undecodable(page)
+        scan = None
+        if images is not None and len(page.chars) <= DEFAULT_SCAN_MAX_CHARS:
+            scan = scan_behind_text(page, images(page.number))
+        if scan is None:
+            return drop_undecodable(page)
+        return ocr.read(page, scan) if ocr is not None else mark_unreadable(page, scan)
     reason = reason or "unreadable"
     if page.chars and fallback is not None:  # no text layer: another engine reads no more
         alt = fallback.page(page.number)
@@ -673,8 +915,48 @@ def _read_unread(page: RawPage, engine: str, fallback: _Fallback | None, max_cha
     return replace(page, quality="partial", quality_reason=f"{what}; {other} reads no more")
 
 
+def cross_check(page: RawPage, engine: str, fallback: _Fallback) -> RawPage:
+    """Take a page judged readable from a damaged file and give the better of it and the other engine's reading.
+
+    A damaged font or content stream loses text without a sign (PDFium reads
+    郑州市 as blanks; pdfminer stops at a broken operator): the page is read
+    again with the other engine, and where that reads more
+    (``quality.text_lost``), its reading is taken and marked ``repaired``:
+    ``"damaged file: read with pdfplumber (pdfium reads 380 of 514 characters)"``.
+    """
+    alt = fallback.page(page.number)
+    if alt is None or assess_page(alt)[0] != "ok":
+        return page
+    lost = text_lost(visible_chars(page), visible_chars(alt))
+    if lost is None:
+        return page
+    alt = drop_undecodable(alt)
+    return replace(alt, quality="repaired",
+                   quality_reason=f"damaged file: read with {fallback.engine} ({engine} {lost})")
+
+
+def damage_note(streams: list[int], rebuilt: bool, repaired: list[int]) -> str | None:
+    """The document's warning about a damaged file, or None for a sound one.
+
+    Example: ``"damaged PDF (1 broken compressed stream, at byte 5348; cross-reference table
+    rebuilt): pages 2-5 read with the other engine; text may be missing"``.
+    """
+    if not streams and not rebuilt:
+        return None
+    parts = []
+    if streams:
+        where = ", ".join(str(b) for b in streams[:3]) + (", …" if len(streams) > 3 else "")
+        parts.append(f"{len(streams)} broken compressed stream{'s' if len(streams) > 1 else ''}, "
+                     f"at byte{'s' if len(streams) > 1 else ''} {where}")
+    if rebuilt:
+        parts.append("cross-reference table rebuilt")
+    done = f"{'pages' if len(repaired) > 1 else 'page'} {page_ranges(repaired)} read with the other engine; " if repaired else ""
+    return f"damaged PDF ({'; '.join(parts)}): {done}text may be missing"
+
+
 def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
-                  ocr: bool | None = None, progress: Callable[[RawPage], object] | None = None) -> Iterator[RawPage]:
+                  ocr: bool | None = None, progress: Callable[[RawPage], object] | None = None,
+                  notes: list[str] | None = None) -> Iterator[RawPage]:
     """Read a PDF page by page, each page's text layer judged (``pipeline.quality``).
 
     Args:
@@ -684,6 +966,8 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
         ocr: whether pages without a usable text layer are OCR'd; None
             follows ``ocr_enabled`` (on unless ``PIPELINE_OCR=0``).
         progress: told each page as it is judged (the CLI's bar on a long OCR).
+        notes: given a list, the document's warnings are appended to it once
+            the last page is read: a damaged file (``damage_note``).
 
     Yields:
         One ``RawPage`` per page, characters folded and overprints removed,
@@ -702,24 +986,35 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
     check_file(path)
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(sorted(ENGINES))}")
-    check_inflated_size(path)
+    broken = check_inflated_size(path)
     limit = DEFAULT_MAX_SECONDS
     deadline = time.monotonic() + limit
     other = next((name for name in ENGINES if name != engine), None)
     fallback = _Fallback(path, password, other)
     reader = _Ocr(path, password) if ocr_enabled(ocr) else None
+    pdfium_doc = reader or _Ocr(path, password)  # for image shares, also when OCR is off
+    rebuilt: bool | None = None
+    repaired: list[int] = []
     try:
         with closing(ENGINES[engine](path, password)) as pages:  # type: ignore[type-var]
             for page in pages:
                 if time.monotonic() > deadline:
                     raise TimeLimitError(f"{path}: over the time limit of {limit:g} s at page {page.number}")
-                judged = judge_page(page, engine, fallback, ocr=reader)
+                if rebuilt is None:  # asked once the engine has opened the file (and refused it if need be)
+                    rebuilt = pdfium_doc.xref_rebuilt()
+                judged = judge_page(page, engine, fallback, ocr=reader, images=pdfium_doc.image_share)
+                if (broken or rebuilt) and judged.quality in ("ok", "repaired") and judged.chars:
+                    judged = cross_check(judged, engine, fallback)
+                    if judged.quality_reason and judged.quality_reason.startswith("damaged file"):
+                        repaired.append(judged.number)
                 if reader is not None and judged.quality in ("ok", "repaired"):
                     judged = reader.read_images(judged)  # an indicator table pasted as a picture
                 if progress is not None:
                     progress(judged)
                 yield judged
+        note = damage_note(broken, bool(rebuilt), repaired)
+        if note and notes is not None:
+            notes.append(note)
     finally:
         fallback.close()
-        if reader is not None:
-            reader.close()
+        pdfium_doc.close()

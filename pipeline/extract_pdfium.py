@@ -23,6 +23,13 @@ give the same pages.
   copy is marked bold as ``dedupe_overprint`` does.
 - rules are painted paths shaped as one straight segment or an axis-aligned
   rectangle, classified the way pdfminer classifies ``LTLine``/``LTRect``.
+- a page turned by ``/Rotate`` whose text is upright on the unturned page
+  (a portrait document shown sideways) is read on the unturned page, so its
+  lines come in reading order; pdfminer reads the turned page, where they
+  are columns. Text drawn turned, to read upright once the page is turned,
+  is read on the turned page, as pdfminer does.
+- a page whose text page counts over four times ``extract.DEFAULT_MAX_PAGE_CHARS``
+  characters is given unread, ``unreadable``, before any per-glyph work.
 
 Known differences (none in the samples or fixtures): a font whose
 descriptor has no /Descent (pdfminer takes 0, PDFium measures the glyphs;
@@ -41,6 +48,7 @@ from collections.abc import Iterator
 from operator import attrgetter
 from pathlib import Path
 
+from pipeline import extract
 from pipeline.extract import (
     DEFAULT_RULE_MAX_THICKNESS,
     DEFAULT_RULE_MIN_LENGTH,
@@ -887,6 +895,50 @@ def _handle(obj) -> int:
     return ctypes.cast(obj.raw, ctypes.c_void_p).value or 0
 
 
+def _mostly_upright(owners: list[int], styles: _Styles) -> bool:
+    """Whether most characters are drawn upright in user space (no rotation in their text matrix)."""
+    if not owners:
+        return True
+    upright = sum(1 for o in owners if styles.by_object[o].fast is not None)
+    return upright * 2 >= len(owners)
+
+
+def xref_rebuilt(pdf) -> bool:
+    """Whether PDFium rebuilt a pypdfium2 document's cross-reference table (it was broken)."""
+    return not _api().valid_xref(_handle(pdf))
+
+
+def count_objects(page) -> int:
+    """The number of objects (text, path, image, form) on a pypdfium2 page: 0 for a blank page."""
+    return int(_api().count_objects(_handle(page)))
+
+
+def image_share(page) -> float:
+    """The share of a pypdfium2 page's area that its image objects cover (top level and forms), 0 to 1."""
+    api = _api()
+    x0, y0, x1, y1 = page.get_mediabox()
+    area = max(abs(x1 - x0) * abs(y1 - y0), 1.0)
+    cells = [ctypes.c_float() for _ in range(4)]
+    refs = [ctypes.byref(v) for v in cells]
+    covered = 0.0
+
+    def visit(objects, depth: int) -> None:
+        nonlocal covered
+        for obj in objects:
+            kind = api.object_type(obj) if obj else 0
+            if kind == 3 and api.object_bounds(obj, *refs):  # FPDF_PAGEOBJ_IMAGE
+                left, bottom, right, top = (v.value for v in cells)
+                w = max(0.0, min(right, max(x0, x1)) - max(left, min(x0, x1)))
+                h = max(0.0, min(top, max(y0, y1)) - max(bottom, min(y0, y1)))
+                covered += w * h
+            elif kind == 5 and depth < _MAX_FORM_DEPTH:
+                visit((api.form_object(obj, k) for k in range(api.form_count(obj))), depth + 1)
+
+    handle = _handle(page)
+    visit((api.page_object(handle, k) for k in range(api.count_objects(handle))), 0)
+    return min(1.0, covered / area)
+
+
 def _any_content(pdf, n: int) -> bool:
     """Whether any page of a document has at least one object (text, path or image)."""
     api = _api()
@@ -951,14 +1003,34 @@ def pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
                 tp = api.load_page(handle) or 0
                 if not tp:
                     raise CorruptPdfError(f"{path}: page {i + 1} unreadable (no text layer could be built)")
-                frame = page_frame(tuple(page.get_mediabox()), page.get_rotation())  # type: ignore[arg-type]
+                mediabox, rotation = tuple(page.get_mediabox()), page.get_rotation()
+                # a page turned by /Rotate whose text is upright on the unturned page (a portrait
+                # document shown sideways or upside down) is read on the unturned page, in reading order
+                frame = page_frame(mediabox, 0)  # type: ignore[arg-type]
                 ctm, width, height, dx, dtop = frame
-                walked, rules = _walk(api, handle, ctm, height, dx, dtop)
-                styles = _Styles(api, glyphs)
-                chars, owners = _page_chars(api, tp, frame, styles)
-                chars, unread, doubtful = _recover_skipped(api, walked, styles, chars, owners, frame)
-                raw_page = RawPage(i + 1, float(width), float(height), tuple(dedupe_overprint(chars)), tuple(rules),
-                                   unread=unread, doubtful=doubtful)
+                limit = extract.DEFAULT_MAX_PAGE_CHARS  # read now: a test may lower it
+                count = api.count_chars(tp)
+                # before any per-glyph work: a million glyphs is a drawing or an attack. PDFium's
+                # count holds the spaces and line breaks it makes up (two a glyph on a grid of
+                # tiny glyphs), so only a count far past the limit is refused unread
+                if count > 4 * limit:
+                    raw_page = RawPage(i + 1, float(width), float(height), (), quality="unreadable",
+                                       quality_reason=f"too many characters ({count:,} with spaces; "
+                                                      f"the limit is {limit:,})")
+                else:
+                    walked, rules = _walk(api, handle, ctm, height, dx, dtop)
+                    styles = _Styles(api, glyphs)
+                    chars, owners = _page_chars(api, tp, frame, styles)
+                    if rotation in (90, 180, 270) and not _mostly_upright(owners, styles):
+                        # text set to read upright once the page is turned: read the turned page
+                        frame = page_frame(mediabox, rotation)  # type: ignore[arg-type]
+                        ctm, width, height, dx, dtop = frame
+                        walked, rules = _walk(api, handle, ctm, height, dx, dtop)
+                        styles = _Styles(api, glyphs)
+                        chars, owners = _page_chars(api, tp, frame, styles)
+                    chars, unread, doubtful = _recover_skipped(api, walked, styles, chars, owners, frame)
+                    raw_page = RawPage(i + 1, float(width), float(height), tuple(dedupe_overprint(chars)),
+                                       tuple(rules), unread=unread, doubtful=doubtful)
             except PdfError:
                 raise
             except Exception as e:

@@ -198,6 +198,79 @@ def assess_page(page: RawPage,
     return "ok", None
 
 
+# A page is a scan whose text layer is only a watermark (扫描全能王 创建, a
+# phone scanning app's line) when images cover at least this share of it ...
+DEFAULT_SCAN_IMAGE_SHARE = 0.6
+# ... and its characters' boxes cover at most this share (a body page of
+# 仿宋 16 pt covers about a quarter of A4; a seven-character 7 pt line 0.07%).
+DEFAULT_SCAN_TEXT_SHARE = 0.01
+# Pages with more characters than this are never taken for such a scan.
+DEFAULT_SCAN_MAX_CHARS = 200
+
+
+def text_share(page: RawPage) -> float:
+    """The share of a page's area its characters' boxes cover (overlaps counted twice), 0 to 1."""
+    area = max(page.width * page.height, 1.0)
+    return min(1.0, sum(max(0.0, c.x1 - c.x0) * max(0.0, c.bottom - c.top) for c in page.chars) / area)
+
+
+def scan_behind_text(page: RawPage, image_share: float) -> str | None:
+    """Take a page whose text layer reads as ok and the share of it images cover; say why it is a scan, or None.
+
+    A phone scan carries a line of text per page, the app's watermark, over a
+    full-page image: the text is real but the page's content is in the image,
+    so the page must be read by OCR, not trusted.
+
+    Example: 7 characters of 7 pt over an A4 image ->
+    ``"text layer covers 0.07% of a page 100% image (a scan with a watermark)"``; a body page -> None.
+    """
+    if len(page.chars) > DEFAULT_SCAN_MAX_CHARS or image_share < DEFAULT_SCAN_IMAGE_SHARE:
+        return None
+    share = text_share(page)
+    if share > DEFAULT_SCAN_TEXT_SHARE:
+        return None
+    return f"text layer covers {share:.2%} of a page {image_share:.0%} image (a scan with a watermark)"
+
+
+# A page read with fewer visible characters than the other measure by more
+# than this share (and ``DEFAULT_LOSS_MIN_CHARS``) has lost text.
+DEFAULT_LOSS_SHARE = 0.02
+DEFAULT_LOSS_MIN_CHARS = 5
+
+
+def visible_chars(page: RawPage) -> int:
+    """The number of a page's characters that are not blank: 郑州 市 -> 3."""
+    return sum(1 for c in page.chars if c.text and not c.text.isspace())
+
+
+def text_lost(read: int, drawn: int, share: float = DEFAULT_LOSS_SHARE,
+              min_chars: int = DEFAULT_LOSS_MIN_CHARS) -> str | None:
+    """Take the characters a page was read with and the glyphs drawn on it, and say what was lost, or None.
+
+    The cross-check against silent loss: ``drawn`` is a count made another
+    way (the other engine's reading of the same page; PDFium's glyph count).
+    A damaged font makes PDFium read 郑州市 as blanks while the page still draws
+    every glyph.
+
+    Example: ``text_lost(380, 514)`` -> ``"reads 380 of 514 characters"``;
+    ``text_lost(512, 514)`` -> None.
+    """
+    if drawn - read > max(min_chars, share * drawn):
+        return f"reads {read:,} of {drawn:,} characters"
+    return None
+
+
+def page_ranges(numbers: list[int]) -> str:
+    """Ascending page numbers as runs: 1, 2, 3, 5 -> "1-3, 5"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
 def drop_undecodable(page: RawPage) -> RawPage:
     """Take a page judged ok and give it without its undecodable glyphs, marked repaired.
 

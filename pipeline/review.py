@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 import os
 import stat
 from collections.abc import Iterable, Sequence
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.emit import script_json
 from pipeline.outputs import read_manifest_records, record_outcome
 
 DEFAULT_SCALE = 1.5  # 1.5 px per PDF point: a 595 pt A4 page is 893 px wide, sharp enough for 仿宋 16 pt
@@ -84,8 +84,22 @@ class PageImage:
 # --- rendering and finding the PDF ---------------------------------------------------------
 
 
+def _turn_back(page: Any, read: dict[str, Any] | None) -> int:
+    """The extra rotation that draws a page as it was read: a page turned by /Rotate whose text was read
+    on the unturned page (``extract_pdfium``: a portrait document shown sideways) is drawn unturned."""
+    rotation = page.get_rotation()
+    if not rotation or not read:
+        return 0
+    x0, y0, x1, y1 = page.get_mediabox()
+    portrait_box = abs(x1 - x0) <= abs(y1 - y0)
+    portrait_read = float(read.get("width") or 0) <= float(read.get("height") or 0)
+    if rotation == 180 or portrait_box == portrait_read:
+        return (360 - rotation) % 360
+    return 0
+
+
 def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int = DEFAULT_JPEG_QUALITY,
-                 password: str | None = None) -> tuple[PageImage, ...]:
+                 password: str | None = None, pages: Sequence[dict[str, Any]] = ()) -> tuple[PageImage, ...]:
     """Take a PDF and give every page as a base64 JPEG drawn by PDFium.
 
     Args:
@@ -93,6 +107,7 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
         scale: pixels per PDF point.
         quality: JPEG quality, 1-95.
         password: the user password of an encrypted PDF.
+        pages: the output's ``pages``, so a turned page is drawn as it was read.
 
     Returns:
         One ``PageImage`` per page, in order.
@@ -101,6 +116,8 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
         ReviewError: PDFium cannot open the file.
     """
     import pypdfium2 as pdfium
+
+    from pipeline.extract import render_scale
 
     try:
         doc = pdfium.PdfDocument(str(pdf), password=password)
@@ -112,7 +129,9 @@ def render_pages(pdf: str | Path, *, scale: float = DEFAULT_SCALE, quality: int 
             try:
                 page = doc[i]
                 try:
-                    pil = page.render(scale=scale).to_pil().convert("RGB")
+                    width, height = page.get_size()  # a 200-inch page is drawn smaller, not at 2 GB
+                    turn = _turn_back(page, pages[i] if i < len(pages) else None)
+                    pil = page.render(scale=render_scale(width, height, scale), rotation=turn).to_pil().convert("RGB")
                 finally:
                     page.close()
             except Exception as e:  # one bad page must not cost the others
@@ -182,7 +201,7 @@ def render_source(path: str | Path, data: dict[str, Any], *, scale: float = DEFA
     """The page images of a document's source: a PDF drawn by PDFium, an OFD's characters drawn."""
     if (data.get("source") or {}).get("format") == "ofd":
         return render_ofd_pages(path, scale=scale, quality=quality)
-    return render_pages(path, scale=scale, quality=quality, password=password)
+    return render_pages(path, scale=scale, quality=quality, password=password, pages=data.get("pages") or ())
 
 
 def find_pdf(json_path: str | Path, data: dict[str, Any]) -> Path | None:
@@ -530,7 +549,7 @@ def _item_data(data: dict[str, Any]) -> str:
         if kind != "section" and item.get("section") in titles:
             item["section"] = titles[item["section"]]  # s2 -> s2 二、主要工作目标
         fields[iid] = {"kind": kind, "fields": item}  # the item's own kind (level, growth …) stays in fields
-    return json.dumps(fields, ensure_ascii=False).replace("</", "<\\/")
+    return script_json(fields)
 
 
 def review_html(data: dict[str, Any], images: Sequence[PageImage], *, note: str | None = None) -> str:

@@ -17,7 +17,7 @@ from pipeline.dates import find_dates
 from pipeline.entities import load_nlp, tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages, judge_page
 from pipeline.model import CleanText, Document, PageInfo, RawPage, Source, evolve
-from pipeline.quality import spans_of_quality
+from pipeline.quality import page_ranges, spans_of_quality
 from pipeline.read import FormatError, read_other, sniff, unknown_kind_message
 from pipeline.read.labels import apply_labels
 from pipeline.read.paras import clean_paragraphs
@@ -51,17 +51,6 @@ def anchor(items: list[T], ct: CleanText) -> tuple[T, ...]:
     return tuple(out)
 
 
-def _ranges(numbers: list[int]) -> str:
-    """Ascending page numbers as runs: 1, 2, 3, 5 -> "1-3, 5"."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and runs[-1][1] == n - 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
-
-
 def unreadable_warning(pages: tuple[PageInfo, ...]) -> str | None:
     """Take the pages' quality and give one warning line naming the unreadable ones, or None.
 
@@ -73,7 +62,7 @@ def unreadable_warning(pages: tuple[PageInfo, ...]) -> str | None:
             by_reason.setdefault(p.quality_reason or "unreadable", []).append(p.number)
     if not by_reason:
         return None
-    parts = [f"{'pages' if len(ns) > 1 else 'page'} {_ranges(ns)}: {reason}" for reason, ns in by_reason.items()]
+    parts = [f"{'pages' if len(ns) > 1 else 'page'} {page_ranges(ns)}: {reason}" for reason, ns in by_reason.items()]
     return "unreadable " + "; ".join(parts)
 
 
@@ -93,7 +82,7 @@ def mark_ocr(items: tuple[T, ...], ct: CleanText) -> tuple[T, ...]:
 
 
 def analyse(ct: CleanText, source: Source, nlp: object | None = None,
-            labels: Mapping[str, str] | None = None) -> Document:
+            labels: Mapping[str, str] | None = None, notes: tuple[str, ...] = ()) -> Document:
     """Run structure and every extractor over a clean text.
 
     Args:
@@ -102,6 +91,7 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None,
         nlp: a spaCy pipeline from ``entities.load_nlp`` to run the trained NER
             model after the rules; None runs the rules alone.
         labels: fields a web page states beside its text (``read.html``), standing over the text's.
+        notes: the extraction's warnings about the whole file (a damaged PDF).
     """
     metadata, cur = read_metadata(ct)
     if labels:
@@ -127,14 +117,14 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None,
     references = find_references(text, metadata.doc_number, metadata.body_title,
                                  repair=spans_of_quality(ct, "ocr"), own_span=cur.own_number)
     entities = tag_entities(text, nlp)
-    warnings = []
+    warnings = list(notes)
     if metadata.doc_number is None:
         warnings.append("no 发文字号 found")
     unreadable = unreadable_warning(ct.pages)
     partial = [p for p in ct.pages if p.quality == "partial"]
     if partial:
         warnings.append(f"text lost on {'pages' if len(partial) > 1 else 'page'} "
-                        f"{_ranges([p.number for p in partial])}: {partial[0].quality_reason}")
+                        f"{page_ranges([p.number for p in partial])}: {partial[0].quality_reason}")
     if unreadable:
         warnings.append(unreadable)  # says why, also when garbage text was dropped
     elif not ct.text:
@@ -192,9 +182,11 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
     path = Path(path)
     nlp = load_nlp() if ner_model else None
     with gc_paused():
-        ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr, progress=progress))
+        notes: list[str] = []
+        ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr, progress=progress,
+                                      notes=notes))
         source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=engine)
-        return analyse(ct, source, nlp)
+        return analyse(ct, source, nlp, notes=tuple(notes))
 
 
 def parse_file(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,

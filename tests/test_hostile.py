@@ -197,10 +197,20 @@ def test_hostile_other_engine_failing_leaves_the_page_unreadable(monkeypatch, tm
 @pytest.mark.parametrize("engine", ENGINES)
 def test_hostile_page_of_too_many_glyphs_is_unreadable(engine, monkeypatch, tmp_path):
     path = make_many_glyphs(tmp_path / "many_glyphs.pdf", 3000)
-    monkeypatch.setattr(extract, "DEFAULT_MAX_PAGE_CHARS", 500)
+    monkeypatch.setattr(extract, "DEFAULT_MAX_PAGE_CHARS", 2000)
     page = next(extract_pages(path, engine=engine))
     assert page.quality == "unreadable" and page.chars == ()
-    assert page.quality_reason == "too many characters (3,000; the limit is 500)"
+    assert page.quality_reason == "too many characters (3,000; the limit is 2,000)"
+
+
+def test_hostile_page_far_past_the_glyph_limit_is_refused_unread(monkeypatch, tmp_path):
+    # PDFium's count, read before any glyph is, holds the spaces it makes up between text objects
+    path = make_many_glyphs(tmp_path / "many_glyphs.pdf", 3000)
+    monkeypatch.setattr(extract, "DEFAULT_MAX_PAGE_CHARS", 1000)
+    monkeypatch.setattr("pipeline.extract_pdfium._page_chars", None)  # never reached
+    page = next(extract_pages(path, engine="pdfium"))
+    assert page.quality == "unreadable" and page.chars == ()
+    assert page.quality_reason == "too many characters (6,010 with spaces; the limit is 1,000)"
 
 
 @pytest.mark.parametrize("engine", ENGINES)

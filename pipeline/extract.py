@@ -322,7 +322,7 @@ def _pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
         # the same stale code, left by a damaged file read before (a format error): a
         # file of zero pages is no corrupt one, and pdfplumber tells them apart
         try:
-            with closing(_pdfplumber_pages(path, password)) as other:
+            with closing(_pdfplumber_pages(path, password)) as other:  # type: ignore[type-var]
                 next(other, None)
         except EmptyPdfError:
             raise

@@ -1,0 +1,801 @@
+"""Tasks and the bodies responsible for them: who must deliver what, by when.
+
+Plans and 分工 notices name the responsible bodies task by task, in a few
+set ways (the cue words are data, ``data/task_cues.json``):
+
+- a note after the task, in brackets: （省住房城乡建设厅牵头，省财政厅、自然资源厅
+  按职责分工负责）, （责任单位：市发展改革委、市财政局）, （牵头单位：市商务局；
+  配合单位：…；完成时限：2023年6月底前）, （农业农村部、发展改革委等负责。列第一位者
+  为牵头单位，下同）;
+- the same labels without brackets, at the end of a paragraph or as a paragraph
+  of their own: 牵头单位：市商务局，责任单位：各县区人民政府;
+- a note closing a whole part: 以上任务由市工业和信息化局牵头，各县区政府负责落实;
+- a task table: 序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限.
+
+A note covers the text since the previous note, back to the item it closes
+(the paragraph's marker: （三）, 1.); a note standing alone after several items,
+or a closing note, covers the whole part and makes one task for it, named by
+the part's heading. ``lead`` holds the bodies named as 牵头 (or the 责任单位
+where 配合单位 are also named, or the first body where the document says
+列第一位者为牵头单位); ``units`` every body as written, trailing 等 dropped, and
+``units_full`` the same with the level carried over (省商务厅、财政厅 -> 省商务厅,
+省财政厅). ``deadline`` is ISO: 6月底前 -> 2023-06-30 in a 2023 document,
+年底前 -> 2023-12-31, 2025年 -> 2025; 长期坚持 gives null and keeps its words in
+``deadline_text``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline.clean import FULL_SPACE
+from pipeline.entities import load_gazetteer
+from pipeline.model import Quantity, Section, Span, Task, evolve
+from pipeline.numerals import cn_to_int
+from pipeline.structure import match_marker
+from pipeline.targets import SectionIndex
+
+DATA = Path(__file__).parent / "data"
+
+# the longest note read, in characters
+MAX_NOTE = 400
+# marker kinds from the outermost to the innermost (GB/T 9704 7.3.3; structure.match_marker's kinds)
+MARKER_RANK = {k: i for i, k in enumerate(
+    ("part", "chapter", "subchapter", "cn", "cn_paren", "num", "article", "num_paren", "circled"))}
+# a task table's header names at least this many columns
+MIN_TABLE_COLUMNS = 3
+
+
+@cache
+def _cues() -> dict:
+    with open(DATA / "task_cues.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _longest(words) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _alt(words) -> str:
+    return "|".join(map(re.escape, _longest(words)))
+
+
+@cache
+def _label_kind() -> dict[str, str]:
+    """Label -> lead / responsible / support / deadline: 配合单位 -> support."""
+    return {w: kind for kind, words in _cues()["labels"].items() for w in words}
+
+
+@cache
+def _label_regex() -> re.Pattern[str]:
+    # 责任单位：…  【牵头单位】…  牵头单位:…
+    return re.compile(rf"【(?P<a>{_alt(_label_kind())})】[：:]?|(?P<b>{_alt(_label_kind())})\s*[：:]")
+
+
+# --- bodies ---------------------------------------------------------------------------------------
+
+# a bracketed aside after a name: 省商务厅（省口岸办）
+_ASIDE = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def is_body(name: str) -> bool:
+    """Whether a name reads as a responsible body: 省商务厅, 各县区人民政府, 各县区; not 企业, 有关部门.
+
+    Example: ``is_body("市市场监管局福田局")`` is True, ``is_body("相关部门")`` False.
+    """
+    c = _cues()
+    name = _ASIDE.sub("", name)
+    if len(name) < 2 or name in c["not_bodies"]:
+        return False
+    if name.startswith("各") and any(name.endswith(s) for s in c["each_place_suffixes"]):
+        return True  # 各县区, 各市州
+    return any(name.endswith(s) for s in c["body_suffixes"])
+
+
+def _strip_vague(name: str) -> str:
+    """省财政厅等相关部门 -> 省财政厅; 税务局等 -> 税务局."""
+    name = name.strip(" " + FULL_SPACE)
+    for tail in _longest(_cues()["vague_tails"]):
+        if name.endswith(tail) and len(name) > len(tail):
+            return name[: -len(tail)].strip(" " + FULL_SPACE)
+    return name
+
+
+_SEPARATORS = "、，,；;／/"
+# a level's government after 各市、州: 各市、州、县人民政府 is one name
+_LEVEL_GOVERNMENT = re.compile(r"^(?:市|县|区|州|镇|乡|旗|市州|县区|县市区)?(?:人民)?政府$|^(?:市|县|区|州|镇|乡|旗)$")
+
+
+def _pieces(s: str) -> list[tuple[str, str]]:
+    """Split a list at separators outside brackets: 各县（市、区）、省财政厅 -> [(各县（市、区）, 、), (省财政厅, "")]."""
+    out, depth, cur = [], 0, []
+    for ch in s:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(depth - 1, 0)
+        if depth == 0 and ch in _SEPARATORS:
+            out.append(("".join(cur), ch))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append(("".join(cur), ""))
+    return out
+
+
+def _each_place(name: str) -> bool:
+    """各市, 各市、州: every body of a kind of place, with no body's ending yet."""
+    return name.startswith("各") and not any(name.endswith(s) for s in _cues()["body_suffixes"])
+
+
+def split_bodies(s: str) -> list[str] | None:
+    """A list of bodies as written, in order; None when a piece names no body.
+
+    Pieces without a body's ending are parts of one name cut at a 、
+    (各市、州、县人民政府) and are joined to the next. Words that name nobody in
+    particular (有关部门, 各有关单位, a trailing 等) are dropped.
+
+    Example: ``split_bodies("省商务厅、财政厅等相关部门")`` -> ``["省商务厅", "财政厅"]``.
+    """
+    s = s.strip(" " + FULL_SPACE + "。；;，,")
+    if not s:
+        return []
+    pieces: list[str] = []
+    pending = ""
+    for raw, sep in _pieces(s):
+        part = _strip_vague(pending + raw.strip(" " + FULL_SPACE))
+        if not part:
+            pending = ""
+            continue
+        if pieces and not pending and _each_place(pieces[-1]) and _LEVEL_GOVERNMENT.match(part):
+            part = pieces.pop() + "、" + part  # 各市、州、县人民政府
+        if part in _cues()["not_bodies"] or is_body(part):
+            pieces.append(part)
+            pending = ""
+        elif sep == "、":
+            pending = part + sep
+        else:
+            return None
+    if pending:
+        return None
+    return [p for p in pieces if p not in _cues()["not_bodies"]]
+
+
+@cache
+def _places() -> frozenset[str]:
+    return load_gazetteer().places
+
+
+def _own_prefix(name: str) -> str | None:
+    """The level or place a body's name opens with: 省商务厅 -> 省; 郑州市财政局 -> 郑州市;
+    "" for a name that stands alone (国家外汇管理局安徽省分局, 各县区人民政府); None when bare (财政厅)."""
+    c = _cues()
+    if any(name.startswith(h) for h in c["national_heads"]):
+        return ""
+    places = _places()
+    for k in range(min(len(name) - 1, 9), 1, -1):
+        if name[:k] in places:
+            return name[:k]
+    if any(name.startswith(w) for w in c["not_prefix_words"]):
+        return None
+    for p in _longest(c["level_prefixes"]):
+        if name.startswith(p) and len(name) > len(p) + 1:
+            return p
+    return None
+
+
+def full_names(units: Sequence[str]) -> tuple[str, ...]:
+    """The bodies with the level carried over from the name before: 省商务厅、财政厅 -> 省商务厅, 省财政厅.
+
+    Example: ``full_names(["省商务厅", "财政厅", "发展改革委"])`` ->
+    ``("省商务厅", "省财政厅", "省发展改革委")``; 工业和信息化部、发展改革委 stay as they are.
+    """
+    out = []
+    carried: str | None = None
+    for u in units:
+        own = _own_prefix(u)
+        if own is None:
+            out.append(carried + u if carried else u)
+        else:
+            out.append(u)
+            carried = own or None
+    return tuple(out)
+
+
+# --- deadlines ------------------------------------------------------------------------------------
+
+_NUM = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
+_DEADLINE = re.compile(
+    rf"(?:(?P<y>(?:19|20)\d\d)年)?(?:(?P<m>{_NUM})月(?:(?P<d>{_NUM})日|(?P<end>底|末|份)|(?P<mid>上旬|中旬|下旬))?"
+    r"|(?P<half>上半年|下半年|年底|年末|底|末|内|第[一二三四1-4]季度|年内|一季度|二季度|三季度|四季度)?)"
+    r"(?P<before>前|以前|之前)?(?:完成|办结|到位|出台|实现)?$"
+)
+_OPEN_YEAR = re.compile(r"^(?:(?P<y0>(?:19|20)\d\d)\s*[—–\-－至~～]\s*)(?P<y>(?:19|20)\d\d)年(?:底前|底|末)?$")
+
+
+def _n(s: str | None) -> int | None:
+    if not s:
+        return None
+    return int(s) if s.isdigit() else cn_to_int(s)
+
+
+def _last_day(y: int, m: int) -> str:
+    return f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+
+
+def read_deadline(words: str, doc_year: int | None) -> tuple[str | None, bool]:
+    """A time limit as written -> (ISO value or None, whether it is a time limit at all).
+
+    Example: ``read_deadline("6月底前", 2023)`` -> ``("2023-06-30", True)``;
+    ``read_deadline("长期坚持", 2023)`` -> ``(None, True)``; ``read_deadline("省商务厅", 2023)`` -> ``(None, False)``.
+    """
+    w = re.sub(r"[\s　]", "", words).rstrip("。；;，,")
+    if not w:
+        return None, False
+    if any(w == o or w.startswith(o) and len(w) <= len(o) + 2 for o in _cues()["open_ended"]):
+        return None, True
+    m = _OPEN_YEAR.match(w)
+    if m:
+        return m.group("y"), True
+    m = _DEADLINE.match(w)
+    if not m or not (m.group("y") or m.group("m") or m.group("half")):
+        return None, False
+    if m.group("half") in ("底", "末", "内") and not m.group("y"):
+        return None, False
+    y = int(m.group("y")) if m.group("y") else doc_year
+    if y is None:
+        return None, True  # 6月底前 in a document without a date
+    month, day = _n(m.group("m")), _n(m.group("d"))
+    half = m.group("half")
+    if month is not None and not 1 <= month <= 12:
+        return None, False
+    if month is None:
+        if half in ("上半年",):
+            return f"{y:04d}-06-30", True
+        if half in ("下半年", "年底", "年末", "底", "末", "年内", "内"):
+            return f"{y:04d}-12-31", True
+        if half and "季度" in half:
+            q = _n(half.strip("第季度")) or 4
+            return _last_day(y, 3 * q), True
+        return (f"{y:04d}-12-31" if m.group("before") else f"{y:04d}"), True
+    if day is not None:
+        try:
+            return f"{y:04d}-{month:02d}-{day:02d}", calendar.monthrange(y, month)[1] >= day
+        except ValueError:
+            return None, False
+    mid = m.group("mid")
+    if mid:
+        return f"{y:04d}-{month:02d}-{ {'上旬': 10, '中旬': 20}.get(mid) or calendar.monthrange(y, month)[1]:02d}", True
+    if m.group("before") and not m.group("end"):
+        # 9月前: before September begins
+        return (_last_day(y, month - 1) if month > 1 else f"{y - 1:04d}-12-31"), True
+    return _last_day(y, month), True
+
+
+# --- notes ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    """A statement of who delivers a task: （责任单位：省税务局）, 以上任务由…牵头，…负责落实."""
+
+    span: Span
+    lead: tuple[str, ...]
+    units: tuple[str, ...]
+    deadline_text: str | None
+    first_is_lead: bool = False  # says 列第一位者为牵头单位
+    same_below: bool = False  # …, 下同
+    alone: bool = False  # a paragraph of its own
+    closing: bool = False  # 以上任务由…
+
+
+def _unique(names) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
+
+
+def _labelled(inner: str) -> tuple[list[str], list[str], list[str], str | None] | None:
+    """Bodies by label: 责任单位：A，配合单位：B、C -> ([], [A], [B, C], None); None when no label."""
+    marks = list(_label_regex().finditer(inner))
+    if not marks:
+        return None
+    if inner[: marks[0].start()].strip(" " + FULL_SPACE + "（("):
+        return None  # words before the first label: a sentence, not a note
+    lead: list[str] = []
+    resp: list[str] = []
+    support: list[str] = []
+    deadline: str | None = None
+    for i, m in enumerate(marks):
+        value = inner[m.end(): marks[i + 1].start() if i + 1 < len(marks) else len(inner)]
+        value = value.strip(" " + FULL_SPACE + "，,；;。")
+        kind = _label_kind()[m.group("a") or m.group("b")]
+        if kind == "deadline":
+            deadline = value or None
+            continue
+        bodies = split_bodies(value)
+        if bodies is None:
+            return None
+        {"lead": lead, "responsible": resp, "support": support}[kind].extend(bodies)
+    return lead, resp, support, deadline
+
+
+def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | None] | None:
+    """Bodies by verb: A牵头，B、C按职责分工负责 -> ([A], [A, B, C], None); None when a clause names no body."""
+    c = _cues()
+    lead_verbs = _longest(c["lead_verbs"])
+    verbs = _longest([*c["lead_verbs"], *c["duty_verbs"]])
+    lead: list[str] = []
+    units: list[str] = []
+    deadline: str | None = None
+    pending: list[str] = []
+    for clause in re.split(r"[，,；;]", inner):
+        clause = clause.strip(" " + FULL_SPACE)
+        if not clause:
+            continue
+        if read_deadline(clause, 2000)[1]:
+            deadline = clause
+            continue
+        clause = re.sub(r"^由", "", clause)
+        verb = next((v for v in verbs if clause.endswith(v)), None)
+        names = clause[: -len(verb)] if verb else clause
+        with_word = next((w for w in c["with_words"] if w in names), None)
+        heads: list[str] = []
+        if with_word:
+            head, _, names = names.partition(with_word)
+            got = split_bodies(head)
+            if not got:
+                return None
+            heads = got
+        bodies = split_bodies(names)
+        if not bodies and not heads:
+            return None
+        if bodies is None:
+            return None
+        if verb is None:
+            pending.extend(heads + bodies)
+            continue
+        group = pending + heads + bodies
+        pending = []
+        if verb in lead_verbs:
+            lead.extend(group)
+        elif heads:
+            lead.extend(heads)
+        units.extend(group)
+    if pending or not units:
+        return None
+    return lead, units, deadline
+
+
+# a time limit alone in brackets says when: 前, 底, 完成, 长期…
+_LIMIT_WORD = re.compile(r"前|底|末|完成|办结|到位|长期|持续|常态|季度|半年|旬")
+
+
+def read_note(inner: str, first_lead: bool = False) -> Note | None:
+    """Read the words of a note (without its brackets) as bodies and a time limit; None when it is no note.
+
+    Args:
+        inner: e.g. 责任单位：省人力资源社会保障厅，配合单位：省财政厅 or
+            省住房城乡建设厅牵头，省财政厅、自然资源厅按职责分工负责.
+        first_lead: the document said 列第一位者为牵头单位，下同 before this note.
+
+    Returns:
+        A ``Note`` (span (0, 0)) with lead, units and deadline_text, e.g. lead
+        (省人力资源社会保障厅,), units (省人力资源社会保障厅, 省财政厅).
+    """
+    c = _cues()
+    inner = inner.strip(" " + FULL_SPACE)
+    if not inner or len(inner) > MAX_NOTE:
+        return None
+    says_first = any(w in inner for w in c["first_is_lead"])
+    same_below = says_first and any(w in inner for w in c["same_below"])
+    if says_first:  # the convention is a sentence of its own: drop it
+        inner = "。".join(s for s in re.split(r"[。]", inner) if not any(w in s for w in c["first_is_lead"]))
+    inner = inner.rstrip("。 ")
+    if read_deadline(inner, 2000)[1] and _LIMIT_WORD.search(inner):
+        return Note((0, 0), (), (), inner)  # （2023年6月底前完成）, not （2021—2025年）
+    labelled = _labelled(inner)
+    if labelled is not None:
+        lead, resp, support, deadline = labelled
+        if not lead and support:
+            lead = resp  # 责任单位 where 配合单位 are also named
+        units = _unique([*lead, *resp, *support])
+        if not units and deadline is None:
+            return None
+    else:
+        if "。" in inner:
+            return None  # sentences, not a list of bodies
+        got = _clauses(inner, first_lead)
+        if got is None:
+            return None
+        lead, units, deadline = got
+        units = _unique(units)
+    if (first_lead or says_first) and units:
+        lead = [units[0]]
+    return Note((0, 0), _unique(lead), units, deadline, says_first, same_below)
+
+
+# a bracketed aside of up to one nested level: （责任单位：省商务厅（省口岸办）、省财政厅）
+_BRACKETED = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]*[）)]){2,%d})[）)]" % MAX_NOTE)
+
+
+# a title in 《》, whose brackets are no notes
+_TITLE = re.compile(r"《[^《》\n]*》")
+
+
+@cache
+def _quick() -> re.Pattern[str]:
+    """Words every note holds one of, to skip brackets that cannot be notes: （一）, （2021—2025年）."""
+    c = _cues()
+    words = [*_label_kind(), *c["lead_verbs"], *c["duty_verbs"], *c["open_ended"]]
+    return re.compile(rf"{_alt(words)}|前|底|年|月")
+
+
+@cache
+def _closing_regex() -> re.Pattern[str]:
+    # 以上任务由市工业和信息化局牵头，… / 上述工作的牵头单位：…
+    return re.compile(rf"^(?:{_alt(_cues()['closing'])})(?:均|的|分别)?(?:由)?")
+
+
+def _paragraphs(text: str) -> list[Span]:
+    out, pos = [], 0
+    for para in text.split("\n"):
+        out.append((pos, pos + len(para)))
+        pos += len(para) + 1
+    return out
+
+
+def find_notes(text: str) -> list[Note]:
+    """Every responsibility note of a clean text, in text order.
+
+    Args:
+        text: the clean text, e.g. "…等车辆车船税。（责任单位：省税务局）\\n2.进一步…".
+
+    Returns:
+        Notes with their spans (brackets included); ``alone`` for a paragraph
+        of its own, ``closing`` for 以上任务由…牵头.
+    """
+    notes: list[Note] = []
+    first_lead = False
+
+    def add(start: int, end: int, inner: str, alone: bool, closing: bool = False) -> None:
+        nonlocal first_lead
+        note = read_note(inner, first_lead)
+        if note is None:
+            return
+        if note.same_below:
+            first_lead = True
+        notes.append(evolve(note, span=(start, end), alone=alone, closing=closing))
+
+    for lo, hi in _paragraphs(text):
+        para = text[lo:hi]
+        if not para.strip():
+            continue
+        taken = 0
+        m = _closing_regex().match(para)
+        if m and (_label_regex().search(para) or any(v in para for v in _cues()["lead_verbs"] + _cues()["duty_verbs"])):
+            add(lo, hi, para[m.end():].rstrip("。"), True, closing=True)
+            continue
+        titles = [m.span() for m in _TITLE.finditer(para)]
+        for b in _BRACKETED.finditer(para):
+            if not _quick().search(b.group("inner")) or any(a < b.start() < e for a, e in titles):
+                continue  # （一）, or a year inside a title: 《…行动计划（2023-2025年）》
+            alone = b.start() == 0 and not para[b.end():].strip(" 。" + FULL_SPACE)
+            add(lo + b.start(), lo + b.end(), b.group("inner"), alone)
+            taken = b.end()
+        # labels without brackets: at the paragraph's start or after a sentence, to its end
+        for m in _label_regex().finditer(para, taken):
+            s = m.start()
+            if s and para[s - 1] not in "。；;！!" + FULL_SPACE + " ":
+                continue
+            if s and para[:s].rstrip(" " + FULL_SPACE).endswith(("（", "(")):
+                continue
+            if any(para[k.start() - 1] == FULL_SPACE for k in _label_regex().finditer(para, s + 1) if k.start()):
+                break  # fields set apart by wide gaps: a form or a web page's footer (主办单位：…　承办单位：…)
+            add(lo + s, hi, para[s:].rstrip("。"), s == 0)
+            break
+    return notes
+
+
+# --- tasks from notes -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Heading:
+    start: int  # the paragraph's start
+    body: int  # after the marker
+    end: int  # the paragraph's end
+    rank: int
+
+
+def _headings(text: str) -> list[_Heading]:
+    out = []
+    for lo, hi in _paragraphs(text):
+        got = match_marker(text[lo:hi])
+        if got and got[0] in MARKER_RANK:
+            body = lo + len(got[1])
+            while body < hi and text[body] in " " + FULL_SPACE:
+                body += 1
+            out.append(_Heading(lo, body, hi, MARKER_RANK[got[0]]))
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    """A span without the blanks and stray punctuation at its edges."""
+    while start < end and text[start] in " \n" + FULL_SPACE + "，,；;。":
+        start += 1
+    while end > start and text[end - 1] in " \n" + FULL_SPACE:
+        end -= 1
+    return start, end
+
+
+@dataclass(frozen=True)
+class _Draft:
+    span: Span
+    scope: Span
+    note: Note
+    source: str  # note / part / table
+
+
+def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
+    """Where each note's task is: its text and the stretch of the document it covers."""
+    heads = _headings(text)
+    starts = [h.start for h in heads]
+    paras = _paragraphs(text)
+    para_starts = [p[0] for p in paras]
+    out: list[_Draft] = []
+    prev_end = 0  # the end of the last note
+    part_end = 0  # the end of the last note that closed a part
+    for note in notes:
+        ns, ne = note.span
+        p_lo = paras[bisect.bisect_right(para_starts, ns) - 1][0]
+        if note.closing or note.alone:
+            lo = part_end if note.closing else prev_end
+            inside = heads[bisect.bisect_left(starts, lo): bisect.bisect_left(starts, p_lo)]
+            if not inside:
+                before = [p for p in paras if lo <= p[0] and p[1] <= p_lo and text[p[0]:p[1]].strip()]
+                if not before:
+                    prev_end = part_end = ne
+                    continue
+                span = _trim(text, before[-1][0], before[-1][1])
+                out.append(_Draft(span, (before[-1][0], ne), note, "note"))
+            else:
+                top = min(h.rank for h in inside)
+                head = next(h for h in inside if h.rank == top)
+                several = len(inside) > 1
+                span = _trim(text, head.body, head.end if several else p_lo)
+                out.append(_Draft(span, (head.start, ne), note, "part" if several or note.closing else "note"))
+            prev_end = ne
+            if note.closing or (inside and len(inside) > 1):
+                part_end = ne
+            continue
+        lo = max(prev_end, p_lo)
+        if prev_end <= p_lo:  # the paragraph's first note: back to the item it closes
+            inside = heads[bisect.bisect_left(starts, prev_end): bisect.bisect_right(starts, p_lo)]
+            if inside and inside[-1].start == p_lo:
+                lo = inside[-1].body
+            elif inside:
+                lo = inside[-1].body
+        span = _trim(text, lo, ns)
+        if span[1] <= span[0]:
+            prev_end = ne
+            continue
+        out.append(_Draft(span, (span[0], ne), note, "note"))
+        prev_end = ne
+    return out
+
+
+# --- task tables ----------------------------------------------------------------------------------
+
+
+def _header_kind(cell: str) -> str | None:
+    """A task table's column by its header: 牵头单位 -> lead; 重点任务 -> task; 序号 -> number."""
+    c = _cues()
+    cell = re.sub(r"[\s　]", "", cell)
+    for label, kind in sorted(_label_kind().items(), key=lambda kv: -len(kv[0])):
+        if cell == label or cell.startswith(label) and len(cell) <= len(label) + 4:
+            return kind
+    for kind, words in c["table_headers"].items():
+        if any(cell == w or (cell.endswith(w) and len(cell) <= len(w) + 4) for w in words):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class _Row:
+    cells: dict[str, list[tuple[int, int]]]  # column kind -> the spans of its pieces
+
+
+def _cell_spans(text: str, lo: int, hi: int) -> list[Span]:
+    out, pos = [], lo
+    for part in text[lo:hi].split(FULL_SPACE):
+        if part.strip():
+            a = pos + len(part) - len(part.lstrip())
+            out.append((a, a + len(part.strip())))
+        pos += len(part) + 1
+    return out
+
+
+def _table_drafts(text: str, boxes: Sequence[tuple[int, float, float, float, float]]) -> list[_Draft]:
+    """Tasks from task tables: one per row, its columns found by their headers and read by position.
+
+    A row goes on over the lines below it until the next 序号 (or, without a
+    序号 column, the next line with a body in it), across a page break, where a
+    repeated header line is skipped. Without boxes (a text with no layout), a
+    row is one line with a cell per column.
+    """
+    paras = _paragraphs(text)
+    out: list[_Draft] = []
+    i = 0
+    while i < len(paras):
+        lo, hi = paras[i]
+        cells = _cell_spans(text, lo, hi) if FULL_SPACE in text[lo:hi] else []
+        kinds = [_header_kind(text[a:b]) for a, b in cells]
+        if (len(cells) < MIN_TABLE_COLUMNS or "task" not in kinds
+                or not {"lead", "responsible", "support", "deadline"} & set(kinds) or kinds.count(None) > 1):
+            i += 1
+            continue
+        header_text = re.sub(r"\s", "", text[lo:hi])
+        columns = _columns(cells, kinds, boxes)
+        rows: list[tuple[dict[str, list[Span]], Span]] = []
+        j = i + 1
+        while j < len(paras):
+            plo, phi = paras[j]
+            line = text[plo:phi]
+            if not line.strip():
+                j += 1
+                continue
+            if re.sub(r"\s", "", line) == header_text:  # the header again, after a page break
+                j += 1
+                continue
+            pieces = _cell_spans(text, plo, phi)
+            placed = _place(pieces, columns, boxes, kinds, text)
+            if placed is None:
+                break
+            number = placed.get("number")
+            starts_row = bool(number) and re.fullmatch(r"\d{1,3}[.．、]?", text[number[0][0]:number[0][1]]) is not None
+            if not columns.get("number") and not rows:
+                starts_row = True
+            elif not columns.get("number"):
+                starts_row = sum(1 for k in placed if k != "task") >= 1 and len(placed) >= 2
+            if starts_row or not rows:
+                rows.append(({k: list(v) for k, v in placed.items()}, (plo, phi)))
+            else:
+                row, (rlo, _) = rows[-1]
+                for k, v in placed.items():
+                    row.setdefault(k, []).extend(v)
+                rows[-1] = (row, (rlo, phi))
+            j += 1
+        for row, (rlo, rhi) in rows:
+            task = row.get("task")
+            if not task:
+                continue
+            span = (task[0][0], task[-1][1])
+            got = {k: "".join(text[a:b] for a, b in row.get(k, [])) for k in ("lead", "responsible", "support",
+                                                                              "deadline")}
+            lead = split_bodies(got["lead"]) or []
+            resp = split_bodies(got["responsible"]) or []
+            support = split_bodies(got["support"]) or []
+            if not lead and support:
+                lead = resp
+            note = Note((rlo, rhi), _unique(lead), _unique([*lead, *resp, *support]), got["deadline"] or None)
+            out.append(_Draft(span, (rlo, rhi), note, "table"))
+        i = j
+    return out
+
+
+def _columns(cells: list[Span], kinds: list[str | None],
+             boxes: Sequence[tuple[int, float, float, float, float]]) -> dict[str, tuple[float, float]]:
+    """Each header column's x range, from the header cells' boxes: the middles between neighbours."""
+    if not boxes:
+        return {}
+    mids = [((boxes[a][1] + boxes[b - 1][3]) / 2) for a, b in cells]
+    out = {}
+    for k, (kind, mid) in enumerate(zip(kinds, mids)):
+        left = (mids[k - 1] + mid) / 2 if k else -1e9
+        right = (mid + mids[k + 1]) / 2 if k + 1 < len(mids) else 1e9
+        out[kind or f"col{k}"] = (left, right)
+    return out
+
+
+def _place(pieces: list[Span], columns: dict[str, tuple[float, float]],
+           boxes: Sequence[tuple[int, float, float, float, float]], kinds: list[str | None], text: str
+           ) -> dict[str, list[Span]] | None:
+    """A table line's pieces by column; None when the line is no table line (body text under the table)."""
+    if not pieces:
+        return None
+    if not columns:  # no layout: one piece per column
+        if len(pieces) != len(kinds):
+            return None
+        return {k: [p] for k, p in zip(kinds, pieces) if k}
+    out: dict[str, list[Span]] = {}
+    for a, b in pieces:
+        x0, x1 = boxes[a][1], boxes[b - 1][3]
+        mid = (x0 + x1) / 2
+        col = next((k for k, (left, right) in columns.items() if left <= mid < right), None)
+        if col is None:
+            return None
+        left, right = columns[col]
+        if x0 < left - 8 or x1 > right + 8:
+            return None  # wider than its column: a paragraph of body text
+        if col.startswith("col"):
+            continue
+        out.setdefault(col, []).append((a, b))
+    if not out:
+        return None
+    first = text[pieces[0][0]:pieces[0][1]]
+    if match_marker(first) and match_marker(first)[0] in ("cn", "cn_paren", "chapter", "part"):
+        return None  # a heading after the table
+    return out
+
+
+# --- the public function --------------------------------------------------------------------------
+
+
+def find_tasks(
+    text: str,
+    sections: Sequence[Section] = (),
+    targets: Sequence[Quantity] = (),
+    doc_year: int | None = None,
+    boxes: Sequence[tuple[int, float, float, float, float]] = (),
+) -> list[Task]:
+    """Find the tasks that name responsible bodies or a time limit.
+
+    Args:
+        text: the clean text, e.g. "1.深入落实税收优惠政策。…（责任单位：省税务局）…".
+        sections: the section tree, for each task's section.
+        targets: the document's targets, to list those inside each task.
+        doc_year: the document's year, for deadlines without one (6月底前).
+        boxes: the clean text's boxes (``CleanText.boxes``), to read task tables by column.
+
+    Returns:
+        Tasks in text order, ids t1, t2, …, e.g. Task(text="深入落实税收优惠政策。…",
+        lead=(), units=("省税务局",), units_full=("省税务局",), deadline=None, …).
+    """
+    drafts = _drafts(text, find_notes(text)) + _table_drafts(text, boxes)
+    drafts.sort(key=lambda d: (d.span[0], d.scope[0]))
+    index = SectionIndex(sections)
+    # a part's note applies to the tasks inside it that name no body of their own
+    parts = [d for d in drafts if d.source == "part" and d.note.units]
+    tasks: list[Task] = []
+    for k, d in enumerate(drafts):
+        note = d.note
+        if not note.units:
+            outer = next((p for p in parts if p is not d and p.scope[0] <= d.span[0] < p.scope[1]), None)
+            if outer is not None:
+                note = evolve(note, lead=outer.note.lead, units=outer.note.units)
+        deadline = read_deadline(note.deadline_text, doc_year)[0] if note.deadline_text else None
+        tasks.append(Task(
+            id=f"t{k + 1}", text=text[d.span[0]:d.span[1]], span=d.span, scope=d.scope,
+            section=index.section_of(d.span[0]), lead=note.lead, units=note.units,
+            units_full=full_names(note.units), deadline=deadline, deadline_text=note.deadline_text,
+            targets=(), source=d.source,
+        ))
+    return link_targets(tasks, targets)[0]
+
+
+def link_targets(tasks: Sequence[Task], targets: Sequence[Quantity]) -> tuple[list[Task], list[Quantity]]:
+    """Tie each target to the innermost task whose scope holds it.
+
+    Returns:
+        The tasks with ``targets`` (indices into ``targets``) and the targets
+        with ``task`` and ``bodies`` (the task's units_full, lead first).
+    """
+    owned: dict[int, list[int]] = {}
+    new_targets = []
+    for i, t in enumerate(targets):
+        holders = [k for k, task in enumerate(tasks) if task.scope[0] <= t.span[0] < task.scope[1]]
+        if not holders:
+            new_targets.append(t)
+            continue
+        k = min(holders, key=lambda k: (tasks[k].scope[1] - tasks[k].scope[0], -tasks[k].scope[0]))
+        owned.setdefault(k, []).append(i)
+        task = tasks[k]
+        new_targets.append(evolve(t, task=task.id, bodies=task.units_full))
+    new_tasks = [evolve(task, targets=tuple(owned.get(k, ()))) for k, task in enumerate(tasks)]
+    return new_tasks, new_targets

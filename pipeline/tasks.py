@@ -592,145 +592,148 @@ def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
 
 # --- task tables ----------------------------------------------------------------------------------
 
-
-def _header_kind(cell: str) -> str | None:
-    """A task table's column by its header: 牵头单位 -> lead; 重点任务 -> task; 序号 -> number."""
-    c = _cues()
-    cell = re.sub(r"[\s　]", "", cell)
-    for label, kind in sorted(_label_kind().items(), key=lambda kv: -len(kv[0])):
-        if cell == label or cell.startswith(label) and len(cell) <= len(label) + 4:
-            return kind
-    for kind, words in c["table_headers"].items():
-        if any(cell == w or (cell.endswith(w) and len(cell) <= len(w) + 4) for w in words):
-            return kind
-    return None
+Box = tuple[int, float, float, float, float]
 
 
-@dataclass(frozen=True)
-class _Row:
-    cells: dict[str, list[tuple[int, int]]]  # column kind -> the spans of its pieces
+@cache
+def _header_words() -> tuple[tuple[str, str], ...]:
+    """(header word, column kind), longest first: 牵头单位 -> lead, 重点任务 -> task, 序号 -> number."""
+    pairs = [(w, k) for w, k in _label_kind().items()]
+    pairs += [(w, k) for k, words in _cues()["table_headers"].items() for w in words]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
-def _cell_spans(text: str, lo: int, hi: int) -> list[Span]:
-    out, pos = [], lo
-    for part in text[lo:hi].split(FULL_SPACE):
-        if part.strip():
-            a = pos + len(part) - len(part.lstrip())
-            out.append((a, a + len(part.strip())))
-        pos += len(part) + 1
+def read_header(line: str) -> list[tuple[int, int, str]] | None:
+    """A task table's header line as columns: (start, end, kind) of every header word, in order.
+
+    The words may stand apart or run together (narrow ruled cells leave no
+    wide gap): 序号　重点任务　牵头单位配合单位完成时限. None unless the line is
+    made of header words only and names a task column and a body or time column.
+
+    Example: ``read_header("序号　重点任务　牵头单位　完成时限")`` ->
+    ``[(0, 2, "number"), (3, 7, "task"), (8, 12, "lead"), (13, 17, "deadline")]``.
+    """
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(line):
+        if line[i] in " " + FULL_SPACE:
+            i += 1
+            continue
+        hit = next(((w, k) for w, k in _header_words() if line.startswith(w, i)), None)
+        if hit is None:
+            return None
+        out.append((i, i + len(hit[0]), hit[1]))
+        i += len(hit[0])
+    kinds = [k for _, _, k in out]
+    if len(out) < MIN_TABLE_COLUMNS or "task" not in kinds:
+        return None
+    if not {"lead", "responsible", "support", "deadline"} & set(kinds):
+        return None
     return out
 
 
-def _table_drafts(text: str, boxes: Sequence[tuple[int, float, float, float, float]]) -> list[_Draft]:
+def _column_edges(text: str, lines: list[Span], head: list[tuple[int, int, str]], lo: int,
+                  boxes: Sequence[Box]) -> list[float]:
+    """Where one column ends and the next begins: the widest blank strip every table line leaves
+    between two header words' middles (else the middle of the gap between the header words)."""
+    spans: list[tuple[float, float]] = sorted(
+        (boxes[k][1], boxes[k][3]) for a, b in lines for k in range(a, b)
+        if boxes[k][3] > boxes[k][1] and text[k] not in " " + FULL_SPACE)
+    covered: list[list[float]] = []
+    for x0, x1 in spans:
+        if covered and x0 <= covered[-1][1] + 1.0:
+            covered[-1][1] = max(covered[-1][1], x1)
+        else:
+            covered.append([x0, x1])
+    edges = []
+    for (a0, a1, _), (b0, b1, _) in zip(head, head[1:]):
+        left_mid = (boxes[lo + a0][1] + boxes[lo + a1 - 1][3]) / 2
+        right_mid = (boxes[lo + b0][1] + boxes[lo + b1 - 1][3]) / 2
+        gaps = [(covered[k][1], covered[k + 1][0]) for k in range(len(covered) - 1)
+                if left_mid < covered[k][1] and covered[k + 1][0] < right_mid]
+        if gaps:
+            g0, g1 = max(gaps, key=lambda g: g[1] - g[0])
+            edges.append((g0 + g1) / 2)
+        else:
+            edges.append((boxes[lo + a1 - 1][3] + boxes[lo + b0][1]) / 2)
+    return edges
+
+
+def _table_lines(text: str, paras: list[Span], i: int, width: int) -> list[Span]:
+    """The lines under a header line that belong to its table: up to a heading (二、, （三）) or a
+    paragraph longer than a line of the table (body text)."""
+    out = []
+    for lo, hi in paras[i + 1:]:
+        line = text[lo:hi]
+        if not line.strip():
+            continue
+        got = match_marker(line)
+        if got and got[0] in ("part", "chapter", "cn", "cn_paren"):
+            break
+        if len(line) > width:
+            break
+        out.append((lo, hi))
+    return out
+
+
+def _table_drafts(text: str, boxes: Sequence[Box]) -> list[_Draft]:
     """Tasks from task tables: one per row, its columns found by their headers and read by position.
 
-    A row goes on over the lines below it until the next 序号 (or, without a
-    序号 column, the next line with a body in it), across a page break, where a
-    repeated header line is skipped. Without boxes (a text with no layout), a
-    row is one line with a cell per column.
+    Every character goes to the column its middle falls in; a row goes on over
+    the lines below it until the next 序号 (or, without a 序号 column, the next
+    line with a lead or responsible body), across a page break, where the header
+    repeated at the top of the page is skipped.
     """
+    if not boxes:
+        return []
     paras = _paragraphs(text)
     out: list[_Draft] = []
     i = 0
     while i < len(paras):
         lo, hi = paras[i]
-        cells = _cell_spans(text, lo, hi) if FULL_SPACE in text[lo:hi] else []
-        kinds = [_header_kind(text[a:b]) for a, b in cells]
-        if (len(cells) < MIN_TABLE_COLUMNS or "task" not in kinds
-                or not {"lead", "responsible", "support", "deadline"} & set(kinds) or kinds.count(None) > 1):
+        head = read_header(text[lo:hi]) if FULL_SPACE in text[lo:hi] or len(text[lo:hi]) <= 40 else None
+        if head is None:
             i += 1
             continue
-        header_text = re.sub(r"\s", "", text[lo:hi])
-        columns = _columns(cells, kinds, boxes)
-        rows: list[tuple[dict[str, list[Span]], Span]] = []
-        j = i + 1
-        while j < len(paras):
-            plo, phi = paras[j]
-            line = text[plo:phi]
-            if not line.strip():
-                j += 1
-                continue
-            if re.sub(r"\s", "", line) == header_text:  # the header again, after a page break
-                j += 1
-                continue
-            pieces = _cell_spans(text, plo, phi)
-            placed = _place(pieces, columns, boxes, kinds, text)
-            if placed is None:
-                break
-            number = placed.get("number")
-            starts_row = bool(number) and re.fullmatch(r"\d{1,3}[.．、]?", text[number[0][0]:number[0][1]]) is not None
-            if not columns.get("number") and not rows:
-                starts_row = True
-            elif not columns.get("number"):
-                starts_row = sum(1 for k in placed if k != "task") >= 1 and len(placed) >= 2
-            if starts_row or not rows:
-                rows.append(({k: list(v) for k, v in placed.items()}, (plo, phi)))
+        header_key = re.sub(r"\s", "", text[lo:hi])
+        width = max(40, 2 * (hi - lo))
+        lines = [ln for ln in _table_lines(text, paras, i, width)]
+        body_lines = [ln for ln in lines if re.sub(r"\s", "", text[ln[0]:ln[1]]) != header_key]
+        edges = _column_edges(text, [(lo, hi), *body_lines], head, lo, boxes)
+        kinds = [k for _, _, k in head]
+        rows: list[dict[str, list[int]]] = []
+        has_number = "number" in kinds
+        for a, b in body_lines:
+            cols: dict[str, list[int]] = {}
+            for k in range(a, b):
+                if text[k] in " " + FULL_SPACE:
+                    continue
+                mid = (boxes[k][1] + boxes[k][3]) / 2
+                cols.setdefault(kinds[bisect.bisect_right(edges, mid)], []).append(k)
+            number = "".join(text[k] for k in cols.get("number", []))
+            if has_number:
+                new_row = re.fullmatch(r"\d{1,3}[.．、]?", number) is not None
             else:
-                row, (rlo, _) = rows[-1]
-                for k, v in placed.items():
-                    row.setdefault(k, []).extend(v)
-                rows[-1] = (row, (rlo, phi))
-            j += 1
-        for row, (rlo, rhi) in rows:
+                new_row = bool(cols.get("lead") or cols.get("responsible")) and bool(cols.get("task"))
+            if new_row or not rows:
+                rows.append({})
+            for kind, ks in cols.items():
+                rows[-1].setdefault(kind, []).extend(ks)
+        for row in rows:
             task = row.get("task")
             if not task:
                 continue
-            span = (task[0][0], task[-1][1])
-            got = {k: "".join(text[a:b] for a, b in row.get(k, [])) for k in ("lead", "responsible", "support",
-                                                                              "deadline")}
+            got = {k: "".join(text[p] for p in row.get(k, [])) for k in ("lead", "responsible", "support",
+                                                                          "deadline")}
             lead = split_bodies(got["lead"]) or []
             resp = split_bodies(got["responsible"]) or []
             support = split_bodies(got["support"]) or []
             if not lead and support:
                 lead = resp
-            note = Note((rlo, rhi), _unique(lead), _unique([*lead, *resp, *support]), got["deadline"] or None)
-            out.append(_Draft(span, (rlo, rhi), note, "table"))
-        i = j
-    return out
-
-
-def _columns(cells: list[Span], kinds: list[str | None],
-             boxes: Sequence[tuple[int, float, float, float, float]]) -> dict[str, tuple[float, float]]:
-    """Each header column's x range, from the header cells' boxes: the middles between neighbours."""
-    if not boxes:
-        return {}
-    mids = [((boxes[a][1] + boxes[b - 1][3]) / 2) for a, b in cells]
-    out = {}
-    for k, (kind, mid) in enumerate(zip(kinds, mids)):
-        left = (mids[k - 1] + mid) / 2 if k else -1e9
-        right = (mid + mids[k + 1]) / 2 if k + 1 < len(mids) else 1e9
-        out[kind or f"col{k}"] = (left, right)
-    return out
-
-
-def _place(pieces: list[Span], columns: dict[str, tuple[float, float]],
-           boxes: Sequence[tuple[int, float, float, float, float]], kinds: list[str | None], text: str
-           ) -> dict[str, list[Span]] | None:
-    """A table line's pieces by column; None when the line is no table line (body text under the table)."""
-    if not pieces:
-        return None
-    if not columns:  # no layout: one piece per column
-        if len(pieces) != len(kinds):
-            return None
-        return {k: [p] for k, p in zip(kinds, pieces) if k}
-    out: dict[str, list[Span]] = {}
-    for a, b in pieces:
-        x0, x1 = boxes[a][1], boxes[b - 1][3]
-        mid = (x0 + x1) / 2
-        col = next((k for k, (left, right) in columns.items() if left <= mid < right), None)
-        if col is None:
-            return None
-        left, right = columns[col]
-        if x0 < left - 8 or x1 > right + 8:
-            return None  # wider than its column: a paragraph of body text
-        if col.startswith("col"):
-            continue
-        out.setdefault(col, []).append((a, b))
-    if not out:
-        return None
-    first = text[pieces[0][0]:pieces[0][1]]
-    if match_marker(first) and match_marker(first)[0] in ("cn", "cn_paren", "chapter", "part"):
-        return None  # a heading after the table
+            scope = (min(min(v) for v in row.values()), max(max(v) for v in row.values()) + 1)
+            note = Note(scope, _unique(lead), _unique([*lead, *resp, *support]), got["deadline"] or None)
+            out.append(_Draft((task[0], task[-1] + 1), scope, note, "table"))
+        i += 1 + len(lines)
     return out
 
 

@@ -421,7 +421,7 @@ def read_note(inner: str, first_lead: bool = False) -> Note | None:
 
 
 # a bracketed aside of up to one nested level: （责任单位：省商务厅（省口岸办）、省财政厅）
-_BRACKETED = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]*[）)]){2,%d})[）)]" % MAX_NOTE)
+_BRACKETED = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]*[）)]){2,MAX})[）)]".replace("MAX", str(MAX_NOTE)))
 
 
 # a title in 《》, whose brackets are no notes

@@ -76,7 +76,8 @@ def _label_kind() -> dict[str, str]:
 @cache
 def _label_regex() -> re.Pattern[str]:
     # 责任单位：…  【牵头单位】…  牵头单位:…
-    return re.compile(rf"【(?P<a>{_alt(_label_kind())})】[：:]?|(?P<b>{_alt(_label_kind())})\s*[：:]")
+    # 以上任务的牵头单位为市发展改革委: 为 as a colon
+    return re.compile(rf"【(?P<a>{_alt(_label_kind())})】[：:]?|(?P<b>{_alt(_label_kind())})\s*(?:[：:]|为(?=[\u4e00-\u9fff]))")
 
 
 # --- bodies ---------------------------------------------------------------------------------------
@@ -315,12 +316,18 @@ def _labelled(inner: str) -> tuple[list[str], list[str], list[str], str | None] 
         value = inner[m.end(): marks[i + 1].start() if i + 1 < len(marks) else len(inner)]
         value = value.strip(" " + FULL_SPACE + "，,；;。")
         kind = _label_kind()[m.group("a") or m.group("b")]
+        if kind == "ignore":  # 责任领导：…, a person
+            continue
         if kind == "deadline":
             deadline = value or None
             continue
         bodies = split_bodies(value)
-        if bodies is None:
-            return None
+        if bodies is None:  # 责任单位：市发展改革委牵头，市财政局配合
+            got = _clauses(value, False)
+            if got is None:
+                return None
+            lead.extend(got[0])
+            bodies = [b for b in got[1] if b not in got[0]]
         {"lead": lead, "responsible": resp, "support": support}[kind].extend(bodies)
     return lead, resp, support, deadline
 
@@ -376,13 +383,14 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
 _LIMIT_WORD = re.compile(r"前|底|末|完成|办结|到位|长期|持续|常态|季度|半年|旬")
 
 
-def read_note(inner: str, first_lead: bool = False) -> Note | None:
+def read_note(inner: str, first_lead: bool = False, bare: bool = False) -> Note | None:
     """Read the words of a note (without its brackets) as bodies and a time limit; None when it is no note.
 
     Args:
         inner: e.g. 责任单位：省人力资源社会保障厅，配合单位：省财政厅 or
             省住房城乡建设厅牵头，省财政厅、自然资源厅按职责分工负责.
         first_lead: the document said 列第一位者为牵头单位，下同 before this note.
+        bare: a list of bodies alone is a note too: （市住建局、市财政局） after a sentence.
 
     Returns:
         A ``Note`` (span (0, 0)) with lead, units and deadline_text, e.g. lead
@@ -412,7 +420,10 @@ def read_note(inner: str, first_lead: bool = False) -> Note | None:
             return None  # sentences, not a list of bodies
         got = _clauses(inner, first_lead)
         if got is None:
-            return None
+            bodies = split_bodies(inner) if bare and not inner.startswith(tuple(c["aside_words"])) else None
+            if not bodies or not _own_prefix(bodies[0]):
+                return None  # a bare list opens with a level or a place: （市住建局、市财政局）
+            got = [], bodies, None
         lead, units, deadline = got
         units = _unique(units)
     if (first_lead or says_first) and units:
@@ -424,6 +435,8 @@ def read_note(inner: str, first_lead: bool = False) -> Note | None:
 _BRACKETED = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]*[）)]){2,MAX})[）)]".replace("MAX", str(MAX_NOTE)))
 
 
+# what a sentence ends with
+_SENTENCE_END = ("。", "；", ";", "！", "!", "？", "?")
 # a title in 《》, whose brackets are no notes
 _TITLE = re.compile(r"《[^《》\n]*》")
 
@@ -463,9 +476,9 @@ def find_notes(text: str) -> list[Note]:
     notes: list[Note] = []
     first_lead = False
 
-    def add(start: int, end: int, inner: str, alone: bool, closing: bool = False) -> None:
+    def add(start: int, end: int, inner: str, alone: bool, closing: bool = False, bare: bool = False) -> None:
         nonlocal first_lead
-        note = read_note(inner, first_lead)
+        note = read_note(inner, first_lead, bare)
         if note is None:
             return
         if note.same_below:
@@ -483,11 +496,18 @@ def find_notes(text: str) -> list[Note]:
             continue
         titles = [m.span() for m in _TITLE.finditer(para)]
         for b in _BRACKETED.finditer(para):
-            if not _quick().search(b.group("inner")) or any(a < b.start() < e for a, e in titles):
-                continue  # （一）, or a year inside a title: 《…行动计划（2023-2025年）》
+            # after a sentence, a bracket of bodies alone names who delivers it: …建设。（市住建局）;
+            # after a name it is an abbreviation: 市住房和城乡建设局（市住建局）
+            after_sentence = b.start() == 0 or para[:b.start()].rstrip(" " + FULL_SPACE).endswith(_SENTENCE_END)
+            if any(a < b.start() < e for a, e in titles):
+                continue  # a year inside a title: 《…行动计划（2023-2025年）》
+            if not after_sentence and not _quick().search(b.group("inner")):
+                continue  # （一）, （试行）
             alone = b.start() == 0 and not para[b.end():].strip(" 。" + FULL_SPACE)
-            add(lo + b.start(), lo + b.end(), b.group("inner"), alone)
-            taken = b.end()
+            before = len(notes)
+            add(lo + b.start(), lo + b.end(), b.group("inner"), alone, bare=after_sentence)
+            if len(notes) > before:
+                taken = b.end()
         # labels without brackets: at the paragraph's start or after a sentence, to its end
         for m in _label_regex().finditer(para, taken):
             s = m.start()
@@ -565,8 +585,14 @@ def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
                 span = _trim(text, before[-1][0], before[-1][1])
                 out.append(_Draft(span, (before[-1][0], ne), note, "note"))
             else:
-                top = min(h.rank for h in inside)
-                head = next(h for h in inside if h.rank == top)
+                # the note closes the widest unit that ends with it: the next heading's rank says which
+                # (二、 after it closes the whole 一、; （二） closes only （一）)
+                nxt = bisect.bisect_left(starts, ne)
+                next_rank = heads[nxt].rank if nxt < len(heads) else -1
+                closed = [h for h in inside if h.rank >= next_rank] or inside
+                top = min(h.rank for h in closed)
+                head = next(h for h in closed if h.rank == top)
+                inside = [h for h in inside if h.start >= head.start]
                 several = len(inside) > 1
                 span = _trim(text, head.body, head.end if several else p_lo)
                 out.append(_Draft(span, (head.start, ne), note, "part" if several or note.closing else "note"))

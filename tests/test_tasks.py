@@ -317,3 +317,21 @@ def test_tasks_sample_names_no_bodies(sample_docs):
     for doc in sample_docs.values():
         assert [t for t in doc.tasks if t.units or t.lead] == []
         assert all(q.task is None and q.bodies == () for q in doc.targets)
+
+
+def test_tasks_note_lines_close_the_unit_the_next_heading_ends():
+    text = ("一、甲部分\n（一）乙任务。\n牵头单位：市商务局\n（二）丙任务。\n牵头单位：市财政局\n"
+            "二、丁部分\n（一）戊任务。\n（二）己任务。\n牵头单位：市教育局\n三、庚部分")
+    got = [(t.text, t.lead, t.source) for t in find_tasks(text)]
+    assert got == [("乙任务。", ("市商务局",), "note"), ("丙任务。", ("市财政局",), "note"),
+                   ("丁部分", ("市教育局",), "part")]
+
+
+@pytest.mark.parametrize(("text", "units"), [
+    ("1.推进老旧小区改造。（市住建局、市财政局）", ("市住建局", "市财政局")),  # bodies alone after a sentence
+    ("1.由市住房和城乡建设局（市住建局）负责推进。", ()),  # an abbreviation after a name
+    ("1.推进改造。（责任单位：市住建局牵头，市财政局配合）", ("市住建局", "市财政局")),
+    ("1.推进改造。（责任领导：张三；责任单位：市住建局）", ("市住建局",)),
+])
+def test_tasks_bare_and_mixed_notes(text, units):
+    assert tuple(u for t in find_tasks(text) for u in t.units) == units

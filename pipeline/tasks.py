@@ -37,10 +37,10 @@ from pathlib import Path
 
 from pipeline.clean import FULL_SPACE
 from pipeline.entities import load_gazetteer
-from pipeline.model import Quantity, Section, Span, Task, evolve
+from pipeline.model import Metadata, Quantity, Section, Span, Task, evolve
 from pipeline.numerals import cn_to_int
 from pipeline.structure import match_marker
-from pipeline.targets import SectionIndex
+from pipeline.targets import SectionIndex, document_context
 
 DATA = Path(__file__).parent / "data"
 
@@ -761,6 +761,19 @@ def _table_drafts(text: str, boxes: Sequence[Box]) -> list[_Draft]:
             out.append(_Draft((task[0], task[-1] + 1), scope, note, "table"))
         i += 1 + len(lines)
     return out
+
+
+def deadline_year(metadata: Metadata, text: str) -> int | None:
+    """The year a deadline without one (6月底前) falls in: the 成文日期's, else the 发文字号's, else the
+    one year the title names (2023年工作要点), else None.
+
+    Example: a 2023 notice without a date, 东政办〔2023〕8号 -> 2023.
+    """
+    if metadata.issue_date and metadata.issue_date[:4].isdigit():
+        return int(metadata.issue_date[:4])
+    if metadata.doc_number and metadata.doc_number.year:
+        return metadata.doc_number.year
+    return document_context(text, None, metadata.title).title_year
 
 
 # --- the public function --------------------------------------------------------------------------

@@ -335,3 +335,18 @@ def test_tasks_note_lines_close_the_unit_the_next_heading_ends():
 ])
 def test_tasks_bare_and_mixed_notes(text, units):
     assert tuple(u for t in find_tasks(text) for u in t.units) == units
+
+
+@pytest.mark.parametrize(("metadata", "text", "year"), [
+    ({"issue_date": "2023-05-08"}, "", 2023),
+    ({"doc_number": ("东政办〔2024〕8号", "东政办", 2024, 8)}, "", 2024),  # no date: the number's year
+    ({"title": "东川市2025年城市更新工作要点"}, "", 2025),  # nor a number: the title's one year
+    ({"title": "东川市城市更新工作方案"}, "", None),
+])
+def test_tasks_deadline_year(metadata, text, year):
+    from pipeline.model import DocNumber, Metadata
+    from pipeline.tasks import deadline_year
+
+    if "doc_number" in metadata:
+        metadata = {**metadata, "doc_number": DocNumber(*metadata["doc_number"])}
+    assert deadline_year(Metadata(**metadata), text) == year

@@ -93,11 +93,17 @@ def is_body(name: str) -> bool:
     """
     c = _cues()
     name = _ASIDE.sub("", name)
-    if len(name) < 2 or name in c["not_bodies"]:
+    if len(name) < 2 or is_vague(name):
         return False
     if name.startswith("各") and any(name.endswith(s) for s in c["each_place_suffixes"]):
         return True  # 各县区, 各市州
     return any(name.endswith(s) for s in c["body_suffixes"])
+
+
+def is_vague(name: str) -> bool:
+    """A name made of vague words only, naming nobody: 有关部门, 各地区各有关部门; not 省有关单位 (a level)."""
+    c = _cues()
+    return name in c["not_bodies"] or not name.strip(c["vague_characters"])
 
 
 def _strip_vague(name: str) -> str:
@@ -157,8 +163,8 @@ def split_bodies(s: str) -> list[str] | None:
             continue
         if pieces and not pending and _each_place(pieces[-1]) and _LEVEL_GOVERNMENT.match(part):
             part = pieces.pop() + "、" + part  # 各市、州、县人民政府
-        if part in _cues()["not_bodies"] or is_body(part):
-            pieces.append(part)
+        if is_vague(part) or is_body(part):
+            pieces.extend(_split_and(part))
             pending = ""
         elif sep == "、":
             pending = part + sep
@@ -166,7 +172,15 @@ def split_bodies(s: str) -> list[str] | None:
             return None
     if pending:
         return None
-    return [p for p in pieces if p not in _cues()["not_bodies"]]
+    return [p for p in pieces if not is_vague(p)]
+
+
+def _split_and(name: str) -> list[str]:
+    """Two bodies joined by 和 or 及: 市财政局和各县区政府 -> both; 工业和信息化部 stays whole."""
+    for k, ch in enumerate(name):
+        if ch in "和及" and is_body(name[:k]) and is_body(name[k + 1:]):
+            return [name[:k], *_split_and(name[k + 1:])]
+    return [name]
 
 
 @cache
@@ -348,7 +362,7 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
         if read_deadline(clause, 2000)[1]:
             deadline = clause
             continue
-        clause = re.sub(r"^由", "", clause)
+        clause = _BY.sub("", clause)
         verb = next((v for v in verbs if clause.endswith(v)), None)
         names = clause[: -len(verb)] if verb else clause
         with_word = next((w for w in c["with_words"] if w in names), None)
@@ -360,9 +374,11 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
                 return None
             heads = got
         bodies = split_bodies(names)
-        if not bodies and not heads:
-            return None
         if bodies is None:
+            return None
+        if not bodies and not heads:
+            if names.strip() and verb is not None:
+                continue  # 各地区各有关部门负责落实: nobody in particular
             return None
         if verb is None:
             pending.extend(heads + bodies)
@@ -379,6 +395,8 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
     return lead, units, deadline
 
 
+# who a clause names opens after 由: 由市教育局牵头, 此项工作由市教育局负责
+_BY = re.compile(r"^(?:(?:此项|该项|本项|这项|各项|上述|以上)?(?:工作|任务|措施|事项))?由")
 # a time limit alone in brackets says when: 前, 底, 完成, 长期…
 _LIMIT_WORD = re.compile(r"前|底|末|完成|办结|到位|长期|持续|常态|季度|半年|旬")
 
@@ -508,18 +526,32 @@ def find_notes(text: str) -> list[Note]:
             add(lo + b.start(), lo + b.end(), b.group("inner"), alone, bare=after_sentence)
             if len(notes) > before:
                 taken = b.end()
-        # labels without brackets: at the paragraph's start or after a sentence, to its end
-        for m in _label_regex().finditer(para, taken):
+        # labels without brackets: at the paragraph's start or after a sentence, to its end or the next task
+        pos = taken
+        while (m := _label_regex().search(para, pos)) is not None:
             s = m.start()
+            pos = m.end()
             if s and para[s - 1] not in "。；;！!" + FULL_SPACE + " ":
                 continue
             if s and para[:s].rstrip(" " + FULL_SPACE).endswith(("（", "(")):
                 continue
-            if any(para[k.start() - 1] == FULL_SPACE for k in _label_regex().finditer(para, s + 1) if k.start()):
+            end = _note_end(para, s)
+            if any(para[k.start() - 1] == FULL_SPACE for k in _label_regex().finditer(para, s + 1, end) if k.start()):
                 break  # fields set apart by wide gaps: a form or a web page's footer (主办单位：…　承办单位：…)
-            add(lo + s, hi, para[s:].rstrip("。"), s == 0)
-            break
+            add(lo + s, lo + end, para[s:end].rstrip("。"), s == 0 and not para[end:].strip(" 。" + FULL_SPACE))
+            pos = end
     return notes
+
+
+def _note_end(para: str, start: int) -> int:
+    """Where an unbracketed note ends: at the paragraph's end, or at a 。 that the next task follows
+    (责任单位：市发改委。2.推进…), not one before another label (…。配合单位：…)."""
+    for m in re.finditer("。", para[start:]):
+        k = start + m.end()
+        rest = para[k:].lstrip(" " + FULL_SPACE)
+        if rest and not _label_regex().match(rest):
+            return k
+    return len(para)
 
 
 # --- tasks from notes -----------------------------------------------------------------------------
@@ -608,10 +640,20 @@ def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
             elif inside:
                 lo = inside[-1].body
         span = _trim(text, lo, ns)
+        got = match_marker(text[span[0]:span[1]])
+        if got:  # an item numbered inside the paragraph: …。2.推进…
+            span = _trim(text, span[0] + len(got[1]), span[1])
         if span[1] <= span[0]:
             prev_end = ne
             continue
-        out.append(_Draft(span, (span[0], ne), note, "note"))
+        scope_end = ne
+        own = heads[bisect.bisect_right(starts, p_lo) - 1] if starts and starts[0] <= p_lo else None
+        if own is not None and own.start == p_lo and not text[ne:own.end].strip(" 。" + FULL_SPACE) \
+                and "。" not in text[own.body:ns]:
+            # a note on a heading line (1.加快推进…建设（责任单位：市住建局）) covers the item below it
+            nxt = next((h for h in heads[bisect.bisect_right(starts, p_lo):] if h.rank <= own.rank), None)
+            scope_end = nxt.start if nxt else len(text)
+        out.append(_Draft(span, (span[0], scope_end), note, "note"))
         prev_end = ne
     return out
 

@@ -350,3 +350,25 @@ def test_tasks_deadline_year(metadata, text, year):
     if "doc_number" in metadata:
         metadata = {**metadata, "doc_number": DocNumber(*metadata["doc_number"])}
     assert deadline_year(Metadata(**metadata), text) == year
+
+
+def test_tasks_note_on_a_heading_line_covers_the_item():
+    text = ("（一）加快推进充电设施建设（责任单位：市发展改革委）\n年内新建充电桩500个。\n"
+            "（二）扩大消费（责任单位：市商务局）\n举办活动100场。")
+    targets = [_target(text, "500个", 500), _target(text, "100场", 100)]
+    tasks = find_tasks(text, (), targets, 2023)
+    assert [(t.text, t.units, t.targets) for t in tasks] == [
+        ("加快推进充电设施建设", ("市发展改革委",), (0,)), ("扩大消费", ("市商务局",), (1,))]
+
+
+@pytest.mark.parametrize(("text", "units", "lead"), [
+    ("1.推进甲。责任单位：市发改委。2.推进乙。责任单位：市住建局；配合单位：市财政局。",
+     [("市发改委",), ("市住建局", "市财政局")], [(), ("市住建局",)]),  # unbracketed notes inside a paragraph
+    ("1.推进甲。（国家发展改革委、财政部牵头，各地区各有关部门负责落实）",
+     [("国家发展改革委", "财政部")], [("国家发展改革委", "财政部")]),  # nobody in particular dropped
+    ("1.推进甲。（此项工作由市教育局牵头负责）", [("市教育局",)], [("市教育局",)]),
+    ("1.推进甲。（市财政局和各县区政府负责）", [("市财政局", "各县区政府")], [()]),
+])
+def test_tasks_more_note_forms(text, units, lead):
+    tasks = find_tasks(text)
+    assert [t.units for t in tasks] == units and [t.lead for t in tasks] == lead

@@ -372,3 +372,45 @@ def test_tasks_note_on_a_heading_line_covers_the_item():
 def test_tasks_more_note_forms(text, units, lead):
     tasks = find_tasks(text)
     assert [t.units for t in tasks] == units and [t.lead for t in tasks] == lead
+
+
+# --- the export table and the review page ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def task_table_outdir(task_table_doc, tmp_path_factory):
+    import json
+
+    from pipeline import to_dict
+
+    out = tmp_path_factory.mktemp("tasks_out")
+    (out / "fenggong-0a1b2c3d.json").write_text(json.dumps(to_dict(task_table_doc), ensure_ascii=False), "utf-8")
+    return out
+
+
+def test_tasks_export_table(task_table_outdir, tmp_path):
+    from pipeline.export import load_table, read_table, write_table
+
+    df = load_table(task_table_outdir, "tasks")
+    assert len(df) == len(TABLE_ROWS)
+    first = df.iloc[0]
+    assert first["document_number"] == "东政办〔2024〕8号" and first["section_path"].startswith("二、重点任务分工")
+    assert first["lead"] == "市住建局" and first["units"] == "市住建局；各区政府"
+    assert str(df["deadline_end"].dtype) == "datetime64[us]" and str(first["deadline_end"])[:10] == "2024-06-30"
+    write_table(df, tmp_path / "tasks.csv", "tasks")
+    assert read_table(tmp_path / "tasks.csv", "tasks")["units_full"].tolist() == df["units_full"].tolist()
+    targets = load_table(task_table_outdir, "targets")
+    assert targets["task"].notna().any() and "bodies" in targets.columns
+
+
+def test_tasks_review_lists_tasks_linked_to_boxes(task_table_doc):
+    from pipeline import to_dict
+    from pipeline.review import PageImage, review_html
+
+    data = to_dict(task_table_doc)
+    images = [PageImage(p["number"], 10, 14, "image/jpeg", "") for p in data["pages"]]
+    html = review_html(data, images)
+    assert 'id="table-tasks"' in html
+    for i, t in enumerate(data["tasks"]):
+        assert f'id="row-task-{i}"' in html and f'id="box-task-{i}"' in html
+    assert "市住建局、各区政府" in html  # the bodies, beside the task

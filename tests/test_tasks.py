@@ -411,6 +411,6 @@ def test_tasks_review_lists_tasks_linked_to_boxes(task_table_doc):
     images = [PageImage(p["number"], 10, 14, "image/jpeg", "") for p in data["pages"]]
     html = review_html(data, images)
     assert 'id="table-tasks"' in html
-    for i, t in enumerate(data["tasks"]):
+    for i in range(len(data["tasks"])):
         assert f'id="row-task-{i}"' in html and f'id="box-task-{i}"' in html
     assert "市住建局、各区政府" in html  # the bodies, beside the task

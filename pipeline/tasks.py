@@ -493,9 +493,14 @@ def find_notes(text: str) -> list[Note]:
     """
     notes: list[Note] = []
     first_lead = False
+    # 列第一位者为牵头单位 said once for all the tasks (各项任务中，列第一位者为牵头单位): from there on
+    said = [m.start() for m in re.finditer(_alt(_cues()["first_is_lead"]), text)]
 
     def add(start: int, end: int, inner: str, alone: bool, closing: bool = False, bare: bool = False) -> None:
         nonlocal first_lead
+        if not first_lead and any(p < start and not any(a <= p < b for a, b in (n.span for n in notes))
+                                  for p in said):
+            first_lead = True
         note = read_note(inner, first_lead, bare)
         if note is None:
             return

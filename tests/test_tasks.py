@@ -414,3 +414,9 @@ def test_tasks_review_lists_tasks_linked_to_boxes(task_table_doc):
     for i in range(len(data["tasks"])):
         assert f'id="row-task-{i}"' in html and f'id="box-task-{i}"' in html
     assert "市住建局、各区政府" in html  # the bodies, beside the task
+
+
+def test_tasks_first_listed_leads_when_said_once_for_all():
+    text = ("各项任务的责任单位中，排在第一位的为牵头单位。\n"
+            "1.甲任务。（责任单位：市发展改革委、市财政局）\n2.乙任务。（责任单位：市商务局）")
+    assert [t.lead for t in find_tasks(text)] == [("市发展改革委",), ("市商务局",)]

@@ -91,13 +91,23 @@ def is_body(name: str) -> bool:
 
     Example: ``is_body("市市场监管局福田局")`` is True, ``is_body("相关部门")`` False.
     """
-    c = _cues()
     name = _ASIDE.sub("", name)
     if len(name) < 2 or is_vague(name):
         return False
-    if name.startswith("各") and any(name.endswith(s) for s in c["each_place_suffixes"]):
+    if name.startswith("各") and name.endswith(_suffixes("each_place_suffixes")):
         return True  # 各县区, 各市州
-    return any(name.endswith(s) for s in c["body_suffixes"])
+    return name.endswith(_suffixes("body_suffixes"))
+
+
+@cache
+def _suffixes(which: str) -> tuple[str, ...]:
+    return tuple(_cues()[which])
+
+
+@cache
+def _words(which: str) -> tuple[str, ...]:
+    """A word list of the cues, longest first."""
+    return _longest(_cues()[which])
 
 
 def is_vague(name: str) -> bool:
@@ -109,7 +119,7 @@ def is_vague(name: str) -> bool:
 def _strip_vague(name: str) -> str:
     """省财政厅等相关部门 -> 省财政厅; 税务局等 -> 税务局."""
     name = name.strip(" " + FULL_SPACE)
-    for tail in _longest(_cues()["vague_tails"]):
+    for tail in _words("vague_tails"):
         if name.endswith(tail) and len(name) > len(tail):
             return name[: -len(tail)].strip(" " + FULL_SPACE)
     return name
@@ -139,7 +149,7 @@ def _pieces(s: str) -> list[tuple[str, str]]:
 
 def _each_place(name: str) -> bool:
     """各市, 各市、州: every body of a kind of place, with no body's ending yet."""
-    return name.startswith("各") and not any(name.endswith(s) for s in _cues()["body_suffixes"])
+    return name.startswith("各") and not name.endswith(_suffixes("body_suffixes"))
 
 
 def split_bodies(s: str) -> list[str] | None:
@@ -191,16 +201,15 @@ def _places() -> frozenset[str]:
 def _own_prefix(name: str) -> str | None:
     """The level or place a body's name opens with: 省商务厅 -> 省; 郑州市财政局 -> 郑州市;
     "" for a name that stands alone (国家外汇管理局安徽省分局, 各县区人民政府); None when bare (财政厅)."""
-    c = _cues()
-    if any(name.startswith(h) for h in c["national_heads"]):
+    if name.startswith(_words("national_heads")):
         return ""
     places = _places()
     for k in range(min(len(name) - 1, 9), 1, -1):
         if name[:k] in places:
             return name[:k]
-    if any(name.startswith(w) for w in c["not_prefix_words"]):
+    if name.startswith(_words("not_prefix_words")):
         return None
-    for p in _longest(c["level_prefixes"]):
+    for p in _words("level_prefixes"):
         if name.startswith(p) and len(name) > len(p) + 1:
             return p
     return None
@@ -468,6 +477,11 @@ def _quick() -> re.Pattern[str]:
 
 
 @cache
+def _first_lead_regex() -> re.Pattern[str]:
+    return re.compile(_alt(_cues()["first_is_lead"]))
+
+
+@cache
 def _closing_regex() -> re.Pattern[str]:
     # 以上任务由市工业和信息化局牵头，… / 上述工作的牵头单位：…
     return re.compile(rf"^(?:{_alt(_cues()['closing'])})(?:均|的|分别)?(?:由)?")
@@ -494,7 +508,7 @@ def find_notes(text: str) -> list[Note]:
     notes: list[Note] = []
     first_lead = False
     # 列第一位者为牵头单位 said once for all the tasks (各项任务中，列第一位者为牵头单位): from there on
-    said = [m.start() for m in re.finditer(_alt(_cues()["first_is_lead"]), text)]
+    said = [m.start() for m in _first_lead_regex().finditer(text)]
 
     def add(start: int, end: int, inner: str, alone: bool, closing: bool = False, bare: bool = False) -> None:
         nonlocal first_lead
@@ -517,6 +531,9 @@ def find_notes(text: str) -> list[Note]:
         if m and (_label_regex().search(para) or any(v in para for v in _cues()["lead_verbs"] + _cues()["duty_verbs"])):
             add(lo, hi, para[m.end():].rstrip("。"), True, closing=True)
             continue
+        if "（" not in para and "(" not in para and "：" not in para and ":" not in para \
+                and "】" not in para and "为" not in para:
+            continue  # no bracket and no label: no note
         titles = [m.span() for m in _TITLE.finditer(para)]
         for b in _BRACKETED.finditer(para):
             # after a sentence, a bracket of bodies alone names who delivers it: …建设。（市住建局）;
@@ -562,6 +579,10 @@ def _note_end(para: str, start: int) -> int:
 # --- tasks from notes -----------------------------------------------------------------------------
 
 
+# the characters a section marker opens with (structure.match_marker's kinds): 第, 一、, （一）, 1., ①
+_MARKER_OPENERS = frozenset("第一二三四五六七八九十（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
+
+
 @dataclass(frozen=True)
 class _Heading:
     start: int  # the paragraph's start
@@ -573,6 +594,8 @@ class _Heading:
 def _headings(text: str) -> list[_Heading]:
     out = []
     for lo, hi in _paragraphs(text):
+        if lo == hi or text[lo] not in _MARKER_OPENERS:
+            continue
         got = match_marker(text[lo:hi])
         if got and got[0] in MARKER_RANK:
             body = lo + len(got[1])
@@ -676,6 +699,11 @@ def _header_words() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
+@cache
+def _header_openers() -> frozenset[str]:
+    return frozenset(w[0] for w, _ in _header_words())
+
+
 def read_header(line: str) -> list[tuple[int, int, str]] | None:
     """A task table's header line as columns: (start, end, kind) of every header word, in order.
 
@@ -687,6 +715,8 @@ def read_header(line: str) -> list[tuple[int, int, str]] | None:
     ``[(0, 2, "number"), (3, 7, "task"), (8, 12, "lead"), (13, 17, "deadline")]``.
     """
     out: list[tuple[int, int, str]] = []
+    if line.lstrip(" " + FULL_SPACE)[:1] not in _header_openers():
+        return None
     i = 0
     while i < len(line):
         if line[i] in " " + FULL_SPACE:

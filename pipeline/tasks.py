@@ -132,7 +132,9 @@ _LEVEL_GOVERNMENT = re.compile(r"^(?:市|县|区|州|镇|乡|旗|市州|县区|�
 
 def _pieces(s: str) -> list[tuple[str, str]]:
     """Split a list at separators outside brackets: 各县（市、区）、省财政厅 -> [(各县（市、区）, 、), (省财政厅, "")]."""
-    out, depth, cur = [], 0, []
+    out: list[tuple[str, str]] = []
+    depth = 0
+    cur: list[str] = []
     for ch in s:
         if ch in "（(":
             depth += 1
@@ -451,8 +453,8 @@ def read_note(inner: str, first_lead: bool = False, bare: bool = False) -> Note 
             if not bodies or not _own_prefix(bodies[0]):
                 return None  # a bare list opens with a level or a place: （市住建局、市财政局）
             got = [], bodies, None
-        lead, units, deadline = got
-        units = _unique(units)
+        lead, named, deadline = got
+        units = _unique(named)
     if (first_lead or says_first) and units:
         lead = [units[0]]
     return Note((0, 0), _unique(lead), units, deadline, says_first, same_below)
@@ -675,12 +677,12 @@ def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
             prev_end = ne
             continue
         scope_end = ne
-        own = heads[bisect.bisect_right(starts, p_lo) - 1] if starts and starts[0] <= p_lo else None
-        if own is not None and own.start == p_lo and not text[ne:own.end].strip(" 。" + FULL_SPACE) \
-                and "。" not in text[own.body:ns]:
+        line = heads[bisect.bisect_right(starts, p_lo) - 1] if starts and starts[0] <= p_lo else None
+        if line is not None and line.start == p_lo and not text[ne:line.end].strip(" 。" + FULL_SPACE) \
+                and "。" not in text[line.body:ns]:
             # a note on a heading line (1.加快推进…建设（责任单位：市住建局）) covers the item below it
-            nxt = next((h for h in heads[bisect.bisect_right(starts, p_lo):] if h.rank <= own.rank), None)
-            scope_end = nxt.start if nxt else len(text)
+            below = next((h for h in heads[bisect.bisect_right(starts, p_lo):] if h.rank <= line.rank), None)
+            scope_end = below.start if below else len(text)
         out.append(_Draft(span, (span[0], scope_end), note, "note"))
         prev_end = ne
     return out

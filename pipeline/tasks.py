@@ -678,9 +678,9 @@ def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
             continue
         scope_end = ne
         line = heads[bisect.bisect_right(starts, p_lo) - 1] if starts and starts[0] <= p_lo else None
-        if line is not None and line.start == p_lo and not text[ne:line.end].strip(" 。" + FULL_SPACE) \
-                and "。" not in text[line.body:ns]:
-            # a note on a heading line (1.加快推进…建设（责任单位：市住建局）) covers the item below it
+        if line is not None and line.start == p_lo and "。" not in text[line.body:ns].rstrip(" 。" + FULL_SPACE):
+            # a note right after an item's title (1.加快推进…建设（责任单位：市住建局）, （一）推进…。（牵头单位：…）…)
+            # covers the item under it
             below = next((h for h in heads[bisect.bisect_right(starts, p_lo):] if h.rank <= line.rank), None)
             scope_end = below.start if below else len(text)
         out.append(_Draft(span, (span[0], scope_end), note, "note"))

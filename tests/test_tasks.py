@@ -420,3 +420,10 @@ def test_tasks_first_listed_leads_when_said_once_for_all():
     text = ("各项任务的责任单位中，排在第一位的为牵头单位。\n"
             "1.甲任务。（责任单位：市发展改革委、市财政局）\n2.乙任务。（责任单位：市商务局）")
     assert [t.lead for t in find_tasks(text)] == [("市发展改革委",), ("市商务局",)]
+
+
+def test_tasks_note_after_an_item_title_covers_the_item():
+    text = "（一）推进充电设施建设。（牵头单位：市发展改革委）年内新建充电桩500个。\n（二）扩大消费。举办活动100场。"
+    targets = [_target(text, "500个", 500), _target(text, "100场", 100)]
+    tasks = find_tasks(text, (), targets, 2023)
+    assert [(t.text, t.targets) for t in tasks] == [("推进充电设施建设。", (0,))]

@@ -208,7 +208,10 @@ def _own_prefix(name: str) -> str | None:
     places = _places()
     for k in range(min(len(name) - 1, 9), 1, -1):
         if name[:k] in places:
-            return name[:k]
+            # a full name (郑州市) lends itself; a short one (定西高新区管委会) stands alone
+            return name[:k] if name[:k].endswith(_words("level_prefixes")) else ""
+    if any(z in name for z in _words("zone_words")):
+        return ""  # 东川高新区管委会: a zone's body names its own place
     if name.startswith(_words("not_prefix_words")):
         return None
     for p in _words("level_prefixes"):

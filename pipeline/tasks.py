@@ -190,7 +190,7 @@ def split_bodies(s: str) -> list[str] | None:
 def _split_and(name: str) -> list[str]:
     """Two bodies joined by 和 or 及: 市财政局和各县区政府 -> both; 工业和信息化部 stays whole."""
     for k, ch in enumerate(name):
-        if ch in "和及" and is_body(name[:k]) and is_body(name[k + 1:]):
+        if ch in "和及" and is_body(name[:k]) and len(name) - k > 3 and is_body(name[k + 1:]):
             return [name[:k], *_split_and(name[k + 1:])]
     return [name]
 
@@ -388,6 +388,9 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
                 return None
             heads = got
         bodies = split_bodies(names)
+        if bodies is None and not heads and _TIME_WORD.search(clause):
+            deadline = clause  # 每年12月底前, 2023年起
+            continue
         if bodies is None:
             return None
         if not bodies and not heads:
@@ -411,6 +414,8 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
 
 # who a clause names opens after 由: 由市教育局牵头, 此项工作由市教育局负责
 _BY = re.compile(r"^(?:(?:此项|该项|本项|这项|各项|上述|以上)?(?:工作|任务|措施|事项))?由")
+# a clause that says when, if not as a date: 每年12月底前
+_TIME_WORD = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|年底|年内|长期|持续|常态")
 # a time limit alone in brackets says when: 前, 底, 完成, 长期…
 _LIMIT_WORD = re.compile(r"前|底|末|完成|办结|到位|长期|持续|常态|季度|半年|旬")
 
@@ -464,7 +469,7 @@ def read_note(inner: str, first_lead: bool = False, bare: bool = False) -> Note 
 
 
 # a bracketed aside of up to one nested level: （责任单位：省商务厅（省口岸办）、省财政厅）
-_BRACKETED = re.compile(r"[（(](?P<inner>(?:[^（）()\n]|[（(][^（）()\n]*[）)]){2,MAX})[）)]".replace("MAX", str(MAX_NOTE)))
+_BRACKETED = re.compile(r"[（(【](?P<inner>(?:[^（）()【】\n]|[（(][^（）()\n]*[）)]){2,MAX})[）)】]".replace("MAX", str(MAX_NOTE)))
 
 
 # what a sentence ends with

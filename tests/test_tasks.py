@@ -430,3 +430,13 @@ def test_tasks_note_after_an_item_title_covers_the_item():
     targets = [_target(text, "500个", 500), _target(text, "100场", 100)]
     tasks = find_tasks(text, (), targets, 2023)
     assert [(t.text, t.targets) for t in tasks] == [("推进充电设施建设。", (0,))]
+
+
+@pytest.mark.parametrize(("text", "units", "deadline_text"), [
+    ("1.推进甲。【责任单位：市商务局】", ("市商务局",), None),
+    ("1.推进甲。（市商务局负责，每年12月底前）", ("市商务局",), "每年12月底前"),
+    ("1.推进甲。（各县区党委和政府负责）", ("各县区党委和政府",), None),  # 政府 alone is no second body
+])
+def test_tasks_brackets_and_time_clauses(text, units, deadline_text):
+    tasks = [t for t in find_tasks(text, (), (), 2023) if t.units]
+    assert [(t.units, t.deadline_text) for t in tasks] == [(units, deadline_text)]

@@ -36,7 +36,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.clean import FULL_SPACE
-from pipeline.entities import load_gazetteer
+from pipeline.entities import load_gazetteer, short_form
 from pipeline.model import Metadata, Quantity, Section, Span, Task, evolve
 from pipeline.numerals import cn_to_int
 from pipeline.structure import match_marker
@@ -197,7 +197,11 @@ def _split_and(name: str) -> list[str]:
 
 @cache
 def _places() -> frozenset[str]:
-    return load_gazetteer().places
+    """Place names a body's name may open with: full names (郑州市, 福田区) and the short forms of provinces
+    and prefectures (安徽, 定西); not a county's short form, which is often a word too (公安 of 公安县)."""
+    g = load_gazetteer()
+    full = {p for p in g.places if p.endswith(_words("level_prefixes"))}
+    return frozenset(full | {s for s in map(short_form, g.parents) if s})
 
 
 def _own_prefix(name: str) -> str | None:

@@ -440,3 +440,11 @@ def test_tasks_note_after_an_item_title_covers_the_item():
 def test_tasks_brackets_and_time_clauses(text, units, deadline_text):
     tasks = [t for t in find_tasks(text, (), (), 2023) if t.units]
     assert [(t.units, t.deadline_text) for t in tasks] == [(units, deadline_text)]
+
+
+@pytest.mark.parametrize(("units", "full"), [
+    (["省商务厅", "发展改革委", "公安厅"], ("省商务厅", "省发展改革委", "省公安厅")),  # 公安 is a county's short name
+    (["福田区住建局", "教育局"], ("福田区住建局", "福田区教育局")),
+])
+def test_tasks_full_names_places(units, full):
+    assert full_names(units) == full

@@ -253,6 +253,11 @@ _DEADLINE = re.compile(
 _OPEN_YEAR = re.compile(r"^(?:(?P<y0>(?:19|20)\d\d)\s*[—–\-－至~～]\s*)(?P<y>(?:19|20)\d\d)年(?:底前|底|末)?$")
 
 
+@cache
+def _open_ended_regex() -> re.Pattern[str]:
+    return re.compile(_alt(_cues()["open_ended"]))
+
+
 def _n(s: str | None) -> int | None:
     if not s:
         return None
@@ -272,7 +277,8 @@ def read_deadline(words: str, doc_year: int | None) -> tuple[str | None, bool]:
     w = re.sub(r"[\s　]", "", words).rstrip("。；;，,")
     if not w:
         return None, False
-    if any(w == o or w.startswith(o) and len(w) <= len(o) + 2 for o in _cues()["open_ended"]):
+    m = _open_ended_regex().match(w)
+    if m and len(w) <= m.end() + 2:  # 长期坚持, 持续推进中
         return None, True
     m = _OPEN_YEAR.match(w)
     if m:
@@ -441,10 +447,10 @@ def read_note(inner: str, first_lead: bool = False, bare: bool = False) -> Note 
     inner = inner.strip(" " + FULL_SPACE)
     if not inner or len(inner) > MAX_NOTE:
         return None
-    says_first = any(w in inner for w in c["first_is_lead"])
+    says_first = _first_lead_regex().search(inner) is not None
     same_below = says_first and any(w in inner for w in c["same_below"])
     if says_first:  # the convention is a sentence of its own: drop it
-        inner = "。".join(s for s in re.split(r"[。]", inner) if not any(w in s for w in c["first_is_lead"]))
+        inner = "。".join(s for s in inner.split("。") if not _first_lead_regex().search(s))
     inner = inner.rstrip("。 ")
     if read_deadline(inner, 2000)[1] and _LIMIT_WORD.search(inner):
         return Note((0, 0), (), (), inner)  # （2023年6月底前完成）, not （2021—2025年）
@@ -718,6 +724,10 @@ def _header_openers() -> frozenset[str]:
     return frozenset(w[0] for w, _ in _header_words())
 
 
+# a year column of a target table: 2025年目标, 2024年, 2025年预期值
+_HEADER_YEAR = re.compile(r"(?:19|20)\d\d年?(?:目标值|目标|预期值|预期目标|预期)?")
+
+
 def read_header(line: str) -> list[tuple[int, int, str]] | None:
     """A task table's header line as columns: (start, end, kind) of every header word, in order.
 
@@ -738,7 +748,10 @@ def read_header(line: str) -> list[tuple[int, int, str]] | None:
             continue
         hit = next(((w, k) for w, k in _header_words() if line.startswith(w, i)), None)
         if hit is None:
-            return None
+            m = _HEADER_YEAR.match(line, i)  # 2025年目标: a target table's value column
+            if m is None:
+                return None
+            hit = (m.group(0), "ignore")
         out.append((i, i + len(hit[0]), hit[1]))
         i += len(hit[0])
     kinds = [k for _, _, k in out]
@@ -776,21 +789,61 @@ def _column_edges(text: str, lines: list[Span], head: list[tuple[int, int, str]]
     return edges
 
 
-def _table_lines(text: str, paras: list[Span], i: int, width: int) -> list[Span]:
-    """The lines under a header line that belong to its table: up to a heading (二、, （三）) or a
-    paragraph longer than a line of the table (body text)."""
+def _line_at(text: str, boxes: Sequence[Box], pos: int) -> Span:
+    """The visual line holding ``pos``: cleanup joins lines into paragraphs (a table row whose last cell
+    reaches the margin runs on into the next row), the boxes part them again (a new page or a lower band)."""
+    lo = pos
+    while lo > 0 and text[lo - 1] != "\n" and not _breaks(boxes, lo):
+        lo -= 1
+    hi = pos
+    while hi < len(text) and text[hi] != "\n" and not (hi > pos and _breaks(boxes, hi)):
+        hi += 1
+    return lo, hi
+
+
+def _breaks(boxes: Sequence[Box], k: int) -> bool:
+    """Whether a new visual line starts at offset ``k``: another page, or a band below the previous glyph."""
+    a, b = boxes[k - 1], boxes[k]
+    return a[0] != b[0] or b[2] > a[2] + 0.6 * (a[4] - a[2])
+
+
+def _is_prose(text: str, boxes: Sequence[Box], line: Span, width: float) -> bool:
+    """A line of running text, not of a table: wide and without a gap between its glyphs."""
+    lo, hi = line
+    ink = [k for k in range(lo, hi) if text[k] not in " " + FULL_SPACE]
+    if len(ink) < 2:
+        return False
+    gaps = [boxes[k][1] - boxes[j][3] for j, k in zip(ink, ink[1:])]
+    return boxes[ink[-1]][3] - boxes[ink[0]][1] > 0.6 * width and max(gaps) < 3.0
+
+
+def _table_lines(text: str, boxes: Sequence[Box], start: int, width: float) -> list[Span]:
+    """The visual lines under a header that belong to its table: up to a heading (二、, （三）) or a line
+    of running text."""
     out = []
-    for lo, hi in paras[i + 1:]:
-        line = text[lo:hi]
-        if not line.strip():
+    pos = start
+    while pos < len(text):
+        if text[pos] == "\n":
+            pos += 1
             continue
-        got = match_marker(line)
+        line = _line_at(text, boxes, pos)
+        pos = line[1]
+        words = text[line[0]:line[1]]
+        if not words.strip():
+            continue
+        got = match_marker(words)
         if got and got[0] in ("part", "chapter", "cn", "cn_paren"):
             break
-        if len(line) > width:
+        if _is_prose(text, boxes, line, width):
             break
-        out.append((lo, hi))
+        out.append(line)
     return out
+
+
+@cache
+def _task_header_regex() -> re.Pattern[str]:
+    """The words a task table's header holds, to find header lines without reading every line."""
+    return re.compile(_alt(_cues()["table_headers"]["task"]))
 
 
 def _table_drafts(text: str, boxes: Sequence[Box]) -> list[_Draft]:
@@ -803,19 +856,20 @@ def _table_drafts(text: str, boxes: Sequence[Box]) -> list[_Draft]:
     """
     if not boxes:
         return []
-    paras = _paragraphs(text)
     out: list[_Draft] = []
-    i = 0
-    while i < len(paras):
-        lo, hi = paras[i]
-        head = read_header(text[lo:hi]) if FULL_SPACE in text[lo:hi] or len(text[lo:hi]) <= 40 else None
+    done = 0
+    for m in _task_header_regex().finditer(text):
+        if m.start() < done:
+            continue
+        lo, hi = _line_at(text, boxes, m.start())
+        head = read_header(text[lo:hi])
         if head is None:
-            i += 1
             continue
         header_key = re.sub(r"\s", "", text[lo:hi])
-        width = max(40, 2 * (hi - lo))
-        lines = [ln for ln in _table_lines(text, paras, i, width)]
+        width = boxes[hi - 1][3] - boxes[lo][1]
+        lines = _table_lines(text, boxes, hi, width)
         body_lines = [ln for ln in lines if re.sub(r"\s", "", text[ln[0]:ln[1]]) != header_key]
+        done = lines[-1][1] if lines else hi
         edges = _column_edges(text, [(lo, hi), *body_lines], head, lo, boxes)
         kinds = [k for _, _, k in head]
         rows: list[dict[str, list[int]]] = []
@@ -850,7 +904,6 @@ def _table_drafts(text: str, boxes: Sequence[Box]) -> list[_Draft]:
             scope = (min(min(v) for v in row.values()), max(max(v) for v in row.values()) + 1)
             note = Note(scope, _unique(lead), _unique([*lead, *resp, *support]), got["deadline"] or None)
             out.append(_Draft((task[0], task[-1] + 1), scope, note, "table"))
-        i += 1 + len(lines)
     return out
 
 

@@ -261,6 +261,10 @@ TABLE_ROWS = tuple(
     for i in range(1, 13))
 
 
+# a target table with a 责任单位 column: each row a task, its cells' targets tied to it
+TARGET_ROWS = (("1", "新建充电桩", "个", "500", "市发展改革委"), ("2", "改造小区", "个", "120", "市住建局"))
+
+
 @pytest.fixture(scope="module")
 def task_table_doc(tmp_path_factory):
     """A 分工方案 whose task table runs over a page break, the header set again on the next page."""
@@ -277,7 +281,10 @@ def task_table_doc(tmp_path_factory):
               Heading("二、", "重点任务分工"),
               Table(header=("序号", "重点任务", "牵头单位", "配合单位", "完成时限"), rows=TABLE_ROWS,
                     col_fractions=(0.08, 0.42, 0.17, 0.17, 0.16), split=True),
-              Heading("三、", "保障措施"),
+              Heading("三、", "主要指标"),
+              Table(header=("序号", "指标", "单位", "2025年目标", "责任单位"), rows=TARGET_ROWS,
+                    col_fractions=(0.08, 0.2, 0.15, 0.22, 0.35)),
+              Heading("四、", "保障措施"),
               Para("各责任单位要加强协调配合，确保各项任务按期完成。")),
         issue_date=dt.date(2024, 3, 1),
     )
@@ -286,9 +293,17 @@ def task_table_doc(tmp_path_factory):
     return parse_pdf(path)
 
 
+def test_tasks_target_table_rows_name_their_bodies(task_table_doc):
+    doc = task_table_doc
+    rows = [t for t in doc.tasks if t.source == "table"][len(TABLE_ROWS):]
+    assert [(t.text, t.units) for t in rows] == [(r[1], (r[4],)) for r in TARGET_ROWS]
+    cells = [q for q in doc.targets if q.source == "table"]
+    assert [(q.value, q.bodies) for q in cells] == [(float(r[3]), (r[4],)) for r in TARGET_ROWS]
+
+
 def test_tasks_table_across_a_page_break(task_table_doc):
     doc = task_table_doc
-    tasks = [t for t in doc.tasks if t.source == "table"]
+    tasks = [t for t in doc.tasks if t.source == "table"][:len(TABLE_ROWS)]
     assert len(tasks) == len(TABLE_ROWS)
     assert len({t.page for t in tasks}) == 2  # the rows run onto the next page
     for t, row in zip(tasks, TABLE_ROWS):
@@ -395,7 +410,7 @@ def test_tasks_export_table(task_table_outdir, tmp_path):
     from pipeline.export import load_table, read_table, write_table
 
     df = load_table(task_table_outdir, "tasks")
-    assert len(df) == len(TABLE_ROWS)
+    assert len(df) == len(TABLE_ROWS) + len(TARGET_ROWS)
     first = df.iloc[0]
     assert first["document_number"] == "东政办〔2024〕8号" and first["section_path"].startswith("二、重点任务分工")
     assert first["lead"] == "市住建局" and first["units"] == "市住建局；各区政府"

@@ -642,6 +642,24 @@ class _Draft:
     source: str  # note / part / table
 
 
+def _item_closed(inside: list[_Heading], heads: list[_Heading], starts: list[int], note_end: int,
+                 top_rank: int) -> _Heading:
+    """The item a note at the end of a paragraph closes, among the headings since the last note.
+
+    The widest item that ends with the note (the next heading's rank says which
+    end there) and holds only deeper headings after its own: a note after
+    （一）推进…。1.…；2.…。 closes （一）, one after （一）…（二）… closes （二）. A part
+    (一、, the document's outermost rank) is closed by a note line, never by a
+    note at the end of its last item.
+    """
+    nxt = bisect.bisect_left(starts, note_end)
+    next_rank = heads[nxt].rank if nxt < len(heads) else -1
+    for k, h in enumerate(inside):
+        if h.rank >= next_rank and h.rank > top_rank and all(g.rank > h.rank for g in inside[k + 1:]):
+            return h
+    return inside[-1]
+
+
 def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
     """Where each note's task is: its text and the stretch of the document it covers."""
     heads = _headings(text)
@@ -649,6 +667,7 @@ def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
     paras = _paragraphs(text)
     para_starts = [p[0] for p in paras]
     out: list[_Draft] = []
+    top_rank = min((h.rank for h in heads), default=0)  # the document's parts: 一、 or 第一章
     prev_end = 0  # the end of the last note
     part_end = 0  # the end of the last note that closed a part
     for note in notes:
@@ -683,10 +702,8 @@ def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
         lo = max(prev_end, p_lo)
         if prev_end <= p_lo:  # the paragraph's first note: back to the item it closes
             inside = heads[bisect.bisect_left(starts, prev_end): bisect.bisect_right(starts, p_lo)]
-            if inside and inside[-1].start == p_lo:
-                lo = inside[-1].body
-            elif inside:
-                lo = inside[-1].body
+            if inside:
+                lo = _item_closed(inside, heads, starts, ne, top_rank).body
         span = _trim(text, lo, ns)
         got = match_marker(text[span[0]:span[1]])
         if got:  # an item numbered inside the paragraph: …。2.推进…

@@ -463,3 +463,12 @@ def test_tasks_brackets_and_time_clauses(text, units, deadline_text):
 ])
 def test_tasks_full_names_places(units, full):
     assert full_names(units) == full
+
+
+@pytest.mark.parametrize(("text", "task"), [
+    ("一、甲\n（一）推进乙。\n1.丙；\n2.丁。（责任单位：市商务局）\n（二）戊。", "推进乙。\n1.丙；\n2.丁。"),  # the whole （一）
+    ("一、甲\n（一）乙。\n（二）丙。（责任单位：市商务局）\n二、丁", "丙。"),  # （一） names nobody
+    ("一、甲\n（一）乙。（责任单位：市财政局）\n二、丙\n（二）丁。（责任单位：市商务局）", "丁。"),  # not the part 二、
+])
+def test_tasks_inline_note_closes_its_item(text, task):
+    assert find_tasks(text)[-1].text == task

@@ -389,6 +389,12 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
         clause = _BY.sub("", clause)
         verb = next((v for v in verbs if clause.endswith(v)), None)
         names = clause[: -len(verb)] if verb else clause
+        if verb is None:  # 市财政局配合做好资金保障: the bodies, a verb, then what they do
+            found = sorted((clause.find(v), -len(v), v) for v in verbs if clause.find(v) > 1)
+            for at, _, v in found:
+                if split_bodies(clause[:at]):
+                    verb, names = v, clause[:at]
+                    break
         with_word = next((w for w in c["with_words"] if w in names), None)
         heads: list[str] = []
         if with_word:

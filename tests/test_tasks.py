@@ -472,3 +472,17 @@ def test_tasks_full_names_places(units, full):
 ])
 def test_tasks_inline_note_closes_its_item(text, task):
     assert find_tasks(text)[-1].text == task
+
+
+@pytest.mark.parametrize(("inner", "lead", "units"), [
+    ("市教育局负责，市财政局配合做好资金保障", (), ("市教育局", "市财政局")),
+    ("市发展改革委牵头抓总，各县区政府负责具体实施", ("市发展改革委",), ("市发展改革委", "各县区政府")),
+])
+def test_tasks_verbs_followed_by_what_bodies_do(inner, lead, units):
+    note = read_note(inner)
+    assert (note.lead, note.units) == (lead, units)
+
+
+@pytest.mark.parametrize("inner", ["全市各级各部门要切实负责", "市商务局负责审核，审核通过后给予补贴"])
+def test_tasks_verbs_in_sentences_are_no_notes(inner):
+    assert read_note(inner) is None

@@ -917,8 +917,7 @@ def _table_drafts(text: str, boxes: Sequence[Box]) -> list[_Draft]:
             task = row.get("task")
             if not task:
                 continue
-            got = {k: "".join(text[p] for p in row.get(k, [])) for k in ("lead", "responsible", "support",
-                                                                          "deadline")}
+            got = {k: _cell_text(text, row.get(k, []), boxes) for k in ("lead", "responsible", "support", "deadline")}
             lead = split_bodies(got["lead"]) or []
             resp = split_bodies(got["responsible"]) or []
             support = split_bodies(got["support"]) or []
@@ -927,6 +926,23 @@ def _table_drafts(text: str, boxes: Sequence[Box]) -> list[_Draft]:
             scope = (min(min(v) for v in row.values()), max(max(v) for v in row.values()) + 1)
             note = Note(scope, _unique(lead), _unique([*lead, *resp, *support]), got["deadline"] or None)
             out.append(_Draft((task[0], task[-1] + 1), scope, note, "table"))
+    return out
+
+
+def _cell_text(text: str, chars: list[int], boxes: Sequence[Box]) -> str:
+    """A cell's words over its lines: a name cut at a line end is joined (市住房和城乡 | 建设局), two
+    whole names on two lines are two (市财政局 | 各区政府 -> 市财政局、各区政府)."""
+    lines: list[str] = []
+    for j, k in enumerate(chars):
+        a, b = boxes[chars[j - 1]], boxes[k]
+        if not lines or a[0] != b[0] or b[2] > a[2] + 0.6 * (a[4] - a[2]):
+            lines.append("")
+        lines[-1] += text[k]
+    out = lines[0] if lines else ""
+    for line in lines[1:]:
+        sep = "、" if is_body(out.rsplit("、", 1)[-1]) and is_body(line.split("、", 1)[0]) and \
+            out[-1:] not in "、，,；;" else ""
+        out += sep + line
     return out
 
 

@@ -127,7 +127,13 @@ def _strip_vague(name: str) -> str:
 
 _SEPARATORS = "、，,；;／/"
 # a level's government after 各市、州: 各市、州、县人民政府 is one name
-_LEVEL_GOVERNMENT = re.compile(r"^(?:市|县|区|州|镇|乡|旗|市州|县区|县市区)?(?:人民)?政府$|^(?:市|县|区|州|镇|乡|旗)$")
+
+
+@cache
+def _level_government() -> re.Pattern[str]:
+    # a level alone (州) or a level's government (县人民政府): the tail of 各市、州、县人民政府
+    levels = "|".join(map(re.escape, _words("level_prefixes")))
+    return re.compile(rf"^(?:(?:{levels})+)?(?:人民)?政府$|^(?:{levels})$")
 
 
 def _pieces(s: str) -> list[tuple[str, str]]:
@@ -173,7 +179,7 @@ def split_bodies(s: str) -> list[str] | None:
         if not part:
             pending = ""
             continue
-        if pieces and not pending and _each_place(pieces[-1]) and _LEVEL_GOVERNMENT.match(part):
+        if pieces and not pending and _each_place(pieces[-1]) and _level_government().match(part):
             part = pieces.pop() + "、" + part  # 各市、州、县人民政府
         if is_vague(part) or is_body(part):
             pieces.extend(_split_and(part))
@@ -386,7 +392,7 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
         if read_deadline(clause, 2000)[1]:
             deadline = clause
             continue
-        clause = _BY.sub("", clause)
+        clause = _by_regex().sub("", clause)
         verb = next((v for v in verbs if clause.endswith(v)), None)
         names = clause[: -len(verb)] if verb else clause
         if verb is None:  # 市财政局配合做好资金保障: the bodies, a verb, then what they do
@@ -404,7 +410,7 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
                 return None
             heads = got
         bodies = split_bodies(names)
-        if bodies is None and not heads and _TIME_WORD.search(clause):
+        if bodies is None and not heads and _time_regex().search(clause):
             deadline = clause  # 每年12月底前, 2023年起
             continue
         if bodies is None:
@@ -429,11 +435,18 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
 
 
 # who a clause names opens after 由: 由市教育局牵头, 此项工作由市教育局负责
-_BY = re.compile(r"^(?:(?:此项|该项|本项|这项|各项|上述|以上)?(?:工作|任务|措施|事项))?由")
+@cache
+def _by_regex() -> re.Pattern[str]:
+    c = _cues()
+    return re.compile(rf"^(?:(?:{_alt(c['by_this'])})?(?:{_alt(c['by_what'])}))?由")
 # a clause that says when, if not as a date: 每年12月底前
-_TIME_WORD = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|年底|年内|长期|持续|常态")
+@cache
+def _time_regex() -> re.Pattern[str]:
+    return re.compile(rf"(?:19|20)\d\d年|\d{{1,2}}月|[一二三四五六七八九十]{{1,2}}月|{_alt(_cues()['limit_words'])}")
 # a time limit alone in brackets says when: 前, 底, 完成, 长期…
-_LIMIT_WORD = re.compile(r"前|底|末|完成|办结|到位|长期|持续|常态|季度|半年|旬")
+@cache
+def _limit_regex() -> re.Pattern[str]:
+    return re.compile(_alt(_cues()["limit_words"]))
 
 
 def read_note(inner: str, first_lead: bool = False, bare: bool = False) -> Note | None:
@@ -458,7 +471,7 @@ def read_note(inner: str, first_lead: bool = False, bare: bool = False) -> Note 
     if says_first:  # the convention is a sentence of its own: drop it
         inner = "。".join(s for s in inner.split("。") if not _first_lead_regex().search(s))
     inner = inner.rstrip("。 ")
-    if read_deadline(inner, 2000)[1] and _LIMIT_WORD.search(inner):
+    if read_deadline(inner, 2000)[1] and _limit_regex().search(inner):
         return Note((0, 0), (), (), inner)  # （2023年6月底前完成）, not （2021—2025年）
     labelled = _labelled(inner)
     if labelled is not None:

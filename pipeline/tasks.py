@@ -10,12 +10,15 @@ set ways (the cue words are data, ``data/task_cues.json``):
 - the same labels without brackets, at the end of a paragraph or as a paragraph
   of their own: 牵头单位：市商务局，责任单位：各县区人民政府;
 - a note closing a whole part: 以上任务由市工业和信息化局牵头，各县区政府负责落实;
-- a task table: 序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限.
+- a task table: 序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限 (or a target table
+  with a 责任单位 column), read by the columns' positions under their headers.
 
 A note covers the text since the previous note, back to the item it closes
-(the paragraph's marker: （三）, 1.); a note standing alone after several items,
-or a closing note, covers the whole part and makes one task for it, named by
-the part's heading. ``lead`` holds the bodies named as 牵头 (or the 责任单位
+(the paragraph's marker: （三）, 1.; the widest item that ends with the note and
+holds only deeper ones). A note line after several items, or a closing note,
+covers the widest unit the next heading ends (二、 after it: the whole 一、) and
+makes one task for it, named by that unit's heading; a note right after an
+item's title covers the item under it. ``lead`` holds the bodies named as 牵头 (or the 责任单位
 where 配合单位 are also named, or the first body where the document says
 列第一位者为牵头单位); ``units`` every body as written, trailing 等 dropped, and
 ``units_full`` the same with the level carried over (省商务厅、财政厅 -> 省商务厅,

@@ -133,6 +133,26 @@ _SEPARATORS = "、，,；;／/"
 
 
 @cache
+def _role_aside() -> re.Pattern[str]:
+    """A role in brackets after a name: 市发展改革委（牵头）, 市财政局（配合）."""
+    c = _cues()
+    return re.compile(rf"[（(](?:{_alt([*c['lead_verbs'], *c['duty_verbs']])})(?:单位|部门)?[）)]")
+
+
+def _marked_leads(s: str) -> list[str]:
+    """The bodies marked as lead in a list: 市发展改革委（牵头）、市财政局 -> [市发展改革委]."""
+    out = []
+    for m in _role_aside().finditer(s):
+        if not any(v in m.group(0) for v in _cues()["lead_verbs"]):
+            continue
+        name = re.split(r"[、，,；;：:]", s[: m.start()])[-1]
+        got = split_bodies(name)
+        if got:
+            out.append(got[-1])
+    return out
+
+
+@cache
 def _level_government() -> re.Pattern[str]:
     # a level alone (州) or a level's government (县人民政府): the tail of 各市、州、县人民政府
     levels = "|".join(map(re.escape, _words("level_prefixes")))
@@ -172,7 +192,7 @@ def split_bodies(s: str) -> list[str] | None:
 
     Example: ``split_bodies("省商务厅、财政厅等相关部门")`` -> ``["省商务厅", "财政厅"]``.
     """
-    s = s.strip(" " + FULL_SPACE + "。；;，,")
+    s = _role_aside().sub("", s).strip(" " + FULL_SPACE + "。；;，,")  # 市发展改革委（牵头）
     if not s:
         return []
     pieces: list[str] = []
@@ -495,7 +515,10 @@ def read_note(inner: str, first_lead: bool = False, bare: bool = False) -> Note 
             got = [], bodies, None
         lead, named, deadline = got
         units = _unique(named)
-    if (first_lead or says_first) and units:
+    marked = _marked_leads(inner)
+    if marked:
+        lead = marked  # 责任单位：市发展改革委（牵头）、市财政局
+    elif (first_lead or says_first) and units:
         lead = [units[0]]
     return Note((0, 0), _unique(lead), units, deadline, says_first, same_below)
 

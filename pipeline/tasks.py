@@ -42,16 +42,17 @@ from pipeline.clean import FULL_SPACE
 from pipeline.entities import load_gazetteer, short_form
 from pipeline.model import Metadata, Quantity, Section, Span, Task, evolve
 from pipeline.numerals import cn_to_int
-from pipeline.structure import match_marker
+from pipeline.sections import match_marker
 from pipeline.targets import SectionIndex, document_context
 
 DATA = Path(__file__).parent / "data"
 
 # the longest note read, in characters
 MAX_NOTE = 400
-# marker kinds from the outermost to the innermost (GB/T 9704 7.3.3; structure.match_marker's kinds)
+# marker kinds from the outermost to the innermost (GB/T 9704 7.3.3; sections.match_marker's kinds)
 MARKER_RANK = {k: i for i, k in enumerate(
-    ("part", "chapter", "subchapter", "cn", "cn_paren", "num", "article", "num_paren", "circled"))}
+    ("part", "chapter", "subchapter", "article", "cn", "cn_paren", "num", "dec2", "dec3", "dec4", "num_paren",
+     "circled"))}
 # a task table's header names at least this many columns
 MIN_TABLE_COLUMNS = 3
 
@@ -644,8 +645,17 @@ def _note_end(para: str, start: int) -> int:
 # --- tasks from notes -----------------------------------------------------------------------------
 
 
-# the characters a section marker opens with (structure.match_marker's kinds): 第, 一、, （一）, 1., ①
+# the characters a section marker opens with (sections.match_marker's kinds): 第, 一、, （一）, 1., ①
 _MARKER_OPENERS = frozenset("第一二三四五六七八九十（(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
+
+
+def _marker_length(text: str, marker: str) -> int:
+    """How long a marker is as written: match_marker gives 一）… back whole as （一） and 4 管理制度 as 4."""
+    if text.startswith(marker):
+        return len(marker)
+    if marker[:1] in "（(" and text.startswith(marker[1:]) or marker.endswith(".") and text.startswith(marker[:-1]):
+        return len(marker) - 1
+    return 0
 
 
 @dataclass(frozen=True)
@@ -663,7 +673,7 @@ def _headings(text: str) -> list[_Heading]:
             continue
         got = match_marker(text[lo:hi])
         if got and got[0] in MARKER_RANK:
-            body = lo + len(got[1])
+            body = lo + _marker_length(text[lo:hi], got[1])
             while body < hi and text[body] in " " + FULL_SPACE:
                 body += 1
             out.append(_Heading(lo, body, hi, MARKER_RANK[got[0]]))
@@ -752,7 +762,7 @@ def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
         span = _trim(text, lo, ns)
         got = match_marker(text[span[0]:span[1]])
         if got:  # an item numbered inside the paragraph: …。2.推进…
-            span = _trim(text, span[0] + len(got[1]), span[1])
+            span = _trim(text, span[0] + _marker_length(text[span[0]:span[1]], got[1]), span[1])
         if span[1] <= span[0]:
             prev_end = ne
             continue

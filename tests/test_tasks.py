@@ -421,7 +421,7 @@ def test_tasks_export_table(task_table_outdir, tmp_path):
     write_table(df, tmp_path / "tasks.csv", "tasks")
     assert read_table(tmp_path / "tasks.csv", "tasks")["units_full"].tolist() == df["units_full"].tolist()
     targets = load_table(task_table_outdir, "targets")
-    assert targets["task"].notna().any() and "bodies" in targets.columns
+    assert targets["task_id"].notna().any() and "bodies" in targets.columns
 
 
 def test_tasks_review_lists_tasks_linked_to_boxes(task_table_doc):

@@ -340,8 +340,9 @@ def read_deadline(words: str, doc_year: int | None) -> tuple[str | None, bool]:
         except ValueError:
             return None, False
     mid = m.group("mid")
-    if mid:
-        return f"{y:04d}-{month:02d}-{ {'上旬': 10, '中旬': 20}.get(mid) or calendar.monthrange(y, month)[1]:02d}", True
+    if mid:  # 3月中旬 -> the 20th; 下旬 -> the month's last day
+        day = {"上旬": 10, "中旬": 20}.get(mid) or calendar.monthrange(y, month)[1]
+        return f"{y:04d}-{month:02d}-{day:02d}", True
     if m.group("before") and not m.group("end"):
         # 9月前: before September begins
         return (_last_day(y, month - 1) if month > 1 else f"{y - 1:04d}-12-31"), True
@@ -391,7 +392,7 @@ def _labelled(inner: str) -> tuple[list[str], list[str], list[str], str | None] 
             continue
         bodies = split_bodies(value)
         if bodies is None:  # 责任单位：市发展改革委牵头，市财政局配合
-            got = _clauses(value, False)
+            got = _clauses(value)
             if got is None:
                 return None
             lead.extend(got[0])
@@ -400,7 +401,7 @@ def _labelled(inner: str) -> tuple[list[str], list[str], list[str], str | None] 
     return lead, resp, support, deadline
 
 
-def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | None] | None:
+def _clauses(inner: str) -> tuple[list[str], list[str], str | None] | None:
     """Bodies by verb: A牵头，B、C按职责分工负责 -> ([A], [A, B, C], None); None when a clause names no body."""
     c = _cues()
     lead_verbs = _longest(c["lead_verbs"])
@@ -413,7 +414,7 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
         clause = clause.strip(" " + FULL_SPACE)
         if not clause:
             continue
-        if read_deadline(clause, 2000)[1]:
+        if read_deadline(clause, None)[1]:
             deadline = clause
             continue
         clause = _by_regex().sub("", clause)
@@ -458,18 +459,22 @@ def _clauses(inner: str, first_lead: bool) -> tuple[list[str], list[str], str | 
     return lead, units, deadline
 
 
-# who a clause names opens after 由: 由市教育局牵头, 此项工作由市教育局负责
 @cache
 def _by_regex() -> re.Pattern[str]:
+    """Who a clause names opens after 由: 由市教育局牵头, 此项工作由市教育局负责."""
     c = _cues()
     return re.compile(rf"^(?:(?:{_alt(c['by_this'])})?(?:{_alt(c['by_what'])}))?由")
-# a clause that says when, if not as a date: 每年12月底前
+
+
 @cache
 def _time_regex() -> re.Pattern[str]:
+    """A clause that says when, if not as a date: 每年12月底前."""
     return re.compile(rf"(?:19|20)\d\d年|\d{{1,2}}月|[一二三四五六七八九十]{{1,2}}月|{_alt(_cues()['limit_words'])}")
-# a time limit alone in brackets says when: 前, 底, 完成, 长期…
+
+
 @cache
 def _limit_regex() -> re.Pattern[str]:
+    """What makes a time alone in brackets a time limit: 前, 底, 完成, 长期 (not （2021—2025年）)."""
     return re.compile(_alt(_cues()["limit_words"]))
 
 
@@ -495,7 +500,7 @@ def read_note(inner: str, first_lead: bool = False, bare: bool = False) -> Note 
     if says_first:  # the convention is a sentence of its own: drop it
         inner = "。".join(s for s in inner.split("。") if not _first_lead_regex().search(s))
     inner = inner.rstrip("。 ")
-    if read_deadline(inner, 2000)[1] and _limit_regex().search(inner):
+    if read_deadline(inner, None)[1] and _limit_regex().search(inner):
         return Note((0, 0), (), (), inner)  # （2023年6月底前完成）, not （2021—2025年）
     labelled = _labelled(inner)
     if labelled is not None:
@@ -508,7 +513,7 @@ def read_note(inner: str, first_lead: bool = False, bare: bool = False) -> Note 
     else:
         if "。" in inner:
             return None  # sentences, not a list of bodies
-        got = _clauses(inner, first_lead)
+        got = _clauses(inner)
         if got is None:
             bodies = split_bodies(inner) if bare and not inner.startswith(tuple(c["aside_words"])) else None
             if not bodies or not _own_prefix(bodies[0]):

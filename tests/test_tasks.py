@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.model import Normalized, Quantity
 from pipeline.tasks import (
@@ -489,3 +491,33 @@ def test_tasks_verbs_followed_by_what_bodies_do(inner, lead, units):
 @pytest.mark.parametrize("inner", ["全市各级各部门要切实负责", "市商务局负责审核，审核通过后给予补贴"])
 def test_tasks_verbs_in_sentences_are_no_notes(inner):
     assert read_note(inner) is None
+
+
+# --- property: whatever bodies and forms an item list uses, each note gives its bodies back ------------------
+
+_LEVELS = ["省", "市", "区"]
+_DEPARTMENTS = ["发展改革委", "财政厅", "商务局", "教育局", "住房城乡建设厅", "卫生健康委", "文化和旅游厅", "税务局"]
+_FORMS = [
+    lambda b: f"（责任单位：{'、'.join(b)}）",
+    lambda b: f"（{b[0]}牵头，{'、'.join(b[1:]) or b[0]}按职责分工负责）",
+    lambda b: f"（牵头单位：{b[0]}；配合单位：{'、'.join(b[1:]) or b[0]}；完成时限：2024年6月底前）",
+    lambda b: f"（{'、'.join(b)}等负责）",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(items=st.lists(st.tuples(st.sampled_from(_LEVELS),
+                                st.lists(st.sampled_from(_DEPARTMENTS), min_size=1, max_size=4, unique=True),
+                                st.integers(0, len(_FORMS) - 1)), min_size=1, max_size=6))
+def test_tasks_property_each_note_gives_its_bodies(items):
+    paras, want = ["一、重点任务"], []
+    for n, (level, departments, form) in enumerate(items, start=1):
+        bodies = [level + d for d in departments]
+        paras.append(f"{n}.推进第{n}项工作，完善相关机制。{_FORMS[form](bodies)}")
+        want.append(tuple(dict.fromkeys(bodies)))
+    text = "\n".join(paras)
+    tasks = find_tasks(text, (), (), 2023)
+    assert [t.units for t in tasks] == want
+    for t in tasks:
+        assert text[t.span[0]:t.span[1]] == t.text and t.text.startswith("推进第")
+        assert t.units_full == t.units  # every name here carries its level

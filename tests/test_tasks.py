@@ -521,3 +521,18 @@ def test_tasks_property_each_note_gives_its_bodies(items):
     for t in tasks:
         assert text[t.span[0]:t.span[1]] == t.text and t.text.startswith("推进第")
         assert t.units_full == t.units  # every name here carries its level
+
+
+def test_tasks_cli_exports_the_tasks_table(task_table_outdir, tmp_path):
+    import subprocess
+    import sys
+
+    import pandas as pd
+    from conftest import ROOT
+
+    path = tmp_path / "tasks.csv"
+    run = subprocess.run([sys.executable, "-m", "pipeline", "export", str(task_table_outdir), "--to", str(path),
+                          "--table", "tasks"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    df = pd.read_csv(path, encoding="utf-8-sig")
+    assert len(df) == len(TABLE_ROWS) + len(TARGET_ROWS) and df["lead"].iloc[0] == "市住建局"

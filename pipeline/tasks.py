@@ -754,7 +754,12 @@ def _drafts(text: str, notes: Sequence[Note]) -> list[_Draft]:
                 inside = [h for h in inside if h.start >= head.start]
                 several = len(inside) > 1
                 span = _trim(text, head.body, head.end if several else p_lo)
-                out.append(_Draft(span, (head.start, ne), note, "part" if several or note.closing else "note"))
+                scope, source = (head.start, ne), "part" if several or note.closing else "note"
+                if not several and not text[head.end:p_lo].strip() and next_rank > head.rank:
+                    # a note line right under a heading, its items below (一、…\n牵头单位：…\n（一）…): forward
+                    below = next((h for h in heads[nxt:] if h.rank <= head.rank), None)
+                    scope, source = (head.start, below.start if below else len(text)), "part"
+                out.append(_Draft(span, scope, note, source))
             prev_end = ne
             if note.closing or (inside and len(inside) > 1):
                 part_end = ne

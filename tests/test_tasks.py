@@ -536,3 +536,12 @@ def test_tasks_cli_exports_the_tasks_table(task_table_outdir, tmp_path):
     assert run.returncode == 0, run.stderr
     df = pd.read_csv(path, encoding="utf-8-sig")
     assert len(df) == len(TABLE_ROWS) + len(TARGET_ROWS) and df["lead"].iloc[0] == "市住建局"
+
+
+def test_tasks_note_line_under_a_part_heading_covers_the_part():
+    text = ("一、激发消费潜力\n牵头单位：市商务局，责任单位：各县区人民政府\n（一）发放消费券。年内发放500个。\n"
+            "（二）举办活动。\n二、稳定就业\n（一）新增就业岗位。")
+    targets = [_target(text, "500个", 500)]
+    tasks = find_tasks(text, (), targets, 2023)
+    assert [(t.text, t.source, t.targets) for t in tasks] == [("激发消费潜力", "part", (0,))]
+    assert tasks[0].scope[1] == text.index("二、稳定就业")

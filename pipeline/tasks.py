@@ -1071,15 +1071,20 @@ def link_targets(tasks: Sequence[Task], targets: Sequence[Quantity]) -> tuple[li
         with ``task`` and ``bodies`` (the task's units_full, lead first).
     """
     owned: dict[int, list[int]] = {}
-    new_targets = []
-    for i, t in enumerate(targets):
-        holders = [k for k, task in enumerate(tasks) if task.scope[0] <= t.span[0] < task.scope[1]]
-        if not holders:
-            new_targets.append(t)
+    new_targets: list[Quantity] = list(targets)
+    by_start = sorted(range(len(tasks)), key=lambda k: tasks[k].scope[0])
+    active: list[int] = []  # the tasks begun before the target, swept along the text
+    nxt = 0
+    for i in sorted(range(len(targets)), key=lambda i: targets[i].span[0]):
+        pos = targets[i].span[0]
+        while nxt < len(by_start) and tasks[by_start[nxt]].scope[0] <= pos:
+            active.append(by_start[nxt])
+            nxt += 1
+        active = [k for k in active if tasks[k].scope[1] > pos]
+        if not active:
             continue
-        k = min(holders, key=lambda k: (tasks[k].scope[1] - tasks[k].scope[0], -tasks[k].scope[0]))
+        k = min(active, key=lambda k: (tasks[k].scope[1] - tasks[k].scope[0], -tasks[k].scope[0]))
         owned.setdefault(k, []).append(i)
-        task = tasks[k]
-        new_targets.append(evolve(t, task=task.id, bodies=task.units_full))
-    new_tasks = [evolve(task, targets=tuple(owned.get(k, ()))) for k, task in enumerate(tasks)]
+        new_targets[i] = evolve(targets[i], task=tasks[k].id, bodies=tasks[k].units_full)
+    new_tasks = [evolve(task, targets=tuple(sorted(owned.get(k, ())))) for k, task in enumerate(tasks)]
     return new_tasks, new_targets

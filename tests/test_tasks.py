@@ -545,3 +545,22 @@ def test_tasks_note_line_under_a_part_heading_covers_the_part():
     tasks = find_tasks(text, (), targets, 2023)
     assert [(t.text, t.source, t.targets) for t in tasks] == [("激发消费潜力", "part", (0,))]
     assert tasks[0].scope[1] == text.index("二、稳定就业")
+
+
+@settings(max_examples=200, deadline=None)
+@given(scopes=st.lists(st.tuples(st.integers(0, 60), st.integers(1, 40)), max_size=8),
+       positions=st.lists(st.integers(0, 99), max_size=12))
+def test_tasks_property_link_targets_picks_the_innermost_scope(scopes, positions):
+    from pipeline.model import Task
+
+    text = "甲" * 100
+    tasks = [Task(id=f"t{k + 1}", text="甲", span=(a, a + 1), scope=(a, a + n), section=None, lead=(), units=("市商务局",),
+                  units_full=("市商务局",), deadline=None, deadline_text=None, targets=(), source="note")
+             for k, (a, n) in enumerate(scopes)]
+    targets = [_target(text, "甲", 1) for _ in positions]
+    targets = [Quantity(**{**t.__dict__, "span": (p, p + 1)}) for t, p in zip(targets, positions)]
+    _, linked = link_targets(tasks, targets)
+    for q, p in zip(linked, positions):
+        holders = [t for t in tasks if t.scope[0] <= p < t.scope[1]]
+        best = min(holders, key=lambda t: (t.scope[1] - t.scope[0], -t.scope[0]), default=None)
+        assert q.task == (best.id if best else None)

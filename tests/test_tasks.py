@@ -564,3 +564,15 @@ def test_tasks_property_link_targets_picks_the_innermost_scope(scopes, positions
         holders = [t for t in tasks if t.scope[0] <= p < t.scope[1]]
         best = min(holders, key=lambda t: (t.scope[1] - t.scope[0], -t.scope[0]), default=None)
         assert q.task == (best.id if best else None)
+
+
+_NOISE = "（）()【】：:，、；。\n\u3000 一二三四五六七八九十1234567890市省区局厅委牵头单位责任配合完成时限前底年月负责等有关部门各重点任务序号以上由"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=_NOISE, max_size=150))
+def test_tasks_property_any_text_gives_valid_spans(text):
+    boxes = [(1 + i // 40, (i % 20) * 14.0, (i // 20) * 20.0, (i % 20) * 14.0 + 14, (i // 20) * 20.0 + 14)
+             for i in range(len(text))]
+    for t in find_tasks(text, (), (), 2023, boxes):
+        assert 0 <= t.span[0] < t.span[1] <= len(text) and text[t.span[0]:t.span[1]] == t.text

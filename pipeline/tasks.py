@@ -936,8 +936,8 @@ def _table_drafts(text: str, boxes: Sequence[Box]) -> list[_Draft]:
     line with a lead or responsible body), across a page break, where the header
     repeated at the top of the page is skipped.
     """
-    if not boxes:
-        return []
+    if len(boxes) != len(text) or not text:
+        return []  # a format without pages (DOCX, HTML): its tables come as text
     out: list[_Draft] = []
     done = 0
     for m in _task_header_regex().finditer(text):

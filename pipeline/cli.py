@@ -422,7 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--format", choices=("csv", "parquet", "jsonl", "xlsx"),
                     help="the format, instead of the suffix of --to (e.g. --to - --format jsonl)")
     se.add_argument("--table", default="targets",
-                    choices=("targets", "quantities", "dates", "references", "entities", "documents"),
+                    choices=("targets", "quantities", "dates", "references", "entities", "tasks", "documents"),
                     help="which table (default: targets)")
     se.set_defaults(func=cmd_export)
 

@@ -1,8 +1,9 @@
 """A batch folder of JSON documents -> one flat table (pandas), and files in four formats.
 
 Tables: ``targets`` (default), ``quantities`` (the other numbers: facts and
-limits), ``dates``, ``references``, ``entities`` (one row per item) and
-``documents`` (one row per document). Every item row
+limits), ``dates``, ``references``, ``entities``, ``tasks`` (one row per item:
+who delivers each task and by when, ``deadline_start`` / ``deadline_end`` the
+days its deadline covers) and ``documents`` (one row per document). Every item row
 starts with its document's columns, so a table stands on its own:
 
     document_id      the output's file name without .json: 郑政办-30-1a899f7d
@@ -41,7 +42,7 @@ from typing import Any
 
 import pandas as pd
 
-TABLES = ("targets", "quantities", "dates", "references", "entities", "documents")
+TABLES = ("targets", "quantities", "dates", "references", "entities", "tasks", "documents")
 # Rows an Excel sheet holds under its header row.
 EXCEL_MAX_ROWS = 1_048_575
 FORMATS = (".csv", ".parquet", ".jsonl", ".xlsx")
@@ -101,7 +102,17 @@ RENAMED: dict[str, dict[str, str]] = {
     "targets": {"year": "target_year"},
     "quantities": {"year": "target_year"},
 }
+# the task that holds a quantity (its id, t3) and its bodies (tasks.link_targets); a task's own id
+RENAMED["targets"]["task"] = RENAMED["quantities"]["task"] = "task_id"
+RENAMED["tasks"] = {"id": "task_id"}
+ITEM_COLUMNS["targets"].update({"task_id": "str", "bodies": "str"})
 ITEM_COLUMNS["quantities"] = dict(ITEM_COLUMNS["targets"])
+# one row per task: who delivers it (lists joined by "；") and by when
+ITEM_COLUMNS["tasks"] = {
+    "task_id": "str", "scope_start": "Int64", "scope_end": "Int64", "section_id": "str", "lead": "str", "units": "str",
+    "units_full": "str", "deadline": "str", "deadline_start": DATETIME, "deadline_end": DATETIME,
+    "deadline_text": "str", "targets": "str", "source": "str",
+}
 DOCUMENTS_COLUMNS: dict[str, str] = {
     **{k: v for k, v in DOCUMENT_COLUMNS.items() if k != "section_path"},
     "file": "str", "sha256": "str", "pages": "Int64", "engine": "str", "format": "str",
@@ -162,9 +173,9 @@ def flatten_item(item: dict[str, Any]) -> dict[str, Any]:
     """
     row: dict[str, Any] = {}
     for key, value in item.items():
-        if key == "span":
+        if key in ("span", "scope"):
             start, end = value if isinstance(value, (list, tuple)) and len(value) == 2 else (None, None)
-            row["span_start"], row["span_end"] = start, end
+            row[f"{key}_start"], row[f"{key}_end"] = start, end
         elif key == "bbox":
             box = value if isinstance(value, (list, tuple)) and len(value) == 4 else (None,) * 4
             row.update({f"bbox_{k}": v for k, v in zip(BBOX_KEYS, box)})
@@ -291,6 +302,8 @@ def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[st
             # a lunar date's value is in the Chinese calendar: no solar period to give
             lunar = item.get("kind") == "lunar"
             row["date_start"], row["date_end"] = (None, None) if lunar else _period(item.get("value", ""))
+        elif table == "tasks":
+            row["deadline_start"], row["deadline_end"] = _period(item["deadline"]) if item.get("deadline") else (None, None)
         rows.append(row)
     return rows
 
@@ -329,7 +342,7 @@ def load_table(outdir: str | Path, table: str = "targets", notes: list[str] | No
 
     Args:
         outdir: a folder written by ``pipeline batch`` (or any folder of parse outputs).
-        table: targets (default), quantities, dates, references, entities or documents.
+        table: targets (default), quantities, dates, references, entities, tasks or documents.
         notes: receives a line for every file passed over (not a parse output,
             cut short, failing the schema); see ``pipeline.outputs``.
 

@@ -341,6 +341,8 @@ class Quantity:
     bbox: BBox | None = None
     para: ParaPos | None = None  # formats without pages
     approx: bool = False  # 近千家, 约千家, 八九亿元: the value is about, not exact
+    task: str | None = None  # the id of the task that holds it (tasks.link_targets)
+    bodies: tuple[str, ...] = ()  # that task's bodies, full names, lead first
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +385,34 @@ class Entity:
     para: ParaPos | None = None  # formats without pages
 
 
+@dataclass(frozen=True)
+class Task:
+    """A task and who must deliver it by when: 1.深入落实税收优惠政策。…（责任单位：省税务局）.
+
+    ``span`` is the task's words (without its note); ``scope`` the stretch of
+    text it covers (for a part's closing note, the whole part). ``units`` are
+    the bodies as written, ``units_full`` with the level carried over (财政厅
+    after 省商务厅 -> 省财政厅); ``targets`` are indices into the document's
+    ``targets``. ``source``: note / part / table.
+    """
+
+    id: str
+    text: str
+    span: Span
+    scope: Span
+    section: str | None
+    lead: tuple[str, ...]
+    units: tuple[str, ...]
+    units_full: tuple[str, ...]
+    deadline: str | None  # ISO: 2023-06-30, 2025
+    deadline_text: str | None  # as written: 6月底前, 长期坚持
+    targets: tuple[int, ...]
+    source: str
+    page: int | None = None
+    bbox: BBox | None = None
+    para: ParaPos | None = None  # formats without pages
+
+
 # --- the whole --------------------------------------------------------------
 
 
@@ -407,4 +437,5 @@ class Document:
     dates: tuple[DateMention, ...] = ()
     references: tuple[Reference, ...] = ()
     entities: tuple[Entity, ...] = ()
+    tasks: tuple[Task, ...] = ()
     warnings: tuple[str, ...] = field(default=())

@@ -45,16 +45,20 @@ DEFAULT_WRAPPED_WIDTH = 0.5  # ... when it is also this much of the page wide (a
 # (JSON list, item kind, colour): the order of the legend and of the tables
 KINDS: tuple[tuple[str, str, str], ...] = (
     ("targets", "target", "#d62728"),
+    ("tasks", "task", "#17becf"),
     ("quantities", "quantity", "#ff7f0e"),
     ("dates", "date", "#1f77b4"),
     ("references", "reference", "#2ca02c"),
     ("entities", "entity", "#9467bd"),
 )
 SECTION_COLOUR = "#7f7f7f"
+# the characters of an item's text a table cell shows
+DEFAULT_TEXT_CELL = 60
 
 # the columns shown per table; the tooltip shows every field
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "targets": ("text", "indicator", "value", "unit", "comparator", "year", "modality"),
+    "targets": ("text", "indicator", "value", "unit", "comparator", "year", "modality", "task"),
+    "tasks": ("id", "text", "lead", "units_full", "deadline", "deadline_text", "targets"),
     "quantities": ("text", "indicator", "value", "unit", "comparator", "year"),
     "dates": ("text", "value", "kind"),
     "references": ("text", "doc_number", "relation", "issuer_guess"),
@@ -362,6 +366,8 @@ def _field(item: dict[str, Any], key: str, titles: dict[Any, str]) -> str:
         return f"{_cell(value)}–{_cell(item['value_max'])}"
     if key == "section":
         return titles.get(value, _cell(value))
+    if key == "text" and isinstance(value, str) and len(value) > DEFAULT_TEXT_CELL:
+        return value[:DEFAULT_TEXT_CELL] + "…"  # a task's whole item: the tooltip has it all
     return _cell(value)
 
 

@@ -26,6 +26,7 @@ from pipeline.sections import segment_sections
 from pipeline.structure import read_metadata
 from pipeline.tables import find_grid_tables, find_tables, table_quantities
 from pipeline.targets import find_quantities
+from pipeline.tasks import deadline_year, find_tasks, link_targets
 
 T = TypeVar("T")
 
@@ -112,6 +113,8 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None,
     quantities = sorted(quantities + cells, key=lambda q: q.span)
     targets = [q for q in quantities if q.role == "target"]
     others = [q for q in quantities if q.role != "target"]
+    tasks = find_tasks(text, sections, targets, deadline_year(metadata, text), ct.boxes)
+    targets = link_targets(tasks, targets)[1]
     dates = find_dates(text, metadata.issue_date)
     # 机关代字 misread by OCR are put back only in the text OCR read
     references = find_references(text, metadata.doc_number, metadata.body_title,
@@ -133,7 +136,8 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None,
     return Document(
         source=source, text=text, pages=ct.pages, metadata=metadata, sections=tuple(sections),
         targets=mark_ocr(anchor(targets, ct), ct), quantities=mark_ocr(anchor(others, ct), ct), dates=anchor(dates, ct),
-        references=anchor(references, ct), entities=anchor(entities, ct), warnings=tuple(warnings),
+        references=anchor(references, ct), entities=anchor(entities, ct), tasks=anchor(tasks, ct),
+        warnings=tuple(warnings),
     )
 
 

@@ -17,6 +17,7 @@ PAIRS = [
     (model.DateMention, "date"),
     (model.Reference, "reference"),
     (model.Entity, "entity"),
+    (model.Task, "task"),
     (model.Section, "section"),
     (model.Metadata, "metadata"),
     (model.DocNumber, "doc_number"),

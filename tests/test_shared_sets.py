@@ -155,3 +155,35 @@ def test_shared_sets_sample_targets_comparators_kinds(shared_docs):
     for pred, gold, _ in shared_docs["sample"]:
         s = score.score_targets(pred, gold)
         assert (s["f1"], s["comparator_acc"], s["kind_acc"], s["year_acc"]) == (1.0, 1.0, 1.0, 1.0)
+
+
+# tasks and their bodies (issue 18): 1.00 and 1.00 on the plans when these floors were set
+TASK_THRESHOLDS = {"tasks": 0.85, "units": 0.85}
+
+
+@pytest.mark.parametrize("field", list(TASK_THRESHOLDS))
+def test_shared_sets_plans_tasks(field, shared_scores):
+    got = shared_scores("plans")[field]
+    assert got is not None and got >= TASK_THRESHOLDS[field], json.dumps({field: got})
+
+
+def test_shared_sets_plans_task_leads():
+    """The lead bodies right on at least 90% of the plans' tasks found (score.py's lead_acc, over the set)."""
+    import importlib.util
+
+    from pipeline import parse_pdf, to_dict
+
+    spec = importlib.util.spec_from_file_location("shared_score", SHARED / "eval" / "score.py")
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    pdfs, golds = SETS["plans"]
+    found = right = 0
+    for gold_path in sorted(golds.glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        pdf = pdfs / (gold_path.name[: -len(".gold.json")] + ".pdf")
+        if "tasks" not in gold or not pdf.is_file():
+            continue
+        got = score.score_tasks(to_dict(parse_pdf(pdf)), gold)
+        found += got["tp"]
+        right += round(got["lead_acc"] * got["tp"])
+    assert found and right / found >= 0.9, (right, found)

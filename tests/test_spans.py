@@ -5,7 +5,7 @@ from conftest import SAMPLES
 
 from pipeline import to_dict
 
-KINDS = ("targets", "quantities", "dates", "references", "entities")
+KINDS = ("targets", "quantities", "dates", "references", "entities", "tasks")
 
 
 @pytest.mark.parametrize("pdf", SAMPLES, ids=lambda p: p.stem)

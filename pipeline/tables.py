@@ -218,9 +218,11 @@ def find_grid_tables(ct: CleanText) -> list[Table]:
 
     Returns:
         One ``Table`` per header row (指标　2025年　属性) and the rows under it, each row
-        a cell per header column: the indicator's lines joined (编制规划数量（全国重点
-        文物保护单位、湖北省文物保护单位、专题专项）), the value (≥20), the attribute.
+        a cell per header column: the indicator's lines joined (新建改造城市绿道长度（含
+        滨水绿道、山地绿道）), the value (≥120), the attribute.
     """
+    if len(ct.boxes) < len(ct.text):
+        return []  # a format without positions (a web page, a Word file): tables come from the text alone
     paras = _visual_lines(ct)
     tables: list[Table] = []
     i = 0

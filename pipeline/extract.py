@@ -906,7 +906,7 @@ def _read_unread(page: RawPage, engine: str, fallback: _Fallback | None, max_cha
             and assess_page(alt)[0] == "ok"):
         lost = _glyph_count(alt) - _glyph_count(page)
         return replace(drop_undecodable(alt), quality="repaired",
-                       quality_reason=f"read with {fallback.engine}: {engine} leaves {lost} glyphs unread "  # type: ignore[union-attr]
+                       quality_reason=f"read with {fallback.engine}: {engine} leaves {lost} glyph{'s' if lost > 1 else ''} unread "  # type: ignore[union-attr]
                                       f"(a font neither embedded nor installed)")
     if not page.unread:  # the doubtful objects were blanks: the other engine reads no more
         return page

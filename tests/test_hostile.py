@@ -26,35 +26,15 @@ from pipeline.extract import (
 )
 from pipeline.model import Char, RawPage
 from tests.fixtures import make_bad_file
+from tests.fixtures.hostile import CATALOG, HELVETICA, raw_pdf, stream
 
 ENGINES = sorted(extract.ENGINES)
 
 
-# --- fixtures: raw PDF bytes ------------------------------------------------------
+# --- fixtures: raw PDF bytes (raw_pdf and stream from tests/fixtures/hostile.py) ---------------
 
-
-def raw_pdf(objects: list[bytes]) -> bytes:
-    """A PDF whose object ``i + 1`` is ``objects[i]`` (object 1 the catalog), with a correct xref table."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-def stream(data: bytes, extra: bytes = b"") -> bytes:
-    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
-
-
-CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
 ONE_PAGE = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
 PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
-HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
 
 def make_zero_pages(path: Path) -> Path:

@@ -885,11 +885,6 @@ def judge_page(page: RawPage, engine: str, fallback: _Fallback | None = None,
     return mark_unreadable(page, reason)
 
 
-def _glyph_count(page: RawPage) -> int:
-    """The characters of a page that are not blanks."""
-    return sum(not c.text.isspace() for c in page.chars)
-
-
 def _read_unread(page: RawPage, engine: str, fallback: _Fallback | None, max_chars: int) -> RawPage:
     """Take a page on which ``engine`` left text objects unread and give it read in full, or flagged.
 
@@ -902,9 +897,8 @@ def _read_unread(page: RawPage, engine: str, fallback: _Fallback | None, max_cha
     how much was not, so it is never rated ``ok`` with text missing.
     """
     alt = fallback.page(page.number) if fallback is not None else None
-    if (alt is not None and len(alt.chars) <= max_chars and _glyph_count(alt) > _glyph_count(page)
-            and assess_page(alt)[0] == "ok"):
-        lost = _glyph_count(alt) - _glyph_count(page)
+    lost = visible_chars(alt) - visible_chars(page) if alt is not None else 0
+    if alt is not None and len(alt.chars) <= max_chars and lost > 0 and assess_page(alt)[0] == "ok":
         return replace(drop_undecodable(alt), quality="repaired",
                        quality_reason=f"read with {fallback.engine}: {engine} leaves {lost} glyph{'s' if lost > 1 else ''} unread "  # type: ignore[union-attr]
                                       f"(a font neither embedded nor installed)")

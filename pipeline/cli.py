@@ -354,9 +354,17 @@ def _seconds(text: str) -> float:
     return n
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the digest of the installed code is computed only when asked for (it reads every file)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"policy-pipeline {__version__} (code {code_digest()})")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="policy-pipeline", description="Chinese policy PDFs (公文) to structured JSON.")
-    p.add_argument("--version", action="version", version=f"policy-pipeline {__version__} (code {code_digest()})")
+    p.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and the code digest, then exit")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sp = sub.add_parser("parse", help="parse one policy file (PDF, OFD, DOCX, DOC, WPS, HTML) into JSON",

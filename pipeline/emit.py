@@ -15,10 +15,10 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pipeline.loader import schema_text
 from pipeline.model import Document
 
 SCHEMA_VERSION = "1.0.0"
@@ -73,16 +73,9 @@ def output_target(path: str | Path) -> Path:
     return target
 
 
-def _schema_text() -> str:
-    here = resources.files("pipeline").joinpath("schemas", "document.schema.json")
-    if here.is_file():  # an installed wheel carries its own copy
-        return here.read_text("utf-8")
-    return (Path(__file__).resolve().parent.parent / "schemas" / "document.schema.json").read_text("utf-8")
-
-
 @cache
 def _schema() -> dict[str, Any]:
-    return json.loads(_schema_text())
+    return json.loads(schema_text())
 
 
 @cache

@@ -11,7 +11,8 @@ import hashlib
 from functools import cache
 from importlib import resources
 from importlib.abc import Traversable
-from pathlib import Path
+
+from pipeline.loader import schema_dir, schemas_inside_package
 
 # Not part of what the pipeline computes: caches and the compiled twin of
 # ``_speedups.c`` (whose source is counted; a rebuild gives the same output).
@@ -34,11 +35,10 @@ def _files(root: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]
 
 def _schema_files() -> list[tuple[str, Traversable]]:
     """The schemas: inside the package when installed from a wheel, else beside it in the repository."""
-    inside = resources.files("pipeline").joinpath("schemas")
-    if inside.is_dir():
+    if schemas_inside_package():
         return []  # already walked with the package
-    repo = Path(__file__).resolve().parent.parent / "schemas"
-    return [(f"schemas/{p.name}", p) for p in sorted(repo.glob("*.json"))] if repo.is_dir() else []
+    repo = schema_dir()
+    return [(f"schemas/{p.name}", p) for p in sorted(repo.iterdir(), key=lambda p: p.name) if p.name.endswith(".json")] if repo.is_dir() else []
 
 
 @cache

@@ -245,7 +245,9 @@ def check_file(path: Path) -> None:
         raise NotAPdfError(f"{path}: not a PDF (no %PDF- header)")
 
 
-def _pdfplumber_pages(path: Path, password: str | None) -> Iterator[RawPage]:
+def _pdfplumber_pages(path: Path, password: str | None, wanted: Callable[[int], bool] | None = None
+                      ) -> Iterator[RawPage]:
+    """Read a PDF with pdfplumber, one page at a time; a page ``wanted`` refuses (by its number) is passed over unread."""
     import logging
 
     import pdfplumber
@@ -272,6 +274,8 @@ def _pdfplumber_pages(path: Path, password: str | None) -> Iterator[RawPage]:
         if n == 0:
             raise EmptyPdfError(f"{path}: PDF has no pages")
         for i in range(n):
+            if wanted is not None and not wanted(i + 1):
+                continue
             page = pdf.pages[i]
             try:
                 yield _plumber_page(page, i + 1)
@@ -300,13 +304,14 @@ def _plumber_page(page, number: int) -> RawPage:
                    tuple(sorted(rules, key=lambda r: r.top)))
 
 
-def _pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
+def _pdfium_pages(path: Path, password: str | None, wanted: Callable[[int], bool] | None = None
+                  ) -> Iterator[RawPage]:
     # imported here: extract_pdfium builds on this module's helpers
     from pipeline.extract_pdfium import pdfium_pages
 
     yielded = False
     try:
-        for page in pdfium_pages(path, password):
+        for page in pdfium_pages(path, password, wanted):
             yielded = True
             yield page
     except EncryptedPdfError:
@@ -361,7 +366,8 @@ def _find_all(path: Path, needle: bytes) -> Iterator[int]:
             base += len(block)
 
 
-ENGINES: dict[str, Callable[[Path, str | None], Iterator[RawPage]]] = {
+# engine name -> its reader: (path, password, wanted=None) -> pages; ``wanted(number)`` False passes a page over
+ENGINES: dict[str, Callable[..., Iterator[RawPage]]] = {
     "pdfplumber": _pdfplumber_pages,
     "pdfium": _pdfium_pages,
 }
@@ -507,20 +513,28 @@ def check_inflated_size(path: Path, max_stream: int | None = None, max_total: in
 
 
 class _Fallback:
-    """Another engine's pages of the same file, read in step and only when first asked for."""
+    """Another engine's pages of the same file, read in step and only when first asked for.
+
+    Pages are asked for in order; those before the one asked for are passed
+    over unread, so one doubtful page at the end of a long file costs one
+    page of the slower engine, not all of them.
+    """
 
     def __init__(self, path: Path, password: str | None, engine: str | None) -> None:
         self.path, self.password, self.engine = path, password, engine
         self.pages: Iterator[RawPage] | None = None
         self.failed = engine is None
+        self.asking = 0
 
     def page(self, number: int) -> RawPage | None:
         """The other engine's reading of page ``number`` (1-based), or None when it cannot give it."""
         if self.failed:
             return None
         try:
+            self.asking = number
             if self.pages is None:
-                self.pages = ENGINES[self.engine](self.path, self.password)  # type: ignore[index]
+                self.pages = ENGINES[self.engine](self.path, self.password,  # type: ignore[index]
+                                                  lambda n: n >= self.asking)
             for page in self.pages:
                 if page.number == number:
                     return page

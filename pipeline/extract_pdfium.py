@@ -44,7 +44,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from operator import attrgetter
 from pathlib import Path
 
@@ -590,8 +590,8 @@ def _read_glyphs(api: _Api, tp: int, text: str, indices: list[int], sts: list[_S
 
 
 def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, float],
-                styles: _Styles) -> tuple[list[Char], list[int]]:
-    """A text page's drawn characters in pdfplumber's frame, and the text object of each.
+                styles: _Styles) -> tuple[list[Char], list[int], list[int]]:
+    """A text page's drawn characters in pdfplumber's frame, and the text object and text-page index of each.
 
     ``styles.by_object`` is filled with the style of every text object the text page used.
     """
@@ -623,7 +623,7 @@ def _page_chars(api: _Api, tp: int, frame: tuple[Matrix, float, float, float, fl
             x0, y0, x1, y1, size = _box(st, ctm, x, y, glyph[1] * st.size / 1000)
             chars[k] = Char(glyph[0], x0 + dx, height - y1 + dtop, x1 + dx, height - y0 + dtop, size, st.name,
                             st.color, st.bold)
-    return chars, owners  # type: ignore[return-value]
+    return chars, owners, indices  # type: ignore[return-value]
 
 
 def _advance(api: _Api, tp: int, i: int, st: _Style, ch: str, box, probes: dict[int, float | None], buf
@@ -803,13 +803,58 @@ def _find_skipped(api: _Api, walked: _Walk, used: dict[int, _Style], tolerance: 
     return blank_objects, copied
 
 
+class _Outlines:
+    """Which fonts that are not embedded draw CJK outlines on this host, asked per font once a page.
+
+    A CJK font neither embedded nor installed gives PDFium no outlines: the
+    glyphs it still places have a box of no height (到 16 pt wide, 0.02 tall),
+    and a glyph drawn as its own object has no box at all, like a blank's.
+    Where a CJK glyph of the font has a box of real height, the font is
+    installed (or substituted), and its boxless objects are true blanks
+    (the U+3000 of an indent), which need no second engine. Fonts are known
+    by name: a document may hold the same font as several resources, and the
+    host draws them all alike.
+    """
+
+    def __init__(self, api: _Api, tp: int, chars: list[Char], owners: list[int], indices: list[int],
+                 styles: _Styles) -> None:
+        self.api, self.tp, self.chars, self.owners, self.indices, self.styles = api, tp, chars, owners, indices, styles
+        self.known: dict[str, bool] = {}
+
+    def drawn(self, font: str) -> bool:
+        """Whether a CJK glyph read in the font named ``font`` on this page has a box at least a fifth of its size tall."""
+        if font not in self.known:
+            self.known[font] = self._cjk_box_tall(font)
+        return self.known[font]
+
+    def _cjk_box_tall(self, font: str, tries: int = 8) -> bool:
+        """Asked of the first few CJK glyphs in the font: one flat stroke (一) is no answer."""
+        by_object = self.styles.by_object
+        cells = [ctypes.c_double() for _ in range(4)]
+        refs = [ctypes.byref(v) for v in cells]
+        for k, c in enumerate(self.chars):
+            st = by_object.get(self.owners[k])
+            if st is None or st.name != font or not "\u3400" <= c.text <= "\u9fff":
+                continue
+            if self.api.char_box(self.tp, self.indices[k], *refs):
+                _left, _right, bottom, top = (v.value for v in cells)
+                if top - bottom >= 0.2 * c.size:
+                    return True
+            tries -= 1
+            if not tries:
+                break
+        return False
+
+
 def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char], owners: list[int],
-                     frame: tuple[Matrix, float, float, float, float]) -> tuple[list[Char], int, int]:
+                     frame: tuple[Matrix, float, float, float, float], outlines: _Outlines
+                     ) -> tuple[list[Char], int, int]:
     """Put back what PDFium's text page dropped: blank-glyph objects and fake-bold marks.
 
     Returns the page's characters, the number of text objects the text page
     left out that are neither blanks nor copies (their glyphs are lost), and
-    the number of "blank" objects drawn in a font that is not embedded. A
+    the number of "blank" objects drawn in a font that is not embedded and
+    draws no CJK outlines here (``_Outlines``). A
     CJK font neither embedded nor installed on the host (reportlab's
     STSong-Light, one glyph per object) gives PDFium no outlines, so each of
     its glyphs has a box of no width, like a blank's: such objects are read
@@ -851,7 +896,7 @@ def _recover_skipped(api: _Api, walked: _Walk, styles: _Styles, chars: list[Char
         st = styles.of_object(handle, (m[0], m[1], m[2], m[3]))
         if not st.font or st.size <= 0:
             continue
-        if not api.font_embedded(st.font):
+        if not api.font_embedded(st.font) and not outlines.drawn(st.name):
             doubtful += 1
         glyph = _blank_glyph(api, st.font, blanks)
         if isinstance(glyph, dict):
@@ -953,12 +998,14 @@ def _any_content(pdf, n: int) -> bool:
 
 
 
-def pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
+def pdfium_pages(path: Path, password: str | None, wanted: Callable[[int], bool] | None = None
+                 ) -> Iterator[RawPage]:
     """Read a PDF with PDFium, one page at a time.
 
     Args:
         path: the PDF, e.g. samples/zhengzhengban-2017-30.pdf.
         password: the user password of an encrypted file, or None.
+        wanted: page number -> whether to read it; a page it refuses is passed over unread.
 
     Yields:
         ``RawPage`` per page: 郑 at (87.64, 208.33)-(122.64, 243.33), 35 pt,
@@ -993,6 +1040,8 @@ def pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
             # fails on the same file)
             raise CorruptPdfError(f"{path}: corrupt PDF (cross-reference table broken, no page content readable)")
         for i in range(n):
+            if wanted is not None and not wanted(i + 1):
+                continue
             try:
                 page = pdf[i]
             except pdfium.PdfiumError as e:
@@ -1020,15 +1069,16 @@ def pdfium_pages(path: Path, password: str | None) -> Iterator[RawPage]:
                 else:
                     walked, rules = _walk(api, handle, ctm, height, dx, dtop)
                     styles = _Styles(api, glyphs)
-                    chars, owners = _page_chars(api, tp, frame, styles)
+                    chars, owners, indices = _page_chars(api, tp, frame, styles)
                     if rotation in (90, 180, 270) and not _mostly_upright(owners, styles):
                         # text set to read upright once the page is turned: read the turned page
                         frame = page_frame(mediabox, rotation)  # type: ignore[arg-type]
                         ctm, width, height, dx, dtop = frame
                         walked, rules = _walk(api, handle, ctm, height, dx, dtop)
                         styles = _Styles(api, glyphs)
-                        chars, owners = _page_chars(api, tp, frame, styles)
-                    chars, unread, doubtful = _recover_skipped(api, walked, styles, chars, owners, frame)
+                        chars, owners, indices = _page_chars(api, tp, frame, styles)
+                    chars, unread, doubtful = _recover_skipped(api, walked, styles, chars, owners, frame,
+                                                               _Outlines(api, tp, chars, owners, indices, styles))
                     raw_page = RawPage(i + 1, float(width), float(height), tuple(dedupe_overprint(chars)),
                                        tuple(rules), unread=unread, doubtful=doubtful)
             except PdfError:

@@ -123,8 +123,10 @@ def test_hostile_font_without_tounicode_is_flagged_not_emitted(engine, tmp_path)
 
 def _fake_engine(texts: dict[int, str]):
     """An engine giving one page per entry, each reading ``texts[number]``."""
-    def pages(path, password):
+    def pages(path, password, wanted=None):
         for number, text in texts.items():
+            if wanted is not None and not wanted(number):
+                continue
             chars = tuple(Char(t, 72.0 + 16 * i, 100.0, 88.0 + 16 * i, 116.0, 16.0, "F", None)
                           for i, t in enumerate(text))
             yield RawPage(number, 595.0, 842.0, chars)
@@ -162,7 +164,7 @@ def test_hostile_garbage_page_is_read_with_the_other_engine(a, b, qualities, rea
 
 
 def test_hostile_other_engine_failing_leaves_the_page_unreadable(monkeypatch, tmp_path):
-    def broken(path, password):
+    def broken(path, password, wanted=None):
         raise extract.CorruptPdfError(f"{path}: corrupt PDF")
         yield  # a generator, as engines are
 

@@ -9,6 +9,7 @@ Both call ``done(task, result)`` once per task, in the order tasks finish.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
 import signal
@@ -50,8 +51,6 @@ def _die_with_parent(parent: int) -> None:
     otherwise run on, orphaned, after a ``kill -9`` of the batch.
     """
     try:
-        import ctypes  # only where the C library can be loaded
-
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):

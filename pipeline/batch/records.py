@@ -131,7 +131,7 @@ class FolderLock:
     def __init__(self, outdir: Path) -> None:
         self.f = open(outdir / LOCK, "a")  # noqa: SIM115 - closed in release()
         try:
-            import fcntl
+            import fcntl  # POSIX only
 
             fcntl.flock(self.f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except ImportError:  # no fcntl (Windows): no lock

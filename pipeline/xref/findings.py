@@ -277,11 +277,9 @@ def _ghost_id(number: str | None, key: str | None) -> str:
     return f"ghost:{number or key}"
 
 
-def unresolved(cits: Sequence[Citation]) -> tuple[list[Finding], list[Ghost], dict[int, str]]:
-    """Group citations of outside documents (sharing a number or a title) and report each group once.
-
-    Gives the findings, the ghosts and, for each citation (by position), its ghost id.
-    """
+def _same_document(cits: Sequence[Citation]) -> list[list[int]]:
+    """Citations (by position) grouped as one outside document: linked by a shared number or title,
+    transitively (union-find), each group in citation order, groups in order of their first member's root."""
     parent = list(range(len(cits)))
 
     def find(i: int) -> int:
@@ -302,11 +300,54 @@ def unresolved(cits: Sequence[Citation]) -> tuple[list[Finding], list[Ghost], di
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(cits)):
         groups[find(i)].append(i)
+    return list(groups.values())
 
+
+def _inconsistent(cs: Sequence[Citation], numbers: Counter[str], titles: Counter[str], number: str | None,
+                  key: str | None, title: str | None, label: str) -> list[Finding]:
+    """The citers of one outside document that disagree with its usual number or title."""
+    out = []
+    for c in cs:
+        odd_number = c.number and number and c.number != number and len(numbers) > 1
+        odd_title = c.key and key and c.key != key and drop_note(c.key) != drop_note(key) and len(titles) > 1
+        if not (odd_number or odd_title):
+            continue
+        what = (
+            "number"
+            if odd_number and not odd_title
+            else "title"
+            if odd_title and not odd_number
+            else "number and title"
+        )
+        others = [o.where for o in cs if o is not c and (o.number == number or o.key == key)]
+        out.append(
+            Finding(
+                "inconsistent_citation",
+                KINDS["inconsistent_citation"],
+                f"cites {label} with another {what}: "
+                + " ".join(x for x in (f"《{c.title}》" if c.title else None, c.number) if x),
+                c.doc.id,
+                c.where,
+                cited=c.cited,
+                compared_with={"document": None, "doc_number": number, "title": title, "citations": len(cs) - 1},
+                similarity=similarity(c.key, key) if odd_title and c.key and key else None,
+                occurrences=tuple(others),
+            )
+        )
+    return out
+
+
+def unresolved(cits: Sequence[Citation]) -> tuple[list[Finding], list[Ghost], dict[int, str]]:
+    """Group citations of outside documents (sharing a number or a title) and report each group once.
+
+    Gives the findings, the ghosts and, for each citation (by position), its ghost id. Example: 东政办〔2022〕18号
+    cited by three documents, one of them as 东政办〔2022〕19号 with the same title -> one ``unresolved`` finding,
+    the ghost ``ghost:东政办〔2022〕18号`` and an ``inconsistent_citation`` for the odd one.
+    """
     findings: list[Finding] = []
     ghosts: list[Ghost] = []
     ghost_of: dict[int, str] = {}
-    for members in groups.values():
+    for members in _same_document(cits):
         cs = [cits[i] for i in members]
         numbers = Counter(c.number for c in cs if c.number)
         titles = Counter(c.key for c in cs if c.key)
@@ -331,33 +372,5 @@ def unresolved(cits: Sequence[Citation]) -> tuple[list[Finding], list[Ghost], di
                 cited_by=len(citers),
             )
         )
-        # citers that disagree with the usual form of this document
-        for c in cs:
-            odd_number = c.number and number and c.number != number and len(numbers) > 1
-            odd_title = c.key and key and c.key != key and drop_note(c.key) != drop_note(key) and len(titles) > 1
-            if not (odd_number or odd_title):
-                continue
-            what = (
-                "number"
-                if odd_number and not odd_title
-                else "title"
-                if odd_title and not odd_number
-                else "number and title"
-            )
-            others = [o.where for o in cs if o is not c and (o.number == number or o.key == key)]
-            findings.append(
-                Finding(
-                    "inconsistent_citation",
-                    KINDS["inconsistent_citation"],
-                    f"cites {label} with another {what}: "
-                    + " ".join(x for x in (f"《{c.title}》" if c.title else None, c.number) if x),
-                    c.doc.id,
-                    c.where,
-                    cited=c.cited,
-                    compared_with={"document": None, "doc_number": number, "title": title, "citations": len(cs) - 1},
-                    similarity=similarity(c.key, key) if odd_title and c.key and key else None,
-                    occurrences=tuple(others),
-                )
-            )
+        findings.extend(_inconsistent(cs, numbers, titles, number, key, title, label))
     return findings, ghosts, ghost_of
-

@@ -252,6 +252,28 @@ def test_xref_rules_malformed_own_number():
     assert (f.kind, f.reference.text, f.reference.span) == ("malformed_number", "东政[2023]3号", (10, 20))
 
 
+def test_xref_own_number_from_the_output_when_it_says_where():
+    """metadata.doc_number_written, when the output has it, says where the own number is: no search of the text;
+    null says it is not printed; an output without the field is searched as before."""
+    text = "东川市人民政府文件\n东政[2023]3号\n东川市人民政府关于加强数据安全的意见"
+    base = _doc("doc", "东政〔2023〕3号", "东川市人民政府关于加强数据安全的意见", "2023-02-01", text=text)
+    assert (base.number_raw, base.number_span, base.number_page) == ("东政[2023]3号", (10, 20), 1)
+    data = {
+        "source": {"file": "doc.pdf"},
+        "text": text,
+        "metadata": {
+            "doc_number": {"text": "东政〔2023〕3号", "agency_code": "东政", "year": 2023, "serial": 3},
+            "title": "东川市人民政府关于加强数据安全的意见",
+            "doc_number_written": {"text": "东政[2023]3号", "span": [10, 20], "page": 2, "bbox": None},
+        },
+        "references": [],
+    }
+    told = doc_from_dict(data, "doc")
+    assert (told.number_raw, told.number_span, told.number_page) == ("东政[2023]3号", (10, 20), 2)
+    data["metadata"]["doc_number_written"] = None
+    assert doc_from_dict(data, "doc").number_raw is None
+
+
 def test_xref_rules_inconsistent_outside_citation():
     cite = "江澜省数据条例"
     docs = [

@@ -38,8 +38,23 @@ class CorpusDoc:
     transmitted: frozenset[int] = frozenset()  # references a cue marks as the document itself
 
 
+def _own_number(data: Mapping[str, Any], key: str | None) -> tuple[str, tuple[int, int], int | None] | None:
+    """Where the document's own 发文字号 is printed: (as written, span, page), or None.
+
+    The parse says so in ``metadata.doc_number_written`` (郑发 〔2016〕35号 at [120, 132] on page 1; null when
+    the number is not printed in the text); an output written before it had that field is searched instead.
+    """
+    meta = data.get("metadata") or {}
+    if "doc_number_written" not in meta:
+        return _own_number_as_written(data, key)
+    written = meta["doc_number_written"]
+    if not written:
+        return None
+    return str(written["text"]), (int(written["span"][0]), int(written["span"][1])), written.get("page")
+
+
 def _own_number_as_written(data: Mapping[str, Any], key: str | None) -> tuple[str, tuple[int, int], int] | None:
-    """Find the document's own 发文字号 in its text, as written: (raw, span, page)."""
+    """Find the document's own 发文字号 in the text of an output without ``doc_number_written``: (raw, span, page)."""
     text = data.get("text") or ""
     if not key:
         return None
@@ -68,7 +83,7 @@ def doc_from_dict(data: Mapping[str, Any], doc_id: str, path: str | None = None)
     """
     meta = data.get("metadata") or {}
     key = number_key(meta.get("doc_number"))
-    written = _own_number_as_written(data, key)
+    written = _own_number(data, key)
     return CorpusDoc(
         id=doc_id,
         file=str((data.get("source") or {}).get("file") or doc_id),

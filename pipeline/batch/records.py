@@ -32,8 +32,6 @@ class BatchError(Exception):
         self.report = report
 
 
-# Address space a local worker may map (``RLIMIT_AS``): a hostile file that
-
 @dataclass(frozen=True)
 class Record:
     """What became of one input: one line of ``manifest.jsonl``.

@@ -64,6 +64,7 @@ __all__ = [
     "write_review",
 ]
 
+# The index page a batch's review pages are listed on, beside them.
 INDEX = "index.html"
 
 

@@ -15,8 +15,6 @@ from pipeline.review.template import INDEX_TEMPLATE, KINDS, SCRIPT, STYLE, TEMPL
 
 DEFAULT_WRAPPED_LINES = 1.6  # a box this many median item heights tall spans lines ...
 DEFAULT_WRAPPED_WIDTH = 0.5  # ... when it is also this much of the page wide (a union of full lines)
-
-
 SECTION_COLOUR = "#7f7f7f"
 # the characters of an item's text a table cell shows
 DEFAULT_TEXT_CELL = 60

@@ -9,8 +9,7 @@
 from pipeline.emit import to_dict, validate, write_document
 from pipeline.extract import PdfError
 from pipeline.run import parse_file, parse_pdf
-
-__version__ = "0.2.0"
+from pipeline.version import __version__
 
 __all__ = ["PdfError", "__version__", "load_table", "parse_file", "parse_pdf", "to_dict", "validate", "write_document"]
 

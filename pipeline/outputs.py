@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.emit import ValidationFailed, validate
+
 MANIFEST = "manifest.jsonl"
 # Bigger files are not parse outputs of a policy document (the largest real ones are a few MB).
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -62,8 +64,6 @@ def read_output(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[st
         NotAnOutput: unreadable, not JSON, cut short, too deep, or not valid
             against the schema: "x.json: not JSON (Expecting ',' delimiter: line 9 column 3)".
     """
-    from pipeline.emit import ValidationFailed, validate
-
     path = Path(path)
     try:
         if path.stat().st_size > max_bytes:

@@ -19,6 +19,7 @@ MAX_NATIVE_LINES = 500
 ENVIRONMENT_AT = {
     "pipeline.cli": "the edge: reads PIPELINE_* into options",
     "pipeline.ocr": "passes a copy of the environment, one thread limit added, to the tesseract child it starts",
+    "pipeline.batch.pool": "sets the numeric libraries' thread limits in the worker processes it starts, not in its caller",
 }
 
 

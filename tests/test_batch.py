@@ -196,7 +196,7 @@ def test_batch_expand_inputs_missing_is_an_error(tmp_path, bad):
 
 
 OUTPUT_NAMES = [
-    ("/data/郑州/郑政办-30.pdf", "0d3c9a7e" + "0" * 56, "郑政办-30-0d3c9a7e.json"),  # the rule's example in batch.py
+    ("/data/郑州/郑政办-30.pdf", "0d3c9a7e" + "0" * 56, "郑政办-30-0d3c9a7e.json"),  # the rule's example in batch/plan.py
     ("/data/x/notice.PDF", "ab" * 32, "notice-abababab.json"),
     ("/data/y/notice.PDF", "ab" * 32, "notice-abababab.json"),  # the same content elsewhere: the same output
     ("/data/y/notice.PDF", "cd" * 32, "notice-cdcdcdcd.json"),
@@ -315,9 +315,9 @@ def test_batch_workers_that_cannot_start_stop_the_batch(tmp_path):
 
 
 def test_batch_second_batch_on_same_folder_refused(tmp_path):
-    from pipeline.batch import _Lock
+    from pipeline.batch import FolderLock
 
-    lock = _Lock(tmp_path)
+    lock = FolderLock(tmp_path)
     try:
         with pytest.raises(BatchError, match="another batch"):
             run_batch([], tmp_path)
@@ -381,7 +381,7 @@ def test_batch_local_cluster_same_outputs_as_local(corpus, first_run, tmp_path):
 
 
 def test_batch_unreachable_scheduler_one_line_error(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("pipeline.batch.DEFAULT_CONNECT_TIMEOUT", 2.0)
+    monkeypatch.setattr("pipeline.batch.pool.DEFAULT_CONNECT_TIMEOUT", 2.0)
     src = tmp_path / "in"
     src.mkdir()
     (src / "x.pdf").write_bytes(b"%PDF-")

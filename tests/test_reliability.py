@@ -478,7 +478,7 @@ def test_reliability_script_json(text):
 
 def test_reliability_review_and_graph_survive_hostile_text(sample_json):
     from pipeline.review import review_html
-    from pipeline.xref_html import render_graph
+    from pipeline.xref.graph import render_graph
 
     data = copy.deepcopy(sample_json)
     hostile = "<!--<script>\u2028</script>"

@@ -1,4 +1,4 @@
-"""Cross-references across a corpus (pipeline/xref.py, xref_html.py, `pipeline xref`).
+"""Cross-references across a corpus (pipeline/xref/, `pipeline xref`).
 
 Rule tests run on small in-memory corpora; the corpus tests generate the
 fixture corpus of tests/xref_corpus.py once (a dozen PDFs), parse it once and
@@ -250,6 +250,28 @@ def test_xref_rules_malformed_own_number():
     )
     (f,) = check_corpus([doc]).findings
     assert (f.kind, f.reference.text, f.reference.span) == ("malformed_number", "东政[2023]3号", (10, 20))
+
+
+def test_xref_own_number_from_the_output_when_it_says_where():
+    """metadata.doc_number_written, when the output has it, says where the own number is: no search of the text;
+    null says it is not printed; an output without the field is searched as before."""
+    text = "东川市人民政府文件\n东政[2023]3号\n东川市人民政府关于加强数据安全的意见"
+    base = _doc("doc", "东政〔2023〕3号", "东川市人民政府关于加强数据安全的意见", "2023-02-01", text=text)
+    assert (base.number_raw, base.number_span, base.number_page) == ("东政[2023]3号", (10, 20), 1)
+    data = {
+        "source": {"file": "doc.pdf"},
+        "text": text,
+        "metadata": {
+            "doc_number": {"text": "东政〔2023〕3号", "agency_code": "东政", "year": 2023, "serial": 3},
+            "title": "东川市人民政府关于加强数据安全的意见",
+            "doc_number_written": {"text": "东政[2023]3号", "span": [10, 20], "page": 2, "bbox": None},
+        },
+        "references": [],
+    }
+    told = doc_from_dict(data, "doc")
+    assert (told.number_raw, told.number_span, told.number_page) == ("东政[2023]3号", (10, 20), 2)
+    data["metadata"]["doc_number_written"] = None
+    assert doc_from_dict(data, "doc").number_raw is None
 
 
 def test_xref_rules_inconsistent_outside_citation():
@@ -534,7 +556,7 @@ def _synthetic_report(n_docs: int, seed: int = 7) -> dict:
 
 @pytest.mark.parametrize("n", [1, 12, 50, 2000])
 def test_xref_graph_layout_every_node_in_its_own_cell(n):
-    from pipeline.xref_html import DEFAULT_COLUMN_WIDTH, DEFAULT_ROW_HEIGHT, LABEL_CHARS, LABEL_OFFSET, layout
+    from pipeline.xref.graph import DEFAULT_COLUMN_WIDTH, DEFAULT_ROW_HEIGHT, LABEL_CHARS, LABEL_OFFSET, layout
 
     report = _synthetic_report(n)
     lay = layout(report)
@@ -572,7 +594,7 @@ return {n: boxes.length, overlaps: overlaps, columns: xs.size, rows: ys.size, in
 
 
 def test_xref_graph_in_a_browser_legible_at_50_usable_at_2000(tmp_path):
-    from pipeline.xref_html import render_graph
+    from pipeline.xref.graph import render_graph
     from tests.browser import chromium
 
     with chromium(tmp_path) as driver:
@@ -615,9 +637,9 @@ _TITLE_CHARS = "关于印发东川市数据要素市场培育行动方案的通�
 @settings(max_examples=300, deadline=None)
 @given(st.text(_TITLE_CHARS, max_size=30), st.text(_TITLE_CHARS, max_size=30), st.integers(0, 5))
 def test_xref_edits_match_the_textbook_distance(a, b, limit):
-    from pipeline.xref import _edits
+    from pipeline.xref.keys import edits
 
-    assert _edits(a, b, limit) == min(_textbook_edits(a, b), limit + 1)
+    assert edits(a, b, limit) == min(_textbook_edits(a, b), limit + 1)
 
 
 _WRAPPED = "《东川市人民政府关于印发东川市数据条例\n实施办法的通知》（东政〔2022〕30号）"
@@ -651,7 +673,7 @@ def test_xref_rules_no_title_taken_from_further_away(text):
 
 @pytest.mark.parametrize("hostile", ["<!--<script>", "</script><script>alert(1)</script>", "a\u2028b", "\"'><b>"])
 def test_xref_graph_page_carries_any_title_as_text(hostile):
-    from pipeline.xref_html import render_graph
+    from pipeline.xref.graph import render_graph
 
     report = _synthetic_report(3)
     report["documents"][1]["title"] = hostile

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from pipeline.clean import FULL_SPACE
 from pipeline.model import Paragraph
-from pipeline.read import FormatError
+from pipeline.read.base import FormatError
 from pipeline.read.paras import default_align
 
 # Browser defaults: 16 px = 12 pt body text; headings 2em, 1.5em, 1.17em.

@@ -34,13 +34,13 @@ written, and scorers treat them as optional.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from pipeline.docnumber import DATA, find_doc_numbers
+from pipeline.docnumber import find_doc_numbers
+from pipeline.loader import data_json
 from pipeline.model import DateMention
 from pipeline.numbers import unit_at
 from pipeline.numerals import cn_to_int, width_folder
@@ -172,7 +172,7 @@ class RelativeRules(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _relative() -> RelativeRules:
-    raw = json.loads((DATA / "date_relative.json").read_text(encoding="utf-8"))
+    raw = data_json("date_relative.json")
     years: dict[str, int] = raw["years"]
     # a relative year is a word of its own too: 明年 -> {Y+1}
     values: dict[str, str] = {**{y: f"{{Y{n:+d}}}" if n else "{Y}" for y, n in years.items()}, **raw["words"]}

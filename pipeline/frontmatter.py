@@ -20,14 +20,13 @@ Every cue list is data: ``data/structure_cues.json`` and the ORG pattern pieces 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from pipeline.dates import find_dates
 from pipeline.docnumber import find_doc_numbers
+from pipeline.loader import data_json
 from pipeline.model import DocNumber
 from pipeline.numerals import CN_NUMERAL_CHARS, cn_to_int
 
@@ -35,15 +34,12 @@ FULL_SPACE = "\u3000"
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
-@cache
 def _cues() -> dict:
-    return json.loads(resources.files("pipeline.data").joinpath("structure_cues.json").read_text("utf-8"))
+    return data_json("structure_cues.json")
 
 
-@cache
 def _org_patterns() -> dict:
-    path = resources.files("pipeline.data").joinpath("gazetteer").joinpath("org_patterns.json")
-    return json.loads(path.read_text("utf-8"))
+    return data_json("gazetteer/org_patterns.json")
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:

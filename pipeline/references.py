@@ -24,14 +24,13 @@ Cue words live in ``data/reference_cues.json``; the 机关代字 table in
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 
-from pipeline.docnumber import DATA, find_doc_numbers, guess_issuer, load_agency_codes, repair_doc_number, repairs_at
+from pipeline.docnumber import find_doc_numbers, guess_issuer, load_agency_codes, repair_doc_number, repairs_at
 from pipeline.model import DocNumber, Reference, Span
+from pipeline.refcues import reference_cues
 
 __all__ = ["find_references", "find_titles", "guess_issuer", "load_agency_codes", "relation_of"]
 
@@ -57,12 +56,6 @@ _NOTICE_TAIL = re.compile(r"[^。；，\n《》（()）]{0,8}[ \t\u3000]*[（(]?
 _JOIN = re.compile(r"[ \t\u3000]*(?:、|，|,|和|及|与|以及|或)?[ \t\u3000]*")
 # the sentence a title sits in ends here
 _SENTENCE_END = re.compile(r"[。！？\n]")
-
-
-@lru_cache(maxsize=1)
-def _cues() -> dict[str, tuple[str, ...]]:
-    raw = json.loads((DATA / "reference_cues.json").read_text(encoding="utf-8"))
-    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in raw.items() if isinstance(v, list)}
 
 
 def norm_title(title: str) -> str:
@@ -123,7 +116,7 @@ def _is_document(title: str) -> bool:
     《人民日报》, 《2017中国郑州》, 《上海市居住证》 end otherwise and are ``other``.
     """
     core = _TRAILING_NOTE.sub("", title).rstrip("”\"'’")
-    return any(core.endswith(t) for t in _cues()["document_types"])
+    return any(core.endswith(t) for t in reference_cues().document_types)
 
 
 def _ends_with(before: str, words: tuple[str, ...]) -> str | None:
@@ -147,31 +140,31 @@ def relation_of(text: str, span: Span, title: str | None, body_title: str | None
     """
     if title is None:
         return "cites"
-    cues = _cues()
+    cues = reference_cues()
     start, end = span
     if body_title and norm_title(title) == norm_title(body_title):
         return "self"
     before = text[max(0, start - 12) : start]
-    cue = _ends_with(before, cues["self_before"])
+    cue = _ends_with(before, cues.self_before)
     if cue:
         # 根据关于印发《X》的通知（郑政〔2017〕1号）: another notice, cited by its number
         return "cites" if cue.startswith("关于") and _numbered_notice_follows(text, end) else "self"
     # 《X》已经市政府研究同意，现印发给你们: the last title before the cue in its sentence
     stop = _SENTENCE_END.search(text, end)
     sentence_rest = text[end : stop.start() if stop else len(text)]
-    for cue in cues["self_after"]:
+    for cue in cues.self_after:
         k = sentence_rest.find(cue)
         if k >= 0 and "《" not in sentence_rest[:k]:
             return "self"
     if not _is_document(title):
         return "other"
-    verb = _ends_with(before, cues["drafting_before"])
+    verb = _ends_with(before, cues.drafting_before)
     if verb:
         head = before.rstrip(" \t\u3000")[: -len(verb)]
-        if not _ends_with(head, cues["past_before_drafting"]):
+        if not _ends_with(head, cues.past_before_drafting):
             return "drafts"
     after = text[end : end + 8].lstrip(" \t\u3000")
-    if any(after.startswith(c) for c in cues["drafting_after"]):
+    if any(after.startswith(c) for c in cues.drafting_after):
         return "drafts"
     return "cites"
 

@@ -8,12 +8,9 @@ end under rules with labels (抄送：, …印发).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 from pipeline.clean import FULL_SPACE, is_red
 from pipeline.dates import find_dates
@@ -35,14 +32,9 @@ from pipeline.frontmatter import (
     split_recipients,
     web_fields,
 )
+from pipeline.loader import data_json
 from pipeline.model import Block, CleanText, Metadata
 from pipeline.sections import match_marker
-
-
-@cache
-def _data(name: str) -> dict:
-    return json.loads(resources.files("pipeline.data").joinpath(name).read_text("utf-8"))
-
 
 # --- dates --------------------------------------------------------------------
 
@@ -75,7 +67,7 @@ def split_list(text: str) -> list[str]:
 def doc_type_of(title: str) -> str | None:
     """文种 from a title's last word: …的通知 -> 通知, …实施方案 -> 方案, …暂行条例 -> 条例."""
     t = re.sub(r"[（(][^）)]*[）)]$", "", title.strip())  # 办法（试行）
-    cues = _data("doc_types.json")
+    cues = data_json("doc_types.json")
     for word in sorted(cues["statutory"], key=len, reverse=True):
         if t.endswith(word):
             if word == "令" and not t.endswith("命令"):
@@ -90,7 +82,7 @@ def doc_type_of(title: str) -> str | None:
 
 def body_title_of(title: str) -> str | None:
     """The document a notice transmits: 关于印发X的通知 -> X; 关于转发A关于B的通知的通知 -> A关于B的通知."""
-    verbs = "|".join(sorted(_data("structure_cues.json")["transmit_verbs"], key=len, reverse=True))
+    verbs = "|".join(sorted(data_json("structure_cues.json")["transmit_verbs"], key=len, reverse=True))
     m = re.search(rf"关于(?:{verbs})(.+)的通知$", title)
     if m:
         inner = m.group(1).strip()
@@ -138,7 +130,7 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         The metadata, and where the body starts and ends (block indexes).
     """
     blocks = ct.blocks
-    cues = _data("structure_cues.json")
+    cues = data_json("structure_cues.json")
     md: dict = {"flags": []}
     cur = _Cursor(body_end=len(blocks))
     if not blocks:
@@ -584,7 +576,7 @@ def _check_ocr_number(md: dict) -> None:
     code = number.agency_code
     if guess_issuer(code) is not None:
         return
-    abbrev = _data("structure_cues.json")["province_abbreviations"]
+    abbrev = data_json("structure_cues.json")["province_abbreviations"]
     issuer = md.get("issuer") or ""
     own = next((a for name, a in abbrev.items() if issuer.startswith(name)), None)
     place = re.match(r"^([\u4e00-\u9fff]{1,6}?)[省市县区州]", issuer)

@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from pipeline.clean import FULL_SPACE, is_red
-from pipeline.dates import find_dates
+from pipeline.dateforms import find_full_date
 from pipeline.docnumber import find_doc_numbers, guess_issuer, make_doc_number, parse_doc_number
 from pipeline.frontmatter import (
     Caption,
@@ -35,23 +35,6 @@ from pipeline.frontmatter import (
 from pipeline.loader import data_json
 from pipeline.model import Block, CleanText, Metadata
 from pipeline.sections import match_marker
-
-# --- dates --------------------------------------------------------------------
-
-def find_full_date(text: str) -> tuple[str, tuple[int, int]] | None:
-    """Find the first full date (year, month and day) in ``text``, as ISO with its span.
-
-    Args:
-        text: 二〇一七年三月十三日 / 2017年3月13日印发 / 2017.3.13
-
-    Returns:
-        ("2017-03-13", (0, 10)) or None. The date reading is ``dates.find_dates``'s.
-    """
-    for d in find_dates(text):
-        if d.kind == "date":
-            return d.value, d.span
-    return None
-
 
 # --- metadata -----------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from pipeline.structure import body_title_of, doc_type_of, find_full_date, split_list
+from pipeline.dateforms import find_full_date
+from pipeline.structure import body_title_of, doc_type_of, split_list
 
 DOC_TYPE_CASES = [
     ("郑州市人民政府办公厅关于印发郑州市2017年提升对外开放水平推进城市国际化实施方案的通知", "通知"),

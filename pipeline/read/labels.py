@@ -13,10 +13,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
+from pipeline.dateforms import find_full_date
 from pipeline.docnumber import parse_doc_number
 from pipeline.model import Metadata
 from pipeline.read.paras import clean_line
-from pipeline.structure import body_title_of, doc_type_of, find_full_date
+from pipeline.structure import body_title_of, doc_type_of
 
 
 def apply_labels(metadata: Metadata, labels: Mapping[str, str]) -> Metadata:

@@ -203,12 +203,11 @@ def find_doc_numbers(text: str, repair: bool | Sequence[Span] = False) -> list[t
             for span, number, repairable in _scan_doc_numbers(text)]
 
 
-@lru_cache(maxsize=4)
 def _scan_doc_numbers(text: str) -> tuple[tuple[Span, DocNumber, bool], ...]:
     """The document numbers of a text as written, each with whether its 机关代字 may be repaired.
 
-    Kept for the last few texts: structure, dates and references each ask
-    for the numbers of the same document text.
+    A whole document's text is scanned once, by ``run.analyse``, which hands the
+    numbers to the date and reference finders (their ``numbers`` argument).
     """
     folded = _fold(text)
     hits: list[tuple[Span, DocNumber, bool]] = []

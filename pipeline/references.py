@@ -201,7 +201,8 @@ def _same_number(a: DocNumber, b: DocNumber | None) -> bool:
 
 
 def find_references(text: str, own_number: DocNumber | None = None, body_title: str | None = None,
-                    repair: bool | Sequence[Span] = False, own_span: Span | None = None) -> list[Reference]:
+                    repair: bool | Sequence[Span] = False, own_span: Span | None = None,
+                    numbers: Sequence[tuple[Span, DocNumber]] | None = None) -> list[Reference]:
     """Find every reference to another document, in text order.
 
     Args:
@@ -213,6 +214,8 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
             the spans of text OCR read; a repaired reference has ``repaired=True``.
         own_span: where the 版头 prints the document's own number; a number there is no
             reference even when OCR misread it (汀文旅发 for 湘文旅发).
+        numbers: the text's document numbers as written (``docnumber.find_doc_numbers(text)``),
+            when the caller has them already; None reads them here.
 
     Returns:
         ``[Reference(text="《郑州市…（2016—2018年）》（郑发〔2016〕35号）", doc_number=
@@ -221,7 +224,7 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
     """
     # numbers as written, then repaired where allowed (人杜部 read for 人社部; 国画 stays, being
     # a character from several codes), so a reference knows whether its number was repaired
-    written = find_doc_numbers(text)
+    written = find_doc_numbers(text) if numbers is None else list(numbers)
     numbers = [(span, repair_doc_number(number) if repairs_at(span, repair) else number) for span, number in written]
     repaired = {span for (span, number), (_, fixed) in zip(written, numbers) if fixed is not number}
     titles = find_titles(text)

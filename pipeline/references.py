@@ -225,46 +225,11 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
     # numbers as written, then repaired where allowed (人杜部 read for 人社部; 国画 stays, being
     # a character from several codes), so a reference knows whether its number was repaired
     written = find_doc_numbers(text) if numbers is None else list(numbers)
-    numbers = [(span, repair_doc_number(number) if repairs_at(span, repair) else number) for span, number in written]
-    repaired = {span for (span, number), (_, fixed) in zip(written, numbers) if fixed is not number}
-    titles = find_titles(text)
-    used_numbers: set[int] = set()
-    # (span, number, title, title span, number span)
-    items: list[tuple[Span, DocNumber | None, str | None, Span | None, Span | None]] = []
-    by_start = {span[0]: k for k, (span, _) in enumerate(numbers)}
-
-    for tspan, title in titles:
-        # 《X》（国函〔2016〕204号）: the number right after the title
-        m = _BETWEEN_TITLE_NUMBER.match(text, tspan[1])
-        k = by_start.get(m.end()) if m else None
-        if m and k is not None and k not in used_numbers:
-            used_numbers.add(k)
-            nspan, number = numbers[k]
-            end = nspan[1]
-            if "（" in m.group() or "(" in m.group():
-                close = _CLOSE_PAREN.match(text, end)
-                end = close.end() if close else end
-            items.append(((tspan[0], end), number, title, tspan, nspan))
-            continue
-        # 国发〔2017〕9号《X》: a number right before the title, not yet linked
-        linked = False
-        for k, (nspan, number) in enumerate(numbers):
-            if k in used_numbers or nspan[1] > tspan[0] or tspan[0] - nspan[1] > 6:
-                continue
-            if _BETWEEN_NUMBER_TITLE.match(text[nspan[1] : tspan[0]]):
-                used_numbers.add(k)
-                items.append(((nspan[0], tspan[1]), number, title, tspan, nspan))
-                linked = True
-                break
-        if not linked:
-            items.append((tspan, None, title, tspan, None))
-    for k, (nspan, number) in enumerate(numbers):
-        if k not in used_numbers:
-            items.append((nspan, number, None, None, nspan))
-
+    fixed = [(span, repair_doc_number(number) if repairs_at(span, repair) else number) for span, number in written]
+    repaired = {span for (span, number), (_, new) in zip(written, fixed) if new is not number}
     refs: list[Reference] = []
     last_title: tuple[int, str] | None = None  # end of the previous 《》 and its relation
-    for span, num, name, where, number_span in sorted(items, key=lambda it: it[0]):
+    for span, num, name, where, number_span in _link(text, find_titles(text), fixed):
         relation = relation_of(text, where or span, name, body_title)
         if where and last_title and relation == "cites" and last_title[1] == "drafts":
             if _JOIN.fullmatch(text, last_title[0], where[0]):
@@ -293,3 +258,46 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
             )
         )
     return refs
+
+
+# a reference before its relation: (span, number, title, title span, number span)
+_Linked = tuple[Span, DocNumber | None, str | None, Span | None, Span | None]
+
+
+def _link(text: str, titles: list[tuple[Span, str]], numbers: list[tuple[Span, DocNumber]]) -> list[_Linked]:
+    """Link each 《title》 to the number right after it (《X》（国函〔2016〕204号）) or, not yet linked,
+    right before it (国发〔2017〕9号《X》); give titles and numbers left alone on their own, in text order."""
+    used: set[int] = set()
+    items: list[_Linked] = []
+    by_start = {span[0]: k for k, (span, _) in enumerate(numbers)}
+    for tspan, title in titles:
+        m = _BETWEEN_TITLE_NUMBER.match(text, tspan[1])
+        k = by_start.get(m.end()) if m else None
+        if m and k is not None and k not in used:
+            used.add(k)
+            nspan, number = numbers[k]
+            end = nspan[1]
+            if "（" in m.group() or "(" in m.group():
+                close = _CLOSE_PAREN.match(text, end)
+                end = close.end() if close else end
+            items.append(((tspan[0], end), number, title, tspan, nspan))
+            continue
+        k = _number_before(text, tspan, numbers, used)
+        if k is None:
+            items.append((tspan, None, title, tspan, None))
+        else:
+            used.add(k)
+            nspan, number = numbers[k]
+            items.append(((nspan[0], tspan[1]), number, title, tspan, nspan))
+    items.extend((nspan, number, None, None, nspan) for k, (nspan, number) in enumerate(numbers) if k not in used)
+    return sorted(items, key=lambda it: it[0])
+
+
+def _number_before(text: str, tspan: Span, numbers: list[tuple[Span, DocNumber]], used: set[int]) -> int | None:
+    """The first number not yet linked that stands right before a title: 国发〔2017〕9号《X》, …令第4号公布的《X》."""
+    for k, (nspan, _) in enumerate(numbers):
+        if k in used or nspan[1] > tspan[0] or tspan[0] - nspan[1] > 6:
+            continue
+        if _BETWEEN_NUMBER_TITLE.match(text[nspan[1] : tspan[0]]):
+            return k
+    return None

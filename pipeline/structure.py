@@ -463,12 +463,16 @@ def _number_written(h: _Head) -> NumberWritten | None:
 
 
 def _number_in_blocks(ct: CleanText, blocks: range, number: DocNumber) -> Span | None:
-    """The span of ``number`` (same 机关代字, year and serial) written in these blocks, None when none holds it."""
-    for i in blocks:
-        b = ct.blocks[i]
-        for (a, e), found in find_doc_numbers(_text(ct, b)):
-            if (found.agency_code, found.year, found.serial) == (number.agency_code, number.year, number.serial):
-                return b.span[0] + a, b.span[0] + e
+    """The span of ``number`` (same 机关代字, year and serial) written in these blocks, None when none holds it.
+
+    The blocks are read as one text: a 令's number runs over two lines (中华人民共和国国务院令 / 第801号).
+    """
+    if not blocks:
+        return None
+    start, end = ct.blocks[blocks[0]].span[0], ct.blocks[blocks[-1]].span[1]
+    for (a, e), found in find_doc_numbers(ct.text[start:end]):
+        if (found.agency_code, found.year, found.serial) == (number.agency_code, number.year, number.serial):
+            return start + a, start + e
     return None
 
 
@@ -710,9 +714,17 @@ def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dic
     """Read the 版记 at the end; return the index of its first block."""
     labels = "|".join(sorted(cues["colophon_labels"], key=len, reverse=True))
     label_rx = re.compile(rf"^(?:{labels})[:：]")
+    start = _colophon_start(ct, blocks, label_rx, md)
+    _read_colophon_labels(ct, blocks, start, label_rx, md)
+    # the date line of a 版记 may stand before the labels; never cut into the body
+    return start
+
+
+def _colophon_start(ct: CleanText, blocks: tuple[Block, ...], label_rx: re.Pattern[str], md: dict) -> int:
+    """The first block of the 版记, read upwards from the end over labelled lines (抄送：…), the
+    印发 line (郑州市人民政府办公厅　2017年3月13日印发, whose date and body are kept) and their
+    continuations; ``len(blocks)`` when there is none."""
     start = len(blocks)
-    cc: list[str] = []
-    extra: list[tuple[str, str]] = []
     for i in range(len(blocks) - 1, max(-1, len(blocks) - 12), -1):
         t = _text(ct, blocks[i])
         found = _print_line(t)
@@ -734,7 +746,15 @@ def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dic
             start = i
         elif start < len(blocks):
             break
-    # read labelled lines in order, continuations go with the label before
+    return start
+
+
+def _read_colophon_labels(ct: CleanText, blocks: tuple[Block, ...], start: int, label_rx: re.Pattern[str],
+                          md: dict) -> None:
+    """Read the 版记's labelled lines in order, continuations going with the label before: 抄送 (cc),
+    主送 when the head had none, other labels as extra lines (主办：市商务局)."""
+    cc: list[str] = []
+    extra: list[tuple[str, str]] = []
     label = None
     for i in range(start, len(blocks)):
         t = _text(ct, blocks[i])
@@ -761,5 +781,3 @@ def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dic
         md["cc"] = cc
     if extra:
         md["extra"] = extra
-    # the date line of a 版记 may stand before the labels; never cut into the body
-    return start

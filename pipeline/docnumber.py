@@ -21,16 +21,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from pipeline.loader import data_json, data_text
 from pipeline.model import DocNumber, Span
 from pipeline.numerals import CN_NUMERAL_CHARS, cn_to_int, width_folder
 from pipeline.refcues import reference_cues
-
-# Kept for ``xref`` only, which still reads reference_cues.json through it; data is read through ``pipeline.loader``
-# and the cue lists are ``pipeline.refcues.reference_cues()`` (see /work/wt/NOTES.md).
-DATA = Path(__file__).parent / "data"
 
 # One-to-one folds, so offsets into the folded text are offsets into the input:
 # full-width digits (２０１７) and full-width square brackets (［２０１７］).

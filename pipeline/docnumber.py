@@ -16,17 +16,16 @@ table code a single character away, when there is exactly one.
 from __future__ import annotations
 
 import csv
-import json
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from pipeline.loader import data_json, data_text
 from pipeline.model import DocNumber, Span
 from pipeline.numerals import CN_NUMERAL_CHARS, cn_to_int, width_folder
-
-DATA = Path(__file__).parent / "data"
+from pipeline.refcues import reference_cues
 
 # One-to-one folds, so offsets into the folded text are offsets into the input:
 # full-width digits (２０１７) and full-width square brackets (［２０１７］).
@@ -92,8 +91,8 @@ def load_agency_codes() -> dict[str, AgencyCode]:
         the table by adding rows to ``pipeline/data/agency_codes.csv``
         (columns ``code,issuer,level,note``; ``code`` is matched as a prefix).
     """
-    with open(DATA / "agency_codes.csv", encoding="utf-8", newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r.get("code") and not r["code"].startswith("#")]
+    rows = [r for r in csv.DictReader(io.StringIO(data_text("agency_codes.csv")))
+            if r.get("code") and not r["code"].startswith("#")]
     return {
         r["code"].strip(): AgencyCode(
             r["code"].strip(), r["issuer"].strip(), (r.get("level") or "").strip(), (r.get("note") or "").strip()
@@ -120,11 +119,9 @@ def guess_issuer(agency_code: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
 def _cut_words() -> tuple[str, ...]:
     """Words that end the prose before a 机关代字 (根据, 落实, 印发, 的…), longest first."""
-    cues = json.loads((DATA / "reference_cues.json").read_text(encoding="utf-8"))
-    return tuple(sorted(cues["before_agency"], key=len, reverse=True))
+    return reference_cues().before_agency
 
 
 def _trim_agency(run: str, delimited: bool = True) -> str:
@@ -201,12 +198,11 @@ def find_doc_numbers(text: str, repair: bool | Sequence[Span] = False) -> list[t
             for span, number, repairable in _scan_doc_numbers(text)]
 
 
-@lru_cache(maxsize=4)
 def _scan_doc_numbers(text: str) -> tuple[tuple[Span, DocNumber, bool], ...]:
     """The document numbers of a text as written, each with whether its 机关代字 may be repaired.
 
-    Kept for the last few texts: structure, dates and references each ask
-    for the numbers of the same document text.
+    A whole document's text is scanned once, by ``run.analyse``, which hands the
+    numbers to the date and reference finders (their ``numbers`` argument).
     """
     folded = _fold(text)
     hits: list[tuple[Span, DocNumber, bool]] = []
@@ -275,7 +271,7 @@ def repair_agency_code(code: str) -> str | None:
 @lru_cache(maxsize=1)
 def _lookalikes() -> frozenset[frozenset[str]]:
     """The look-alike character pairs of ``data/ocr_lookalikes.json``, each unordered: {画, 函}."""
-    pairs = json.loads((DATA / "ocr_lookalikes.json").read_text(encoding="utf-8"))["pairs"]
+    pairs = data_json("ocr_lookalikes.json")["pairs"]
     return frozenset(frozenset(p) for p in pairs)
 
 

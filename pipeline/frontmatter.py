@@ -20,14 +20,13 @@ Every cue list is data: ``data/structure_cues.json`` and the ORG pattern pieces 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from pipeline.dates import find_dates
+from pipeline.dateforms import find_full_date
 from pipeline.docnumber import find_doc_numbers
+from pipeline.loader import data_json
 from pipeline.model import DocNumber
 from pipeline.numerals import CN_NUMERAL_CHARS, cn_to_int
 
@@ -35,15 +34,12 @@ FULL_SPACE = "\u3000"
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
-@cache
 def _cues() -> dict:
-    return json.loads(resources.files("pipeline.data").joinpath("structure_cues.json").read_text("utf-8"))
+    return data_json("structure_cues.json")
 
 
-@cache
 def _org_patterns() -> dict:
-    path = resources.files("pipeline.data").joinpath("gazetteer").joinpath("org_patterns.json")
-    return json.loads(path.read_text("utf-8"))
+    return data_json("gazetteer/org_patterns.json")
 
 
 def _alt(words: list[str] | tuple[str, ...]) -> str:
@@ -457,13 +453,13 @@ def read_caption(text: str) -> Caption | None:
         text opens with no dated event.
     """
     t = _SPACES.sub("", text).lstrip("（(")
-    dates = [d for d in find_dates(t) if d.kind == "date"]
-    if not dates or dates[0].span[0] > 2:
+    first = find_full_date(t)
+    if first is None or first[1][0] > 2:
         return None
-    first = dates[0]
-    rest = t[first.span[1]:]
+    date, (_, date_end) = first
+    rest = t[date_end:]
     if re.fullmatch(r"[）)]?", rest):
-        return Caption(first.value, "dated", None, None)  # （2023年12月29日）: the document's date
+        return Caption(date, "dated", None, None)  # （2023年12月29日）: the document's date
     m = re.match(rf"(?P<who>[^，。；（）()]{{0,60}}?){_ACTIONS}", rest)
     if not m:
         return None
@@ -481,7 +477,7 @@ def read_caption(text: str) -> Caption | None:
         body = re.sub(r"^中华人民共和国(?=.)", "", body or "") or None
         if body and not is_body_name(body):
             body = None
-    return Caption(first.value, action, body, number)
+    return Caption(date, action, body, number)
 
 
 def effective_date_at(text: str, end: int) -> bool:

@@ -256,6 +256,18 @@ class DocNumber:
     serial: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class NumberWritten:
+    """Where the document's own 发文字号 is printed: as written (郑发 〔2016〕35号, or 汀文旅发〔2023〕5号 as
+    OCR read it), its span in the clean text, and its page and box (PDF, OFD) or paragraph (DOCX, HTML)."""
+
+    text: str
+    span: Span
+    page: int | None = None
+    bbox: BBox | None = None
+    para: ParaPos | None = None
+
+
 @dataclass(frozen=True)
 class Metadata:
     """The document's own elements as GB/T 9704-2012 names them."""
@@ -280,6 +292,7 @@ class Metadata:
     note: str | None = None  # 附注
     extra: tuple[tuple[str, str], ...] = ()  # local 版记 lines: (主办, 市商务局)
     flags: tuple[str, ...] = ()  # e.g. no_doc_number
+    doc_number_written: NumberWritten | None = None  # where the document's own 发文字号 is printed
 
 
 @dataclass(frozen=True, slots=True)

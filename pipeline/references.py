@@ -24,14 +24,13 @@ Cue words live in ``data/reference_cues.json``; the 机关代字 table in
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 
-from pipeline.docnumber import DATA, find_doc_numbers, guess_issuer, load_agency_codes, repair_doc_number, repairs_at
+from pipeline.docnumber import find_doc_numbers, guess_issuer, load_agency_codes, repair_doc_number, repairs_at
 from pipeline.model import DocNumber, Reference, Span
+from pipeline.refcues import reference_cues
 
 __all__ = ["find_references", "find_titles", "guess_issuer", "load_agency_codes", "relation_of"]
 
@@ -57,12 +56,6 @@ _NOTICE_TAIL = re.compile(r"[^。；，\n《》（()）]{0,8}[ \t\u3000]*[（(]?
 _JOIN = re.compile(r"[ \t\u3000]*(?:、|，|,|和|及|与|以及|或)?[ \t\u3000]*")
 # the sentence a title sits in ends here
 _SENTENCE_END = re.compile(r"[。！？\n]")
-
-
-@lru_cache(maxsize=1)
-def _cues() -> dict[str, tuple[str, ...]]:
-    raw = json.loads((DATA / "reference_cues.json").read_text(encoding="utf-8"))
-    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in raw.items() if isinstance(v, list)}
 
 
 def norm_title(title: str) -> str:
@@ -123,7 +116,7 @@ def _is_document(title: str) -> bool:
     《人民日报》, 《2017中国郑州》, 《上海市居住证》 end otherwise and are ``other``.
     """
     core = _TRAILING_NOTE.sub("", title).rstrip("”\"'’")
-    return any(core.endswith(t) for t in _cues()["document_types"])
+    return any(core.endswith(t) for t in reference_cues().document_types)
 
 
 def _ends_with(before: str, words: tuple[str, ...]) -> str | None:
@@ -147,31 +140,31 @@ def relation_of(text: str, span: Span, title: str | None, body_title: str | None
     """
     if title is None:
         return "cites"
-    cues = _cues()
+    cues = reference_cues()
     start, end = span
     if body_title and norm_title(title) == norm_title(body_title):
         return "self"
     before = text[max(0, start - 12) : start]
-    cue = _ends_with(before, cues["self_before"])
+    cue = _ends_with(before, cues.self_before)
     if cue:
         # 根据关于印发《X》的通知（郑政〔2017〕1号）: another notice, cited by its number
         return "cites" if cue.startswith("关于") and _numbered_notice_follows(text, end) else "self"
     # 《X》已经市政府研究同意，现印发给你们: the last title before the cue in its sentence
     stop = _SENTENCE_END.search(text, end)
     sentence_rest = text[end : stop.start() if stop else len(text)]
-    for cue in cues["self_after"]:
+    for cue in cues.self_after:
         k = sentence_rest.find(cue)
         if k >= 0 and "《" not in sentence_rest[:k]:
             return "self"
     if not _is_document(title):
         return "other"
-    verb = _ends_with(before, cues["drafting_before"])
+    verb = _ends_with(before, cues.drafting_before)
     if verb:
         head = before.rstrip(" \t\u3000")[: -len(verb)]
-        if not _ends_with(head, cues["past_before_drafting"]):
+        if not _ends_with(head, cues.past_before_drafting):
             return "drafts"
     after = text[end : end + 8].lstrip(" \t\u3000")
-    if any(after.startswith(c) for c in cues["drafting_after"]):
+    if any(after.startswith(c) for c in cues.drafting_after):
         return "drafts"
     return "cites"
 
@@ -208,7 +201,8 @@ def _same_number(a: DocNumber, b: DocNumber | None) -> bool:
 
 
 def find_references(text: str, own_number: DocNumber | None = None, body_title: str | None = None,
-                    repair: bool | Sequence[Span] = False, own_span: Span | None = None) -> list[Reference]:
+                    repair: bool | Sequence[Span] = False, own_span: Span | None = None,
+                    numbers: Sequence[tuple[Span, DocNumber]] | None = None) -> list[Reference]:
     """Find every reference to another document, in text order.
 
     Args:
@@ -220,6 +214,8 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
             the spans of text OCR read; a repaired reference has ``repaired=True``.
         own_span: where the 版头 prints the document's own number; a number there is no
             reference even when OCR misread it (汀文旅发 for 湘文旅发).
+        numbers: the text's document numbers as written (``docnumber.find_doc_numbers(text)``),
+            when the caller has them already; None reads them here.
 
     Returns:
         ``[Reference(text="《郑州市…（2016—2018年）》（郑发〔2016〕35号）", doc_number=
@@ -228,47 +224,12 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
     """
     # numbers as written, then repaired where allowed (人杜部 read for 人社部; 国画 stays, being
     # a character from several codes), so a reference knows whether its number was repaired
-    written = find_doc_numbers(text)
-    numbers = [(span, repair_doc_number(number) if repairs_at(span, repair) else number) for span, number in written]
-    repaired = {span for (span, number), (_, fixed) in zip(written, numbers) if fixed is not number}
-    titles = find_titles(text)
-    used_numbers: set[int] = set()
-    # (span, number, title, title span, number span)
-    items: list[tuple[Span, DocNumber | None, str | None, Span | None, Span | None]] = []
-    by_start = {span[0]: k for k, (span, _) in enumerate(numbers)}
-
-    for tspan, title in titles:
-        # 《X》（国函〔2016〕204号）: the number right after the title
-        m = _BETWEEN_TITLE_NUMBER.match(text, tspan[1])
-        k = by_start.get(m.end()) if m else None
-        if m and k is not None and k not in used_numbers:
-            used_numbers.add(k)
-            nspan, number = numbers[k]
-            end = nspan[1]
-            if "（" in m.group() or "(" in m.group():
-                close = _CLOSE_PAREN.match(text, end)
-                end = close.end() if close else end
-            items.append(((tspan[0], end), number, title, tspan, nspan))
-            continue
-        # 国发〔2017〕9号《X》: a number right before the title, not yet linked
-        linked = False
-        for k, (nspan, number) in enumerate(numbers):
-            if k in used_numbers or nspan[1] > tspan[0] or tspan[0] - nspan[1] > 6:
-                continue
-            if _BETWEEN_NUMBER_TITLE.match(text[nspan[1] : tspan[0]]):
-                used_numbers.add(k)
-                items.append(((nspan[0], tspan[1]), number, title, tspan, nspan))
-                linked = True
-                break
-        if not linked:
-            items.append((tspan, None, title, tspan, None))
-    for k, (nspan, number) in enumerate(numbers):
-        if k not in used_numbers:
-            items.append((nspan, number, None, None, nspan))
-
+    written = find_doc_numbers(text) if numbers is None else list(numbers)
+    fixed = [(span, repair_doc_number(number) if repairs_at(span, repair) else number) for span, number in written]
+    repaired = {span for (span, number), (_, new) in zip(written, fixed) if new is not number}
     refs: list[Reference] = []
     last_title: tuple[int, str] | None = None  # end of the previous 《》 and its relation
-    for span, num, name, where, number_span in sorted(items, key=lambda it: it[0]):
+    for span, num, name, where, number_span in _link(text, find_titles(text), fixed):
         relation = relation_of(text, where or span, name, body_title)
         if where and last_title and relation == "cites" and last_title[1] == "drafts":
             if _JOIN.fullmatch(text, last_title[0], where[0]):
@@ -297,3 +258,46 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
             )
         )
     return refs
+
+
+# a reference before its relation: (span, number, title, title span, number span)
+_Linked = tuple[Span, DocNumber | None, str | None, Span | None, Span | None]
+
+
+def _link(text: str, titles: list[tuple[Span, str]], numbers: list[tuple[Span, DocNumber]]) -> list[_Linked]:
+    """Link each 《title》 to the number right after it (《X》（国函〔2016〕204号）) or, not yet linked,
+    right before it (国发〔2017〕9号《X》); give titles and numbers left alone on their own, in text order."""
+    used: set[int] = set()
+    items: list[_Linked] = []
+    by_start = {span[0]: k for k, (span, _) in enumerate(numbers)}
+    for tspan, title in titles:
+        m = _BETWEEN_TITLE_NUMBER.match(text, tspan[1])
+        k = by_start.get(m.end()) if m else None
+        if m and k is not None and k not in used:
+            used.add(k)
+            nspan, number = numbers[k]
+            end = nspan[1]
+            if "（" in m.group() or "(" in m.group():
+                close = _CLOSE_PAREN.match(text, end)
+                end = close.end() if close else end
+            items.append(((tspan[0], end), number, title, tspan, nspan))
+            continue
+        k = _number_before(text, tspan, numbers, used)
+        if k is None:
+            items.append((tspan, None, title, tspan, None))
+        else:
+            used.add(k)
+            nspan, number = numbers[k]
+            items.append(((nspan[0], tspan[1]), number, title, tspan, nspan))
+    items.extend((nspan, number, None, None, nspan) for k, (nspan, number) in enumerate(numbers) if k not in used)
+    return sorted(items, key=lambda it: it[0])
+
+
+def _number_before(text: str, tspan: Span, numbers: list[tuple[Span, DocNumber]], used: set[int]) -> int | None:
+    """The first number not yet linked that stands right before a title: 国发〔2017〕9号《X》, …令第4号公布的《X》."""
+    for k, (nspan, _) in enumerate(numbers):
+        if k in used or nspan[1] > tspan[0] or tspan[0] - nspan[1] > 6:
+            continue
+        if _BETWEEN_NUMBER_TITLE.match(text[nspan[1] : tspan[0]]):
+            return k
+    return None

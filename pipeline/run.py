@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from pipeline.clean import clean_text
 from pipeline.dates import find_dates
+from pipeline.docnumber import find_doc_numbers
 from pipeline.entities import load_nlp, tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages, judge_page
 from pipeline.model import CleanText, Document, PageInfo, RawPage, Source, evolve
@@ -94,10 +95,10 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None,
         labels: fields a web page states beside its text (``read.html``), standing over the text's.
         notes: the extraction's warnings about the whole file (a damaged PDF).
     """
-    metadata, cur = read_metadata(ct)
+    metadata, body = read_metadata(ct)
     if labels:
         metadata = apply_labels(metadata, labels)
-    sections = segment_sections(ct, cur.body_start, cur.body_end, cur.skip)
+    sections = segment_sections(ct, body.start, body.end, body.skip)
     if ct.paras:
         sections = [evolve(s, para=ct.para_of(s.heading)) for s in sections]
     text = ct.text
@@ -115,10 +116,12 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None,
     others = [q for q in quantities if q.role != "target"]
     tasks = find_tasks(text, sections, targets, deadline_year(metadata, text), ct.boxes)
     targets = link_targets(tasks, targets)[1]
-    dates = find_dates(text, metadata.issue_date)
+    # the document numbers as written, read once: dates skip their years, references link them
+    numbers = find_doc_numbers(text)
+    dates = find_dates(text, metadata.issue_date, numbers)
     # 机关代字 misread by OCR are put back only in the text OCR read
     references = find_references(text, metadata.doc_number, metadata.body_title,
-                                 repair=spans_of_quality(ct, "ocr"), own_span=cur.own_number)
+                                 repair=spans_of_quality(ct, "ocr"), own_span=body.own_number, numbers=numbers)
     entities = tag_entities(text, nlp)
     warnings = list(notes)
     if metadata.doc_number is None:

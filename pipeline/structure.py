@@ -8,21 +8,18 @@ end under rules with labels (抄送：, …印发).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 from pipeline.clean import FULL_SPACE, is_red
-from pipeline.dates import find_dates
+from pipeline.dateforms import find_full_date
 from pipeline.docnumber import find_doc_numbers, guess_issuer, make_doc_number, parse_doc_number
+from pipeline.endmatter import read_colophon, read_signature
 from pipeline.frontmatter import (
     Caption,
     Header,
     displaced_date,
-    effective_date_at,
     is_body_name,
     is_labelled_line,
     is_web_furniture,
@@ -35,31 +32,9 @@ from pipeline.frontmatter import (
     split_recipients,
     web_fields,
 )
-from pipeline.model import Block, CleanText, Metadata
+from pipeline.loader import data_json
+from pipeline.model import Block, CleanText, DocNumber, Metadata, NumberWritten, Span
 from pipeline.sections import match_marker
-
-
-@cache
-def _data(name: str) -> dict:
-    return json.loads(resources.files("pipeline.data").joinpath(name).read_text("utf-8"))
-
-
-# --- dates --------------------------------------------------------------------
-
-def find_full_date(text: str) -> tuple[str, tuple[int, int]] | None:
-    """Find the first full date (year, month and day) in ``text``, as ISO with its span.
-
-    Args:
-        text: 二〇一七年三月十三日 / 2017年3月13日印发 / 2017.3.13
-
-    Returns:
-        ("2017-03-13", (0, 10)) or None. The date reading is ``dates.find_dates``'s.
-    """
-    for d in find_dates(text):
-        if d.kind == "date":
-            return d.value, d.span
-    return None
-
 
 # --- metadata -----------------------------------------------------------------
 
@@ -75,7 +50,7 @@ def split_list(text: str) -> list[str]:
 def doc_type_of(title: str) -> str | None:
     """文种 from a title's last word: …的通知 -> 通知, …实施方案 -> 方案, …暂行条例 -> 条例."""
     t = re.sub(r"[（(][^）)]*[）)]$", "", title.strip())  # 办法（试行）
-    cues = _data("doc_types.json")
+    cues = data_json("doc_types.json")
     for word in sorted(cues["statutory"], key=len, reverse=True):
         if t.endswith(word):
             if word == "令" and not t.endswith("命令"):
@@ -90,7 +65,7 @@ def doc_type_of(title: str) -> str | None:
 
 def body_title_of(title: str) -> str | None:
     """The document a notice transmits: 关于印发X的通知 -> X; 关于转发A关于B的通知的通知 -> A关于B的通知."""
-    verbs = "|".join(sorted(_data("structure_cues.json")["transmit_verbs"], key=len, reverse=True))
+    verbs = "|".join(sorted(data_json("structure_cues.json")["transmit_verbs"], key=len, reverse=True))
     m = re.search(rf"关于(?:{verbs})(.+)的通知$", title)
     if m:
         inner = m.group(1).strip()
@@ -105,15 +80,46 @@ def body_title_of(title: str) -> str | None:
     return inner or None
 
 
-@dataclass
-class _Cursor:
-    """Where the 版头, title and 主送 end; the body lies between these and the 版记."""
+@dataclass(frozen=True, slots=True)
+class BodyBounds:
+    """Where the body lies among the clean text's blocks, as ``read_metadata`` found it.
 
-    head_end: int = 0
-    body_start: int = 0
-    body_end: int = 0
-    skip: set[int] = field(default_factory=set)  # blocks read as metadata inside the body (附件说明)
-    own_number: tuple[int, int] | None = None  # the span of the document's own 发文字号 as printed
+    ``start`` is the first block after the 版头, title and 主送 (主送：各区财政局 ends the
+    head), ``end`` the first block of the 版记 (抄送：…); ``skip`` the blocks inside the
+    body read as metadata (附件：1．… ); ``own_number`` the span of the document's own
+    发文字号 where the 版头 prints it under the 标志, so a misread of it is no reference.
+    """
+
+    start: int
+    end: int
+    skip: frozenset[int] = frozenset()
+    own_number: Span | None = None
+
+
+@dataclass
+class _Head:
+    """What ``read_metadata`` knows of the first blocks while it reads them."""
+
+    ct: CleanText
+    texts: list[str]  # the first blocks' texts (at most DEFAULT_HEAD_BLOCKS)
+    aside: set[int]  # a web print's frame, labelled fields, a sidebar: never title nor body
+    labelled: set[int]  # blocks of labelled fields (标题：…, 索引号：…)
+    fields: dict[str, str]  # a web print's labelled fields: title, issuer, doc_number, issue_date…
+    head: list[int]  # the first page's first blocks outside the frame: where the 版头 is
+    ocr_pages: set[int]
+    md: dict = field(default_factory=lambda: {"flags": []})
+    mark: list[int] = field(default_factory=list)  # the 发文机关标志's blocks
+    mark_end: int = 0  # the block after the 标志
+    mark_ocr: str | None = None  # an OCR'd 标志 that reads as no name, kept to check a witness against
+    last_i: int = -1  # the last block read as metadata before the body
+    title_i: int | None = None
+    number_i: int | None = None  # the block of the 发文字号 under the 标志
+    number_blocks: range | None = None  # the blocks the 发文字号 was read from, any way
+    own_number: Span | None = None
+
+    def after(self, i: int) -> str | None:
+        """The text of the head block after ``i``, None past the head."""
+        return self.texts[i + 1] if i + 1 < len(self.texts) else None
 
 
 def _text(ct: CleanText, b: Block) -> str:
@@ -128,27 +134,61 @@ def _plain(text: str) -> str:
 DEFAULT_HEAD_BLOCKS = 24
 
 
-def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
+def read_metadata(ct: CleanText) -> tuple[Metadata, BodyBounds]:
     """Read the document's own elements from its first and last blocks.
 
     Args:
-        ct: the clean text with its layout blocks.
+        ct: the clean text with its layout blocks, e.g. of 郑政办〔2017〕30号: 郑州市人民政府办公厅文件 /
+            郑政办〔2017〕30号 / 郑州市人民政府办公厅关于…的通知 / 各县（市、区）人民政府，…： / … / 抄送：….
 
     Returns:
-        The metadata, and where the body starts and ends (block indexes).
+        The metadata (issuer 郑州市人民政府办公厅, doc_number 郑政办〔2017〕30号, title, …, and where
+        the number is written), and where the body starts and ends (``BodyBounds``, block indexes).
     """
     blocks = ct.blocks
-    cues = _data("structure_cues.json")
-    md: dict = {"flags": []}
-    cur = _Cursor(body_end=len(blocks))
     if not blocks:
-        md["flags"].append("no_text")
-        return Metadata(flags=tuple(md["flags"])), cur
-    first_page = blocks[0].page
-    ocr_pages = {p.number for p in ct.pages if p.quality == "ocr"}
+        return Metadata(flags=("no_text",)), BodyBounds(0, 0)
+    h = _read_frame(ct)
+    md = h.md
+    _read_mark(h)
+    _read_header(h)
+    _read_number(h)
+    _read_title(h)
+    _read_caption_or_subtitle(h)
+    if "doc_number" not in md:
+        md["flags"].append("no_doc_number")
+    if "issuer" not in md and h.mark_ocr is None:
+        _issuer_from_fields_or_title(h)
+    head_end = max(h.mark_end, h.last_i + 1)
+    body_start = _read_recipients(h, _body_start(h, head_end))
+    # 版记: labelled lines and the 印发 line at the very end
+    body_end = read_colophon(ct, md)
+    # 成文日期: a web page's labelled field, else the date under the signature
+    if "issue_date" not in md and h.fields.get("issue_date"):
+        found = find_full_date(h.fields["issue_date"])
+        if found:
+            md["issue_date"] = found[0]
+    if "issue_date" not in md:
+        read_signature(ct, body_start, body_end, md, h.ocr_pages)
+    # an OCR'd 版头 checked against what the text layer says: the 版记's 印发机关
+    if h.mark_ocr is not None:
+        _issuer_from_witness(md, h.mark_ocr)
+    if h.number_i is not None and blocks[h.number_i].page in h.ocr_pages and md.get("doc_number") is not None:
+        _check_ocr_number(md)
+    skip = _read_attachments(ct, body_start, body_end, md)
+    md["doc_number_written"] = _number_written(h)
+    for key in ("issuers", "recipients", "signatories", "attachments", "cc", "flags"):
+        md[key] = tuple(md.get(key, ()))
+    md["extra"] = tuple(md.get("extra", ()))
+    return Metadata(**md), BodyBounds(body_start, body_end, frozenset(skip), h.own_number)
+
+
+def _read_frame(ct: CleanText) -> _Head:
+    """The head blocks, and which of them are a web print's frame (navigation, breadcrumbs, date-time
+    lines), its labelled fields (标题：…, 发文字号：…) or a sidebar right of the text column (历史版本)."""
+    blocks = ct.blocks
     n_head = min(len(blocks), DEFAULT_HEAD_BLOCKS)
     texts = [_text(ct, blocks[i]) for i in range(n_head)]
-    # a web print's frame (navigation, breadcrumbs, date-time lines) and its labelled fields
     furniture = {i for i in range(n_head) if is_web_furniture(texts[i], blocks[i].color)}
     fields: dict[str, str] = {}
     labelled: set[int] = set()
@@ -158,35 +198,45 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
             labelled.add(i)
             for k, v in got.items():
                 fields.setdefault(k, v)
-    # a sidebar wholly right of the text column (历史版本, 字号：大中小)
     sidebar = {i for i in range(n_head) if ct.text_right and blocks[i].x0 >= ct.text_right}
     aside = furniture | labelled | sidebar
-    head = [i for i in range(min(n_head, 12)) if blocks[i].page == first_page and i not in aside]
+    head = [i for i in range(min(n_head, 12)) if blocks[i].page == blocks[0].page and i not in aside]
+    ocr_pages = {p.number for p in ct.pages if p.quality == "ocr"}
+    return _Head(ct, texts, aside, labelled, fields, head, ocr_pages)
 
-    # 发文机关标志: large red text at the top (or a large line ending 文件), one run of blocks
+
+def _find_mark(h: _Head) -> list[int]:
+    """The 发文机关标志's blocks: large red text at the top (or a large line ending 文件), one run;
+    or, printed black (a copy, a fax), the large lines above the red rule that closes the 版头."""
+    ct, blocks, texts = h.ct, h.ct.blocks, h.texts
+
     def is_mark(i: int) -> bool:
         b = blocks[i]
         return (is_red(b.color) and b.size >= ct.body_size * 1.3) or (
             b.size >= ct.body_size * 1.5 and texts[i].endswith("文件"))
 
-    def is_header(i: int) -> bool:
-        return read_header(texts[i], texts[i + 1] if i + 1 < n_head else None) is not None
-
     mark: list[int] = []
-    for i in head:
-        if is_header(i):
+    for i in h.head:
+        if read_header(texts[i], h.after(i)) is not None:
             break  # a 令 or 公告 header, red and large as it may be, is read below
         if is_mark(i):
             mark.append(i)
         elif mark:
             break  # a seal or a red signature further down is no part of the 标志
     if not mark:
-        # a mark printed black (a copy, a fax) still stands above the red rule that closes the 版头
-        rule_i = next((i for i in head if is_red(blocks[i].after_rule)), None)
+        rule_i = next((i for i in h.head if is_red(blocks[i].after_rule)), None)
         if rule_i is not None:
-            mark = [i for i in head if i < rule_i and blocks[i].size >= ct.body_size * 1.3]
-    # 份号, 密级, 紧急程度 stand above the mark
-    for i in head[: (head.index(mark[0]) if mark else 3)]:
+            mark = [i for i in h.head if i < rule_i and blocks[i].size >= ct.body_size * 1.3]
+    return mark
+
+
+def _read_mark(h: _Head) -> None:
+    """Read the 标志 (issuers: 中共东川市委　东川市人民政府文件 -> two) and the 份号, 密级 and
+    紧急程度 above it (000123, 机密★1年, 特急)."""
+    md, texts = h.md, h.texts
+    cues = data_json("structure_cues.json")
+    h.mark = mark = _find_mark(h)
+    for i in h.head[: (h.head.index(mark[0]) if mark else 3)]:
         t = texts[i]
         if re.fullmatch(r"\d{6}", t):
             md["copy_number"] = t
@@ -196,190 +246,234 @@ def read_metadata(ct: CleanText) -> tuple[Metadata, _Cursor]:
         for word in cues["urgency"]:
             if word in t and len(t) <= 6:
                 md["urgency"] = t
-    mark_ocr: str | None = None  # an OCR'd 标志 that reads as no name, kept to check a witness against
-    if mark:
-        names: list[str] = []
-        for i in mark:
-            t = re.sub(r"文件$", "", texts[i])
-            names.extend(x for x in re.split(rf"[{FULL_SPACE} ]+", t) if x)
-        if blocks[mark[0]].page in ocr_pages and not all(is_body_name(x) for x in names):
-            # an OCR'd 标志 that reads as no name (湖Y |/省】文化和旅外游厅》) is no fact
-            md["flags"].append("issuer_ocr_unverified")
-            mark_ocr = "".join(names)
-        else:
-            md["issuers"] = names
-            md["issuer"] = names[0] if names else None  # joint documents: the 主办 body stands first
-        cur.head_end = mark[-1] + 1
-    mark_end = cur.head_end
+    if not mark:
+        return
+    names: list[str] = []
+    for i in mark:
+        t = re.sub(r"文件$", "", texts[i])
+        names.extend(x for x in re.split(rf"[{FULL_SPACE} ]+", t) if x)
+    if h.ct.blocks[mark[0]].page in h.ocr_pages and not all(is_body_name(x) for x in names):
+        # an OCR'd 标志 that reads as no name (湖Y |/省】文化和旅外游厅》) is no fact
+        md["flags"].append("issuer_ocr_unverified")
+        h.mark_ocr = "".join(names)
+    else:
+        md["issuers"] = names
+        md["issuer"] = names[0] if names else None  # joint documents: the 主办 body stands first
+    h.mark_end = mark[-1] + 1
+    h.last_i = h.mark_end - 1
 
-    # a 令 or 公告 header: 中华人民共和国国务院令 / 第801号; …人大常委会公告 / （十三届第7号）
-    title_i: int | None = None
-    number_i: int | None = None
-    last_i = mark_end - 1  # the last block read as metadata before the body
-    header: Header | None = None
-    for i in range(mark_end, n_head):
-        if i in aside:
+
+def _read_header(h: _Head) -> None:
+    """A 令 or 公告 header after the 标志: 中华人民共和国国务院令 / 第801号; …人大常委会公告 / （十三届第7号）,
+    and what it heads (``_read_promulgation``)."""
+    for i in range(h.mark_end, len(h.texts)):
+        if i in h.aside:
             continue
-        found_header = read_header(texts[i], texts[i + 1] if i + 1 < n_head else None)
-        if found_header:
-            header, lines = found_header
-            last_i = i + lines - 1
-            break
-    if header is not None:
-        last_i, title_i = _read_promulgation(md, header, texts, last_i)
+        found = read_header(h.texts[i], h.after(i))
+        if found:
+            header, lines = found
+            h.last_i = i + lines - 1
+            if header.number is not None:
+                h.number_blocks = range(i, i + lines)
+            h.last_i, h.title_i = _read_promulgation(h.md, header, h.texts, h.last_i)
+            return
 
-    # 发文字号 (and 签发人 on the same line for 上行文): under the mark, or under
-    # the title in parentheses as gazettes print it: （青政发〔2023〕7号）
-    if "doc_number" not in md and fields.get("doc_number"):
-        number = parse_doc_number(fields["doc_number"])
+
+def _read_number(h: _Head) -> None:
+    """发文字号 (and 签发人 on the same line for 上行文): a web print's labelled field, else under the
+    mark, or under the title in parentheses as gazettes print it: （青政发〔2023〕7号）."""
+    md, texts, blocks = h.md, h.texts, h.ct.blocks
+    if "doc_number" not in md and h.fields.get("doc_number"):
+        number = parse_doc_number(h.fields["doc_number"])
         if number is not None:
             md["doc_number"] = number
-    if "doc_number" not in md:
-        for i in head[head.index(mark[-1]) + 1 if mark else 0:]:
-            t = texts[i]
-            hits = find_doc_numbers(t)
-            # (a number after another field's label is not the document's: 相关文件：东发〔2020〕5号)
-            if hits and len(t) <= hits[0][0][1] - hits[0][0][0] + 20 and read_caption(t) is None \
-                    and not re.search(r"[：:]", t[:hits[0][0][0]]):
-                md["doc_number"] = hits[0][1]
-                sm = re.search(r"签发人[:：]\s*(\S+)", t)
-                if sm:
-                    md["signer"] = sm.group(1).strip(FULL_SPACE)
-                number_i = i
-                a, b = hits[0][0]
-                cur.own_number = (blocks[i].span[0] + a, blocks[i].span[0] + b)
-                break
+            h.number_blocks = range(len(texts))  # where the head prints it first (the field's block or a line of its own)
+    if "doc_number" in md:
+        return
+    for i in h.head[h.head.index(h.mark[-1]) + 1 if h.mark else 0:]:
+        t = texts[i]
+        hits = find_doc_numbers(t)
+        # (a number after another field's label is not the document's: 相关文件：东发〔2020〕5号)
+        if hits and len(t) <= hits[0][0][1] - hits[0][0][0] + 20 and read_caption(t) is None \
+                and not re.search(r"[：:]", t[:hits[0][0][0]]):
+            md["doc_number"] = hits[0][1]
+            sm = re.search(r"签发人[:：]\s*(\S+)", t)
+            if sm:
+                md["signer"] = sm.group(1).strip(FULL_SPACE)
+            h.number_i = i
+            a, b = hits[0][0]
+            h.own_number = (blocks[i].span[0] + a, blocks[i].span[0] + b)
+            return
 
-    # title: a labelled 标题 field, else the first centred block larger than the body after the 版头
+
+def _read_title(h: _Head) -> None:
+    """The title: a labelled 标题 field, else the first centred block larger than the body after the
+    版头, run on over the lines it was broken into; then its 文种 and the document it transmits."""
+    md, texts, blocks, n_head = h.md, h.texts, h.ct.blocks, len(h.texts)
     if "title" not in md:
-        window = [i for i in range(mark_end, n_head) if i not in aside and i != number_i
+        window = [i for i in range(h.mark_end, n_head) if i not in h.aside and i != h.number_i
                   and not is_red(blocks[i].color)][:8]
-        if fields.get("title"):
-            md["title"] = labelled_title = _plain(fields["title"])
+        if h.fields.get("title"):
+            md["title"] = labelled_title = _plain(h.fields["title"])
             # the page's heading, also when the field's cell cut the title short
-            title_i = next((i for i in window if _plain(texts[i]) == labelled_title
-                            or (len(labelled_title) >= 8 and _plain(texts[i]).startswith(labelled_title)
-                                and i not in labelled)), None)
-            if title_i is not None:
-                md["title"] = _plain(texts[title_i])
+            h.title_i = next((i for i in window if _plain(texts[i]) == labelled_title
+                              or (len(labelled_title) >= 8 and _plain(texts[i]).startswith(labelled_title)
+                                  and i not in h.labelled)), None)
+            if h.title_i is not None:
+                md["title"] = _plain(texts[h.title_i])
         else:
-            title_i = _find_title(ct, window, texts)
-            if title_i is not None:
-                md["title"] = re.sub(r"\s+", "", texts[title_i])
-                nxt = title_i + 1
-                while nxt < n_head and nxt not in aside and _continues_title(ct, blocks[title_i], blocks[nxt],
-                                                                            md["title"], texts[nxt]):
+            h.title_i = _find_title(h.ct, window, texts)
+            if h.title_i is not None:
+                md["title"] = re.sub(r"\s+", "", texts[h.title_i])
+                nxt = h.title_i + 1
+                while nxt < n_head and nxt not in h.aside and _continues_title(
+                        h.ct, blocks[h.title_i], blocks[nxt], md["title"], texts[nxt]):
                     md["title"] += re.sub(r"\s+", "", texts[nxt])
-                    title_i = nxt
+                    h.title_i = nxt
                     nxt += 1
     if "title" in md:
-        title = md["title"]
-        news = _NEWS_HEADLINE.match(title)
-        if news and "issuer" not in md:
-            bodies = split_bodies(news.group(1))
-            if bodies and all(is_body_name(x) for x in bodies):
-                # a news page's headline: 中共东川市委办公厅　东川市人民政府办公厅印发《关于…的意见》
-                md["title"] = title = news.group(2)
-                md["issuer"], md["issuers"] = bodies[0], bodies
-        md["doc_type"] = doc_type_of(title)
-        md["body_title"] = body_title_of(title)
+        _title_kind(md)
     else:
         md["flags"].append("no_title")
-    if title_i is not None:
-        last_i = max(last_i, title_i)
-    if number_i is not None:
-        last_i = max(last_i, number_i)
+    if h.title_i is not None:
+        h.last_i = max(h.last_i, h.title_i)
+    if h.number_i is not None:
+        h.last_i = max(h.last_i, h.number_i)
 
-    # the 题注 under a regulation's title: （2022年9月6日…令第31号公布　自…起施行）; or a
-    # speech's subtitle: ——2025年1月14日在…会议上
-    caption, caption_end = _read_caption_blocks(ct, last_i + 1, n_head, aside)
+
+def _title_kind(md: dict) -> None:
+    """The 文种 and body title of the title read; a news page's headline gives the title it quotes
+    and its bodies: 中共东川市委办公厅　东川市人民政府办公厅印发《关于…的意见》."""
+    title = md["title"]
+    news = _NEWS_HEADLINE.match(title)
+    if news and "issuer" not in md:
+        bodies = split_bodies(news.group(1))
+        if bodies and all(is_body_name(x) for x in bodies):
+            md["title"] = title = news.group(2)
+            md["issuer"], md["issuers"] = bodies[0], bodies
+    md["doc_type"] = doc_type_of(title)
+    md["body_title"] = body_title_of(title)
+
+
+def _read_caption_or_subtitle(h: _Head) -> None:
+    """The 题注 under a regulation's title: （2022年9月6日…令第31号公布　自…起施行）; or a speech's
+    subtitle: ——2025年1月14日在…会议上."""
+    md, n_head = h.md, len(h.texts)
+    caption, caption_end = _read_caption_blocks(h.ct, h.last_i + 1, n_head, h.aside)
     if caption is not None:
-        last_i = caption_end
-        if "issue_date" not in md:
-            md["issue_date"] = caption.date
         if "doc_number" not in md and caption.number is not None:
             md["doc_number"] = caption.number
+            h.number_blocks = range(h.last_i + 1, caption_end + 1)
+        h.last_i = caption_end
+        if "issue_date" not in md:
+            md["issue_date"] = caption.date
         body = caption.body
         if body is None and caption.number is not None:
             body = re.sub(r"^中华人民共和国(?=.)|令第.*$", "", caption.number.text) or None
         if "issuer" not in md and body and is_body_name(body):
             md["issuer"], md["issuers"] = body, [body]
-    elif last_i + 1 < n_head and title_i is not None:
-        t = texts[last_i + 1]
+    elif h.last_i + 1 < n_head and h.title_i is not None:
+        t = h.texts[h.last_i + 1]
         found = find_full_date(t)
         if t.startswith(("——", "—", "--")) and found and "issue_date" not in md:
             md["issue_date"] = found[0]
-            last_i += 1
+            h.last_i += 1
 
-    if "doc_number" not in md:
-        md["flags"].append("no_doc_number")
 
-    # issuer, when no 标志 or header named it: a labelled field, a budget's owner, the title's body
-    if "issuer" not in md and mark_ocr is None:
-        title = md.get("title") or ""
-        # the body before 关于, or before the verb of a notice that transmits: X转发Y关于…的通知
-        verbs = "|".join(sorted(cues["transmit_verbs"], key=len, reverse=True))
-        m = re.match(rf"^(.+?)(?:关于|{verbs})", title)
-        for cand in (fields.get("issuer"), fields.get("budget_owner"),
-                     m.group(1) if m else None, leading_body(title)):
-            if cand and is_body_name(_plain(cand)):
-                md["issuer"], md["issuers"] = _plain(cand), [_plain(cand)]
-                break
-    cur.head_end = max(mark_end, last_i + 1)
-    cur.body_start = cur.head_end
-    # the page's frame, and the number printed again under a web page's heading: 国办发〔2021〕9号
-    while cur.body_start < n_head and (cur.body_start in aside or _only_number(texts[cur.body_start])):
-        cur.body_start += 1
+def _issuer_from_fields_or_title(h: _Head) -> None:
+    """The issuer, when no 标志 or header named it: a labelled field, a budget's owner, the body
+    before 关于 in the title, or before the verb of a notice that transmits: X转发Y关于…的通知."""
+    md = h.md
+    title = md.get("title") or ""
+    verbs = "|".join(sorted(data_json("structure_cues.json")["transmit_verbs"], key=len, reverse=True))
+    m = re.match(rf"^(.+?)(?:关于|{verbs})", title)
+    for cand in (h.fields.get("issuer"), h.fields.get("budget_owner"),
+                 m.group(1) if m else None, leading_body(title)):
+        if cand and is_body_name(_plain(cand)):
+            md["issuer"], md["issuers"] = _plain(cand), [_plain(cand)]
+            return
 
-    # 主送机关: the block after the title ending with a colon, whose names are complete;
-    # a list wrapped onto a second block is read whole
-    if cur.body_start < len(blocks):
-        line = _text(ct, blocks[cur.body_start])
-        after = _text(ct, blocks[cur.body_start + 1]) if cur.body_start + 1 < len(blocks) else ""
-        if looks_like_recipients(line):
-            md["recipients"] = split_recipients(line[:-1])
-            cur.body_start += 1
-        elif not re.search(r"[：:。]$", line) and looks_like_recipients(line + after):
-            md["recipients"] = split_recipients((line + after)[:-1])
-            cur.body_start += 2
 
-    # 版记: labelled lines and the 印发 line at the very end
-    colophon = _read_colophon(ct, blocks, cues, md)
-    cur.body_end = colophon
+def _body_start(h: _Head, head_end: int) -> int:
+    """The first block after the head, past the page's frame and the number printed again under a
+    web page's heading: 国办发〔2021〕9号."""
+    start = head_end
+    while start < len(h.texts) and (start in h.aside or _only_number(h.texts[start])):
+        start += 1
+    return start
 
-    # 成文日期: a web page's labelled field, else the date under the signature
-    if "issue_date" not in md and fields.get("issue_date"):
-        found = find_full_date(fields["issue_date"])
-        if found:
-            md["issue_date"] = found[0]
-    if "issue_date" not in md:
-        _read_signature(ct, cur, md, ocr_pages)
 
-    # an OCR'd 版头 checked against what the text layer says: the 版记's 印发机关
-    if mark_ocr is not None:
-        _issuer_from_witness(md, mark_ocr)
-    if number_i is not None and blocks[number_i].page in ocr_pages and md.get("doc_number") is not None:
-        _check_ocr_number(md)
+def _read_recipients(h: _Head, start: int) -> int:
+    """主送机关: the block at ``start`` ending with a colon, whose names are complete; a list wrapped
+    onto a second block is read whole. Gives where the body starts after them."""
+    ct, blocks, md = h.ct, h.ct.blocks, h.md
+    if start >= len(blocks):
+        return start
+    line = _text(ct, blocks[start])
+    after = _text(ct, blocks[start + 1]) if start + 1 < len(blocks) else ""
+    if looks_like_recipients(line):
+        md["recipients"] = split_recipients(line[:-1])
+        return start + 1
+    if not re.search(r"[：:。]$", line) and looks_like_recipients(line + after):
+        md["recipients"] = split_recipients((line + after)[:-1])
+        return start + 2
+    return start
 
-    # 附件说明: 附件：1．… 2．… before the signature
-    for i in range(cur.body_start, cur.body_end):
-        t = _text(ct, blocks[i])
-        m = re.match(r"^附件[:：]\s*(.+)$", t)
+
+def _read_attachments(ct: CleanText, start: int, end: int, md: dict) -> set[int]:
+    """附件说明 before the signature: 附件：1．… 2．…; gives the blocks read, which the body skips."""
+    blocks = ct.blocks
+    for i in range(start, end):
+        m = re.match(r"^附件[:：]\s*(.+)$", _text(ct, blocks[i]))
         if m:
             items = [m.group(1)]
             j = i + 1
-            while j < cur.body_end and re.match(r"^\d{1,2}[.．、]", _text(ct, blocks[j])) \
+            while j < end and re.match(r"^\d{1,2}[.．、]", _text(ct, blocks[j])) \
                     and blocks[j].indent > blocks[i].indent + 0.5:
                 items.append(_text(ct, blocks[j]))
                 j += 1
-            cur.skip.update(range(i, j))
             md["attachments"] = [re.sub(r"^\d{1,2}[.．、]\s*", "", x).strip() for x in items]
-            break
+            return set(range(i, j))
+    return set()
 
-    for key in ("issuers", "recipients", "signatories", "attachments", "cc", "flags"):
-        md[key] = tuple(md.get(key, ()))
-    md["extra"] = tuple(md.get("extra", ()))
-    return Metadata(**md), cur
+
+def _number_written(h: _Head) -> NumberWritten | None:
+    """Where the document's own 发文字号 is written: the span found under the 标志, else the number in
+    the blocks it was read from (a 令's header, a 题注, a web print's field) that is the one kept.
+
+    Returns:
+        NumberWritten("郑政办〔2017〕30号", (12, 23), page=1, bbox=…) (as printed, spaces and
+        brackets kept: 郑发 〔2016〕35号); None when no number was kept or it is printed nowhere
+        in those blocks (a web page's number given only beside the text).
+    """
+    number = h.md.get("doc_number")
+    if number is None:
+        return None
+    ct = h.ct
+    span = h.own_number
+    if span is None and h.number_blocks is not None:
+        span = _number_in_blocks(ct, h.number_blocks, number)
+    if span is None:
+        return None
+    text = ct.text[span[0]:span[1]]
+    if ct.paras:
+        return NumberWritten(text, span, para=ct.para_of(span))
+    page, bbox = ct.locate(span)
+    return NumberWritten(text, span, page=page, bbox=bbox)
+
+
+def _number_in_blocks(ct: CleanText, blocks: range, number: DocNumber) -> Span | None:
+    """The span of ``number`` (same 机关代字, year and serial) written in these blocks, None when none holds it.
+
+    The blocks are read as one text: a 令's number runs over two lines (中华人民共和国国务院令 / 第801号).
+    """
+    if not blocks:
+        return None
+    start, end = ct.blocks[blocks[0]].span[0], ct.blocks[blocks[-1]].span[1]
+    for (a, e), found in find_doc_numbers(ct.text[start:end]):
+        if (found.agency_code, found.year, found.serial) == (number.agency_code, number.year, number.serial):
+            return start + a, start + e
+    return None
 
 
 def _read_promulgation(md: dict, header: Header, texts: list[str], last_i: int) -> tuple[int, int | None]:
@@ -502,64 +596,6 @@ def _read_caption_blocks(ct: CleanText, start: int, stop: int, aside: AbstractSe
     return (caption, j) if caption else (None, start - 1)
 
 
-def _read_signature(ct: CleanText, cur: _Cursor, md: dict, ocr_pages: set[int]) -> None:
-    """The 成文日期 and the 署名 above it: a right-standing (or centred) short date line.
-
-    Never a date of taking effect (第三十条　本条例自2023年6月1日起施行), a dated
-    sentence, a web page's 发布时间, or an article.
-    """
-    blocks = ct.blocks
-    ocr_date = None
-    for i in range(cur.body_start, cur.body_end):
-        b = blocks[i]
-        t = _text(ct, b)
-        found = find_full_date(t)
-        if not found:
-            if b.page in ocr_pages and b.align == "right" and re.search(r"年.{0,3}月", t) and len(t) <= 16:
-                md["flags"].append("issue_date_unreadable")  # 20X3年3月昌: an OCR'd date that is no date
-                ocr_date = t
-                break
-            continue
-        iso, (start, end) = found
-        if b.align not in ("right", "centre") or len(t) > end - start + 40:
-            continue
-        before = t[:start]
-        if effective_date_at(t, end) or match_marker(t) or re.search(r"[。：:；]", before) \
-                or is_web_furniture(t) or before.strip(" " + FULL_SPACE).startswith(("（", "(", "——")):
-            continue
-        md["issue_date"] = iso
-        sig = [before.strip(" " + FULL_SPACE)] if before.strip() else []
-        j = i - 1
-        while j > cur.body_start and blocks[j].align in ("right", "centre") and "。" not in _text(ct, blocks[j]) \
-                and len(_text(ct, blocks[j])) <= 40 and not match_marker(_text(ct, blocks[j])):
-            sig.insert(0, _text(ct, blocks[j]))
-            j -= 1
-        signatories = [x for s in sig for x in re.split(rf"[{FULL_SPACE} ]+", s) if x]
-        if b.page in ocr_pages:
-            signatories = [x for x in signatories if is_body_name(x)]  # a seal's OCR (令化人) is no name
-        if signatories:
-            md["signatories"] = signatories
-        # 附注: （此件公开发布） right under the date
-        if i + 1 < cur.body_end and re.fullmatch(r"[（(][^）)]{2,60}[）)]", _text(ct, blocks[i + 1])):
-            md["note"] = _text(ct, blocks[i + 1])[1:-1]
-        break
-    if ocr_date and md.get("print_date") and _agrees(ocr_date, md["print_date"]):
-        # what OCR read of the date agrees with the 版记's date, digit for digit
-        md["issue_date"] = md["print_date"]
-        md["flags"].append("issue_date_from_print_date")
-
-
-def _agrees(read: str, iso: str) -> bool:
-    """Whether a garbled OCR date agrees with an ISO date where it is legible: 20X年3月0 ~ 2023-03-08."""
-    m = re.search(r"(.{0,8}?)年(\d{1,2})月(\d{0,2})", read)
-    if not m:
-        return False
-    y, mo, d = iso.split("-")
-    digits = re.sub(r"\D", "", m.group(1))  # 20 .23 -> 2023; 20X -> 20
-    return ((y.startswith(digits) or y.endswith(digits)) and int(mo) == int(m.group(2))
-            and (not m.group(3) or d.lstrip("0").startswith(m.group(3).lstrip("0"))))
-
-
 def _issuer_from_witness(md: dict, read: str) -> None:
     """Take the 印发机关 or a signatory (text layer) as issuer when the OCR'd 标志 ``read`` holds
     most of its characters: 湖Y |/省】文化和旅外游厅》 ~ 湖南省示例文化和旅游厅办公室."""
@@ -584,7 +620,7 @@ def _check_ocr_number(md: dict) -> None:
     code = number.agency_code
     if guess_issuer(code) is not None:
         return
-    abbrev = _data("structure_cues.json")["province_abbreviations"]
+    abbrev = data_json("structure_cues.json")["province_abbreviations"]
     issuer = md.get("issuer") or ""
     own = next((a for name, a in abbrev.items() if issuer.startswith(name)), None)
     place = re.match(r"^([\u4e00-\u9fff]{1,6}?)[省市县区州]", issuer)
@@ -598,77 +634,3 @@ def _check_ocr_number(md: dict) -> None:
         return
     md["doc_number"] = None
     md["flags"].append("doc_number_unverified")
-
-
-def _print_line(t: str) -> tuple[str, tuple[int, int]] | None:
-    """The date of a 版记's 印发 line: 郑州市人民政府办公厅　2017年3月13日印发 (and a proof-reading
-    note after it: …2021年10月27日印发初校：…), as ISO with its span; None for other lines."""
-    at = t.find("印发")
-    if at < 0:
-        return None
-    found = find_full_date(t[:at])
-    if not found or t[found[1][1]:at].strip(" " + FULL_SPACE):
-        return None
-    rest = t[at + 2:]
-    if rest and not re.match(r"^[\s\u3000]*(?:[\u4e00-\u9fff]{1,4}[:：]|（|\(|$)", rest):
-        return None
-    return found
-
-
-def _read_colophon(ct: CleanText, blocks: tuple[Block, ...], cues: dict, md: dict) -> int:
-    """Read the 版记 at the end; return the index of its first block."""
-    labels = "|".join(sorted(cues["colophon_labels"], key=len, reverse=True))
-    label_rx = re.compile(rf"^(?:{labels})[:：]")
-    start = len(blocks)
-    cc: list[str] = []
-    extra: list[tuple[str, str]] = []
-    for i in range(len(blocks) - 1, max(-1, len(blocks) - 12), -1):
-        t = _text(ct, blocks[i])
-        found = _print_line(t)
-        if found:
-            iso, (date_start, _) = found
-            md["print_date"] = iso
-            org = t[:date_start].strip(" " + FULL_SPACE)
-            if org:
-                md["printer"] = org
-            start = i
-        elif label_rx.match(t):
-            start = i
-        elif i + 1 == start and blocks[i].size < ct.body_size - 0.5 and not _text(ct, blocks[i]).endswith("："):
-            # a continuation of a 抄送 list, or an unlabelled 版记 line
-            start = i
-        elif i + 1 == start and i > 0 and t.endswith("。") and "：" not in t \
-                and re.match(r"^抄送[:：]", _text(ct, blocks[i - 1])):
-            # the second line of a 抄送 list set in the body's size (a web page, a Word file without 4号)
-            start = i
-        elif start < len(blocks):
-            break
-    # read labelled lines in order, continuations go with the label before
-    label = None
-    for i in range(start, len(blocks)):
-        t = _text(ct, blocks[i])
-        if _print_line(t):
-            label = None
-            continue
-        parts = [p for p in re.split(rf"{FULL_SPACE}+", t) if p]
-        if label_rx.match(t):
-            for p in parts:
-                m = re.match(r"^([\u4e00-\u9fff]{1,5})[:：]\s*(.*)$", p)
-                if m:
-                    label = m.group(1)
-                    if label == "抄送":
-                        cc.extend(split_list(m.group(2)))
-                    elif label == "主送" and not md.get("recipients"):
-                        md["recipients"] = split_list(m.group(2))
-                    else:
-                        extra.append((label, m.group(2).rstrip("。")))
-                elif label == "抄送":
-                    cc.extend(split_list(p))
-        elif label == "抄送":
-            cc.extend(split_list(t))
-    if cc:
-        md["cc"] = cc
-    if extra:
-        md["extra"] = extra
-    # the date line of a 版记 may stand before the labels; never cut into the body
-    return start

@@ -249,7 +249,7 @@ def measure_stages(engine: str, files: list[Path], repeat: int = DEFAULT_REPEAT)
         ct = timed("clean", lambda: clean_text(pages))
         text = ct.text
         md, cur = timed("structure", lambda: stages.read_metadata(ct))
-        timed("structure", lambda: stages.segment_sections(ct, cur.body_start, cur.body_end, cur.skip))
+        timed("structure", lambda: stages.segment_sections(ct, cur.start, cur.end, cur.skip))
         year = int(md.issue_date[:4]) if md.issue_date else None
         timed("tables", lambda: stages.find_tables(text))
         timed("quantities", lambda: stages.find_quantities(text, [], year, md.title))

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.dates import find_dates, parse_date
+from pipeline.dateforms import parse_date
+from pipeline.dates import find_dates
 
 DOC_DATE = "2017-03-13"
 
@@ -249,7 +250,7 @@ def test_dates_regexes_behind_their_opening_match_as_without(text):
     """Each date regex opens with a lookahead for its first characters; the matches stay the same."""
     import re
 
-    from pipeline import dates
+    from pipeline import dateforms as dates
 
     for name in ("CN_DATE", "NUMERIC_DATE", "YEAR_RANGE", "DATE_RANGE", "MONTH_RANGE", "MONTH_DAY", "ENUM_YEAR",
                  "PERIOD", "DAY_RANGE", "NUMERIC_RANGE"):
@@ -261,7 +262,7 @@ def test_dates_lunar_regexes_behind_their_opening_match_as_without():
     """The lunar and relative-year regexes are built from the data file; their openings cover every match."""
     import re
 
-    from pipeline import dates
+    from pipeline import dateforms as dates
 
     texts = ["1991年农历8月23号", "今年腊月18000吨", "去年五月初五", "今年前三季度", "明年3月份", "正月十五", "闰4月"]
     for opened in (dates._lunar_regex(), dates._rel_date_regex()):

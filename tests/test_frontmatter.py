@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from pipeline import parse_pdf
+from pipeline.endmatter import ocr_date_agrees
 from pipeline.frontmatter import (
     displaced_date,
     effective_date_at,
@@ -28,7 +29,7 @@ from pipeline.frontmatter import (
     web_fields,
 )
 from pipeline.model import DocNumber
-from pipeline.structure import _agrees, _check_ocr_number, body_title_of, doc_type_of
+from pipeline.structure import _check_ocr_number, body_title_of, doc_type_of
 from tests.fixtures.frontpages import LAYOUTS, scanned_head, write_layout
 
 # --- bodies by their form -----------------------------------------------------------
@@ -342,7 +343,7 @@ def test_frontmatter_ocr_number_checked(issuer, code, expected, flag):
     ("湖Y", "2023-03-08", False),
 ])
 def test_frontmatter_ocr_date_agrees_with_print_date(read, iso, expected):
-    assert _agrees(read, iso) is expected
+    assert ocr_date_agrees(read, iso) is expected
 
 
 # --- whole documents, one generated PDF per layout ----------------------------------------

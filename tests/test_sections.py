@@ -326,7 +326,7 @@ def test_sections_spans_hold_their_headings(name, layout_docs):
 def _sections_of(pages):
     ct = clean_text(pages)
     _, cur = read_metadata(ct)
-    return _tree(segment_sections(ct, cur.body_start, cur.body_end, cur.skip))
+    return _tree(segment_sections(ct, cur.start, cur.end, cur.skip))
 
 
 def test_sections_footnote_markers_are_no_headings():

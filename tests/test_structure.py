@@ -2,7 +2,8 @@
 
 import pytest
 
-from pipeline.structure import body_title_of, doc_type_of, find_full_date, split_list
+from pipeline.dateforms import find_full_date
+from pipeline.structure import body_title_of, doc_type_of, split_list
 
 DOC_TYPE_CASES = [
     ("郑州市人民政府办公厅关于印发郑州市2017年提升对外开放水平推进城市国际化实施方案的通知", "通知"),
@@ -113,3 +114,27 @@ def test_structure_mark_found_by_colour_or_red_rule(mark_color):
     assert md.doc_number.text == "东财〔2024〕5号"
     assert md.title == "东川市财政局关于做好预算执行工作的通知"
     assert md.recipients == ("各区财政局",)
+
+
+def test_structure_own_number_written_where_the_head_prints_it():
+    """The metadata says where the document's own 发文字号 is printed: text as written, span, page."""
+    from pipeline.clean import clean_text
+    from pipeline.structure import read_metadata
+
+    ct = clean_text([_head_page("#de0000")])
+    md, body = read_metadata(ct)
+    written = md.doc_number_written
+    assert written is not None and written.text == "东财〔2024〕5号" and written.page == 1
+    assert ct.text[written.span[0]:written.span[1]] == written.text
+    assert body.own_number == written.span  # a misread of it there is no reference
+
+
+def test_structure_labelled_number_of_another_kind_is_written_nowhere():
+    """A web page's labelled 发文字号 that is not the one the text prints has no place in the text."""
+    from pipeline.clean import clean_text
+    from pipeline.read.labels import apply_labels
+    from pipeline.structure import read_metadata
+
+    md, _ = read_metadata(clean_text([_head_page("#de0000")]))
+    assert apply_labels(md, {"doc_number": "东财〔2024〕5号"}).doc_number_written == md.doc_number_written
+    assert apply_labels(md, {"doc_number": "东财〔2024〕6号"}).doc_number_written is None

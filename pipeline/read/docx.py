@@ -21,7 +21,7 @@ from xml.etree import ElementTree as ET
 
 from pipeline.clean import FULL_SPACE
 from pipeline.model import Paragraph
-from pipeline.read import FormatError
+from pipeline.read.base import FormatError
 from pipeline.read.paras import default_align
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -23,18 +23,17 @@ and lists of related documents. ``read_html``:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
-from importlib import resources
 from pathlib import Path
 
 from pipeline.clean import FULL_SPACE
+from pipeline.loader import data_json
 from pipeline.model import Paragraph
-from pipeline.read import FormatError
+from pipeline.read.base import FormatError
 from pipeline.read.paras import default_align
 
 # Browser defaults: 16 px = 12 pt body text; headings 2em, 1.5em, 1.17em.
@@ -60,9 +59,8 @@ NAMED_COLOURS = {"red": "#ff0000", "black": "#000000", "blue": "#0000ff", "green
                  "gray": "#808080", "grey": "#808080", "darkred": "#8b0000", "crimson": "#dc143c"}
 
 
-@cache
 def _cues() -> dict:
-    return json.loads(resources.files("pipeline.data").joinpath("web_page.json").read_text("utf-8"))
+    return data_json("web_page.json")
 
 
 @dataclass(eq=False)

@@ -31,7 +31,7 @@ from pipeline.extract import (
     make_char,
 )
 from pipeline.model import Char, RawPage, Rule
-from pipeline.read import FormatError
+from pipeline.read.base import FormatError
 
 MM = 72 / 25.4  # points per millimetre
 # A4, when a document states no page area.

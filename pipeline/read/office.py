@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from pipeline.read import FormatError
+from pipeline.read.base import FormatError
 
 # Seconds one conversion may take (a 100-page .doc takes a few).
 DEFAULT_CONVERT_SECONDS = 120.0

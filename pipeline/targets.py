@@ -26,18 +26,15 @@ before the verb, 航空港年旅客吞吐量达到…), which needs no segmenter
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from pipeline.loader import data_json
 from pipeline.model import Normalized, Quantity, Section
 from pipeline.numbers import NumberMatch, find_numbers, normalize, parse_number, split_unit, unit_category
 from pipeline.numerals import cn_to_int
-
-DATA = Path(__file__).parent / "data"
 
 # the longest indicator kept, in characters; a longer clause is cut at a verb
 MAX_INDICATOR = 32
@@ -91,10 +88,8 @@ _QUOTED = re.compile(
 )
 
 
-@cache
 def _cues() -> dict:
-    with open(DATA / "target_cues.json", encoding="utf-8") as f:
-        return json.load(f)
+    return data_json("target_cues.json")
 
 
 def _longest_first(words) -> tuple[str, ...]:

@@ -31,21 +31,18 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from pipeline.clean import FULL_SPACE
-from pipeline.entities import load_gazetteer, short_form
+from pipeline.gazetteer import load_gazetteer, short_form
+from pipeline.loader import data_json
 from pipeline.model import Metadata, Quantity, Section, Span, Task, evolve
 from pipeline.numerals import cn_to_int
 from pipeline.sections import match_marker
 from pipeline.targets import SectionIndex, document_context
-
-DATA = Path(__file__).parent / "data"
 
 # the longest note read, in characters
 MAX_NOTE = 400
@@ -57,10 +54,8 @@ MARKER_RANK = {k: i for i, k in enumerate(
 MIN_TABLE_COLUMNS = 3
 
 
-@cache
 def _cues() -> dict:
-    with open(DATA / "task_cues.json", encoding="utf-8") as f:
-        return json.load(f)
+    return data_json("task_cues.json")
 
 
 def _longest(words) -> tuple[str, ...]:

@@ -42,7 +42,7 @@ from pipeline.loader import data_json
 from pipeline.model import Metadata, Quantity, Section, Span, Task, evolve
 from pipeline.numerals import cn_to_int
 from pipeline.sections import match_marker
-from pipeline.targets import SectionIndex, document_context
+from pipeline.target_time import SectionIndex, document_context
 
 # the longest note read, in characters
 MAX_NOTE = 400

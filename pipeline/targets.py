@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pipeline.comparators import comparator_after, comparator_before, list_comparator
 from pipeline.indicators import indicator_of, with_predicate
@@ -39,7 +40,7 @@ from pipeline.model import Normalized, Quantity, Section
 from pipeline.numbers import NumberMatch, find_numbers, normalize, split_unit, unit_category
 from pipeline.target_cues import CLAUSE_END, SENTENCE_END, word_lists, word_regex
 from pipeline.target_roles import grants, never_target, qualifies, role_of
-from pipeline.target_time import SectionIndex, document_context, inside, protected_spans, time_frame
+from pipeline.target_time import DocContext, SectionIndex, document_context, inside, protected_spans, time_frame
 
 # --- what is a quantity -----------------------------------------------------
 
@@ -246,74 +247,27 @@ def find_quantities(
         gives indicator 航空港年旅客吞吐量, value 2300, unit 万人次, normalized
         23000000 人次, comparator ``>=``, kind ``level``, year 2017, role ``target``.
     """
-    ctx = document_context(text, doc_year, title)
-    index = SectionIndex(sections)
     protected = protected_spans(text)
-    pstarts = [s for s, _ in protected]
-    sentences = _bounds(text, SENTENCE_END)
-    paragraphs = _bounds(text, "\n")
+    doc = _Document(text, document_context(text, doc_year, title), SectionIndex(sections), protected,
+                    [s for s, _ in protected], _bounds(text, SENTENCE_END), _bounds(text, "\n"))
     out: list[Quantity] = []
-    # sentence start, indicator and end of the previous quantity
-    last: tuple[int, str | None, int, str] = (-1, None, -1, "level")
+    last = _Previous()
     for n in find_numbers(text, bare=False):
-        start, end = n.span
-        if inside(protected, pstarts, start) or not _is_quantity(text, n):
+        if inside(doc.protected, doc.pstarts, n.span[0]) or not _is_quantity(text, n):
             continue
-        s_lo, s_hi = _enclosing(sentences, start, len(text))
-        p_lo, _ = _enclosing(paragraphs, start, len(text))
-        suffix, suffix_op = comparator_after(text, end, unit_category(n.unit) == "duration")
-        q_end = end + len(suffix)
-        clause_lo = _enumeration_start(text, s_lo, _clause_start(text, s_lo, start))
-        if last[0] == s_lo and last[2] > clause_lo:
-            clause_lo = last[2]  # 由…2002亿元增加到…8114亿元: the second clause starts after the first number
-        before = text[clause_lo:start]
-        percent = n.unit in ("%", "‰") or n.fraction
-        # 80%的市属三甲医院: a share names its population after 的
-        share_tail = q_end + 1 if percent and text[q_end : q_end + 1] == "的" else q_end
-        previous = last[1] if last[0] == s_lo else None
-        indicator = indicator_of(text, clause_lo, start, share_tail, s_hi, previous)
-        prefix = text[s_lo:start]
-        kind = _kind(text, n, before, q_end, prefix)
-        if percent:
-            bare = indicator is None
-            indicator = with_predicate(text, indicator, share_tail, q_end, s_hi, kind)
-            if bare and indicator is not None and (previous is not None or "其中" in before):
-                kind = "share"  # 其中60%以上达到“二级甲等”水平: a part of what the sentence counted
-        if kind == "level" and percent and is_ratio(indicator):
-            kind = "share"  # 重点场所5G网络覆盖率达到98%, 占地区生产总值比重提高到12%
-        if n.value_max is not None:
-            comparator = "between"
-        elif suffix_op and suffix_op != "=":
-            comparator = suffix_op
-        elif "分别" in before and (shared := list_comparator(text, q_end)):
-            comparator = shared  # 分别达到65%和55%以上: the trailing 以上 covers the list
-        elif n.more:
-            comparator = ">"
-        else:
-            comparator = comparator_before(before) or "="
-        modality = _modality(prefix)
-        when = time_frame(text, p_lo, s_lo, start, protected, pstarts, ctx, index.heading_year(start))
-        year = when.year
-        bound = unit_category(n.unit) == "duration" and any(w in before[-len(w) - 2 :] for w in word_lists()["rule_bounds"])
-        # the frame's own words: from just before the year said in the sentence (已于2023年…), else all of it
-        framed = text[max(s_lo, when.at - 3) : start] if when.at is not None else prefix
-        frame = index.frame(start)
-        role = role_of(prefix, text[s_lo:s_hi], modality, when, ctx, bound, frame, framed,
-                     grants(text, clause_lo, start, q_end, s_hi))
-        if not percent and qualifies(text, q_end) and role == "target":
-            role = "limit"  # 培育年营业收入超10亿元的企业: a threshold inside a noun phrase
-        if role == "target":
-            role = never_target(text, n, clause_lo, start, q_end, s_hi, modality) or role
-        if when.assumed and role != "target":
-            year = ctx.title_year  # 全市现有绿色工厂25家 in a 2024—2026 plan: no year is said
-        if last[0] == s_lo and before.strip() in word_lists()["conjunctions"]:
-            kind = last[3]  # 分别增长8%和7%: the second is what the first is
+        at = _place(doc, n, last)
+        indicator, kind = _measure(doc, n, at, last)
+        modality = _modality(at.prefix)
+        role, year = _role_and_year(doc, n, at, modality)
+        if last.sentence == at.s_lo and at.before.strip() in word_lists()["conjunctions"]:
+            kind = last.kind  # 分别增长8%和7%: the second is what the first is
         # 安定区、陇西县、临洮县各50个; 马铃薯种植、收获机械化率均达到45%: one target per member
-        copies = _members(text[clause_lo:start]) if role == "target" else 1
+        copies = _members(text[at.clause_lo : at.start]) if role == "target" else 1
+        comparator = _comparator(text, n, at)
         out.extend(
             Quantity(
-                text=text[start:q_end],
-                span=(start, q_end),
+                text=text[at.start : at.end],
+                span=(at.start, at.end),
                 indicator=indicator,
                 value=n.value,
                 value_max=n.value_max,
@@ -323,15 +277,124 @@ def find_quantities(
                 kind=kind,
                 year=year,
                 modality=modality,
-                section=index.section_of(start),
-                sentence=text[s_lo:s_hi].strip().rstrip(SENTENCE_END),
+                section=doc.index.section_of(at.start),
+                sentence=text[at.s_lo : at.s_hi].strip().rstrip(SENTENCE_END),
                 role=role,
                 approx=n.approx,
             )
             for _ in range(copies)
         )
-        last = (s_lo, indicator, q_end, kind)
+        last = _Previous(at.s_lo, indicator, at.end, kind)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """What every number of one document is read against: its context, sections, names and sentences."""
+
+    text: str
+    ctx: DocContext
+    index: SectionIndex
+    protected: list[tuple[int, int]]  # names and titles: “五个一”, 《…（2016—2018年）》
+    pstarts: list[int]  # their starts
+    sentences: list[int]  # sentence starts
+    paragraphs: list[int]  # paragraph starts
+
+
+@dataclass(frozen=True, slots=True)
+class _Previous:
+    """The quantity before, which a clause without a subject of its own goes on from: 分别增长8%和7%."""
+
+    sentence: int = -1  # its sentence's start
+    indicator: str | None = None
+    end: int = -1
+    kind: str = "level"
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where one number stands: 力争|航空港年旅客吞吐量达到|2300万人次|以上 in its sentence and clause."""
+
+    start: int
+    end: int  # after a comparator written after the number (以上, 以内)
+    suffix_op: str | None  # that comparator
+    s_lo: int  # the sentence
+    s_hi: int
+    p_lo: int  # the paragraph's start
+    clause_lo: int  # the clause's start
+    before: str  # the clause up to the number
+    prefix: str  # the sentence up to the number
+    percent: bool
+    share_tail: int  # after the 的 of 80%的市属三甲医院, where a share names its population
+
+
+def _place(doc: _Document, n: NumberMatch, last: _Previous) -> _Place:
+    """Where the number ``n`` stands in its sentence, paragraph and clause."""
+    text = doc.text
+    start, end = n.span
+    s_lo, s_hi = _enclosing(doc.sentences, start, len(text))
+    p_lo, _ = _enclosing(doc.paragraphs, start, len(text))
+    suffix, suffix_op = comparator_after(text, end, unit_category(n.unit) == "duration")
+    q_end = end + len(suffix)
+    clause_lo = _enumeration_start(text, s_lo, _clause_start(text, s_lo, start))
+    if last.sentence == s_lo and last.end > clause_lo:
+        clause_lo = last.end  # 由…2002亿元增加到…8114亿元: the second clause starts after the first number
+    percent = n.unit in ("%", "‰") or n.fraction
+    # 80%的市属三甲医院: a share names its population after 的
+    share_tail = q_end + 1 if percent and text[q_end : q_end + 1] == "的" else q_end
+    return _Place(start, q_end, suffix_op, s_lo, s_hi, p_lo, clause_lo, text[clause_lo:start], text[s_lo:start],
+                  percent, share_tail)
+
+
+def _measure(doc: _Document, n: NumberMatch, at: _Place, last: _Previous) -> tuple[str | None, str]:
+    """What the number measures and its kind: (航空港年旅客吞吐量, level), (市级妇幼保健院…, share)."""
+    text = doc.text
+    previous = last.indicator if last.sentence == at.s_lo else None
+    indicator = indicator_of(text, at.clause_lo, at.start, at.share_tail, at.s_hi, previous)
+    kind = _kind(text, n, at.before, at.end, at.prefix)
+    if at.percent:
+        bare = indicator is None
+        indicator = with_predicate(text, indicator, at.share_tail, at.end, at.s_hi, kind)
+        if bare and indicator is not None and (previous is not None or "其中" in at.before):
+            kind = "share"  # 其中60%以上达到“二级甲等”水平: a part of what the sentence counted
+    if kind == "level" and at.percent and is_ratio(indicator):
+        kind = "share"  # 重点场所5G网络覆盖率达到98%, 占地区生产总值比重提高到12%
+    return indicator, kind
+
+
+def _comparator(text: str, n: NumberMatch, at: _Place) -> str:
+    """The comparator: a range's ``between``, else the suffix's (以上 -> >=), else the list's
+    (分别达到65%和55%以上), else 余/多's ``>``, else the prefix's (力争突破 -> >), else ``=``."""
+    if n.value_max is not None:
+        return "between"
+    if at.suffix_op and at.suffix_op != "=":
+        return at.suffix_op
+    if "分别" in at.before and (shared := list_comparator(text, at.end)):
+        return shared  # 分别达到65%和55%以上: the trailing 以上 covers the list
+    if n.more:
+        return ">"
+    return comparator_before(at.before) or "="
+
+
+def _role_and_year(doc: _Document, n: NumberMatch, at: _Place, modality: str | None) -> tuple[str, int | None]:
+    """The role (target, fact, limit) and the year of the number at ``at``."""
+    text, ctx = doc.text, doc.ctx
+    start = at.start
+    when = time_frame(text, at.p_lo, at.s_lo, start, doc.protected, doc.pstarts, ctx, doc.index.heading_year(start))
+    year = when.year
+    bound = unit_category(n.unit) == "duration" and any(
+        w in at.before[-len(w) - 2 :] for w in word_lists()["rule_bounds"])
+    # the frame's own words: from just before the year said in the sentence (已于2023年…), else all of it
+    framed = text[max(at.s_lo, when.at - 3) : start] if when.at is not None else at.prefix
+    role = role_of(at.prefix, text[at.s_lo : at.s_hi], modality, when, ctx, bound, doc.index.frame(start), framed,
+                   grants(text, at.clause_lo, start, at.end, at.s_hi))
+    if not at.percent and qualifies(text, at.end) and role == "target":
+        role = "limit"  # 培育年营业收入超10亿元的企业: a threshold inside a noun phrase
+    if role == "target":
+        role = never_target(text, n, at.clause_lo, start, at.end, at.s_hi, modality) or role
+    if when.assumed and role != "target":
+        year = ctx.title_year  # 全市现有绿色工厂25家 in a 2024—2026 plan: no year is said
+    return role, year
 
 
 def find_targets(

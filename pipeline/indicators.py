@@ -8,9 +8,10 @@ the word lists of ``data/target_cues.json``; no segmenter is needed.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.comparators import comparator_after
-from pipeline.target_cues import CLAUSE_END, cue_words, cues, word_lists, word_regex
+from pipeline.target_cues import CLAUSE_END, cue_words, cues, longest_first, word_lists, word_regex
 from pipeline.target_time import THIS_YEAR, YEAR
 
 # the longest indicator kept, in characters; a longer clause is cut at a verb
@@ -22,11 +23,18 @@ _MARKER = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)\s*|\d{1,2}[.．](?=(?:19|20)\d\d年)"
     r"|[一二三四五六七八九十]是)"
 )
-# a relative deadline or a comparison's base opening a clause: 明年底前, 比2023年末增加
-_FRONT_TIME = re.compile(
-    r"^(?:明年(?:底前|底|内)?|(?:比|较)(?:(?:19|20)\d\d年|上年|去年|上一年)(?:底|末|度)?(?:同期)?"
-    r"(?:增加|新增|减少|提高|降低|增长|下降)(?![值率量额]))"
-)
+
+
+@cache
+def _front_time() -> re.Pattern[str]:
+    """A relative deadline or a comparison's base opening a clause: 明年底前, 比2023年末增加 (not 增加值)."""
+    verbs = "|".join(map(re.escape, longest_first(word_lists()["change_verbs"])))
+    return re.compile(
+        r"^(?:明年(?:底前|底|内)?|(?:比|较)(?:(?:19|20)\d\d年|上年|去年|上一年)(?:底|末|度)?(?:同期)?"
+        rf"(?:{verbs})(?![值率量额]))"
+    )
+
+
 # how often, before the verb: 每年新认定…, 每季度开展…
 _EVERY = re.compile(r"^(?:每年度|每年|每季度|每个月|每月|每半年)")
 
@@ -39,7 +47,7 @@ def _strip_front(s: str) -> str:
         m = YEAR.match(s)
         if m:
             s = s[m.end() :]
-        m = THIS_YEAR.match(s) or _FRONT_TIME.match(s)
+        m = THIS_YEAR.match(s) or _front_time().match(s)
         if m:
             s = s[m.end() :]
         s = s.lstrip("，,、：: 　的")

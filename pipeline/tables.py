@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pipeline.clean import FULL_SPACE
 from pipeline.model import CleanText, Normalized, Quantity, Section, Span
 from pipeline.numbers import find_numbers, normalize, parse_number, unit_category
+from pipeline.target_cues import word_lists
 from pipeline.target_time import PLAN_PERIOD, SectionIndex, document_context, plan_period_end
 from pipeline.targets import is_ratio
 
@@ -236,9 +237,7 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
             ym = _HEADER_YEAR.search(header[c])
             pm = PLAN_PERIOD.search(header[c])
             year = int(ym.group(1)) if ym else plan_period_end(pm.group("n")) if pm else period_end or doc_year
-            kind = (
-                "growth" if re.search(r"增长|增速|增幅|提高|下降|降低", name) and unit in ("%", "个百分点") else "level"
-            )
+            kind = "growth" if _names_growth(name) and unit in ("%", "个百分点") else "level"
             if kind == "level" and unit == "%" and is_ratio(name):
                 kind = "share"  # 固体废物综合利用率 | % | 85
             out.append(TableValue(
@@ -247,6 +246,13 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
                 role=_header_role(header[c], year, doc_year, latest),
             ))
     return out
+
+
+def _names_growth(indicator: str) -> bool:
+    """Whether an indicator names a change: 地区生产总值增长, 城镇居民人均可支配收入增速, 单位GDP能耗降低
+    (a growth verb of two characters or more, or a growth noun; the lone 增 of 新增企业 is no sign)."""
+    lists = word_lists()
+    return any(w in indicator for w in lists["growth_verbs"] + lists["growth_nouns"] if len(w) > 1)
 
 
 def _bracket_unit(header: str) -> str:

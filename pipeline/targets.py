@@ -33,12 +33,13 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from pipeline.comparators import comparator_after, comparator_before, list_comparator
 from pipeline.indicators import indicator_of, with_predicate
 from pipeline.model import Normalized, Quantity, Section
 from pipeline.numbers import NumberMatch, find_numbers, normalize, split_unit, unit_category
-from pipeline.target_cues import CLAUSE_END, SENTENCE_END, word_lists, word_regex
+from pipeline.target_cues import CLAUSE_END, SENTENCE_END, longest_first, word_lists, word_regex
 from pipeline.target_roles import grants, never_target, qualifies, role_of
 from pipeline.target_time import DocContext, SectionIndex, document_context, inside, protected_spans, time_frame
 
@@ -135,10 +136,11 @@ def _clause_start(text: str, lo: int, pos: int) -> int:
 _BASELINE = re.compile(r"(?:比|较)(?:上年|去年|上一|(?:19|20)\d\d年)|同比|环比|相比")
 
 
-# a baseline then a change verb, its object before the number: 比2023年末增加公共充电桩2000个
-_BASELINE_VERB = re.compile(
-    r"(?:比|较)(?:上年|去年|上一年度?|(?:19|20)\d\d年)(?:底|末|度)?(?:同期)?(?:增加|新增|减少|增长|下降)"
-)
+@cache
+def _baseline_verb() -> re.Pattern[str]:
+    """A baseline then a change verb, its object before the number: 比2023年末增加公共充电桩2000个."""
+    verbs = "|".join(map(re.escape, longest_first(word_lists()["change_verbs"])))
+    return re.compile(rf"(?:比|较)(?:上年|去年|上一年度?|(?:19|20)\d\d年)(?:底|末|度)?(?:同期)?(?:{verbs})")
 
 
 def _kind(text: str, n: NumberMatch, before: str, tail_end: int, prefix: str) -> str:
@@ -159,7 +161,7 @@ def _kind(text: str, n: NumberMatch, before: str, tail_end: int, prefix: str) ->
         if (verb or word_regex("growth_noun").search(noun)
                 or any(text.startswith(w, tail_end) for w in word_lists()["growth_nouns"])):
             return "growth"
-    elif (verb and _BASELINE.search(prefix[-30:])) or _BASELINE_VERB.search(before):
+    elif (verb and _BASELINE.search(prefix[-30:])) or _baseline_verb().search(before):
         return "growth"
     return "level"
 

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.model import Normalized, Section
+from pipeline.tables import targets_from_table
 from pipeline.target_time import document_context
 from pipeline.targets import find_quantities, find_targets
 
@@ -463,8 +464,6 @@ TABLE = [
     ],
 )
 def test_targets_from_table(row, column, expected):
-    from pipeline.tables import targets_from_table
-
     cells = {(t.row, t.column): t for t in targets_from_table(TABLE, 2017)}
     assert (3, 4) not in cells  # 待定 is no figure
     got = cells[(row, column)]

@@ -99,8 +99,31 @@ def _trim(text: str, start: int, end: int) -> Span:
     return start, end
 
 
-def _item_closed(inside: list[_Heading], heads: list[_Heading], starts: list[int], note_end: int,
-                 top_rank: int) -> _Heading:
+@dataclass(frozen=True)
+class _Layout:
+    """The headings and paragraphs of a text, for placing its notes' tasks."""
+
+    text: str
+    heads: list[_Heading]
+    starts: list[int]  # the headings' starts
+    paras: list[Span]
+    para_starts: list[int]
+    top_rank: int  # the document's parts: 一、 or 第一章
+
+    @classmethod
+    def of(cls, text: str) -> _Layout:
+        heads = _headings(text)
+        paras = paragraphs(text)
+        return cls(text, heads, [h.start for h in heads], paras, [p[0] for p in paras],
+                   min((h.rank for h in heads), default=0))
+
+    def next_rank(self, pos: int) -> tuple[int, int]:
+        """The index and rank of the first heading at or after ``pos`` (rank -1 when none)."""
+        nxt = bisect.bisect_left(self.starts, pos)
+        return nxt, self.heads[nxt].rank if nxt < len(self.heads) else -1
+
+
+def _item_closed(lay: _Layout, inside: list[_Heading], note_end: int) -> _Heading:
     """The item a note at the end of a paragraph closes, among the headings since the last note.
 
     The widest item that ends with the note (the next heading's rank says which
@@ -109,80 +132,88 @@ def _item_closed(inside: list[_Heading], heads: list[_Heading], starts: list[int
     (一、, the document's outermost rank) is closed by a note line, never by a
     note at the end of its last item.
     """
-    nxt = bisect.bisect_left(starts, note_end)
-    next_rank = heads[nxt].rank if nxt < len(heads) else -1
+    _, next_rank = lay.next_rank(note_end)
     for k, h in enumerate(inside):
-        if h.rank >= next_rank and h.rank > top_rank and all(g.rank > h.rank for g in inside[k + 1:]):
+        if h.rank >= next_rank and h.rank > lay.top_rank and all(g.rank > h.rank for g in inside[k + 1:]):
             return h
     return inside[-1]
 
 
 def _drafts(text: str, notes: Sequence[Note]) -> list[Draft]:
     """Where each note's task is: its text and the stretch of the document it covers."""
-    heads = _headings(text)
-    starts = [h.start for h in heads]
-    paras = paragraphs(text)
-    para_starts = [p[0] for p in paras]
+    lay = _Layout.of(text)
     out: list[Draft] = []
-    top_rank = min((h.rank for h in heads), default=0)  # the document's parts: 一、 or 第一章
     prev_end = 0  # the end of the last note
     part_end = 0  # the end of the last note that closed a part
     for note in notes:
         ns, ne = note.span
-        p_lo = paras[bisect.bisect_right(para_starts, ns) - 1][0]
+        p_lo = lay.paras[bisect.bisect_right(lay.para_starts, ns) - 1][0]
         if note.closing or note.alone:
-            lo = part_end if note.closing else prev_end
-            inside = heads[bisect.bisect_left(starts, lo): bisect.bisect_left(starts, p_lo)]
-            if not inside:
-                before = [p for p in paras if lo <= p[0] and p[1] <= p_lo and text[p[0]:p[1]].strip()]
-                if not before:
-                    prev_end = part_end = ne
-                    continue
-                span = _trim(text, before[-1][0], before[-1][1])
-                out.append(Draft(span, (before[-1][0], ne), note, "note"))
-            else:
-                # the note closes the widest unit that ends with it: the next heading's rank says which
-                # (二、 after it closes the whole 一、; （二） closes only （一）)
-                nxt = bisect.bisect_left(starts, ne)
-                next_rank = heads[nxt].rank if nxt < len(heads) else -1
-                closed = [h for h in inside if h.rank >= next_rank] or inside
-                top = min(h.rank for h in closed)
-                head = next(h for h in closed if h.rank == top)
-                inside = [h for h in inside if h.start >= head.start]
-                several = len(inside) > 1
-                span = _trim(text, head.body, head.end if several else p_lo)
-                scope, source = (head.start, ne), "part" if several or note.closing else "note"
-                if not several and not text[head.end:p_lo].strip() and next_rank > head.rank:
-                    # a note line right under a heading, its items below (一、…\n牵头单位：…\n（一）…): forward
-                    below = next((h for h in heads[nxt:] if h.rank <= head.rank), None)
-                    scope, source = (head.start, below.start if below else len(text)), "part"
-                out.append(Draft(span, scope, note, source))
-            prev_end = ne
-            if note.closing or (inside and len(inside) > 1):
+            draft, closes_part = _line_draft(lay, note, part_end if note.closing else prev_end, p_lo)
+            if draft is not None:
+                out.append(draft)
+            if draft is None or closes_part:
                 part_end = ne
-            continue
-        lo = max(prev_end, p_lo)
-        if prev_end <= p_lo:  # the paragraph's first note: back to the item it closes
-            inside = heads[bisect.bisect_left(starts, prev_end): bisect.bisect_right(starts, p_lo)]
-            if inside:
-                lo = _item_closed(inside, heads, starts, ne, top_rank).body
-        span = _trim(text, lo, ns)
-        got = match_marker(text[span[0]:span[1]])
-        if got:  # an item numbered inside the paragraph: …。2.推进…
-            span = _trim(text, span[0] + _marker_length(text[span[0]:span[1]], got[1]), span[1])
-        if span[1] <= span[0]:
-            prev_end = ne
-            continue
-        scope_end = ne
-        line = heads[bisect.bisect_right(starts, p_lo) - 1] if starts and starts[0] <= p_lo else None
-        if line is not None and line.start == p_lo and "。" not in text[line.body:ns].rstrip(" 。" + FULL_SPACE):
-            # a note right after an item's title (1.加快推进…建设（责任单位：市住建局）, （一）推进…。（牵头单位：…）…)
-            # covers the item under it
-            below = next((h for h in heads[bisect.bisect_right(starts, p_lo):] if h.rank <= line.rank), None)
-            scope_end = below.start if below else len(text)
-        out.append(Draft(span, (span[0], scope_end), note, "note"))
+        else:
+            draft = _paragraph_draft(lay, note, prev_end, p_lo)
+            if draft is not None:
+                out.append(draft)
         prev_end = ne
     return out
+
+
+def _line_draft(lay: _Layout, note: Note, lo: int, p_lo: int) -> tuple[Draft | None, bool]:
+    """The task of a note line or a closing note (以上任务由…牵头) at ``p_lo``, covering the text since
+    ``lo``, and whether it closes a part; None when there is no text before it."""
+    text, ne = lay.text, note.span[1]
+    inside = lay.heads[bisect.bisect_left(lay.starts, lo): bisect.bisect_left(lay.starts, p_lo)]
+    if not inside:
+        before = [p for p in lay.paras if lo <= p[0] and p[1] <= p_lo and text[p[0]:p[1]].strip()]
+        if not before:
+            return None, True
+        span = _trim(text, before[-1][0], before[-1][1])
+        return Draft(span, (before[-1][0], ne), note, "note"), note.closing
+    # the note closes the widest unit that ends with it: the next heading's rank says which
+    # (二、 after it closes the whole 一、; （二） closes only （一）)
+    nxt, next_rank = lay.next_rank(ne)
+    closed = [h for h in inside if h.rank >= next_rank] or inside
+    top = min(h.rank for h in closed)
+    head = next(h for h in closed if h.rank == top)
+    inside = [h for h in inside if h.start >= head.start]
+    several = len(inside) > 1
+    span = _trim(text, head.body, head.end if several else p_lo)
+    scope, source = (head.start, ne), "part" if several or note.closing else "note"
+    if not several and not text[head.end:p_lo].strip() and next_rank > head.rank:
+        # a note line right under a heading, its items below (一、…\n牵头单位：…\n（一）…): forward
+        below = next((h for h in lay.heads[nxt:] if h.rank <= head.rank), None)
+        scope, source = (head.start, below.start if below else len(text)), "part"
+    return Draft(span, scope, note, source), note.closing or several
+
+
+def _paragraph_draft(lay: _Layout, note: Note, prev_end: int, p_lo: int) -> Draft | None:
+    """The task of a note inside the paragraph at ``p_lo``: the text since the last note, back to the
+    item it closes; None when no text is left."""
+    text, (ns, ne) = lay.text, note.span
+    starts, heads = lay.starts, lay.heads
+    lo = max(prev_end, p_lo)
+    if prev_end <= p_lo:  # the paragraph's first note: back to the item it closes
+        inside = heads[bisect.bisect_left(starts, prev_end): bisect.bisect_right(starts, p_lo)]
+        if inside:
+            lo = _item_closed(lay, inside, ne).body
+    span = _trim(text, lo, ns)
+    got = match_marker(text[span[0]:span[1]])
+    if got:  # an item numbered inside the paragraph: …。2.推进…
+        span = _trim(text, span[0] + _marker_length(text[span[0]:span[1]], got[1]), span[1])
+    if span[1] <= span[0]:
+        return None
+    scope_end = ne
+    line = heads[bisect.bisect_right(starts, p_lo) - 1] if starts and starts[0] <= p_lo else None
+    if line is not None and line.start == p_lo and "。" not in text[line.body:ns].rstrip(" 。" + FULL_SPACE):
+        # a note right after an item's title (1.加快推进…建设（责任单位：市住建局）, （一）推进…。（牵头单位：…）…)
+        # covers the item under it
+        below = next((h for h in heads[bisect.bisect_right(starts, p_lo):] if h.rank <= line.rank), None)
+        scope_end = below.start if below else len(text)
+    return Draft(span, (span[0], scope_end), note, "note")
 
 
 # --- the public function --------------------------------------------------------------------------

@@ -43,6 +43,13 @@ def _words(which: str) -> tuple[str, ...]:
     return longest(cues()[which])
 
 
+@cache
+def _levels() -> tuple[str, ...]:
+    """The level words a body's name may open with, longest first: 自治区, …, 省, 市, 县: the entity
+    patterns' ``level_chars`` (市商务局, 区政府), one list for both."""
+    return longest(load_gazetteer().pieces["level_chars"])
+
+
 def is_vague(name: str) -> bool:
     """A name made of vague words only, naming nobody: 有关部门, 各地区各有关部门; not 省有关单位 (a level)."""
     c = cues()
@@ -85,7 +92,7 @@ def marked_leads(s: str) -> list[str]:
 @cache
 def _level_government() -> re.Pattern[str]:
     # a level alone (州) or a level's government (县人民政府): the tail of 各市、州、县人民政府
-    levels = "|".join(map(re.escape, _words("level_prefixes")))
+    levels = "|".join(map(re.escape, _levels()))
     return re.compile(rf"^(?:(?:{levels})+)?(?:人民)?政府$|^(?:{levels})$")
 
 
@@ -159,7 +166,7 @@ def _places() -> frozenset[str]:
     """Place names a body's name may open with: full names (郑州市, 福田区) and the short forms of provinces
     and prefectures (安徽, 定西); not a county's short form, which is often a word too (公安 of 公安县)."""
     g = load_gazetteer()
-    full = {p for p in g.places if p.endswith(_words("level_prefixes"))}
+    full = {p for p in g.places if p.endswith(_levels())}
     return frozenset(full | {s for s in map(short_form, g.parents) if s})
 
 
@@ -172,12 +179,12 @@ def own_prefix(name: str) -> str | None:
     for k in range(min(len(name) - 1, 9), 1, -1):
         if name[:k] in places:
             # a full name (郑州市) lends itself; a short one (定西高新区管委会) stands alone
-            return name[:k] if name[:k].endswith(_words("level_prefixes")) else ""
+            return name[:k] if name[:k].endswith(_levels()) else ""
     if any(z in name for z in _words("zone_words")):
         return ""  # 东川高新区管委会: a zone's body names its own place
     if name.startswith(_words("not_prefix_words")):
         return None
-    for p in _words("level_prefixes"):
+    for p in _levels():
         if name.startswith(p) and len(name) > len(p) + 1:
             return p
     return None

@@ -249,64 +249,80 @@ def find_notes(text: str) -> list[Note]:
         Notes with their spans (brackets included); ``alone`` for a paragraph
         of its own, ``closing`` for 以上任务由…牵头.
     """
-    notes: list[Note] = []
-    first_lead = False
-    # 列第一位者为牵头单位 said once for all the tasks (各项任务中，列第一位者为牵头单位): from there on
-    said = [m.start() for m in _first_lead_regex().finditer(text)]
-
-    def add(start: int, end: int, inner: str, alone: bool, closing: bool = False, bare: bool = False) -> None:
-        nonlocal first_lead
-        if not first_lead and any(p < start and not any(a <= p < b for a, b in (n.span for n in notes))
-                                  for p in said):
-            first_lead = True
-        note = read_note(inner, first_lead, bare)
-        if note is None:
-            return
-        if note.same_below:
-            first_lead = True
-        notes.append(evolve(note, span=(start, end), alone=alone, closing=closing))
-
+    found = _Notes([m.start() for m in _first_lead_regex().finditer(text)])
     for lo, hi in paragraphs(text):
         para = text[lo:hi]
         if not para.strip():
             continue
-        taken = 0
         m = _closing_regex().match(para)
         if m and (label_regex().search(para) or any(v in para for v in cues()["lead_verbs"] + cues()["duty_verbs"])):
-            add(lo, hi, para[m.end():].rstrip("。"), True, closing=True)
+            found.add(lo, hi, para[m.end():].rstrip("。"), True, closing=True)
             continue
         if "（" not in para and "(" not in para and "：" not in para and ":" not in para \
                 and "】" not in para and "为" not in para:
             continue  # no bracket and no label: no note
-        titles = [m.span() for m in _TITLE.finditer(para)]
-        for b in _BRACKETED.finditer(para):
-            # after a sentence, a bracket of bodies alone names who delivers it: …建设。（市住建局）;
-            # after a name it is an abbreviation: 市住房和城乡建设局（市住建局）
-            after_sentence = b.start() == 0 or para[:b.start()].rstrip(" " + FULL_SPACE).endswith(_SENTENCE_END)
-            if any(a < b.start() < e for a, e in titles):
-                continue  # a year inside a title: 《…行动计划（2023-2025年）》
-            if not after_sentence and not _quick().search(b.group("inner")):
-                continue  # （一）, （试行）
-            alone = b.start() == 0 and not para[b.end():].strip(" 。" + FULL_SPACE)
-            before = len(notes)
-            add(lo + b.start(), lo + b.end(), b.group("inner"), alone, bare=after_sentence)
-            if len(notes) > before:
-                taken = b.end()
-        # labels without brackets: at the paragraph's start or after a sentence, to its end or the next task
-        pos = taken
-        while (m := label_regex().search(para, pos)) is not None:
-            s = m.start()
-            pos = m.end()
-            if s and para[s - 1] not in "。；;！!" + FULL_SPACE + " ":
-                continue
-            if s and para[:s].rstrip(" " + FULL_SPACE).endswith(("（", "(")):
-                continue
-            end = _note_end(para, s)
-            if any(para[k.start() - 1] == FULL_SPACE for k in label_regex().finditer(para, s + 1, end) if k.start()):
-                break  # fields set apart by wide gaps: a form or a web page's footer (主办单位：…　承办单位：…)
-            add(lo + s, lo + end, para[s:end].rstrip("。"), s == 0 and not para[end:].strip(" 。" + FULL_SPACE))
-            pos = end
-    return notes
+        taken = _bracket_notes(found, lo, para)
+        _label_notes(found, lo, para, taken)
+    return found.notes
+
+
+class _Notes:
+    """The notes found so far, and whether the document has said 列第一位者为牵头单位 before the next."""
+
+    def __init__(self, said: list[int]) -> None:
+        self.notes: list[Note] = []
+        self.first_lead = False
+        # 列第一位者为牵头单位 said once for all the tasks (各项任务中，列第一位者为牵头单位): from there on
+        self.said = said
+
+    def add(self, start: int, end: int, inner: str, alone: bool, closing: bool = False, bare: bool = False) -> bool:
+        """Read the note ``inner`` at ``start``–``end`` and keep it; whether it was one."""
+        if not self.first_lead and any(p < start and not any(a <= p < b for a, b in (n.span for n in self.notes))
+                                       for p in self.said):
+            self.first_lead = True
+        note = read_note(inner, self.first_lead, bare)
+        if note is None:
+            return False
+        if note.same_below:
+            self.first_lead = True
+        self.notes.append(evolve(note, span=(start, end), alone=alone, closing=closing))
+        return True
+
+
+def _bracket_notes(found: _Notes, lo: int, para: str) -> int:
+    """Add the notes in brackets of the paragraph at ``lo``: …建设。（市住建局）, （责任单位：…）; give the
+    end of the last one (0 when none)."""
+    taken = 0
+    titles = [m.span() for m in _TITLE.finditer(para)]
+    for b in _BRACKETED.finditer(para):
+        # after a sentence, a bracket of bodies alone names who delivers it: …建设。（市住建局）;
+        # after a name it is an abbreviation: 市住房和城乡建设局（市住建局）
+        after_sentence = b.start() == 0 or para[:b.start()].rstrip(" " + FULL_SPACE).endswith(_SENTENCE_END)
+        if any(a < b.start() < e for a, e in titles):
+            continue  # a year inside a title: 《…行动计划（2023-2025年）》
+        if not after_sentence and not _quick().search(b.group("inner")):
+            continue  # （一）, （试行）
+        alone = b.start() == 0 and not para[b.end():].strip(" 。" + FULL_SPACE)
+        if found.add(lo + b.start(), lo + b.end(), b.group("inner"), alone, bare=after_sentence):
+            taken = b.end()
+    return taken
+
+
+def _label_notes(found: _Notes, lo: int, para: str, pos: int) -> None:
+    """Add the labels without brackets from ``pos`` on: at the paragraph's start or after a sentence,
+    to its end or the next task (牵头单位：市商务局，责任单位：各县区人民政府)."""
+    while (m := label_regex().search(para, pos)) is not None:
+        s = m.start()
+        pos = m.end()
+        if s and para[s - 1] not in "。；;！!" + FULL_SPACE + " ":
+            continue
+        if s and para[:s].rstrip(" " + FULL_SPACE).endswith(("（", "(")):
+            continue
+        end = _note_end(para, s)
+        if any(para[k.start() - 1] == FULL_SPACE for k in label_regex().finditer(para, s + 1, end) if k.start()):
+            break  # fields set apart by wide gaps: a form or a web page's footer (主办单位：…　承办单位：…)
+        found.add(lo + s, lo + end, para[s:end].rstrip("。"), s == 0 and not para[end:].strip(" 。" + FULL_SPACE))
+        pos = end
 
 
 def _note_end(para: str, start: int) -> int:

@@ -208,44 +208,80 @@ def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None
     header, body = table[0], table[1:]
     width = max(len(r) for r in table)
     header += [""] * (width - len(header))
-    unit_col = next((i for i, h in enumerate(header) if "单位" in h), None)
-    value_cols = [i for i, h in enumerate(header) if _HEADER_YEAR.search(h) or re.search(r"目标|预期", h)]
-    value_cols = [i for i in value_cols if i != unit_col and not re.search(r"属性|类型|性质", header[i])]
-    # 指标 | 2020年 | 2025年: the earlier year of a bare pair is the base, not a goal
-    years = [int(m.group(1)) for i in value_cols if (m := _HEADER_YEAR.search(header[i]))]
-    latest = max(years) if years else None
-    name_col = next((i for i, h in enumerate(header) if re.search(r"指标|名称|项目|内容", h) and i not in value_cols),
-                    next((i for i in range(width) if i != unit_col and i not in value_cols), 0))
+    cols = _TableColumns.of(header, width)
     out: list[TableValue] = []
     for r, row in enumerate(body, start=1):
         row = row + [""] * (width - len(row))
-        name = re.sub(r"^\s*(?:\d+[.、]|[（(]?[一二三四五六七八九十]+[）)、])\s*", "", row[name_col])
-        if not name:
+        named = _row_name(row, cols)
+        if named is None:
             continue
-        m = _BRACKET_UNIT.search(name)
-        if m and not _is_unit(m.group(1)):
-            m = None  # 陈列展览数量（含临展）: a note, not a unit
-        row_unit = row[unit_col] if unit_col is not None else (m.group(1) if m else "")
-        if m:
-            name = name[: m.start()].strip()
-        for c in value_cols:
+        name, row_unit = named
+        for c in cols.values:
             cell = row[c]
             parsed = _cell_value(cell, row_unit or _bracket_unit(header[c]))
             if parsed is None:
                 continue
             value, value_max, unit, comparator = parsed
-            ym = _HEADER_YEAR.search(header[c])
-            pm = PLAN_PERIOD.search(header[c])
-            year = int(ym.group(1)) if ym else plan_period_end(pm.group("n")) if pm else period_end or doc_year
-            kind = "growth" if _names_growth(name) and unit in ("%", "个百分点") else "level"
-            if kind == "level" and unit == "%" and is_ratio(name):
-                kind = "share"  # 固体废物综合利用率 | % | 85
+            year = _column_year(header[c], period_end or doc_year)
             out.append(TableValue(
                 row=r, column=c, text=cell, indicator=name, value=value, value_max=value_max, unit=unit,
-                normalized=normalize(value, unit), comparator=comparator, kind=kind, year=year,
-                role=_header_role(header[c], year, doc_year, latest),
+                normalized=normalize(value, unit), comparator=comparator, kind=_cell_kind(name, unit), year=year,
+                role=_header_role(header[c], year, doc_year, cols.latest),
             ))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _TableColumns:
+    """The columns of an indicator table as its header names them: 指标 | 单位 | 2017年目标 | 2020年目标."""
+
+    unit: int | None  # 单位
+    values: list[int]  # a year or a goal: 2020年目标, 预期值 (not 属性)
+    name: int  # 指标, 名称, 项目, else the first other column
+    latest: int | None  # the latest year a value column names
+
+    @classmethod
+    def of(cls, header: list[str], width: int) -> _TableColumns:
+        unit_col = next((i for i, h in enumerate(header) if "单位" in h), None)
+        value_cols = [i for i, h in enumerate(header) if _HEADER_YEAR.search(h) or re.search(r"目标|预期", h)]
+        value_cols = [i for i in value_cols if i != unit_col and not re.search(r"属性|类型|性质", header[i])]
+        # 指标 | 2020年 | 2025年: the earlier year of a bare pair is the base, not a goal
+        years = [int(m.group(1)) for i in value_cols if (m := _HEADER_YEAR.search(header[i]))]
+        name_col = next((i for i, h in enumerate(header) if re.search(r"指标|名称|项目|内容", h) and i not in value_cols),
+                        next((i for i in range(width) if i != unit_col and i not in value_cols), 0))
+        return cls(unit_col, value_cols, name_col, max(years) if years else None)
+
+
+def _row_name(row: list[str], cols: _TableColumns) -> tuple[str, str] | None:
+    """A row's indicator without its number, and its unit (the unit column's, else the name's brackets):
+    1.地区生产总值 | 亿元 -> (地区生产总值, 亿元); 旅游收入（亿元） -> (旅游收入, 亿元); None for a row
+    without a name."""
+    name = re.sub(r"^\s*(?:\d+[.、]|[（(]?[一二三四五六七八九十]+[）)、])\s*", "", row[cols.name])
+    if not name:
+        return None
+    m = _BRACKET_UNIT.search(name)
+    if m and not _is_unit(m.group(1)):
+        m = None  # 陈列展览数量（含临展）: a note, not a unit
+    row_unit = row[cols.unit] if cols.unit is not None else (m.group(1) if m else "")
+    if m:
+        name = name[: m.start()].strip()
+    return name, row_unit
+
+
+def _column_year(header: str, default: int | None) -> int | None:
+    """The year a value column is for: 2020年目标 -> 2020, “十四五”目标 -> 2025, else ``default``
+    (the document's period end or year)."""
+    ym = _HEADER_YEAR.search(header)
+    pm = PLAN_PERIOD.search(header)
+    return int(ym.group(1)) if ym else plan_period_end(pm.group("n")) if pm else default
+
+
+def _cell_kind(name: str, unit: str) -> str:
+    """growth for a change in %: 地区生产总值增长 | % ; share for a ratio: 固体废物综合利用率 | % ; else level."""
+    kind = "growth" if _names_growth(name) and unit in ("%", "个百分点") else "level"
+    if kind == "level" and unit == "%" and is_ratio(name):
+        kind = "share"  # 固体废物综合利用率 | % | 85
+    return kind
 
 
 def _names_growth(indicator: str) -> bool:

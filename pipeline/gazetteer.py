@@ -63,6 +63,12 @@ class Gazetteer:
     pieces: dict[str, Any]
 
 
+def org_pieces() -> dict[str, Any]:
+    """The named pieces of the ORG patterns (``data/gazetteer/org_patterns.json``), parsed once; not to be changed:
+    ``org_pieces()["level_chars"]`` -> ['省', '市', '县', …]."""
+    return data_json("gazetteer/org_patterns.json")
+
+
 def _words(*names: str) -> list[str]:
     """Every name on the lines of gazetteer files, variants included: countries.txt -> ['中国', '中华人民共和国', …]."""
     return [s for name in names for line in _lines(name) for s in line.split()]
@@ -122,7 +128,7 @@ def load_gazetteer() -> Gazetteer:
     ambiguous = frozenset(_lines("ambiguous_short.txt"))
     # 合作, 大同 need their suffix; 吉林 is a province's short form and a city's full name
     shorts = {s: label for s, label in shorts.items() if s not in ambiguous and s not in names}
-    pieces = data_json("gazetteer/org_patterns.json")
+    pieces = org_pieces()
     return Gazetteer(
         names=names,
         shorts=shorts,

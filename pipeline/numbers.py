@@ -8,7 +8,7 @@ written after it. Units and magnitudes are data (``data/units.json``).
 
 ``find_numbers`` is purely lexical: it reports every number it can read,
 with or without a unit. Deciding which of them are quantities (not 第二十三届,
-not 世界500强, not 2017年) is ``targets.py``'s job.
+not 世界500强, not 2017年) is ``targets``'s job.
 """
 
 from __future__ import annotations

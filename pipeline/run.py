@@ -26,8 +26,7 @@ from pipeline.sections import segment_sections
 from pipeline.structure import read_metadata
 from pipeline.tables import find_grid_tables, find_tables, table_quantities
 from pipeline.targets import find_quantities
-from pipeline.task_deadlines import deadline_year
-from pipeline.tasks import find_tasks, link_targets
+from pipeline.tasks import deadline_year, find_tasks, link_targets
 
 T = TypeVar("T")
 

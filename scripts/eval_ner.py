@@ -32,7 +32,7 @@ from pipeline.entities import (  # noqa: E402
     load_nlp,
     tag_entities,
 )
-from pipeline.rule_entities import find_rule_entities  # noqa: E402
+from pipeline.entities.rules import find_rule_entities  # noqa: E402
 
 LABELS = ("ORG", "LOC", "PER", "EVENT")
 

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from pipeline.model import Normalized, Section
 from pipeline.tables import targets_from_table
-from pipeline.target_time import document_context
 from pipeline.targets import find_quantities, find_targets
+from pipeline.targets.context import document_context
 
 DOC_YEAR = 2017
 

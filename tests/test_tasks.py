@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.bodies import full_names, split_bodies
 from pipeline.model import Normalized, Quantity
-from pipeline.task_deadlines import deadline_year, read_deadline
-from pipeline.task_notes import find_notes, read_note
-from pipeline.task_tables import read_header
 from pipeline.tasks import find_tasks, link_targets
+from pipeline.tasks.bodies import full_names, split_bodies
+from pipeline.tasks.deadlines import deadline_year, read_deadline
+from pipeline.tasks.notes import find_notes, read_note
+from pipeline.tasks.tables import read_header
 
 # --- bodies: a list as written ------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from functools import cache
 
 from pipeline.model import Section
 from pipeline.numerals import cn_to_int
-from pipeline.target_cues import cues, names_regex, word_lists
+from pipeline.targets.cues import cues, names_regex, word_lists
 
 # how far before the latest year a text names its present year may lie (a 2023 package running to 2025)
 DEFAULT_PRESENT_WINDOW = 5

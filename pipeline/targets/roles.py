@@ -14,8 +14,8 @@ import re
 from functools import cache
 
 from pipeline.numbers import NumberMatch, unit_category
-from pipeline.target_cues import SENTENCE_END, comparator_pairs, fact_regex, longest_first, word_lists, word_regex
-from pipeline.target_time import BASE_PHRASE, DocContext, When
+from pipeline.targets.context import BASE_PHRASE, DocContext, When
+from pipeline.targets.cues import SENTENCE_END, comparator_pairs, fact_regex, longest_first, word_lists, word_regex
 
 
 @cache

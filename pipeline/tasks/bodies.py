@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from functools import cache
 
 from pipeline.clean import FULL_SPACE
-from pipeline.gazetteer import load_gazetteer, short_form
-from pipeline.task_cues import alternation, cues, longest
+from pipeline.entities.gazetteer import load_gazetteer, short_form
+from pipeline.tasks.cues import alternation, cues, longest
 
 # a bracketed aside after a name: 省商务厅（省口岸办）
 _ASIDE = re.compile(r"[（(][^（）()]*[）)]$")

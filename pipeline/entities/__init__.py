@@ -10,8 +10,8 @@ Two sources feed one list:
   where jieba cuts through it (由市|人民政府).
   Where a short name must stand on its own (营口 is no place in 经营口径),
   jieba's token boundaries decide, segmented only for paragraphs that ask.
-  The rules are ``rule_entities.py``, on the data of ``gazetteer.py`` and the
-  token boundaries of ``segmenter.py``.
+  The rules are ``rules.py`` in this folder, on the data of ``gazetteer.py`` and
+  the token boundaries of ``segmenter.py``.
 * **model** (``source="model"``, on request: ``parse --ner-model``): a small
   statistical ``ner`` trained in this repository (``scripts/train_ner.py``)
   on annotated policy sentences. It runs after the rules and only fills the
@@ -42,11 +42,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.gazetteer import CJK, _alt, load_gazetteer
+from pipeline.entities.gazetteer import CJK, _alt, load_gazetteer
+from pipeline.entities.rules import Hit, _org_after, find_rule_entities
+from pipeline.entities.segmenter import LazyBoundaries, jieba_words, looks_proper, token_boundaries
 from pipeline.loader import data_file
 from pipeline.model import Entity
-from pipeline.rule_entities import Hit, _org_after, find_rule_entities
-from pipeline.segmenter import LazyBoundaries, jieba_words, looks_proper, token_boundaries
 
 # the trained model's folder; spaCy loads it from a path on disk
 DEFAULT_MODEL_DIR = Path(str(data_file("ner/model")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.target_cues import comparator_regex, word_lists
+from pipeline.targets.cues import comparator_regex, word_lists
 
 
 def comparator_after(text: str, end: int, duration: bool) -> tuple[str, str | None]:

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.bodies import marked_leads, own_prefix, split_bodies
 from pipeline.clean import FULL_SPACE
 from pipeline.model import Span, evolve
-from pipeline.task_cues import alternation, cues, label_kind, label_regex, longest
-from pipeline.task_deadlines import read_deadline
+from pipeline.tasks.bodies import marked_leads, own_prefix, split_bodies
+from pipeline.tasks.cues import alternation, cues, label_kind, label_regex, longest
+from pipeline.tasks.deadlines import read_deadline
 
 # the longest note read, in characters
 MAX_NOTE = 400

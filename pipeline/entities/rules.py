@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from pipeline.gazetteer import CJK, NUMERAL, Gazetteer, load_gazetteer, load_patterns
-from pipeline.segmenter import jieba_words, looks_proper
+from pipeline.entities.gazetteer import CJK, NUMERAL, Gazetteer, load_gazetteer, load_patterns
+from pipeline.entities.segmenter import jieba_words, looks_proper
 
 DEFAULT_MAX_PREFIX = 14  # longest specific part before an institution head: 国际可再生能源发展合作
 

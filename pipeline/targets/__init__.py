@@ -17,14 +17,15 @@ What is not a quantity at all is dropped: ordinals (第二十三届), dates
 (2017年, 3月13日), names (世界500强, 1+4空间规划, “五个一”, 72小时过境免签),
 document and clause numbers, phone numbers and postcodes (bare numbers).
 
-All cue words are data (``data/target_cues.json``, read by ``target_cues``). The rules are lexical:
+All cue words are data (``data/target_cues.json``, read by ``cues``). The rules are lexical:
 the indicator is read from the clause around the number (the noun phrase
 after ``N个`` when there is one, 建成9个以上功能性口岸; else the subject
 before the verb, 航空港年旅客吞吐量达到…), which needs no segmenter.
 
-The parts live beside this module: ``comparators`` (达到 -> >=), ``indicators``
-(what is measured), ``target_time`` (the document's genre and period, each
-quantity's year) and ``target_roles`` (target, fact or limit).
+The folder, by concern: ``cues`` (the cue file and its regexes), ``comparators``
+(达到 -> >=), ``indicators`` (what is measured), ``context`` (the document's
+genre and period, each quantity's year, the sections' headings) and ``roles``
+(target, fact or limit).
 """
 
 from __future__ import annotations
@@ -35,13 +36,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.comparators import comparator_after, comparator_before, list_comparator
-from pipeline.indicators import indicator_of, with_predicate
 from pipeline.model import Normalized, Quantity, Section
 from pipeline.numbers import NumberMatch, find_numbers, normalize, split_unit, unit_category
-from pipeline.target_cues import CLAUSE_END, SENTENCE_END, longest_first, word_lists, word_regex
-from pipeline.target_roles import grants, never_target, qualifies, role_of
-from pipeline.target_time import DocContext, SectionIndex, document_context, inside, protected_spans, time_frame
+from pipeline.targets.comparators import comparator_after, comparator_before, list_comparator
+from pipeline.targets.context import DocContext, SectionIndex, document_context, inside, protected_spans, time_frame
+from pipeline.targets.cues import CLAUSE_END, SENTENCE_END, longest_first, word_lists, word_regex
+from pipeline.targets.indicators import indicator_of, with_predicate
+from pipeline.targets.roles import grants, never_target, qualifies, role_of
 
 # --- what is a quantity -----------------------------------------------------
 

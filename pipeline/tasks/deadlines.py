@@ -12,8 +12,8 @@ from functools import cache
 
 from pipeline.model import Metadata
 from pipeline.numerals import cn_to_int
-from pipeline.target_time import document_context
-from pipeline.task_cues import alternation, cues
+from pipeline.targets.context import document_context
+from pipeline.tasks.cues import alternation, cues
 
 _NUM = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 _DEADLINE = re.compile(

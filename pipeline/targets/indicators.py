@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.comparators import comparator_after
-from pipeline.target_cues import CLAUSE_END, cue_words, cues, longest_first, word_lists, word_regex
-from pipeline.target_time import THIS_YEAR, YEAR
+from pipeline.targets.comparators import comparator_after
+from pipeline.targets.context import THIS_YEAR, YEAR
+from pipeline.targets.cues import CLAUSE_END, cue_words, cues, longest_first, word_lists, word_regex
 
 # the longest indicator kept, in characters; a longer clause is cut at a verb
 MAX_INDICATOR = 32

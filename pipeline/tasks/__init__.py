@@ -26,9 +26,9 @@ where 配合单位 are also named, or the first body where the document says
 年底前 -> 2023-12-31, 2025年 -> 2025; 长期坚持 gives null and keeps its words in
 ``deadline_text``.
 
-The parts: ``task_notes`` finds the notes, ``bodies`` reads the bodies they name,
-``task_deadlines`` their time limits, ``task_tables`` the task tables; this
-module places each note's task in the text and ties targets to tasks.
+The folder, by concern: ``notes`` finds the notes, ``bodies`` reads the bodies they name,
+``deadlines`` their time limits, ``tables`` the task tables, ``cues`` loads the
+cue words; this module places each note's task in the text and ties targets to tasks.
 """
 
 from __future__ import annotations
@@ -37,14 +37,17 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.bodies import full_names
 from pipeline.clean import FULL_SPACE
 from pipeline.model import Quantity, Section, Span, Task, evolve
 from pipeline.sections import match_marker
-from pipeline.target_time import SectionIndex
-from pipeline.task_deadlines import read_deadline
-from pipeline.task_notes import Draft, Note, find_notes, paragraphs
-from pipeline.task_tables import table_drafts
+from pipeline.targets.context import SectionIndex
+from pipeline.tasks.bodies import full_names
+from pipeline.tasks.deadlines import deadline_year, read_deadline
+from pipeline.tasks.notes import Draft, Note, find_notes, paragraphs
+from pipeline.tasks.tables import table_drafts
+
+# the stage's public functions: deadline_year gives find_tasks the year of a 6月底前 (run.py calls both)
+__all__ = ["deadline_year", "find_tasks", "link_targets"]
 
 # marker kinds from the outermost to the innermost (GB/T 9704 7.3.3; sections.match_marker's kinds)
 MARKER_RANK = {k: i for i, k in enumerate(

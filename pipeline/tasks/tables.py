@@ -12,12 +12,12 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from pipeline.bodies import is_body, split_bodies
 from pipeline.clean import FULL_SPACE
 from pipeline.model import Span
 from pipeline.sections import match_marker
-from pipeline.task_cues import alternation, cues, label_kind
-from pipeline.task_notes import Draft, Note, unique
+from pipeline.tasks.bodies import is_body, split_bodies
+from pipeline.tasks.cues import alternation, cues, label_kind
+from pipeline.tasks.notes import Draft, Note, unique
 
 # a task table's header names at least this many columns
 MIN_TABLE_COLUMNS = 3

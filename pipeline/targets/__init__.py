@@ -54,51 +54,69 @@ def _is_quantity(text: str, n: NumberMatch) -> bool:
     article 一), “三个一” (a name), 72小时过境免签 (a duration naming a
     policy) and 1125 (no unit) are not quantities.
     """
+    if not n.unit and not n.fraction:
+        return False  # 1125聚才计划, 世界500强, phone numbers, clause numbers
+    if n.unit and unit_category(n.unit) is None and split_unit(n.unit)[1]:
+        return False  # a unit the table does not know; a bare magnitude (人口突破1000万) is fine
+    return not (_is_ordinal_or_date(text, n) or _is_name(text, n) or _is_time_named(text, n))
+
+
+def _is_ordinal_or_date(text: str, n: NumberMatch) -> bool:
+    """第二十三届, 排名前10名, 十二届五次全会, 建党100周年, 2017年, 3月13日, 秘密★1年."""
+    start = n.span[0]
+    before = text[start - 1] if start else ""
+    if before == "第" or (before == "前" and n.unit in ("名", "位")):
+        return True  # 第二十三届, 排名前10名
+    if n.unit in word_lists()["anniversary_units"]:
+        return True  # 中华人民共和国成立70周年, 建党100周年: an anniversary names a date
+    if before in ("届", "★") or "★" in text[max(0, start - 2) : start]:
+        return True  # 十二届五次全会 (an ordinal); 秘密★1年 (a 密级's term)
+    if unit_category(n.unit) == "duration" and n.unit.endswith("年") and 1900 <= n.value <= 2100:
+        return True  # 2017年, 2016—2018年
+    return n.unit in ("日", "天") and before == "月"  # 3月13日
+
+
+def _is_name(text: str, n: NumberMatch) -> bool:
+    """A numeral that is part of a word or a name: 十分丰富, 三级医院, 扩建工程三期, 两位数, 一个, 三个一, 六处."""
     start, end = n.span
     before = text[start - 1] if start else ""
     after = text[end : end + 4]
     category = unit_category(n.unit)
-    if not n.unit and not n.fraction:
-        return False  # 1125聚才计划, 世界500强, phone numbers, clause numbers
-    if n.unit and category is None and split_unit(n.unit)[1]:
-        return False  # a unit the table does not know; a bare magnitude (人口突破1000万) is fine
-    if before == "第" or (before == "前" and n.unit in ("名", "位")):
-        return False  # 第二十三届, 排名前10名
-    if n.unit in word_lists()["anniversary_units"]:
-        return False  # 中华人民共和国成立70周年, 建党100周年: an anniversary names a date
-    if before in ("届", "★") or "★" in text[max(0, start - 2) : start]:
-        return False  # 十二届五次全会 (an ordinal); 秘密★1年 (a 密级's term)
-    if n.chinese and n.text == "十分" and re.match(r"[\u4e00-\u9fff]", after[:1]):
-        return False  # 文物资源十分丰富: the adverb 'very'
-    if n.chinese and n.unit in ("次", "期", "级") and re.match(r"[\u4e00-\u9fff]", after[:1]) and not any(
+    if n.unit == "期" and any(text[max(0, start - 4) : start].endswith(w) for w in word_lists()["phase_heads"]):
+        return True  # 扩建工程三期: a phase
+    if n.unit == "位" and after.startswith("数"):
+        return True  # 两位数增长
+    if not n.chinese:
+        return False
+    if n.text == "十分" and re.match(r"[\u4e00-\u9fff]", after[:1]):
+        return True  # 文物资源十分丰富: the adverb 'very'
+    if n.unit in ("次", "期", "级") and re.match(r"[\u4e00-\u9fff]", after[:1]) and not any(
         after.startswith(w) for w in word_lists()["duration_followers"]
     ):
-        return False  # 二次手术, 三次产业, 三期扩建工程, 三级医院: a name, not a count
-    if n.unit == "期" and any(text[max(0, start - 4) : start].endswith(w) for w in word_lists()["phase_heads"]):
-        return False  # 扩建工程三期: a phase
-    if n.unit == "位" and after.startswith("数"):
-        return False  # 两位数增长
-    if category == "duration" and n.unit.endswith("年") and 1900 <= n.value <= 2100:
-        return False  # 2017年, 2016—2018年
-    if n.unit in ("日", "天") and before == "月":
-        return False  # 3月13日
-    if n.chinese and n.value == 1 and n.value_max is None and n.text[0] == "一" and category != "duration":
-        return False  # 一个公平和谐的环境, 一次, 一批: the article, not a count (一年内 is a duration)
-    if n.chinese and category == "count" and after[:1] and after[:1] in "一二两三四五六七八九十":
-        return False  # 三个一, 五个一: names
-    if n.chinese and n.unit in ("处", "科", "室") and before and before in "厅局委办部院会司":
-        return False  # 市政府办公厅六处: a division's name
-    if category == "duration":
-        follow = after[:1]
-        if (
-            follow
-            and follow not in "，。；、：！？）)\n,;:"
-            and not any(after.startswith(w) for w in word_lists()["duration_followers"])
-        ):
-            return False  # 72小时过境免签, 15分钟生活圈
-        if text[max(0, start - 2) : start].endswith(("过去", "近", "这")) and follow in ("，", ",", "来", "里", "中"):
-            return False  # 过去一年，… / 近五年来: the time a report looks back over
-    return True
+        return True  # 二次手术, 三次产业, 三期扩建工程, 三级医院: a name, not a count
+    if n.value == 1 and n.value_max is None and n.text[0] == "一" and category != "duration":
+        return True  # 一个公平和谐的环境, 一次, 一批: the article, not a count (一年内 is a duration)
+    if category == "count" and after[:1] and after[:1] in "一二两三四五六七八九十":
+        return True  # 三个一, 五个一: names
+    return n.unit in ("处", "科", "室") and bool(before) and before in "厅局委办部院会司"  # 市政府办公厅六处
+
+
+def _is_time_named(text: str, n: NumberMatch) -> bool:
+    """A duration that names a policy (72小时过境免签, 15分钟生活圈) or the time a report looks back
+    over (过去一年，…, 近五年来); 3个工作日内 and 用3年时间 bound something and stay."""
+    if unit_category(n.unit) != "duration":
+        return False
+    start, end = n.span
+    after = text[end : end + 4]
+    follow = after[:1]
+    if (
+        follow
+        and follow not in "，。；、：！？）)\n,;:"
+        and not any(after.startswith(w) for w in word_lists()["duration_followers"])
+    ):
+        return True  # 72小时过境免签, 15分钟生活圈
+    # 过去一年，… / 近五年来: the time a report looks back over
+    return text[max(0, start - 2) : start].endswith(("过去", "近", "这")) and follow in ("，", ",", "来", "里", "中")
 
 
 # --- sentences and clauses --------------------------------------------------

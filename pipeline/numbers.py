@@ -8,17 +8,16 @@ written after it. Units and magnitudes are data (``data/units.json``).
 
 ``find_numbers`` is purely lexical: it reports every number it can read,
 with or without a unit. Deciding which of them are quantities (not 第二十三届,
-not 世界500强, not 2017年) is ``targets.py``'s job.
+not 世界500强, not 2017年) is ``targets``'s job.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from pipeline.loader import data_json
 from pipeline.model import Normalized
 from pipeline.numerals import (
     BIG_UNITS,
@@ -31,8 +30,6 @@ from pipeline.numerals import (
     read_numeral,
     width_folder,
 )
-
-DATA = Path(__file__).parent / "data"
 
 # Full-width digits, point and percent sign, and the traditional forms of 万, 亿,
 # 两 and 大写 digits fold one-for-one, so offsets into the folded text are
@@ -74,10 +71,8 @@ class NumberMatch:
 # --- data -------------------------------------------------------------------
 
 
-@cache
 def _units_file() -> dict:
-    with open(DATA / "units.json", encoding="utf-8") as f:
-        return json.load(f)
+    return data_json("units.json")
 
 
 @cache

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 from pipeline.clean import FULL_SPACE
 from pipeline.model import CleanText, Normalized, Quantity, Section, Span
-from pipeline.targets import SectionIndex, document_context, targets_from_table
+from pipeline.numbers import find_numbers, normalize, parse_number, unit_category
+from pipeline.targets import is_ratio
+from pipeline.targets.context import PLAN_PERIOD, SectionIndex, document_context, plan_period_end
+from pipeline.targets.cues import word_lists
 
 # a column header that names goals whatever the document's kind: 2025年目标, 预期值, 规划目标
 _GOAL_HEADER = re.compile(r"目标|预期|规划")
@@ -95,22 +98,230 @@ def table_quantities(text: str, tables: Sequence[Table], sections: Sequence[Sect
     for table in tables:
         rows: list[list[str | None]] = [[c.text for c in row] for row in table.rows]
         for item in targets_from_table(rows, doc_year, ctx.period_end if ctx else None):
-            cell = table.rows[item["row"]][item["column"]]
-            row = table.rows[item["row"]]
-            norm = item["normalized"]
-            header = table.rows[0][item["column"]].text
-            if ctx is not None and ctx.genre != "plan" and item["role"] == "target" and not _GOAL_HEADER.search(header):
+            cell = table.rows[item.row][item.column]
+            row = table.rows[item.row]
+            header = table.rows[0][item.column].text
+            role = item.role
+            if ctx is not None and ctx.genre != "plan" and role == "target" and not _GOAL_HEADER.search(header):
                 # a budget's 2025年预算数, a regulation's table of fees: reported or set, not goals
-                item["role"] = "fact" if ctx.genre == "report" else "limit"
+                role = "fact" if ctx.genre == "report" else "limit"
             out.append(Quantity(
-                text=cell.text, span=cell.span, indicator=item["indicator"], value=item["value"],
-                value_max=item["value_max"], unit=item["unit"],
-                normalized=Normalized(norm["value"], norm["unit"]) if norm else None,
-                comparator=item["comparator"], kind=item["kind"], year=item["year"], modality=item["modality"],
+                text=cell.text, span=cell.span, indicator=item.indicator, value=item.value,
+                value_max=item.value_max, unit=item.unit, normalized=item.normalized,
+                comparator=item.comparator, kind=item.kind, year=item.year, modality=None,
                 section=index.section_of(cell.span[0]), sentence=text[row[0].span[0]:row[-1].span[1]],
-                role=item["role"], source="table",
+                role=role, source="table",
             ))
     return out
+
+
+# --- the values of an indicator table (指标 | 单位 | 2017年目标 | 2020年目标) --------------
+
+
+@dataclass(frozen=True, slots=True)
+class TableValue:
+    """One numeric cell of an indicator table as read from its row and column headers.
+
+    地区生产总值 | 亿元 | ≥10000 under 2020年目标 -> ``TableValue(row=1, column=4, text="≥10000",
+    indicator="地区生产总值", value=10000.0, value_max=None, unit="亿元",
+    normalized=Normalized(1e12, "元"), comparator=">=", kind="level", year=2020, role="target")``.
+    ``row`` and ``column`` count from the header row and the first column.
+    """
+
+    row: int
+    column: int
+    text: str
+    indicator: str
+    value: float
+    value_max: float | None
+    unit: str
+    normalized: Normalized | None
+    comparator: str
+    kind: str
+    year: int | None
+    role: str
+
+# a header naming a year: 2017年, 2020年目标, 2017
+_HEADER_YEAR = re.compile(r"((?:19|20)\d\d)(?:年|$|\D)")
+# a unit in a header's brackets: 地区生产总值（亿元）, 2020年(%)
+_BRACKET_UNIT = re.compile(r"[（(]([^（）()]{1,6})[）)]\s*$")
+# a cell: an optional comparator sign, a number or range, an optional unit and suffix: ≥80, 1—2, 72%, 5000以上
+_CELL = re.compile(r"^\s*(?P<op>≥|≤|>=|<=|＞|＜|>|<|=|不低于|不少于|不超过|不高于|达到|超过|突破)?\s*(?P<rest>.+?)\s*$")
+_CELL_OPS = {
+    "≥": ">=",
+    ">=": ">=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "达到": "=",
+    "≤": "<=",
+    "<=": "<=",
+    "不超过": "<=",
+    "不高于": "<=",
+    "＞": ">",
+    ">": ">",
+    "超过": ">",
+    "突破": ">",
+    "＜": "<",
+    "<": "<",
+}
+
+
+def _header_role(header: str, year: int | None, doc_year: int | None, latest: int | None = None) -> str:
+    """A column of 基期值/2016年完成/实际 reports facts; 目标/预期/规划 or a future year sets targets;
+    of bare years (2020年 | 2025年) only the latest is a goal."""
+    if re.search(r"基期|基数|现状|完成|实际|上年|现值|决算|执行", header):
+        return "fact"
+    if re.search(r"目标|预期|规划|计划|预计", header):
+        return "target"
+    if year is not None and doc_year is not None and year < doc_year:
+        return "fact"
+    if year is not None and latest is not None and year < latest:
+        return "fact"
+    return "target"
+
+
+def _is_unit(word: str) -> bool:
+    """A bracketed word is a unit: %, 个, 万人次, 亿元 (not 含临展)."""
+    return word in ("%", "％", "‰") or unit_category(word) is not None
+
+
+def targets_from_table(rows: list[list[str | None]], doc_year: int | None = None,
+                       period_end: int | None = None) -> list[TableValue]:
+    """Read a table of indicators and their yearly values.
+
+    Args:
+        rows: the table's cells, header row first, as pdfplumber gives them:
+            ``[["指标", "单位", "2016年基期值", "2017年目标", "2020年目标"],
+            ["地区生产总值", "亿元", "8114", "8800", "≥10000"], …]``.
+        doc_year: the document's year, to tell reported columns from goals.
+        period_end: the end of the document's period (``DocContext.period_end``), the
+            year of a column whose header names none (目标值, “十四五”目标 -> 2025).
+
+    Returns:
+        One ``TableValue`` per numeric cell: ``TableValue(row=1, column=4, text="≥10000",
+        indicator="地区生产总值", value=10000.0, unit="亿元", comparator=">=", year=2020,
+        role="target", …)``. Cells of a 基期/完成 column are ``fact``.
+    """
+    table = [[(c or "").replace("\n", "").strip() for c in row] for row in rows if row]
+    if len(table) < 2:
+        return []
+    header, body = table[0], table[1:]
+    width = max(len(r) for r in table)
+    header += [""] * (width - len(header))
+    cols = _TableColumns.of(header, width)
+    out: list[TableValue] = []
+    for r, row in enumerate(body, start=1):
+        row = row + [""] * (width - len(row))
+        named = _row_name(row, cols)
+        if named is None:
+            continue
+        name, row_unit = named
+        for c in cols.values:
+            cell = row[c]
+            parsed = _cell_value(cell, row_unit or _bracket_unit(header[c]))
+            if parsed is None:
+                continue
+            value, value_max, unit, comparator = parsed
+            year = _column_year(header[c], period_end or doc_year)
+            out.append(TableValue(
+                row=r, column=c, text=cell, indicator=name, value=value, value_max=value_max, unit=unit,
+                normalized=normalize(value, unit), comparator=comparator, kind=_cell_kind(name, unit), year=year,
+                role=_header_role(header[c], year, doc_year, cols.latest),
+            ))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _TableColumns:
+    """The columns of an indicator table as its header names them: 指标 | 单位 | 2017年目标 | 2020年目标."""
+
+    unit: int | None  # 单位
+    values: list[int]  # a year or a goal: 2020年目标, 预期值 (not 属性)
+    name: int  # 指标, 名称, 项目, else the first other column
+    latest: int | None  # the latest year a value column names
+
+    @classmethod
+    def of(cls, header: list[str], width: int) -> _TableColumns:
+        unit_col = next((i for i, h in enumerate(header) if "单位" in h), None)
+        value_cols = [i for i, h in enumerate(header) if _HEADER_YEAR.search(h) or re.search(r"目标|预期", h)]
+        value_cols = [i for i in value_cols if i != unit_col and not re.search(r"属性|类型|性质", header[i])]
+        # 指标 | 2020年 | 2025年: the earlier year of a bare pair is the base, not a goal
+        years = [int(m.group(1)) for i in value_cols if (m := _HEADER_YEAR.search(header[i]))]
+        name_col = next((i for i, h in enumerate(header) if re.search(r"指标|名称|项目|内容", h) and i not in value_cols),
+                        next((i for i in range(width) if i != unit_col and i not in value_cols), 0))
+        return cls(unit_col, value_cols, name_col, max(years) if years else None)
+
+
+def _row_name(row: list[str], cols: _TableColumns) -> tuple[str, str] | None:
+    """A row's indicator without its number, and its unit (the unit column's, else the name's brackets):
+    1.地区生产总值 | 亿元 -> (地区生产总值, 亿元); 旅游收入（亿元） -> (旅游收入, 亿元); None for a row
+    without a name."""
+    name = re.sub(r"^\s*(?:\d+[.、]|[（(]?[一二三四五六七八九十]+[）)、])\s*", "", row[cols.name])
+    if not name:
+        return None
+    m = _BRACKET_UNIT.search(name)
+    if m and not _is_unit(m.group(1)):
+        m = None  # 陈列展览数量（含临展）: a note, not a unit
+    row_unit = row[cols.unit] if cols.unit is not None else (m.group(1) if m else "")
+    if m:
+        name = name[: m.start()].strip()
+    return name, row_unit
+
+
+def _column_year(header: str, default: int | None) -> int | None:
+    """The year a value column is for: 2020年目标 -> 2020, “十四五”目标 -> 2025, else ``default``
+    (the document's period end or year)."""
+    ym = _HEADER_YEAR.search(header)
+    pm = PLAN_PERIOD.search(header)
+    return int(ym.group(1)) if ym else plan_period_end(pm.group("n")) if pm else default
+
+
+def _cell_kind(name: str, unit: str) -> str:
+    """growth for a change in %: 地区生产总值增长 | % ; share for a ratio: 固体废物综合利用率 | % ; else level."""
+    kind = "growth" if _names_growth(name) and unit in ("%", "个百分点") else "level"
+    if kind == "level" and unit == "%" and is_ratio(name):
+        kind = "share"  # 固体废物综合利用率 | % | 85
+    return kind
+
+
+def _names_growth(indicator: str) -> bool:
+    """Whether an indicator names a change: 地区生产总值增长, 城镇居民人均可支配收入增速, 单位GDP能耗降低
+    (a growth verb of two characters or more, or a growth noun; the lone 增 of 新增企业 is no sign)."""
+    lists = word_lists()
+    return any(w in indicator for w in lists["growth_verbs"] + lists["growth_nouns"] if len(w) > 1)
+
+
+def _bracket_unit(header: str) -> str:
+    m = _BRACKET_UNIT.search(header)
+    return m.group(1) if m else ""
+
+
+def _cell_value(cell: str, unit: str) -> tuple[float, float | None, str, str] | None:
+    """One cell: 8800 -> (8800, None, unit, "="); ≥80 -> >=; 1—2 -> between; 72% -> unit %."""
+    m = _CELL.match(cell)
+    if not m or not re.search(r"\d|[一二三四五六七八九十]", cell):
+        return None
+    op = _CELL_OPS.get(m.group("op") or "", "=")
+    rest = m.group("rest").strip("[]【】")  # [5]: a five-year cumulative figure
+    bare_range = re.fullmatch(r"(\d[\d.,]*)\s*(?:—{1,2}|–|－|-|~|～|至)\s*(\d[\d.,]*)", rest)
+    if bare_range:  # 1—2 under a unit column: the range find_numbers leaves alone without a unit
+        lo, hi = parse_number(bare_range.group(1)), parse_number(bare_range.group(2))
+        if lo is not None and hi is not None and hi >= lo:
+            return lo, hi, unit, "between"
+    nums = find_numbers(rest)
+    if not nums or nums[0].span[0] != 0:
+        return None
+    n = nums[0]
+    tail = rest[n.span[1] :]
+    if tail.startswith("以上"):
+        op = ">="
+    elif tail.startswith(("以下", "以内")):
+        op = "<="
+    elif tail and not tail.startswith("左右"):
+        return None  # text, not a figure
+    if n.value_max is not None:
+        op = "between"
+    return n.value, n.value_max, n.unit or unit, op
 
 
 # --- ruled indicator tables read by geometry --------------------------------

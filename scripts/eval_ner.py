@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT))
 from pipeline.entities import (  # noqa: E402
     DEFAULT_MODEL_DIR,
     OUTPUT_LABELS,
-    find_rule_entities,
     keep_model_span,
     load_nlp,
     tag_entities,
 )
+from pipeline.entities.rules import find_rule_entities  # noqa: E402
 
 LABELS = ("ORG", "LOC", "PER", "EVENT")
 

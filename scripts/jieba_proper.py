@@ -29,7 +29,7 @@ def main() -> int:
     pattern = r"^(\S{2,4}) \d+ (?:" + "|".join(PROPER_TAGS) + r")$"
     words = sorted(set(re.findall(pattern, text, re.M)))
     head = (f"# jieba {jieba.__version__} dict.txt: words of 2-4 characters tagged {' '.join(PROPER_TAGS)}\n"
-            "# (scripts/jieba_proper.py writes this file; see entities.jieba_words)\n")
+            "# (scripts/jieba_proper.py writes this file; see entities.segmenter.jieba_words)\n")
     OUT.write_text(head + "\n".join(words) + "\n", encoding="utf-8")
     print(f"{OUT.relative_to(ROOT)}: {len(words):,} words", file=sys.stderr)
     return 0

@@ -12,17 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.entities import (
-    CJK,
-    _alt,
-    _alt_not_after,
-    _Gated,
-    find_rule_entities,
-    keep_model_span,
-    load_patterns,
-    short_form,
-    tag_entities,
-)
+from pipeline.entities import keep_model_span, tag_entities
+from pipeline.entities.gazetteer import CJK, _alt, _alt_not_after, _Gated, load_patterns, short_form
+from pipeline.entities.rules import find_rule_entities
 
 # (sentence, entities that must come out as (text, label))
 ENTITY_SENTENCES = [
@@ -214,7 +206,7 @@ def test_entities_rules_alone_match_the_rules_inside_spacy(nlp, sentence, expect
     [("经营口径", [0, 2, 4]), ("由市人民政府", None), ("", [0])],
 )
 def test_entities_token_boundaries(text, bounds):
-    from pipeline.entities import LazyBoundaries, token_boundaries
+    from pipeline.entities.segmenter import LazyBoundaries, token_boundaries
 
     got = token_boundaries(text)
     if bounds is not None:
@@ -230,7 +222,7 @@ def test_entities_token_boundaries(text, bounds):
      ("比亚迪汽车公司", False, False), ("x", False, False)],
 )
 def test_entities_jieba_words(word, proper, other):
-    from pipeline.entities import jieba_words
+    from pipeline.entities.segmenter import jieba_words
 
     p, o = jieba_words()
     assert (word in p, word in o) == (proper, other)

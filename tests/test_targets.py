@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.model import Section
-from pipeline.targets import document_context, find_quantities, find_targets
+from pipeline.model import Normalized, Section
+from pipeline.tables import targets_from_table
+from pipeline.targets import find_quantities, find_targets
+from pipeline.targets.context import document_context
 
 DOC_YEAR = 2017
 
@@ -456,20 +458,17 @@ TABLE = [
     [
         (1, 2, dict(indicator="地区生产总值", value=8114, unit="亿元", year=2016, role="fact")),
         (1, 3, dict(value=8800, year=2017, role="target", comparator="=")),
-        (1, 4, dict(value=10000, year=2020, comparator=">=", normalized={"value": 1e12, "unit": "元"})),
+        (1, 4, dict(value=10000, year=2020, comparator=">=", normalized=Normalized(1e12, "元"))),
         (2, 4, dict(indicator="常住人口城镇化率", value=75, unit="%", comparator=">=")),
         (3, 3, dict(value=1, value_max=2, unit="家", comparator="between")),
     ],
 )
 def test_targets_from_table(row, column, expected):
-    from pipeline.targets import targets_from_table
-
-    cells = {(t["row"], t["column"]): t for t in targets_from_table(TABLE, 2017)}
+    cells = {(t.row, t.column): t for t in targets_from_table(TABLE, 2017)}
     assert (3, 4) not in cells  # 待定 is no figure
     got = cells[(row, column)]
-    assert got["source"] == "table"
     for field, value in expected.items():
-        assert got[field] == value, field
+        assert getattr(got, field) == value, field
 
 
 # --- what is a commitment: classes of quantity that are never targets -----------------

@@ -7,16 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import Normalized, Quantity
-from pipeline.tasks import (
-    find_notes,
-    find_tasks,
-    full_names,
-    link_targets,
-    read_deadline,
-    read_header,
-    read_note,
-    split_bodies,
-)
+from pipeline.tasks import find_tasks, link_targets
+from pipeline.tasks.bodies import full_names, split_bodies
+from pipeline.tasks.deadlines import deadline_year, read_deadline
+from pipeline.tasks.notes import find_notes, read_note
+from pipeline.tasks.tables import read_header
 
 # --- bodies: a list as written ------------------------------------------------------------------
 
@@ -368,8 +363,6 @@ def test_tasks_bare_and_mixed_notes(text, units):
 ])
 def test_tasks_deadline_year(metadata, text, year):
     from pipeline.model import DocNumber, Metadata
-    from pipeline.tasks import deadline_year
-
     if "doc_number" in metadata:
         metadata = {**metadata, "doc_number": DocNumber(*metadata["doc_number"])}
     assert deadline_year(Metadata(**metadata), text) == year

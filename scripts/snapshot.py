@@ -7,6 +7,7 @@ lists file by file.
 Usage:
     python scripts/snapshot.py OUT_DIR [FOLDER ...]     # write OUT_DIR/<group>/<name>.json
     python scripts/snapshot.py --compare BEFORE AFTER   # list what differs; exit 1 when anything does
+        [--ignore metadata.doc_number_written]          # leave out a key an intended change added
 
 Example:
     python scripts/snapshot.py /tmp/snap-before ../shared/corpus/real ../shared/corpus/plans/pdf
@@ -18,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import tempfile
@@ -88,10 +90,33 @@ def _comparable(path: Path, rel: Path) -> bytes:
     return _SHA.sub(b'"sha256":"-"', data, count=1) if rel.parts[0] in GENERATED else data
 
 
-def compare(before: Path, after: Path) -> int:
+def _without(data: bytes, ignored: list[str]) -> bytes:
+    """The JSON with each dotted key path in ``ignored`` taken out (an intended change, named)."""
+    if not ignored:
+        return data
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return data
+    for dotted in ignored:
+        *parents, last = dotted.split(".")
+        node = doc
+        for key in parents:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
+    return json.dumps(doc, ensure_ascii=False, sort_keys=False).encode("utf-8")
+
+
+def compare(before: Path, after: Path, ignored: list[str] | None = None) -> int:
     a = {p.relative_to(before) for p in before.rglob("*.json")}
     b = {p.relative_to(after) for p in after.rglob("*.json")}
-    changed = sorted(p for p in a & b if _comparable(before / p, p) != _comparable(after / p, p))
+
+    def same(p: Path) -> bool:
+        x, y = _comparable(before / p, p), _comparable(after / p, p)
+        return x == y or _without(x, ignored or []) == _without(y, ignored or [])
+
+    changed = sorted(p for p in a & b if not same(p))
     for p in sorted(a - b):
         print(f"only before: {p}")
     for p in sorted(b - a):
@@ -105,11 +130,13 @@ def compare(before: Path, after: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"), type=Path)
+    ap.add_argument("--ignore", action="append", default=[], metavar="KEY.PATH",
+                    help="with --compare: a key an intended change added or changed, e.g. metadata.doc_number_written")
     ap.add_argument("out", nargs="?", type=Path)
     ap.add_argument("folders", nargs="*", type=Path)
     args = ap.parse_args(argv)
     if args.compare:
-        return compare(*args.compare)
+        return compare(*args.compare, ignored=args.ignore)
     if args.out is None:
         ap.error("give OUT_DIR or --compare BEFORE AFTER")
     return snapshot(args.out, args.folders)

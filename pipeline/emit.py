@@ -18,8 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.loader import schema_text
 from pipeline.model import Document
+from pipeline.schema import document_schema
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -74,16 +74,11 @@ def output_target(path: str | Path) -> Path:
 
 
 @cache
-def _schema() -> dict[str, Any]:
-    return json.loads(schema_text())
-
-
-@cache
 def fast_validator() -> Any:
     """The Rust validator (``jsonschema_rs``), built once per process, formats checked."""
     import jsonschema_rs
 
-    return jsonschema_rs.Draft202012Validator(_schema(), validate_formats=True)
+    return jsonschema_rs.Draft202012Validator(document_schema(), validate_formats=True)
 
 
 @cache
@@ -91,8 +86,8 @@ def validator() -> Any:
     """The Python validator (``jsonschema``), built once per process: the one that explains errors."""
     from jsonschema import Draft202012Validator, FormatChecker
 
-    Draft202012Validator.check_schema(_schema())
-    return Draft202012Validator(_schema(), format_checker=FormatChecker())
+    Draft202012Validator.check_schema(document_schema())
+    return Draft202012Validator(document_schema(), format_checker=FormatChecker())
 
 
 _SCALARS = (str, int, float, bool, type(None))

@@ -3,39 +3,170 @@
 import dataclasses
 import json
 import re
+import types
+from typing import Union, get_args, get_origin, get_type_hints
 
 import pytest
 from conftest import ROOT
 
-from pipeline import model
+from pipeline import model, schema
 
 SCHEMA = json.loads((ROOT / "schemas" / "document.schema.json").read_text(encoding="utf-8"))
 DEFS = SCHEMA["$defs"]
 
-PAIRS = [
-    (model.Quantity, "quantity"),
-    (model.DateMention, "date"),
-    (model.Reference, "reference"),
-    (model.Entity, "entity"),
-    (model.Task, "task"),
-    (model.Section, "section"),
-    (model.Metadata, "metadata"),
-    (model.DocNumber, "doc_number"),
+# --- the typed model against the schema, every class reachable from Document, types included ------------
+
+_SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+def _plain(value, like=None):
+    """A model default as it is written: tuples become lists, pairs an object (``like`` one)."""
+    if isinstance(like, dict):
+        return dict(value)
+    return [_plain(v) for v in value] if isinstance(value, (tuple, list)) else value
+
+
+def _default(f: dataclasses.Field):
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return dataclasses.MISSING
+
+
+def _split_none(hint) -> tuple[bool, object]:
+    """``int | None`` -> (True, int); ``str`` -> (False, str)."""
+    if get_origin(hint) in (Union, types.UnionType):
+        rest = [a for a in get_args(hint) if a is not type(None)]
+        assert len(rest) == 1, f"one type and None only: {hint}"
+        return len(rest) < len(get_args(hint)), rest[0]
+    return False, hint
+
+
+def _check_value(hint, node: dict, where: str, seen: set) -> list[str]:
+    """What differs between a field's type and the schema node it is written to."""
+    node = schema.resolve(node)
+    allowed = schema.json_types(node)
+    nullable, base = _split_none(hint)
+    if nullable != ("null" in allowed):
+        return [f"{where}: the model {'allows' if nullable else 'never gives'} None, the schema allows {sorted(allowed)}"]
+    allowed -= {"null"}
+    args = get_args(base)
+    if dataclasses.is_dataclass(base):
+        if allowed != {"object"}:
+            return [f"{where}: {base.__name__} is written as an object, the schema says {sorted(allowed)}"]
+        return _check_class(base, node, where, seen)
+    if get_origin(base) is tuple and args[-1] is Ellipsis and get_origin(args[0]) is tuple and allowed == {"object"}:
+        # pairs written as an object (metadata.extra: (("主办", "市商务局"),) -> {"主办": "市商务局"})
+        key, value = get_args(args[0])
+        if key is not str:
+            return [f"{where}: object keys are strings, the model's pairs start with {key}"]
+        return _check_value(value, node["additionalProperties"], f"{where}{{}}", seen)
+    if get_origin(base) is tuple:
+        if allowed != {"array"}:
+            return [f"{where}: a tuple is written as an array, the schema says {sorted(allowed)}"]
+        if args[-1] is Ellipsis:
+            return _check_value(args[0], node["items"], f"{where}[]", seen)
+        if not node.get("minItems") == node.get("maxItems") == len(args):
+            return [f"{where}: the model has {len(args)} items, the schema {node.get('minItems')}..{node.get('maxItems')}"]
+        problems = []
+        for i, arg in enumerate(args):
+            item = node["prefixItems"][i] if i < len(node.get("prefixItems", ())) else node["items"]
+            problems += _check_value(arg, item, f"{where}[{i}]", seen)
+        return problems
+    if base not in _SCALARS:
+        return [f"{where}: no JSON type for {base}"]
+    if allowed != {_SCALARS[base]}:
+        return [f"{where}: the model's {base.__name__} is {_SCALARS[base]}, the schema says {sorted(allowed)}"]
+    return []
+
+
+def _check_class(cls, node: dict, where: str, seen: set, extra: frozenset = frozenset()) -> list[str]:
+    """A dataclass against an object node: closed, the same names, each field's type, and what absence means."""
+    seen.add(cls)
+    node = schema.resolve(node)
+    props = schema.properties(node)
+    required = schema.required(node)
+    hints = get_type_hints(cls, vars(model))
+    fields = [f for f in dataclasses.fields(cls)]
+    names = {f.name for f in fields} | extra
+    problems = []
+    if not (node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False):
+        problems.append(f"{where}: the schema lets an output carry keys the model does not write")
+    if names != set(props):
+        problems.append(f"{where} ({cls.__name__}): only in the model {sorted(names - set(props))}, "
+                        f"only in the schema {sorted(set(props) - names)}")
+    for f in fields:
+        if f.name not in props:
+            continue
+        problems += _check_value(hints[f.name], props[f.name], f"{where}.{f.name}", seen)
+        if f.name in required:
+            continue
+        # an output may lack it (written before the field existed): the schema says what that means,
+        # and the model's default is the same value
+        default = _default(f)
+        if default is dataclasses.MISSING:
+            problems.append(f"{where}.{f.name}: optional in the schema, no default in the model")
+        elif "default" not in props[f.name]:
+            problems.append(f"{where}.{f.name}: optional in the schema, which gives no default ({default!r} in the model)")
+        elif _plain(default, props[f.name]["default"]) != props[f.name]["default"]:
+            problems.append(f"{where}.{f.name}: default {props[f.name]['default']!r} in the schema, {default!r} in the model")
+    return problems
+
+
+def _reachable(cls, found: set) -> set:
+    """Every dataclass a class's fields hold, at any depth."""
+    found.add(cls)
+    stack = list(get_type_hints(cls, vars(model)).values())
+    while stack:
+        hint = stack.pop()
+        if dataclasses.is_dataclass(hint):
+            if hint not in found:
+                _reachable(hint, found)
+        else:
+            stack.extend(a for a in get_args(hint) if a is not Ellipsis)
+    return found
+
+
+def test_schema_and_model_agree_for_every_class_field_and_type():
+    seen: set = set()
+    problems = _check_class(model.Document, SCHEMA, "$", seen, extra=frozenset({"schema_version"}))
+    assert problems == []
+    assert seen == _reachable(model.Document, set())
+    # the walk reaches every class the output is made of, nested ones included
+    assert {model.Source, model.PageInfo, model.Metadata, model.DocNumber, model.Section, model.ParaPos,
+            model.Quantity, model.Normalized, model.DateMention, model.Reference, model.Entity, model.Task} <= seen
+
+
+MISMATCHES = [  # (a class, its fields as another model might have them, the schema node, the problem named)
+    ("int | None", "integer", "allows None"),
+    ("int", ["integer", "null"], "never gives None"),
+    ("float", "integer", "the model's float is number"),
+    ("tuple[str, ...]", "string", "a tuple is written as an array"),
 ]
 
 
-@pytest.mark.parametrize(("cls", "name"), PAIRS, ids=[p[1] for p in PAIRS])
-def test_schema_model_fields_agree(cls, name):
-    props = set(DEFS[name]["properties"])
-    fields = {f.name for f in dataclasses.fields(cls)}
-    assert fields == props, (fields - props, props - fields)
+@pytest.mark.parametrize(("hint", "kind", "problem"), MISMATCHES, ids=[m[0] + ":" + str(m[1]) for m in MISMATCHES])
+def test_schema_check_names_a_type_mismatch(hint, kind, problem):
+    (found,) = _check_value(eval(hint), {"type": kind}, "$.x", set())
+    assert problem in found
 
 
-def test_schema_document_fields_agree():
-    fields = {f.name for f in dataclasses.fields(model.Document)} | {"schema_version"}
-    assert fields == set(SCHEMA["properties"])
-    page_fields = {f.name for f in dataclasses.fields(model.PageInfo)}
-    assert page_fields == set(SCHEMA["properties"]["pages"]["items"]["properties"])
+def test_schema_check_names_a_missing_field_and_a_missing_default():
+    @dataclasses.dataclass
+    class Pair:
+        value: float
+        unit: str = "元"
+
+    node = {"type": "object", "additionalProperties": False, "required": ["value"],
+            "properties": {"value": {"type": "number"}, "unit": {"type": "string"}, "note": {"type": "string"}}}
+    problems = _check_class(Pair, node, "$.n", set())
+    assert any("only in the schema ['note']" in p for p in problems)
+    assert any("$.n.unit: optional in the schema, which gives no default" in p for p in problems)
+
+
+def test_schema_item_lists_are_the_lists_of_traceable_items():
+    assert schema.item_lists() == ("targets", "quantities", "dates", "references", "entities", "tasks")
 
 
 def test_schema_has_id_and_version():

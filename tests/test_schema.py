@@ -7,9 +7,12 @@ import types
 from typing import Union, get_args, get_origin, get_type_hints
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline import model, schema
+from pipeline.emit import to_dict, validate
 
 SCHEMA = json.loads((ROOT / "schemas" / "document.schema.json").read_text(encoding="utf-8"))
 DEFS = SCHEMA["$defs"]
@@ -224,3 +227,84 @@ def test_validators_agree_and_name_the_path(path, value, where):
     assert not validator().is_valid(data)
     with pytest.raises(ValidationFailed, match="^" + re.escape(where) + "[:.\\[ ]"):
         validate(data)
+
+
+# --- the serialiser against the schema: what to_dict writes validates and has exactly the schema's keys ------
+
+
+def _key_problems(value, node: dict, where: str) -> list[str]:
+    """Objects in ``value`` whose keys are not exactly the properties the schema gives them, at any depth."""
+    node = schema.resolve(node)
+    if isinstance(value, dict):
+        props = schema.properties(node)
+        if not props:  # an object of free keys (metadata.extra)
+            return [p for k, v in value.items() for p in _key_problems(v, node["additionalProperties"], f"{where}.{k}")]
+        problems = [] if set(value) == set(props) else [
+            f"{where}: keys not in the schema {sorted(set(value) - set(props))}, missing {sorted(set(props) - set(value))}"]
+        return problems + [p for k, v in value.items() if k in props for p in _key_problems(v, props[k], f"{where}.{k}")]
+    if isinstance(value, list):
+        prefix = node.get("prefixItems", ())
+        return [p for i, v in enumerate(value)
+                for p in _key_problems(v, prefix[i] if i < len(prefix) else node.get("items", {}), f"{where}[{i}]")]
+    return []
+
+
+def _written_as_defined(doc) -> None:
+    data = to_dict(doc)
+    validate(data)
+    assert _key_problems(data, SCHEMA, "$") == []
+
+
+@pytest.mark.parametrize("pdf", SAMPLES, ids=lambda p: p.stem)
+def test_schema_to_dict_of_the_sample_has_exactly_the_schema_keys(pdf, sample_docs):
+    _written_as_defined(sample_docs[pdf.stem])
+
+
+def test_schema_to_dict_of_every_fixture_has_exactly_the_schema_keys(fixture_docs):
+    for name, (_, doc) in fixture_docs.items():
+        data = to_dict(doc)
+        validate(data)
+        assert _key_problems(data, SCHEMA, "$") == [], name
+
+
+def _strategy(hint, node: dict) -> st.SearchStrategy:
+    """Values of a field's type that the schema node accepts: a property test of the serialiser."""
+    node = schema.resolve(node)
+    nullable, base = _split_none(hint)
+    if nullable:
+        return st.none() | _strategy(base, node)
+    args = get_args(base)
+    if dataclasses.is_dataclass(base):
+        props = schema.properties(node)
+        hints = get_type_hints(base, vars(model))
+        return st.builds(base, **{f.name: _strategy(hints[f.name], props[f.name]) for f in dataclasses.fields(base)})
+    if get_origin(base) is tuple and args[-1] is Ellipsis:
+        if get_origin(args[0]) is tuple and "additionalProperties" in node:  # pairs written as an object
+            return st.dictionaries(st.text(max_size=4), st.text(max_size=4), max_size=2).map(lambda d: tuple(d.items()))
+        return st.lists(_strategy(args[0], node["items"]), max_size=2).map(tuple)
+    if get_origin(base) is tuple:
+        prefix = node.get("prefixItems", ())
+        return st.tuples(*(_strategy(a, prefix[i] if i < len(prefix) else node["items"]) for i, a in enumerate(args)))
+    if "enum" in node:
+        return st.sampled_from([v for v in node["enum"] if v is not None])
+    if base is str:
+        if "pattern" in node:
+            return st.from_regex(node["pattern"], fullmatch=True)
+        if node.get("format") == "date":
+            return st.dates().map(lambda d: d.isoformat())
+        return st.text(max_size=6)
+    if base is bool:
+        return st.booleans()
+    if base is int:
+        return st.integers(min_value=node.get("minimum", -(2**31)), max_value=2**31)
+    return st.floats(allow_nan=False, allow_infinity=False, width=32)
+
+
+_DOCUMENTS = _strategy(model.Document, {k: v for k, v in SCHEMA.items() if k != "properties"}
+                       | {"properties": {k: v for k, v in SCHEMA["properties"].items() if k != "schema_version"}})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(_DOCUMENTS)
+def test_schema_to_dict_of_any_model_document_is_valid_with_exactly_the_schema_keys(doc):
+    _written_as_defined(doc)

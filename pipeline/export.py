@@ -17,10 +17,12 @@ then every field of the item, flattened: ``span`` -> ``span_start`` /
 ``span_end``, ``bbox`` -> ``bbox_x0`` / ``bbox_top`` / ``bbox_x1`` /
 ``bbox_bottom``, an object -> one column per key (``normalized_value``,
 ``normalized_unit``; ``doc_number``, ``doc_number_year``), a list -> its
-items joined by "；". Fields the schema gains later come along as extra
-columns. Two item fields are renamed to say what they hold: ``section`` ->
-``section_id`` (s2.1, beside ``section_path``) and a target's ``year`` ->
-``target_year`` (the year its value is for). Numbers are numeric (``value``
+items joined by "；". The tables, their columns, order and dtypes come from
+the schema (``pipeline.columns``); a field an older output lacks gets the
+schema's default (a target's ``approx``: False). Item fields whose names say
+too little are renamed: ``section`` -> ``section_id`` (s2.1, beside
+``section_path``), a target's ``year`` -> ``target_year`` (the year its
+value is for), ``task`` -> ``task_id``. Numbers are numeric (``value``
 float64, ``target_year`` Int64), dates are
 datetime64; the ``dates`` table adds ``date_start`` / ``date_end``, the
 days a mention's value covers (2017 -> 2017-01-01 … 2017-12-31).
@@ -33,19 +35,45 @@ dates as YYYY-MM-DD) and ``.xlsx`` (openpyxl, one sheet named after the table).
 from __future__ import annotations
 
 import calendar
+import io
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-TABLES = ("targets", "quantities", "dates", "references", "entities", "tasks", "documents")
+from pipeline.columns import (
+    COUNTED,
+    DATETIME,
+    DERIVED,
+    DOCUMENT_FROM,
+    DOCUMENT_ID,
+    FORMATS,
+    SECTION_PATH,
+    TABLES,
+    ExportError,
+    column_name,
+    columns,
+    document_column,
+    documents_from,
+    item_properties,
+    item_shapes,
+    node_at,
+    renamed,
+)
+from pipeline.emit import _umask
+from pipeline.outputs import read_outputs
+
+__all__ = ["FORMATS", "TABLES", "ExportError", "coerce", "columns", "document_rows", "export_table", "flatten_item",
+           "load_table", "neutralise", "read_table", "section_path", "write_table"]
+
 # Rows an Excel sheet holds under its header row.
 EXCEL_MAX_ROWS = 1_048_575
-FORMATS = (".csv", ".parquet", ".jsonl", ".xlsx")
 # Excel column widths: fitted to the header and this many rows, never wider than this (characters).
 EXCEL_WIDTH_SAMPLE = 200
 EXCEL_MAX_WIDTH = 60
@@ -54,102 +82,6 @@ EXCEL_DATE_FORMAT = "yyyy-mm-dd"
 LIST_SEPARATOR = "；"
 # Section kinds that name a path step; inline 一是/二是 items do not.
 PATH_KINDS = ("heading", "article")
-DATETIME = "datetime64[us]"
-
-# The columns every item table starts with, and their dtypes.
-DOCUMENT_COLUMNS: dict[str, str] = {
-    "document_id": "str",
-    "document_number": "str",
-    "document_title": "str",
-    "document_issuer": "str",
-    "document_date": DATETIME,
-    "section_path": "str",
-}
-# Every traceable item: text, span, page, bbox.
-TRACE_COLUMNS: dict[str, str] = {
-    "text": "str",
-    "span_start": "Int64",
-    "span_end": "Int64",
-    "page": "Int64",
-    "bbox_x0": "float64",
-    "bbox_top": "float64",
-    "bbox_x1": "float64",
-    "bbox_bottom": "float64",
-    "para_index": "Int64",  # formats without pages (DOCX, HTML): the source paragraph and the offset in it
-    "para_offset": "Int64",
-}
-ITEM_COLUMNS: dict[str, dict[str, str]] = {
-    "targets": {
-        "indicator": "str", "value": "float64", "value_max": "float64", "unit": "str",
-        "normalized_value": "float64", "normalized_unit": "str", "comparator": "str", "kind": "str",
-        "target_year": "Int64", "modality": "str", "section_id": "str", "sentence": "str", "role": "str",
-        "source": "str", "approx": "boolean",
-    },
-    "quantities": {},  # filled below: the same fields as targets
-    "dates": {"value": "str", "kind": "str", "date_start": DATETIME, "date_end": DATETIME},
-    "references": {
-        "doc_number": "str", "doc_number_agency_code": "str", "doc_number_year": "Int64",
-        "doc_number_serial": "Int64", "title": "str", "relation": "str", "issuer_guess": "str",
-        "repaired": "boolean",
-    },
-    "entities": {"label": "str", "source": "str"},
-}
-# Item fields whose names say too little in a table, and what their columns are called, by table
-# ("*": every item table): section is the id of the item's section (s2.1) beside section_path;
-# a target's year is the year its value is for (到2025年 -> 2025), not the document's.
-RENAMED: dict[str, dict[str, str]] = {
-    "*": {"section": "section_id"},
-    "targets": {"year": "target_year"},
-    "quantities": {"year": "target_year"},
-}
-# the task that holds a quantity (its id, t3) and its bodies (tasks.link_targets); a task's own id
-RENAMED["targets"]["task"] = RENAMED["quantities"]["task"] = "task_id"
-RENAMED["tasks"] = {"id": "task_id"}
-ITEM_COLUMNS["targets"].update({"task_id": "str", "bodies": "str"})
-ITEM_COLUMNS["quantities"] = dict(ITEM_COLUMNS["targets"])
-# one row per task: who delivers it (lists joined by "；") and by when
-ITEM_COLUMNS["tasks"] = {
-    "task_id": "str", "scope_start": "Int64", "scope_end": "Int64", "section_id": "str", "lead": "str", "units": "str",
-    "units_full": "str", "deadline": "str", "deadline_start": DATETIME, "deadline_end": DATETIME,
-    "deadline_text": "str", "targets": "str", "source": "str",
-}
-DOCUMENTS_COLUMNS: dict[str, str] = {
-    **{k: v for k, v in DOCUMENT_COLUMNS.items() if k != "section_path"},
-    "file": "str", "sha256": "str", "pages": "Int64", "engine": "str", "format": "str",
-    "doc_number_agency_code": "str", "doc_number_year": "Int64", "doc_number_serial": "Int64", "doc_type": "str",
-    "issuers": "str", "recipients": "str", "signer": "str", "signatories": "str", "body_title": "str",
-    "attachments": "str", "cc": "str", "printer": "str", "print_date": DATETIME,
-    "copy_number": "str", "secrecy": "str", "urgency": "str", "note": "str", "extra": "str", "flags": "str",
-    "n_sections": "Int64", "n_targets": "Int64", "n_quantities": "Int64", "n_dates": "Int64",
-    "n_references": "Int64", "n_entities": "Int64", "warnings": "str",
-}
-# Objects flattened into fixed columns even when null: "normalized": null -> two empty cells.
-NESTED_KEYS = {
-    "normalized": ("value", "unit"),
-    "doc_number": ("text", "agency_code", "year", "serial"),
-    "para": ("index", "offset"),
-}
-BBOX_KEYS = ("x0", "top", "x1", "bottom")
-
-
-class ExportError(Exception):
-    """An export that cannot be made; the message is one line for the user."""
-
-
-def columns(table: str) -> dict[str, str]:
-    """The known columns of a table and their dtypes, in order.
-
-    Args:
-        table: one of ``TABLES``, e.g. "targets".
-
-    Returns:
-        e.g. ``{"document_id": "str", …, "value": "float64", "target_year": "Int64", …}``.
-    """
-    if table == "documents":
-        return dict(DOCUMENTS_COLUMNS)
-    if table not in ITEM_COLUMNS:
-        raise ExportError(f"unknown table {table!r}; choose from {', '.join(TABLES)}")
-    return {**DOCUMENT_COLUMNS, **TRACE_COLUMNS, **ITEM_COLUMNS[table]}
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -172,19 +104,18 @@ def flatten_item(item: dict[str, Any]) -> dict[str, Any]:
         "normalized_value": 5e10, "normalized_unit": "元", …}``.
     """
     row: dict[str, Any] = {}
+    shapes = item_shapes()
     for key, value in item.items():
-        if key in ("span", "scope"):
-            start, end = value if isinstance(value, (list, tuple)) and len(value) == 2 else (None, None)
-            row[f"{key}_start"], row[f"{key}_end"] = start, end
-        elif key == "bbox":
-            box = value if isinstance(value, (list, tuple)) and len(value) == 4 else (None,) * 4
-            row.update({f"bbox_{k}": v for k, v in zip(BBOX_KEYS, box)})
-        elif isinstance(value, dict) or (value is None and key in NESTED_KEYS):
+        how, names = shapes.get(key, ("", ()))
+        if how == "parts":  # span -> span_start, span_end; bbox -> bbox_x0 … bbox_bottom
+            vals = value if isinstance(value, (list, tuple)) and len(value) == len(names) else (None,) * len(names)
+            row.update({f"{key}_{k}": v for k, v in zip(names, vals)})
+        elif isinstance(value, dict) or (value is None and how == "keys"):
             sub = value or {}
-            for sk in NESTED_KEYS.get(key, tuple(sub)):
-                row[key if sk == "text" else f"{key}_{sk}"] = sub.get(sk)
-            for sk in sub:  # keys the fixed list lacks
-                row.setdefault(key if sk == "text" else f"{key}_{sk}", sub[sk])
+            for sk in names or tuple(sub):
+                row[column_name(key, sk)] = sub.get(sk)
+            for sk in sub:  # keys the schema lacks
+                row.setdefault(column_name(key, sk), sub[sk])
         elif isinstance(value, list):
             row[key] = _joined(value)
         else:
@@ -227,16 +158,36 @@ def section_path(sections: list[dict[str, Any]], item: dict[str, Any]) -> str | 
     return " / ".join(reversed(chain)) or None
 
 
+def _at(data: dict[str, Any], path: str) -> Any:
+    """The value at a path of an output, the schema's default where an older output lacks it:
+    ``_at(data, "metadata.doc_number.year")`` -> 2017; ``"source.format"`` of an output without it -> ``"pdf"``."""
+    node: Any = data
+    keys = path.split(".")
+    for key in keys[:-1]:
+        node = node.get(key) if isinstance(node, dict) else None
+    if not isinstance(node, dict):
+        return None
+    return node[keys[-1]] if keys[-1] in node else node_at(path).get("default")
+
+
+def _cell(value: Any) -> Any:
+    """A document property as one cell: a list joined, an object as JSON (None when empty)."""
+    if isinstance(value, list):
+        return _joined(value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False) if value else None
+    return value
+
+
 def _doc_columns(doc_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    md = data.get("metadata") or {}
-    number = md.get("doc_number") or {}
-    return {
-        "document_id": doc_id,
-        "document_number": number.get("text"),
-        "document_title": md.get("title"),
-        "document_issuer": md.get("issuer"),
-        "document_date": md.get("issue_date"),
-    }
+    return {DOCUMENT_ID: doc_id, **{col: _at(data, path) for col, path in DOCUMENT_FROM.items()}}
+
+
+@cache
+def _absent(table: str) -> tuple[tuple[str, Any], ...]:
+    """The item properties an older output may lack and what the schema says their absence means:
+    a target's approx -> False."""
+    return tuple((name, node["default"]) for name, node in item_properties(table).items() if "default" in node)
 
 
 def _period(value: str) -> tuple[str | None, str | None]:
@@ -272,40 +223,32 @@ def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[st
     """
     head = _doc_columns(doc_id, data)
     if table == "documents":
-        md = data.get("metadata") or {}
-        src = data.get("source") or {}
-        number = md.get("doc_number") or {}
-        row = {
-            **head, "file": src.get("file"), "sha256": src.get("sha256"), "pages": src.get("pages"),
-            "engine": src.get("engine"), "format": src.get("format", "pdf"), "doc_number_agency_code": number.get("agency_code"),
-            "doc_number_year": number.get("year"), "doc_number_serial": number.get("serial"),
-        }
-        for key in ("doc_type", "signer", "body_title", "printer", "print_date", "copy_number", "secrecy",
-                    "urgency", "note"):
-            row[key] = md.get(key)
-        for key in ("issuers", "recipients", "signatories", "attachments", "cc", "flags"):
-            row[key] = _joined(md.get(key))
-        row["extra"] = json.dumps(md["extra"], ensure_ascii=False) if md.get("extra") else None
-        for key in ("sections", "targets", "quantities", "dates", "references", "entities"):
+        row = {**head, **{document_column(path): _cell(_at(data, path)) for path in documents_from()}}
+        for key in COUNTED:
             row[f"n_{key}"] = len(data.get(key) or ())
         row["warnings"] = _joined(data.get("warnings"))
         return [row]
     sections = data.get("sections") or []
+    names = renamed(table)
+    absent = _absent(table)
+    after, derived = DERIVED.get(table, ("", {}))
     rows = []
     for item in data.get(table) or ():
-        renamed = {**RENAMED["*"], **RENAMED.get(table, {})}
-        flat = {renamed.get(k, k): v for k, v in flatten_item(item).items()}
-        row = {**head, "section_path": section_path(sections, item), **flat}
-        if table in ("targets", "quantities"):
-            row.setdefault("approx", False)  # outputs written before the field: the schema's default
-        if table == "dates":
-            # a lunar date's value is in the Chinese calendar: no solar period to give
-            lunar = item.get("kind") == "lunar"
-            row["date_start"], row["date_end"] = (None, None) if lunar else _period(item.get("value", ""))
-        elif table == "tasks":
-            row["deadline_start"], row["deadline_end"] = _period(item["deadline"]) if item.get("deadline") else (None, None)
+        full = {**{k: v for k, v in absent if k not in item}, **item}
+        flat = {names.get(k, k): v for k, v in flatten_item(full).items()}
+        row = {**head, SECTION_PATH: section_path(sections, item), **flat}
+        if derived:
+            row.update(zip(derived, _derived(table, item)))
         rows.append(row)
     return rows
+
+
+def _derived(table: str, item: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The columns ``DERIVED`` names for an item: the first and last day its date or deadline covers."""
+    if table == "dates":
+        # a lunar date's value is in the Chinese calendar: no solar period to give
+        return (None, None) if item.get("kind") == "lunar" else _period(item.get("value", ""))
+    return _period(item["deadline"]) if item.get("deadline") else (None, None)
 
 
 def coerce(df: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -353,8 +296,6 @@ def load_table(outdir: str | Path, table: str = "targets", notes: list[str] | No
     Raises:
         ExportError: the folder does not exist, the table is unknown, or it holds no parse output.
     """
-    from pipeline.outputs import read_outputs
-
     columns(table)  # checks the name
     folder = Path(outdir)
     if not folder.is_dir():
@@ -416,6 +357,7 @@ def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _for_excel(df: pd.DataFrame) -> pd.DataFrame:
+    # openpyxl is imported only to write Excel: it adds about 70 ms to every load_table otherwise
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     out = df.copy()
@@ -434,7 +376,7 @@ def _width(value: Any) -> int:
 
 def _format_sheet(sheet: Any, df: pd.DataFrame) -> None:
     """Freeze the header row and give each column a width fitting its header and first rows."""
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # only to write Excel, as in _for_excel
 
     sheet.freeze_panes = "A2"
     sample = df.head(EXCEL_WIDTH_SAMPLE)
@@ -481,11 +423,6 @@ def write_table(df: pd.DataFrame, path: str | Path, table: str = "targets", fmt:
     Raises:
         ExportError: an unknown suffix, or the file cannot be written.
     """
-    import io
-    import sys
-
-    from pipeline.emit import _umask
-
     path = Path(path)
     suffix = (fmt or (".csv" if str(path) == "-" else path.suffix)).lower()
     if not suffix.startswith("."):

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import cli, load_table, validate
+from pipeline import cli, schema, validate
+from pipeline import columns as cols
 from pipeline.batch import MANIFEST, Record
 from pipeline.export import (
     FORMATS,
@@ -20,6 +21,7 @@ from pipeline.export import (
     columns,
     export_table,
     flatten_item,
+    load_table,
     read_table,
     section_path,
     write_table,
@@ -424,3 +426,90 @@ def test_export_never_follows_a_manifest_path_outside_the_folder(outdir, tmp_pat
     err = capsys.readouterr().err
     assert "outside the folder ('../victim/planted.json'); ignored" in err
     assert f"{outdir / 'link.json'}: a link to outside the folder; skipped" in err
+
+
+# --- the columns follow the schema: every entry of columns' own tables checked against it ----------------
+
+
+def test_export_tables_are_the_schema_lists_of_traceable_items_and_documents():
+    assert TABLES == (*schema.item_lists(), "documents")
+    assert TABLES == ("targets", "quantities", "dates", "references", "entities", "tasks", "documents")
+
+
+@pytest.mark.parametrize("path", [*cols.DOCUMENT_FROM.values(), *cols.DOCUMENTS_FROM])
+def test_export_every_documents_path_is_a_scalar_or_list_of_the_schema(path):
+    node = cols.node_at(path)  # raises KeyError for a path the schema lacks
+    assert not cols.keys(node) and not cols.parts(node), f"{path} is an object: name its keys"
+
+
+def test_export_documents_table_leaves_out_no_property_of_source_or_metadata():
+    taken = set(cols.DOCUMENT_FROM.values()) | set(cols.documents_from())
+    for part in ("source", "metadata"):
+        for name, node in schema.properties(cols.node_at(part)).items():
+            paths = {f"{part}.{name}.{k}" for k in cols.keys(node)} or {f"{part}.{name}"}
+            assert paths <= taken, paths - taken
+    assert set(cols.COUNTED) <= {k for k, v in SCHEMA_PROPS.items() if v.get("type") == "array"}
+
+
+SCHEMA_PROPS = schema.document_schema()["properties"]
+
+
+@pytest.mark.parametrize("table", list(cols.RENAMED))
+def test_export_renamed_fields_are_item_properties(table):
+    tables = schema.item_lists() if table == "*" else (table,)
+    for field, column in cols.RENAMED[table].items():
+        holders = [t for t in tables if field in cols.item_properties(t)]
+        assert holders, f"{table}: {field} is no property of its items"
+        for t in holders:
+            assert column in cols.columns(t) and field not in cols.columns(t)
+
+
+@pytest.mark.parametrize("table", list(cols.DERIVED))
+def test_export_derived_columns_follow_a_property_of_the_items(table):
+    after, derived = cols.DERIVED[table]
+    names = list(cols.columns(table))
+    assert after in cols.item_properties(table)
+    assert names[names.index(after) + 1: names.index(after) + 1 + len(derived)] == list(derived)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_export_no_two_fields_share_a_column(table):
+    """Every column comes from one place: no flattened name is given twice (a dict would hide it)."""
+    if table == "documents":
+        made = ["document_id", *cols.DOCUMENT_FROM, *map(cols.document_column, cols.documents_from()),
+                *(f"n_{n}" for n in cols.COUNTED), "warnings"]
+    else:
+        renamed = cols.renamed(table)
+        made = ["document_id", *cols.DOCUMENT_FROM, "section_path",
+                *(renamed.get(c, c) for name, node in cols.item_properties(table).items()
+                  for c in cols.flat_columns(name, node)),
+                *cols.DERIVED.get(table, ("", {}))[1]]
+    assert len(made) == len(set(made)) and sorted(made) == sorted(cols.columns(table))
+
+
+def test_export_every_item_property_is_flattened_one_way():
+    seen: dict = {}
+    for table in schema.item_lists():
+        for name, node in cols.item_properties(table).items():
+            shape = (cols.parts(node), cols.keys(node))
+            assert seen.setdefault(name, shape) == shape, name
+
+
+FLAT_COLUMNS = [  # a property as the schema gives it -> its columns and dtypes
+    ("value", {"type": "number"}, {"value": "float64"}),
+    ("year", {"type": ["integer", "null"]}, {"year": "Int64"}),
+    ("approx", {"type": "boolean", "default": False}, {"approx": "boolean"}),
+    ("issue_date", {"type": ["string", "null"], "format": "date"}, {"issue_date": "datetime64[us]"}),
+    ("kind", {"enum": ["level", "growth", "share"]}, {"kind": "str"}),
+    ("bodies", {"type": "array", "items": {"type": "string"}}, {"bodies": "str"}),
+    ("scope", {"$ref": "#/$defs/span"}, {"scope_start": "Int64", "scope_end": "Int64"}),
+    ("bbox", {"$ref": "#/$defs/bbox"}, {"bbox_x0": "float64", "bbox_top": "float64", "bbox_x1": "float64",
+                                        "bbox_bottom": "float64"}),
+    ("doc_number", {"$ref": "#/$defs/doc_number"}, {"doc_number": "str", "doc_number_agency_code": "str",
+                                                     "doc_number_year": "Int64", "doc_number_serial": "Int64"}),
+]
+
+
+@pytest.mark.parametrize(("name", "node", "expected"), FLAT_COLUMNS, ids=[f[0] for f in FLAT_COLUMNS])
+def test_export_flat_columns_from_a_schema_node(name, node, expected):
+    assert cols.flat_columns(name, node) == expected

@@ -18,8 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
+
 from pipeline.model import Document
-from pipeline.schema import document_schema
+from pipeline.schema import document_schema, item_lists
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -76,14 +78,13 @@ def output_target(path: str | Path) -> Path:
 @cache
 def fast_validator() -> Any:
     """The Rust validator (``jsonschema_rs``), built once per process, formats checked."""
-    import jsonschema_rs
-
     return jsonschema_rs.Draft202012Validator(document_schema(), validate_formats=True)
 
 
 @cache
 def validator() -> Any:
     """The Python validator (``jsonschema``), built once per process: the one that explains errors."""
+    # imported only to explain a rejected output: it adds about 120 ms to every start (-X importtime)
     from jsonschema import Draft202012Validator, FormatChecker
 
     Draft202012Validator.check_schema(document_schema())
@@ -139,8 +140,6 @@ def validate(data: dict[str, Any]) -> None:
 # ``validate`` reads a JSON output whole: one larger than this is refused before
 # it is read (the sample's output is 6 KB a page: a 1,000-page document's about 6 MB).
 DEFAULT_MAX_JSON_BYTES = 128 << 20
-# Lists of items whose spans, texts, pages and sections ``check_invariants`` checks.
-ITEM_LISTS = ("targets", "quantities", "dates", "references", "entities")
 
 
 def _spans(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -204,7 +203,7 @@ def invariant_errors(data: dict[str, Any]) -> list[str]:
         if parent is not None and parent not in seen:
             errors.append(f"$.sections[{i}].parent: {parent!r} names no earlier section")
         seen.add(s.get("id"))
-    for key in ITEM_LISTS:
+    for key in item_lists():  # every list of traceable items, tasks too
         for i, item in enumerate(data.get(key) or []):
             sec = item.get("section") if isinstance(item, dict) else None
             if sec is not None and sec not in seen:

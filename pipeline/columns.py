@@ -154,27 +154,50 @@ def _head() -> dict[str, str]:
     return {DOCUMENT_ID: "str", **{col: dtype(node_at(path)) for col, path in DOCUMENT_FROM.items()}}
 
 
-def documents_from() -> tuple[str, ...]:
-    """Every path the documents table reads after its head: ``DOCUMENTS_FROM``, then any other property of
-    source or metadata (one the schema gained later), in the schema's order."""
-    taken = set(DOCUMENT_FROM.values()) | set(DOCUMENTS_FROM)
-    more = []
-    for part in ("source", "metadata"):
-        for name, node in schema.properties(schema.document_schema()["properties"][part]).items():
-            paths = [f"{part}.{name}.{k}" for k in keys(node)] or [f"{part}.{name}"]
-            more += [p for p in paths if p not in taken]
-    return DOCUMENTS_FROM + tuple(more)
+Path = tuple[str | int, ...]  # keys and array positions into an output: ("metadata", "doc_number", "year")
 
 
-def document_column(path: str) -> str:
-    """The documents table's column of a path: ``metadata.doc_number.year`` -> ``doc_number_year``."""
-    return "_".join(path.split(".")[1:])
+def flat_paths(column: str, path: Path, node: schema.Node) -> list[tuple[str, str, Path]]:
+    """A property flattened all the way down, as (column, dtype, path) triples.
+
+    Example: ``flat_paths("doc_number", ("metadata", "doc_number"), node)`` ->
+    ``[("doc_number", "str", (…, "text")), ("doc_number_agency_code", "str", (…, "agency_code")), …]``;
+    a span inside an object gives ``…_span_start`` / ``…_span_end`` at positions 0 and 1.
+    """
+    node = schema.resolve(node)
+    named = parts(node)
+    if named:
+        prefix = node.get("prefixItems", ())
+        return [(f"{column}_{p}", dtype(prefix[i] if i < len(prefix) else node["items"]), (*path, i))
+                for i, p in enumerate(named)]
+    if keys(node):
+        return [triple for key, sub in schema.properties(node).items()
+                for triple in flat_paths(column_name(column, key), (*path, key), sub)]
+    return [(column, dtype(node), path)]
+
+
+@cache
+def documents_columns() -> tuple[tuple[str, str, Path], ...]:
+    """The documents table after its head, as (column, dtype, path): ``DOCUMENTS_FROM`` in its order, then
+    any other property of source or metadata (one the schema gained later), flattened, in the schema's order.
+
+    Example: ``documents_columns()[7]`` -> ``("doc_number_serial", "Int64", ("metadata", "doc_number", "serial"))``.
+    """
+    fixed = []
+    for text in DOCUMENTS_FROM:
+        (triple,) = flat_paths("_".join(text.split(".")[1:]), tuple(text.split(".")), node_at(text))
+        fixed.append(triple)
+    taken = {tuple(p.split(".")) for p in DOCUMENT_FROM.values()} | {path for _, _, path in fixed}
+    more = [triple for part in ("source", "metadata")
+            for name, node in schema.properties(node_at(part)).items()
+            for triple in flat_paths(name, (part, name), node) if triple[2] not in taken]
+    return (*fixed, *more)
 
 
 @cache
 def _columns(table: str) -> dict[str, str]:
     if table == "documents":
-        return {**_head(), **{document_column(p): dtype(node_at(p)) for p in documents_from()},
+        return {**_head(), **{column: kind for column, kind, _ in documents_columns()},
                 **{f"n_{name}": "Int64" for name in COUNTED}, "warnings": "str"}
     names = renamed(table)
     after, derived = DERIVED.get(table, ("", {}))

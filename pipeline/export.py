@@ -59,8 +59,7 @@ from pipeline.columns import (
     ExportError,
     column_name,
     columns,
-    document_column,
-    documents_from,
+    documents_columns,
     item_properties,
     item_shapes,
     node_at,
@@ -158,16 +157,20 @@ def section_path(sections: list[dict[str, Any]], item: dict[str, Any]) -> str | 
     return " / ".join(reversed(chain)) or None
 
 
-def _at(data: dict[str, Any], path: str) -> Any:
+def _at(data: dict[str, Any], path: tuple[str | int, ...]) -> Any:
     """The value at a path of an output, the schema's default where an older output lacks it:
-    ``_at(data, "metadata.doc_number.year")`` -> 2017; ``"source.format"`` of an output without it -> ``"pdf"``."""
+    ``_at(data, ("metadata", "doc_number", "year"))`` -> 2017; ``("source", "format")`` of an output
+    without it -> ``"pdf"``; a position in an array that is null -> None."""
     node: Any = data
-    keys = path.split(".")
-    for key in keys[:-1]:
-        node = node.get(key) if isinstance(node, dict) else None
+    for key in path[:-1]:
+        node = node.get(key) if isinstance(node, dict) else (
+            node[key] if isinstance(node, list) and isinstance(key, int) and key < len(node) else None)
+    last = path[-1]
+    if isinstance(last, int):
+        return node[last] if isinstance(node, list) and last < len(node) else None
     if not isinstance(node, dict):
         return None
-    return node[keys[-1]] if keys[-1] in node else node_at(path).get("default")
+    return node[last] if last in node else node_at(".".join(map(str, path))).get("default")
 
 
 def _cell(value: Any) -> Any:
@@ -180,7 +183,7 @@ def _cell(value: Any) -> Any:
 
 
 def _doc_columns(doc_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {DOCUMENT_ID: doc_id, **{col: _at(data, path) for col, path in DOCUMENT_FROM.items()}}
+    return {DOCUMENT_ID: doc_id, **{col: _at(data, tuple(path.split("."))) for col, path in DOCUMENT_FROM.items()}}
 
 
 @cache
@@ -223,7 +226,7 @@ def document_rows(doc_id: str, data: dict[str, Any], table: str) -> list[dict[st
     """
     head = _doc_columns(doc_id, data)
     if table == "documents":
-        row = {**head, **{document_column(path): _cell(_at(data, path)) for path in documents_from()}}
+        row = {**head, **{column: _cell(_at(data, path)) for column, _, path in documents_columns()}}
         for key in COUNTED:
             row[f"n_{key}"] = len(data.get(key) or ())
         row["warnings"] = _joined(data.get("warnings"))

@@ -443,15 +443,31 @@ def test_export_every_documents_path_is_a_scalar_or_list_of_the_schema(path):
 
 
 def test_export_documents_table_leaves_out_no_property_of_source_or_metadata():
-    taken = set(cols.DOCUMENT_FROM.values()) | set(cols.documents_from())
+    taken = {tuple(p.split(".")) for p in cols.DOCUMENT_FROM.values()} | {p for _, _, p in cols.documents_columns()}
     for part in ("source", "metadata"):
         for name, node in schema.properties(cols.node_at(part)).items():
-            paths = {f"{part}.{name}.{k}" for k in cols.keys(node)} or {f"{part}.{name}"}
+            paths = {path for _, _, path in cols.flat_paths(name, (part, name), node)}
             assert paths <= taken, paths - taken
-    assert set(cols.COUNTED) <= {k for k, v in SCHEMA_PROPS.items() if v.get("type") == "array"}
+    lists = {k for k, v in schema.document_schema()["properties"].items() if v.get("type") == "array"}
+    assert set(cols.COUNTED) <= lists
 
 
-SCHEMA_PROPS = schema.document_schema()["properties"]
+def test_export_documents_table_flattens_a_property_the_schema_gains(monkeypatch):
+    """A located object added to metadata later (where the 发文字号 is printed) becomes columns of its own."""
+    node = {"type": ["object", "null"], "properties": {"text": {"type": "string"}, "span": {"$ref": "#/$defs/span"},
+                                                       "page": {"$ref": "#/$defs/page"}}}
+    metadata = dict(schema.definition("metadata"), properties={**schema.definition("metadata")["properties"],
+                                                                 "number_at": node})
+    monkeypatch.setitem(schema.document_schema()["$defs"], "metadata", metadata)
+    cols.documents_columns.cache_clear()
+    try:
+        tail = [(c, t, p) for c, t, p in cols.documents_columns() if c.startswith("number_at")]
+        assert tail == [("number_at", "str", ("metadata", "number_at", "text")),
+                        ("number_at_span_start", "Int64", ("metadata", "number_at", "span", 0)),
+                        ("number_at_span_end", "Int64", ("metadata", "number_at", "span", 1)),
+                        ("number_at_page", "Int64", ("metadata", "number_at", "page"))]
+    finally:
+        cols.documents_columns.cache_clear()
 
 
 @pytest.mark.parametrize("table", list(cols.RENAMED))
@@ -476,7 +492,7 @@ def test_export_derived_columns_follow_a_property_of_the_items(table):
 def test_export_no_two_fields_share_a_column(table):
     """Every column comes from one place: no flattened name is given twice (a dict would hide it)."""
     if table == "documents":
-        made = ["document_id", *cols.DOCUMENT_FROM, *map(cols.document_column, cols.documents_from()),
+        made = ["document_id", *cols.DOCUMENT_FROM, *(c for c, _, _ in cols.documents_columns()),
                 *(f"n_{n}" for n in cols.COUNTED), "warnings"]
     else:
         renamed = cols.renamed(table)

@@ -142,3 +142,14 @@ def test_cli_internal_error_is_one_line(monkeypatch, capsys):
     assert cli.main(["parse", str(SAMPLES[0])]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "internal error (RuntimeError: simulated bug)" in err[0]
+
+
+def test_cli_export_offers_the_schema_tables_and_export_formats():
+    """The table and format names come from the one definition (pipeline.columns), not a copy in the CLI."""
+    from pipeline import cli
+    from pipeline.columns import FORMATS, TABLES
+
+    parser = cli.build_parser()
+    actions = {a.dest: a for a in parser._subparsers._group_actions[0].choices["export"]._actions}
+    assert tuple(actions["table"].choices) == TABLES
+    assert [f".{c}" for c in actions["format"].choices] == list(FORMATS)

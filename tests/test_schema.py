@@ -103,11 +103,13 @@ def _check_class(cls, node: dict, where: str, seen: set, extra: frozenset = froz
         if f.name not in props:
             continue
         problems += _check_value(hints[f.name], props[f.name], f"{where}.{f.name}", seen)
+        default = _default(f)
+        if "enum" in props[f.name] and default is not dataclasses.MISSING and default not in props[f.name]["enum"]:
+            problems.append(f"{where}.{f.name}: the model's default {default!r} is none of the schema's values")
         if f.name in required:
             continue
         # an output may lack it (written before the field existed): the schema says what that means,
         # and the model's default is the same value
-        default = _default(f)
         if default is dataclasses.MISSING:
             problems.append(f"{where}.{f.name}: optional in the schema, no default in the model")
         elif "default" not in props[f.name]:
@@ -165,6 +167,8 @@ def test_schema_check_names_a_missing_field_and_a_missing_default():
             "properties": {"value": {"type": "number"}, "unit": {"type": "string"}, "note": {"type": "string"}}}
     problems = _check_class(Pair, node, "$.n", set())
     assert any("only in the schema ['note']" in p for p in problems)
+    node["properties"]["unit"] = {"enum": ["万元", "亿元"], "default": "元"}
+    assert any("default '元' is none of the schema's values" in p for p in _check_class(Pair, node, "$.n", set()))
     assert any("$.n.unit: optional in the schema, which gives no default" in p for p in problems)
 
 

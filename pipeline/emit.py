@@ -23,7 +23,8 @@ import jsonschema_rs
 from pipeline.model import Document
 from pipeline.schema import document_schema, item_lists
 
-SCHEMA_VERSION = "1.0.0"
+# The version every output carries: the schema's own (its schema_version const), read from it.
+SCHEMA_VERSION: str = document_schema()["properties"]["schema_version"]["const"]
 
 
 class ValidationFailed(Exception):

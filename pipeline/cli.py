@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pipeline import __version__, emit
-from pipeline.columns import FORMATS, TABLES
+from pipeline.columns import FORMATS, TABLES, ExportError
 from pipeline.emit import (
     OutputError,
     ValidationFailed,
@@ -223,7 +223,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipeline.export import ExportError, export_table
+    from pipeline.export import export_table
 
     notes: list[str] = []
     fmt = f".{args.format}" if args.format else None

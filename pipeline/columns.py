@@ -21,7 +21,6 @@ reads the table names without paying for it.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from pipeline import schema
 
@@ -219,7 +218,3 @@ def columns(table: str) -> dict[str, str]:
         raise ExportError(f"unknown table {table!r}; choose from {', '.join(TABLES)}")
     return dict(_columns(table))
 
-
-def default(table: str, name: str) -> Any:
-    """What an item property absent from an older output means, as the schema says: a target's approx -> False."""
-    return item_properties(table)[name].get("default")

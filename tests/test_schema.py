@@ -312,3 +312,22 @@ _DOCUMENTS = _strategy(model.Document, {k: v for k, v in SCHEMA.items() if k != 
 @given(_DOCUMENTS)
 def test_schema_to_dict_of_any_model_document_is_valid_with_exactly_the_schema_keys(doc):
     _written_as_defined(doc)
+
+
+def test_schema_to_dict_of_every_other_generated_input_has_exactly_the_schema_keys(fixture_pdf, tmp_path):
+    """The other inputs the tests generate: every front page layout, and each fixture as DOCX, OFD and a web page
+    (items placed by paragraph, not page)."""
+    from pipeline.run import parse_file
+    from tests.fixtures import FIXTURE_NAMES, frontpages
+    from tests.fixtures.formats import LAYOUTS, typeset_pages, write_docx, write_ofd, write_portal_html
+
+    paths = [frontpages.write_layout(build(), tmp_path / f"front-{name}.pdf")
+             for name, build in frontpages.LAYOUTS.items()]
+    for i, name in enumerate(n for n in FIXTURE_NAMES if not n.endswith("encrypted")):
+        paras = fixture_pdf(name).expected.paragraphs
+        paths += [write_docx(paras, tmp_path / f"{name}.docx"), write_ofd(typeset_pages(paras), tmp_path / f"{name}.ofd"),
+                  write_portal_html(paras, tmp_path / f"{name}.html", LAYOUTS[i % len(LAYOUTS)])]
+    for path in paths:
+        data = to_dict(parse_file(path))
+        validate(data)
+        assert _key_problems(data, SCHEMA, "$") == [], path.name

@@ -285,10 +285,9 @@ def _cell_kind(name: str, unit: str) -> str:
 
 
 def _names_growth(indicator: str) -> bool:
-    """Whether an indicator names a change: 地区生产总值增长, 城镇居民人均可支配收入增速, 单位GDP能耗降低
-    (a growth verb of two characters or more, or a growth noun; the lone 增 of 新增企业 is no sign)."""
-    lists = word_lists()
-    return any(w in indicator for w in lists["growth_verbs"] + lists["growth_nouns"] if len(w) > 1)
+    """Whether a table row's indicator names a rate of change: 地区生产总值增长, 城镇居民人均可支配收入增速,
+    单位GDP能耗降低 (``table_growth_words``; 排放减少 | % is a level the row gives, not a rate)."""
+    return any(w in indicator for w in word_lists()["table_growth_words"])
 
 
 def _bracket_unit(header: str) -> str:

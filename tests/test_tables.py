@@ -370,3 +370,24 @@ def test_tables_file_without_pictures_lists_nothing(table_plan, tmp_path):
     path = _plan_with_table(tmp_path / "plan.pdf")
     assert not file_has_images(path)
     assert file_has_images(_plan_with_table(tmp_path / "plan_image.pdf", as_image=True)) or not Path(WQY).exists()
+
+
+# a table row names a rate of change only with these words; other change verbs give the row's level
+NAMES_GROWTH = [
+    ("地区生产总值增长", True),
+    ("城镇居民人均可支配收入增速", True),
+    ("单位GDP能耗降低", True),
+    ("研发投入增幅", True),
+    ("主要污染物排放减少", False),
+    ("社会投资增加", False),
+    ("城乡收入差距缩小", False),
+    ("数字经济占比提升", False),
+    ("新增企业", False),
+]
+
+
+@pytest.mark.parametrize(("indicator", "growth"), NAMES_GROWTH)
+def test_tables_row_names_growth(indicator, growth):
+    from pipeline.tables import _names_growth
+
+    assert _names_growth(indicator) is growth

@@ -610,3 +610,21 @@ def test_targets_deadline_year_from_period(title, doc_year, text, year):
         sections = [Section("s1", 1, "二、", 2, "2023年目标", None, "heading", (0, len(text)), (0, 8))]
     (q, *_) = find_targets(text, sections, doc_year, title)
     assert q.year == year
+
+
+# a base then a verb whose object comes before the number makes a growth; 提高/降低 take a rate after them
+BASELINE_VERB = [
+    ("比2023年末增加公共充电桩", True),
+    ("较上年新增", True),
+    ("比上年同期减少", True),
+    ("比2020年提高森林面积", False),
+    ("比上年降低", False),
+    ("增加公共充电桩", False),
+]
+
+
+@pytest.mark.parametrize(("before", "matches"), BASELINE_VERB)
+def test_targets_baseline_verb(before, matches):
+    from pipeline.targets import _baseline_verb
+
+    assert bool(_baseline_verb().search(before)) is matches

@@ -40,7 +40,7 @@ from pipeline.model import Normalized, Quantity, Section
 from pipeline.numbers import NumberMatch, find_numbers, normalize, split_unit, unit_category
 from pipeline.targets.comparators import comparator_after, comparator_before, list_comparator
 from pipeline.targets.context import DocContext, SectionIndex, document_context, inside, protected_spans, time_frame
-from pipeline.targets.cues import CLAUSE_END, SENTENCE_END, longest_first, word_lists, word_regex
+from pipeline.targets.cues import CLAUSE_END, SENTENCE_END, word_lists, word_regex
 from pipeline.targets.indicators import indicator_of, with_predicate
 from pipeline.targets.roles import grants, never_target, qualifies, role_of
 
@@ -158,7 +158,7 @@ _BASELINE = re.compile(r"(?:比|较)(?:上年|去年|上一|(?:19|20)\d\d年)|�
 @cache
 def _baseline_verb() -> re.Pattern[str]:
     """A baseline then a change verb, its object before the number: 比2023年末增加公共充电桩2000个."""
-    verbs = "|".join(map(re.escape, longest_first(word_lists()["change_verbs"])))
+    verbs = "|".join(map(re.escape, word_lists()["baseline_verbs"]))
     return re.compile(rf"(?:比|较)(?:上年|去年|上一年度?|(?:19|20)\d\d年)(?:底|末|度)?(?:同期)?(?:{verbs})")
 
 

@@ -12,7 +12,7 @@ from functools import cache
 
 from pipeline.targets.comparators import comparator_after
 from pipeline.targets.context import THIS_YEAR, YEAR
-from pipeline.targets.cues import CLAUSE_END, cue_words, cues, longest_first, word_lists, word_regex
+from pipeline.targets.cues import CLAUSE_END, cue_words, cues, word_lists, word_regex
 
 # the longest indicator kept, in characters; a longer clause is cut at a verb
 MAX_INDICATOR = 32
@@ -28,7 +28,7 @@ _MARKER = re.compile(
 @cache
 def _front_time() -> re.Pattern[str]:
     """A relative deadline or a comparison's base opening a clause: 明年底前, 比2023年末增加 (not 增加值)."""
-    verbs = "|".join(map(re.escape, longest_first(word_lists()["change_verbs"])))
+    verbs = "|".join(map(re.escape, word_lists()["front_change_verbs"]))
     return re.compile(
         r"^(?:明年(?:底前|底|内)?|(?:比|较)(?:(?:19|20)\d\d年|上年|去年|上一年)(?:底|末|度)?(?:同期)?"
         rf"(?:{verbs})(?![值率量额]))"

@@ -252,6 +252,26 @@ def test_xref_rules_malformed_own_number():
     assert (f.kind, f.reference.text, f.reference.span) == ("malformed_number", "东政[2023]3号", (10, 20))
 
 
+@pytest.mark.parametrize(("flags", "quality", "found"), [
+    ((), "ok", True),
+    (("doc_number_repaired",), "ocr", False),  # OCR read 〔 as [: the misprint is OCR's, not the issuer's
+    (("doc_number_unverified",), "ok", False),
+    ((), "ocr", False),
+])
+def test_xref_rules_malformed_own_number_read_by_ocr_is_no_finding(flags, quality, found):
+    text = "东川市人民政府文件\n东政[2023]3号\n东川市人民政府关于加强数据安全的意见"
+    data = {
+        "source": {"file": "doc.pdf"}, "text": text, "references": [],
+        "pages": [{"number": 1, "quality": quality}],
+        "metadata": {"doc_number": {"text": "东政〔2023〕3号", "agency_code": "东政", "year": 2023, "serial": 3},
+                     "title": "东川市人民政府关于加强数据安全的意见", "issue_date": "2023-02-01", "issuer": None,
+                     "flags": list(flags),
+                     "doc_number_written": {"text": "东政[2023]3号", "span": [10, 20], "page": 1, "bbox": None}},
+    }
+    kinds = [f.kind for f in check_corpus([doc_from_dict(data, "doc")]).findings]
+    assert ("malformed_number" in kinds) is found
+
+
 def test_xref_own_number_from_the_output_when_it_says_where():
     """metadata.doc_number_written, when the output has it, says where the own number is: no search of the text;
     null says it is not printed; an output without the field is searched as before."""

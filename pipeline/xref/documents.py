@@ -5,7 +5,7 @@ number is written."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,7 @@ class CorpusDoc:
     number_page: int | None = None
     path: str | None = None
     transmitted: frozenset[int] = frozenset()  # references a cue marks as the document itself
+    number_guessed: bool = False  # the printed number is OCR's reading (repaired or unverified): its form proves nothing
 
 
 def _own_number(data: Mapping[str, Any], key: str | None) -> tuple[str, tuple[int, int], int | None] | None:
@@ -98,7 +99,19 @@ def doc_from_dict(data: Mapping[str, Any], doc_id: str, path: str | None = None)
         number_page=written[2] if written else None,
         path=path,
         transmitted=_transmitted(data),
+        number_guessed=_number_guessed(meta, data.get("pages") or (), written[2] if written else None),
     )
+
+
+# the metadata stage's flags on a 发文字号 read by OCR and checked against the agency table
+_OCR_NUMBER_FLAGS = frozenset({"doc_number_repaired", "doc_number_unverified"})
+
+
+def _number_guessed(meta: Mapping[str, Any], pages: Sequence[Mapping[str, Any]], page: int | None) -> bool:
+    """Whether the own number as printed is OCR's reading: flagged by the metadata stage, or on an OCR'd page."""
+    if _OCR_NUMBER_FLAGS & set(meta.get("flags") or ()):
+        return True
+    return any(p.get("number") == page and p.get("quality") == "ocr" for p in pages) if page else False
 
 
 # a title in book-title marks just before a 发文字号, across layout spaces and line breaks:

@@ -199,7 +199,7 @@ def malformed(docs: Sequence[CorpusDoc]) -> list[Finding]:
     out = []
     for d in docs:
         seen: set[tuple[int, int]] = set()
-        if d.number_raw and d.number_span:
+        if d.number_raw and d.number_span and not d.number_guessed:
             problems = malformed_problems(d.number_raw)
             if problems:
                 seen.add(d.number_span)
@@ -254,7 +254,7 @@ def duplicates(index: Index) -> list[Finding]:
         first = index.docs[ids[0]]
         for other in ids[1:]:
             d = index.docs[other]
-            loc = Location(d.id, d.number_raw or number, d.number_span, d.number_page or 1)
+            loc = Location(d.id, d.number_raw or number, d.number_span, d.number_page)
             # the same title too: most likely one document twice (two copies, two versions)
             same = bool(first.title and d.title and fold_title(first.title) == fold_title(d.title))
             out.append(

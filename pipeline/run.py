@@ -17,10 +17,10 @@ from pipeline.dates import find_dates
 from pipeline.docnumber import find_doc_numbers
 from pipeline.entities import load_nlp, tag_entities
 from pipeline.extract import DEFAULT_ENGINE, extract_pages, judge_page
+from pipeline.labels import apply_labels
 from pipeline.model import CleanText, Document, PageInfo, RawPage, Source, evolve
 from pipeline.quality import page_ranges, spans_of_quality
 from pipeline.read import FormatError, read_other, sniff, unknown_kind_message
-from pipeline.read.labels import apply_labels
 from pipeline.read.paras import clean_paragraphs
 from pipeline.references import find_references
 from pipeline.sections import segment_sections

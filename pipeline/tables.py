@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pipeline.clean import FULL_SPACE
 from pipeline.model import CleanText, Normalized, Quantity, Section, Span
 from pipeline.numbers import find_numbers, normalize, parse_number, unit_category
-from pipeline.targets import is_ratio
 from pipeline.targets.context import PLAN_PERIOD, SectionIndex, document_context, plan_period_end
 from pipeline.targets.cues import word_lists
+from pipeline.targets.indicators import is_ratio
 
 # a column header that names goals whatever the document's kind: 2025年目标, 预期值, 规划目标
 _GOAL_HEADER = re.compile(r"目标|预期|规划")

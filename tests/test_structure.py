@@ -132,7 +132,7 @@ def test_structure_own_number_written_where_the_head_prints_it():
 def test_structure_labelled_number_of_another_kind_is_written_nowhere():
     """A web page's labelled 发文字号 that is not the one the text prints has no place in the text."""
     from pipeline.clean import clean_text
-    from pipeline.read.labels import apply_labels
+    from pipeline.labels import apply_labels
     from pipeline.structure import read_metadata
 
     md, _ = read_metadata(clean_text([_head_page("#de0000")]))

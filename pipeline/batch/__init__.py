@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import emit
-from pipeline.batch.convert import DEFAULT_WORKER_MEMORY, Handler, convert
+from pipeline.batch.job import DEFAULT_WORKER_MEMORY, Handler, convert
 from pipeline.batch.plan import (
     BatchPlan,
     Task,

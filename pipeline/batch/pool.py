@@ -20,7 +20,7 @@ from functools import partial
 from multiprocessing.connection import wait as wait_ready
 from typing import Any
 
-from pipeline.batch.convert import DEFAULT_WORKER_MEMORY, Handler, convert, convert_bytes, failure, guarded, one_line
+from pipeline.batch.job import DEFAULT_WORKER_MEMORY, Handler, convert, convert_bytes, failure, guarded, one_line
 from pipeline.batch.plan import Task
 from pipeline.batch.records import BatchError
 from pipeline.entities import load_nlp

@@ -41,7 +41,7 @@ from pipeline.numbers import NumberMatch, find_numbers, normalize, split_unit, u
 from pipeline.targets.comparators import comparator_after, comparator_before, list_comparator
 from pipeline.targets.context import DocContext, SectionIndex, document_context, inside, protected_spans, time_frame
 from pipeline.targets.cues import CLAUSE_END, SENTENCE_END, word_lists, word_regex
-from pipeline.targets.indicators import indicator_of, with_predicate
+from pipeline.targets.indicators import indicator_of, is_ratio, with_predicate
 from pipeline.targets.roles import grants, never_target, qualifies, role_of
 
 # --- what is a quantity -----------------------------------------------------
@@ -183,16 +183,6 @@ def _kind(text: str, n: NumberMatch, before: str, tail_end: int, prefix: str) ->
     elif (verb and _BASELINE.search(prefix[-30:])) or _baseline_verb().search(before):
         return "growth"
     return "level"
-
-
-def is_ratio(indicator: str | None) -> bool:
-    """Whether an indicator names a part of a whole: 覆盖率, 占GDP比重, 城镇化率 (not 利率, 增长率)."""
-    if not indicator:
-        return False
-    lists = word_lists()
-    if any(indicator.endswith(w) for w in lists["not_ratio_nouns"] + lists["growth_nouns"]):
-        return False
-    return any(indicator.endswith(w) for w in lists["ratio_nouns"])
 
 
 def _modality(sentence_prefix: str) -> str | None:

@@ -187,3 +187,13 @@ def with_predicate(text: str, indicator: str | None, share_tail: int, end: int, 
         if rest and word_regex("verb").match(rest):
             return rest[:MAX_INDICATOR]
     return indicator
+
+
+def is_ratio(indicator: str | None) -> bool:
+    """Whether an indicator names a part of a whole: 覆盖率, 占GDP比重, 城镇化率 (not 利率, 增长率)."""
+    if not indicator:
+        return False
+    lists = word_lists()
+    if any(indicator.endswith(w) for w in lists["not_ratio_nouns"] + lists["growth_nouns"]):
+        return False
+    return any(indicator.endswith(w) for w in lists["ratio_nouns"])

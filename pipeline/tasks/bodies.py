@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from pipeline.clean import FULL_SPACE
-from pipeline.entities.gazetteer import load_gazetteer, short_form
+from pipeline.entities.gazetteer import load_gazetteer, org_pieces, short_form
 from pipeline.tasks.cues import alternation, cues, longest
 
 # a bracketed aside after a name: 省商务厅（省口岸办）
@@ -47,7 +47,7 @@ def _words(which: str) -> tuple[str, ...]:
 def _levels() -> tuple[str, ...]:
     """The level words a body's name may open with, longest first: 自治区, …, 省, 市, 县: the entity
     patterns' ``level_chars`` (市商务局, 区政府), one list for both."""
-    return longest(load_gazetteer().pieces["level_chars"])
+    return longest(org_pieces()["level_chars"])
 
 
 def is_vague(name: str) -> bool:

@@ -60,7 +60,7 @@ from pipeline.xref.findings import (
 from pipeline.xref.index import Index, build_index
 from pipeline.xref.keys import fold_title, number_key, similarity
 from pipeline.xref.report import format_summary, report_to_dict, write_report
-from pipeline.xref.resolve import resolve
+from pipeline.xref.resolution import resolve
 
 __all__ = [
     "KINDS",

@@ -394,3 +394,8 @@ def make_doc_number(agency: str, year: str | int | None, serial: str | int | Non
     else:
         text = f"{agency}第{s}号"
     return DocNumber(text=text, agency_code=agency, year=y, serial=s)
+
+
+def same_number(a: DocNumber, b: DocNumber | None) -> bool:
+    """Whether two numbers are one: 东政办〔2023〕12号 and 东政办[2023]12号 (same 机关代字, year, serial)."""
+    return b is not None and (a.agency_code, a.year, a.serial) == (b.agency_code, b.year, b.serial)

@@ -17,10 +17,6 @@ from pipeline.model import Block, CleanText
 from pipeline.sections import match_marker
 
 
-def _text(ct: CleanText, b: Block) -> str:
-    return ct.text[b.span[0]:b.span[1]]
-
-
 def read_signature(ct: CleanText, body_start: int, body_end: int, md: dict, ocr_pages: set[int]) -> None:
     """The 成文日期 and the 署名 above it, in the body's blocks ``body_start`` to ``body_end``: a right-standing
     (or centred) short date line.
@@ -32,7 +28,7 @@ def read_signature(ct: CleanText, body_start: int, body_end: int, md: dict, ocr_
     ocr_date = None
     for i in range(body_start, body_end):
         b = blocks[i]
-        t = _text(ct, b)
+        t = ct.block_text(b)
         found = find_full_date(t)
         if not found:
             if b.page in ocr_pages and b.align == "right" and re.search(r"年.{0,3}月", t) and len(t) <= 16:
@@ -50,9 +46,9 @@ def read_signature(ct: CleanText, body_start: int, body_end: int, md: dict, ocr_
         md["issue_date"] = iso
         sig = [before.strip(" " + FULL_SPACE)] if before.strip() else []
         j = i - 1
-        while j > body_start and blocks[j].align in ("right", "centre") and "。" not in _text(ct, blocks[j]) \
-                and len(_text(ct, blocks[j])) <= 40 and not match_marker(_text(ct, blocks[j])):
-            sig.insert(0, _text(ct, blocks[j]))
+        while j > body_start and blocks[j].align in ("right", "centre") and "。" not in ct.block_text(blocks[j]) \
+                and len(ct.block_text(blocks[j])) <= 40 and not match_marker(ct.block_text(blocks[j])):
+            sig.insert(0, ct.block_text(blocks[j]))
             j -= 1
         signatories = [x for s in sig for x in re.split(rf"[{FULL_SPACE} ]+", s) if x]
         if b.page in ocr_pages:
@@ -60,8 +56,8 @@ def read_signature(ct: CleanText, body_start: int, body_end: int, md: dict, ocr_
         if signatories:
             md["signatories"] = signatories
         # 附注: （此件公开发布） right under the date
-        if i + 1 < body_end and re.fullmatch(r"[（(][^）)]{2,60}[）)]", _text(ct, blocks[i + 1])):
-            md["note"] = _text(ct, blocks[i + 1])[1:-1]
+        if i + 1 < body_end and re.fullmatch(r"[（(][^）)]{2,60}[）)]", ct.block_text(blocks[i + 1])):
+            md["note"] = ct.block_text(blocks[i + 1])[1:-1]
         break
     if ocr_date and md.get("print_date") and ocr_date_agrees(ocr_date, md["print_date"]):
         # what OCR read of the date agrees with the 版记's date, digit for digit
@@ -113,7 +109,7 @@ def _colophon_start(ct: CleanText, blocks: tuple[Block, ...], label_rx: re.Patte
     continuations; ``len(blocks)`` when there is none."""
     start = len(blocks)
     for i in range(len(blocks) - 1, max(-1, len(blocks) - 12), -1):
-        t = _text(ct, blocks[i])
+        t = ct.block_text(blocks[i])
         found = _print_line(t)
         if found:
             iso, (date_start, _) = found
@@ -124,11 +120,11 @@ def _colophon_start(ct: CleanText, blocks: tuple[Block, ...], label_rx: re.Patte
             start = i
         elif label_rx.match(t):
             start = i
-        elif i + 1 == start and blocks[i].size < ct.body_size - 0.5 and not _text(ct, blocks[i]).endswith("："):
+        elif i + 1 == start and blocks[i].size < ct.body_size - 0.5 and not ct.block_text(blocks[i]).endswith("："):
             # a continuation of a 抄送 list, or an unlabelled 版记 line
             start = i
         elif i + 1 == start and i > 0 and t.endswith("。") and "：" not in t \
-                and re.match(r"^抄送[:：]", _text(ct, blocks[i - 1])):
+                and re.match(r"^抄送[:：]", ct.block_text(blocks[i - 1])):
             # the second line of a 抄送 list set in the body's size (a web page, a Word file without 4号)
             start = i
         elif start < len(blocks):
@@ -144,7 +140,7 @@ def _read_colophon_labels(ct: CleanText, blocks: tuple[Block, ...], start: int, 
     extra: list[tuple[str, str]] = []
     label = None
     for i in range(start, len(blocks)):
-        t = _text(ct, blocks[i])
+        t = ct.block_text(blocks[i])
         if _print_line(t):
             label = None
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from importlib import resources
-from importlib.abc import Traversable
+from importlib.resources.abc import Traversable
 
 from pipeline.loader import schema_dir, schemas_inside_package
 

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from pipeline.dateforms import find_full_date
-from pipeline.docnumber import parse_doc_number
-from pipeline.model import DocNumber, Metadata
+from pipeline.docnumber import parse_doc_number, same_number
+from pipeline.model import Metadata
 from pipeline.read.paras import clean_line
 from pipeline.structure import body_title_of, doc_type_of
 
@@ -44,7 +44,7 @@ def apply_labels(metadata: Metadata, labels: Mapping[str, str]) -> Metadata:
     if number is not None:
         changes["doc_number"] = number
         flags = [f for f in flags if f != "no_doc_number"]
-        if not _same_number(number, metadata.doc_number):
+        if not same_number(number, metadata.doc_number):
             changes["doc_number_written"] = None  # the label's number, printed beside the text, not where the text's was
     date = find_full_date(labels.get("issue_date", ""))
     if date is not None:
@@ -62,8 +62,3 @@ def apply_labels(metadata: Metadata, labels: Mapping[str, str]) -> Metadata:
         if "issuer" not in changes and metadata.issuer is None and m:  # as structure reads a title's issuer
             changes["issuer"], changes["issuers"] = m.group(1), (m.group(1),)
     return replace(metadata, **changes, flags=tuple(flags))
-
-
-def _same_number(a: DocNumber, b: DocNumber | None) -> bool:
-    """Whether two numbers are one: 东政办〔2023〕12号 and 东政办[2023]12号 (same 机关代字, year, serial)."""
-    return b is not None and (a.agency_code, a.year, a.serial) == (b.agency_code, b.year, b.serial)

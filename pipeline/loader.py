@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from importlib.abc import Traversable
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,11 @@ def data_file(name: str) -> Traversable:
     return entry
 
 
-@cache
 def data_text(name: str) -> str:
-    """The text of a data file, read once: ``data_text("gazetteer/central_orgs.txt")``."""
+    """The text of a data file: ``data_text("gazetteer/central_orgs.txt")``.
+
+    Not cached: the stages keep what they build from it (a 1 MB word list as a frozenset), not the text too.
+    """
     return data_file(name).read_text(encoding="utf-8")
 
 
@@ -36,7 +38,8 @@ def data_text(name: str) -> str:
 def data_json(name: str) -> Any:
     """A JSON data file, parsed once: ``data_json("reference_cues.json")["transmit_verbs"]``.
 
-    Callers must not change what they get: the same object is handed to every caller.
+    Callers must not change what they get: the same object is handed to every caller (none does;
+    the stages build their own typed, immutable tables from it).
     """
     return json.loads(data_text(name))
 

@@ -205,6 +205,10 @@ class CleanText:
     def _block_starts(self) -> list[int]:
         return [b.span[0] for b in self.blocks]
 
+    def block_text(self, block: Block) -> str:
+        """The text of one of this text's blocks: 各区人民政府，市人民政府各部门："""
+        return self.text[block.span[0]:block.span[1]]
+
     def para_of(self, span: Span) -> ParaPos | None:
         """Give where a span starts in a format without pages: its source paragraph and the
         offset in that paragraph's clean text; None for paged formats (PDF, OFD)."""

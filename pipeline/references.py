@@ -28,7 +28,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from pipeline.docnumber import find_doc_numbers, guess_issuer, load_agency_codes, repair_doc_number, repairs_at
+from pipeline.docnumber import (
+    find_doc_numbers,
+    guess_issuer,
+    load_agency_codes,
+    repair_doc_number,
+    repairs_at,
+    same_number,
+)
 from pipeline.model import DocNumber, Reference, Span
 from pipeline.refcues import reference_cues
 
@@ -196,10 +203,6 @@ def _number_issuer(number: DocNumber) -> str | None:
     return name if name != number.agency_code and _BODY_END.search(name) else None
 
 
-def _same_number(a: DocNumber, b: DocNumber | None) -> bool:
-    return b is not None and a.agency_code == b.agency_code and a.year == b.year and a.serial == b.serial
-
-
 def find_references(text: str, own_number: DocNumber | None = None, body_title: str | None = None,
                     repair: bool | Sequence[Span] = False, own_span: Span | None = None,
                     numbers: Sequence[tuple[Span, DocNumber]] | None = None) -> list[Reference]:
@@ -239,7 +242,7 @@ def find_references(text: str, own_number: DocNumber | None = None, body_title: 
         if num is not None:
             if own_span is not None and number_span is not None and own_span[0] <= number_span[0] < own_span[1]:
                 continue  # the 版头's own 发文字号, as OCR read it
-            if _same_number(num, own_number):
+            if same_number(num, own_number):
                 if name is None:
                     continue  # the 版头's own 发文字号
                 relation = "self"

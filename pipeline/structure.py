@@ -122,10 +122,6 @@ class _Head:
         return self.texts[i + 1] if i + 1 < len(self.texts) else None
 
 
-def _text(ct: CleanText, b: Block) -> str:
-    return ct.text[b.span[0]:b.span[1]]
-
-
 def _plain(text: str) -> str:
     return re.sub(rf"[\s{FULL_SPACE}]+", "", text)
 
@@ -188,7 +184,7 @@ def _read_frame(ct: CleanText) -> _Head:
     lines), its labelled fields (标题：…, 发文字号：…) or a sidebar right of the text column (历史版本)."""
     blocks = ct.blocks
     n_head = min(len(blocks), DEFAULT_HEAD_BLOCKS)
-    texts = [_text(ct, blocks[i]) for i in range(n_head)]
+    texts = [ct.block_text(blocks[i]) for i in range(n_head)]
     furniture = {i for i in range(n_head) if is_web_furniture(texts[i], blocks[i].color)}
     fields: dict[str, str] = {}
     labelled: set[int] = set()
@@ -409,8 +405,8 @@ def _read_recipients(h: _Head, start: int) -> int:
     ct, blocks, md = h.ct, h.ct.blocks, h.md
     if start >= len(blocks):
         return start
-    line = _text(ct, blocks[start])
-    after = _text(ct, blocks[start + 1]) if start + 1 < len(blocks) else ""
+    line = ct.block_text(blocks[start])
+    after = ct.block_text(blocks[start + 1]) if start + 1 < len(blocks) else ""
     if looks_like_recipients(line):
         md["recipients"] = split_recipients(line[:-1])
         return start + 1
@@ -424,13 +420,13 @@ def _read_attachments(ct: CleanText, start: int, end: int, md: dict) -> set[int]
     """附件说明 before the signature: 附件：1．… 2．…; gives the blocks read, which the body skips."""
     blocks = ct.blocks
     for i in range(start, end):
-        m = re.match(r"^附件[:：]\s*(.+)$", _text(ct, blocks[i]))
+        m = re.match(r"^附件[:：]\s*(.+)$", ct.block_text(blocks[i]))
         if m:
             items = [m.group(1)]
             j = i + 1
-            while j < end and re.match(r"^\d{1,2}[.．、]", _text(ct, blocks[j])) \
+            while j < end and re.match(r"^\d{1,2}[.．、]", ct.block_text(blocks[j])) \
                     and blocks[j].indent > blocks[i].indent + 0.5:
-                items.append(_text(ct, blocks[j]))
+                items.append(ct.block_text(blocks[j]))
                 j += 1
             md["attachments"] = [re.sub(r"^\d{1,2}[.．、]\s*", "", x).strip() for x in items]
             return set(range(i, j))
@@ -583,7 +579,7 @@ def _read_caption_blocks(ct: CleanText, start: int, stop: int, aside: AbstractSe
         i += 1
     if i >= stop:
         return None, start - 1
-    first = _text(ct, ct.blocks[i])
+    first = ct.block_text(ct.blocks[i])
     if not first.startswith(("（", "(")):
         return None, start - 1
     parts = [first]
@@ -591,7 +587,7 @@ def _read_caption_blocks(ct: CleanText, start: int, stop: int, aside: AbstractSe
     while not re.search(r"[）)]$", parts[-1]) and j + 1 < min(stop, i + 8):
         j += 1
         if j not in aside:
-            parts.append(_text(ct, ct.blocks[j]))
+            parts.append(ct.block_text(ct.blocks[j]))
     caption = read_caption("".join(parts))
     return (caption, j) if caption else (None, start - 1)
 

@@ -9,7 +9,7 @@ to pipeline/data/ner/model (the dev split only reports, it picks nothing, so
 its figures stay held-out figures).
 
 LAW stays a training label: the model learns that a title such as
-《某某市人民政府关于…的通知》 is one LAW span and not an ORG; entities.py drops
+《某某市人民政府关于…的通知》 is one LAW span and not an ORG; pipeline/entities/ drops
 LAW at output (references.py owns titles) and the rules still find the names
 inside titles. An entity whose edges fall inside a jieba token (由市|人民政府)
 cannot be a token span; its tokens are marked missing instead of "O", so the

@@ -30,8 +30,6 @@ KINDS: dict[str, str] = {
     "self_citation": "warning",
 }
 SEVERITIES = ("error", "warning", "info")
-# edge statuses, worst first: an edge carries the worst of its citation's findings
-EDGE_STATUSES = ("mismatch", "near_match", "self", "later", "ambiguous", "unresolved", "resolved")
 
 # relations that point at another document (references.py); drafts/other do not
 CITING_RELATIONS = ("cites", "self")

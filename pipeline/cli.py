@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pipeline import __version__, emit
+from pipeline import emit
 from pipeline.columns import FORMATS, TABLES, ExportError
 from pipeline.emit import (
     OutputError,
@@ -36,6 +36,7 @@ from pipeline.extract import DEFAULT_ENGINE, ENGINES, PdfError, TimeLimitError, 
 from pipeline.fingerprint import code_digest
 from pipeline.outputs import MANIFEST, is_output_folder
 from pipeline.run import parse_file
+from pipeline.version import __version__
 
 # The commands' own modules (batch, review, xref; export, which loads pandas; tqdm) are imported by
 # the command that uses them: all at once they add about 80 ms to every start (without pandas;

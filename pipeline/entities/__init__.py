@@ -42,8 +42,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline.entities.gazetteer import CJK, _alt, load_gazetteer
-from pipeline.entities.rules import Hit, _org_after, find_rule_entities
+from pipeline.entities.gazetteer import CJK, alternation, load_gazetteer
+from pipeline.entities.rules import Hit, find_rule_entities, org_after
 from pipeline.entities.segmenter import LazyBoundaries, jieba_words, looks_proper, token_boundaries
 from pipeline.loader import data_file
 from pipeline.model import Entity
@@ -198,9 +198,9 @@ _GENERIC_STEM = re.compile(r"[各全本该每我城都超股楼上下新园景�
 @lru_cache(maxsize=1)
 def _unlisted_place_rx() -> re.Pattern[str]:
     p = load_gazetteer().pieces
-    dept = "(?:" + _alt(p["dept_stems"]) + ")(?:" + _alt(p["dept_suffixes"]) + ")"
+    dept = "(?:" + alternation(p["dept_stems"]) + ")(?:" + alternation(p["dept_suffixes"]) + ")"
     return re.compile(rf"(?=([{CJK}]{{2,3}}?)(自治区|自治州|自治县|省|市|县|区|州|盟|旗)"
-                      rf"(?:{_alt(p['gov_heads'])}|{dept}))")
+                      rf"(?:{alternation(p['gov_heads'])}|{dept}))")
 
 
 def unlisted_places(text: str) -> frozenset[str]:
@@ -265,7 +265,7 @@ def _with_unlisted(text: str, hits: list[Hit], places: frozenset[str]) -> list[H
             s, e = m.start(), m.end()
             at = next((k for k, h in enumerate(out) if h[0] < e and s < h[1]), None)
             if at is None:
-                tail = _org_after(text, e)
+                tail = org_after(text, e)
                 out.append((s, tail, "ORG") if tail > e else (s, e, "LOC"))  # 岚州省|人民政府办公厅
                 continue
             hs, he, label = out[at]

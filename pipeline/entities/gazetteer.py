@@ -158,7 +158,7 @@ def _lengths_by_opening(words: list[str]) -> dict[str, tuple[int, ...]]:
     return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
 
 
-def _alt(words: list[str] | frozenset[str]) -> str:
+def alternation(words: list[str] | frozenset[str]) -> str:
     """Give a regex alternation of literal words, longest first: ['局', '管理局'] -> (?:管理局|局)."""
     return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
 
@@ -223,14 +223,14 @@ def load_patterns() -> Patterns:
     """
     p = load_gazetteer().pieces
     # 商务局, 人力资源社会保障局, 金融办: a function stem and a department suffix
-    dept = _alt(p["dept_stems"]) + _alt(p["dept_suffixes"])
+    dept = alternation(p["dept_stems"]) + alternation(p["dept_suffixes"])
     # 科委, 教委, 外办: one-character stems only with 委/办
     dept_short = "(?:科|教|建|农|计|经|外|侨|台|法制|研|督|编)(?:委|办)"
     # 办公厅 after 人民政府, 执法大队 after 规划和自然资源局
-    sub = _alt(p["sub_units"])
+    sub = alternation(p["sub_units"])
     # 人民政府合作交流办公室, 政府外事办: a government's own office named by its function
     gov_office = "(?:人民政府|政府)" + dept
-    tail = "(?:" + "|".join([gov_office, dept, _alt(p["gov_heads"]), dept_short]) + ")(?:" + sub + ")?"
+    tail = "(?:" + "|".join([gov_office, dept, alternation(p["gov_heads"]), dept_short]) + ")(?:" + sub + ")?"
     # A short in-document name opens with a level word that is not part of a
     # longer word or a class phrase: 市商务局, 区政府; not 各区政府, 城市委员会,
     # 乡镇人民政府, 市、区人民政府, 县（市）人民政府.
@@ -239,7 +239,7 @@ def load_patterns() -> Patterns:
     # every position: five times faster on a long text.
     level_org = re.compile(_alt_not_after(p["level_chars"], "各全本该每我城都超股楼上下新园景社地辖郊乡镇县市区省州（(",
                                           "省市县区州乡镇旗") + tail)
-    inst_head = re.compile(_alt(p["inst_suffixes"]))
+    inst_head = re.compile(alternation(p["inst_suffixes"]))
     # 世界知识产权组织（WIPO）, 国际可再生能源机构（IRENA）: a name glossed by a Latin acronym
     acronym = re.compile(r"[（(](?<=[" + CJK + r"][（(])[A-Z][A-Za-z&]{1,11}[）)]")
     num = NUMERAL
@@ -247,7 +247,7 @@ def load_patterns() -> Patterns:
     term = f"第{num}届"  # 第二十三届
     name_char = f"(?:[{CJK}]|[（(][{CJK}]{{1,6}}[）)])"  # 中国（厦门）国际…
     # 第二十届中国国际投资贸易洽谈会, 2017第四届中国（东盟）博览会
-    event = _Gated(re.compile(year + term + name_char + "{2,24}?" + _alt(p["event_heads"])), ("届",))
+    event = _Gated(re.compile(year + term + name_char + "{2,24}?" + alternation(p["event_heads"])), ("届",))
     party_congress = f"党的{num}大"  # 党的二十大
     plenum = f"{num}届(?:{num}[中、]+)*{num}中全会"  # 二十届二中、三中全会
     numbered_meeting = f"第{num}次(?:常务|全体)?会议"  # 国务院|第109次常务会议 (the body is added by the caller)
@@ -274,7 +274,7 @@ def load_patterns() -> Patterns:
         # 人大代表 keeps 区人大 (guidelines), but 人大常委会 is matched whole first
         "局": re.compile(r"部(?!门)|势|面|限"),  # 局部, 局势; but 自然资源局|部门决算 is the bureau
     }
-    generic = re.compile("^" + _alt(p["generic_modifiers"] + p["left_stops"]) + "+")
+    generic = re.compile("^" + alternation(p["generic_modifiers"] + p["left_stops"]) + "+")
     return Patterns(
         org_tail=re.compile(tail),
         level_org=level_org,

@@ -184,7 +184,7 @@ def _tail_ok(text: str, end: int, matched: str) -> bool:
     return True
 
 
-def _org_after(text: str, pos: int) -> int:
+def org_after(text: str, pos: int) -> int:
     """Give the end of an ORG tail (人民政府办公厅, 商务局, 委) starting at ``pos``, or ``pos``."""
     m = load_patterns().org_tail.match(text, pos)
     while m and not _tail_ok(text, m.end(), m.group()):
@@ -292,7 +292,7 @@ def _chain_names(text: str, i: int, gaz: Gazetteer, boundaries: Container[int] |
     inst = _PUBLIC_INSTITUTION.match(text, end)
     if inst and text[end - 1] in "省市县区州":
         cands.add(i, inst.end(), "ORG", 3)  # 上海市普陀区|土地发展中心
-    tail = _org_after(text, end)
+    tail = org_after(text, end)
     if tail > end and text[tail - 1] == "局" and (unit := _BUREAU_UNIT.match(text, tail)):
         tail = unit.end()
     if tail > end:
@@ -303,7 +303,7 @@ def _chain_names(text: str, i: int, gaz: Gazetteer, boundaries: Container[int] |
 def _short_orgs(text: str, cands: _Candidates) -> None:
     """Add short in-document names: 市商务局, 区政府, 省委, 市人大常委会办公厅."""
     for m in load_patterns().level_org.finditer(text):
-        end = _org_after(text, m.start() + _level_len(m.group()))
+        end = org_after(text, m.start() + _level_len(m.group()))
         if end > m.start() + 1:
             cands.add(m.start(), end, "ORG", 3)
 

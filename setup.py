@@ -9,6 +9,7 @@ the repository; a build copies them to ``pipeline/schemas/`` inside the
 wheel, where ``emit`` reads them through ``importlib.resources``.
 """
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -27,8 +28,12 @@ class BuildWithSchemas(build_py):
             shutil.copyfile(schema, target / schema.name)
 
 
+# the module records the source it was built from; pipeline.native refuses it once the .c file differs
+SOURCE = Path(__file__).resolve().parent / "pipeline" / "_speedups.c"
+
 setup(
     cmdclass={"build_py": BuildWithSchemas},
     ext_modules=[Extension("pipeline._speedups", ["pipeline/_speedups.c"], optional=True,
+                           define_macros=[("SOURCE_SHA256", '"%s"' % hashlib.sha256(SOURCE.read_bytes()).hexdigest())],
                            extra_compile_args=["-O2", "-ffp-contract=off"])],
 )

@@ -7,7 +7,7 @@
 """
 
 from pipeline.emit import to_dict, validate, write_document
-from pipeline.extract import PdfError
+from pipeline.pages import PdfError
 from pipeline.run import parse_file, parse_pdf
 from pipeline.version import __version__
 

@@ -198,38 +198,40 @@ def _line_from(page: int, chars: list[Char]) -> Line | None:
     )
 
 
-def group_lines(page: RawPage) -> list[Line]:
+def group_lines(page: RawPage, native: bool = True) -> list[Line]:
     """Group a page's characters into visual lines, top to bottom.
 
     Args:
         page: characters in any order.
+        native: sort and cut the rows in the C module when it is built (False:
+            in Python, the same lines).
 
     Returns:
         Lines whose text has layout spaces closed: "郑 州 市" -> "郑州市".
     """
-    fast = speedups()
-    rows = fast.rows(page.chars) if fast is not None else None
-    if rows is None:
-        rows = _rows(page.chars)
     lines = []
-    for row in rows:
-        # the C module composes the common line (one size and colour, no blank or gap); _line_from the rest
-        line = fast.plain_line(page.number, row, Line, DEFAULT_SPACE_GAP) if fast is not None else None
-        if line is None:
-            line = _line_from(page.number, row)
+    for row in _rows(page.chars, native):
+        line = _line_from(page.number, row)
         if line is not None:
             lines.append(line)
     return sorted(lines, key=lambda ln: (ln.top, ln.x0))
 
 
-def _rows(page_chars: Sequence[Char]) -> list[list[Char]]:
+def _rows(page_chars: Sequence[Char], native: bool = True) -> list[list[Char]]:
     """A page's characters with text in rows: by vertical middle, then x0, then drawing order.
 
     A character joins the row above while its middle stays within 0.45 of the
-    taller of its height and the row's (``_speedups.rows`` is the C twin).
+    taller of its height and the row's. With ``native``, the C module's
+    ``rows`` sorts and cuts over plain lists of the coordinates (the same rows).
     """
-    # (mid, x0, drawing order, char): the order of sorting by (mid, x0), each mid computed once
     chars = list(filter(_TEXT, page_chars))
+    fast = speedups() if native else None
+    cut = fast.rows(list(map(_TOP, chars)), list(map(_BOTTOM, chars)), list(map(_X0, chars))) if fast else None
+    if cut is not None:
+        order, starts = cut
+        ordered = list(map(chars.__getitem__, order))
+        return [ordered[a:b] for a, b in zip(starts, starts[1:] + [len(ordered)])]
+    # (mid, x0, drawing order, char): the order of sorting by (mid, x0), each mid computed once
     mids = map(truediv, map(add, map(_TOP, chars), map(_BOTTOM, chars)), repeat(2))
     keyed = sorted(zip(mids, map(_X0, chars), count(), chars))
     rows: list[list[Char]] = []
@@ -466,18 +468,19 @@ def make_blocks(body: Sequence[list[Line]], rules: Sequence[Sequence[Rule]], pag
 # --- 4. the whole -------------------------------------------------------------
 
 
-def clean_text(pages: Iterable[RawPage]) -> CleanText:
+def clean_text(pages: Iterable[RawPage], native: bool = True) -> CleanText:
     """Turn extracted pages into the document's clean text.
 
     Args:
         pages: the extraction engine's pages, in order.
+        native: use the C module where cleanup has one (``group_lines``).
 
     Returns:
         ``CleanText`` whose paragraphs are joined by "\\n", with a box for
         every character and the furniture kept aside per page.
     """
     pages = list(pages)
-    pages_lines = [group_lines(p) for p in pages]
+    pages_lines = [group_lines(p, native) for p in pages]
     body, infos = split_furniture(pages_lines, pages)
     width = _dominant(round(p.width) for p in pages) or 595.0
     blocks_chars, size, left, right = make_blocks(body, [p.rules for p in pages], float(width))

@@ -7,6 +7,7 @@ stderr), 2 a usage error.
 from __future__ import annotations
 
 import argparse
+import gc
 import glob
 import json
 import os
@@ -32,9 +33,11 @@ from pipeline.emit import (
     validate,
     write_atomic,
 )
-from pipeline.extract import DEFAULT_ENGINE, ENGINES, PdfError, TimeLimitError, check_input
+from pipeline.extract import DEFAULT_ENGINE, ENGINES
 from pipeline.fingerprint import code_digest
 from pipeline.outputs import MANIFEST, is_output_folder
+from pipeline.pages import PdfError, TimeLimitError
+from pipeline.pdf_bytes import check_input
 from pipeline.run import parse_file
 from pipeline.version import __version__
 
@@ -62,6 +65,24 @@ def _fail(message: str) -> int:
 
 def _to_stdout(output: str | None) -> bool:
     return output in (None, "-")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector of this process for one parse, then restore it.
+
+    A parse keeps hundreds of thousands of small tuples (a Char per glyph,
+    line and block parts) alive until the document is done, so the
+    collector's full passes walk them again and again and find nothing. The
+    CLI owns its process, so it may say so; the library leaves the collector alone.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -122,6 +143,21 @@ class _PageBar:
             self.bar.close()
 
 
+def _switched_off(name: str) -> bool:
+    """Whether an environment variable turns a feature off: PIPELINE_OCR=0 (or off, no, false)."""
+    return os.environ.get(name, "1").strip().lower() in ("0", "off", "no", "false")
+
+
+def _ocr_option(args: argparse.Namespace) -> bool | None:
+    """OCR off with ``--no-ocr`` or ``PIPELINE_OCR=0``; None leaves it on (the library's default)."""
+    return False if args.no_ocr or _switched_off("PIPELINE_OCR") else None
+
+
+def _native_option() -> bool:
+    """The C module unless ``PIPELINE_NO_C`` is set to anything but 0 (the Python code, the same output)."""
+    return os.environ.get("PIPELINE_NO_C", "") in ("", "0")
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
     bar = _PageBar(Path(args.file).name, enabled=not args.quiet)
     try:
@@ -134,9 +170,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
         return _fail(str(e))
     path = args.file
     try:
-        with _time_limit(args.timeout, args.file), _stdin_file(args.file) as path:
+        with _time_limit(args.timeout, args.file), _stdin_file(args.file) as path, _gc_paused():
             doc = parse_file(path, engine=args.engine, password=args.password, ner_model=args.ner_model,
-                             ocr=False if args.no_ocr else None, progress=bar)
+                             ocr=_ocr_option(args), progress=bar, native=_native_option())
             data = to_dict(doc)
             validate(data)
     except PdfError as e:
@@ -211,7 +247,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         report = run_batch(args.inputs, args.outdir, workers=args.workers, timeout=args.timeout or None,
                            force=args.force, retry_failed=args.retry_failed, scheduler=args.scheduler,
                            progress=bar, review=args.review, ner_model=args.ner_model,
-                           ocr=False if args.no_ocr else None)
+                           ocr=_ocr_option(args))
     except BatchError as e:
         if e.report is not None and not args.quiet:
             print(format_summary(e.report), file=sys.stderr)

@@ -27,7 +27,6 @@ CJK characters, and cleanup decides spaces from the gaps, as for a text layer.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -35,10 +34,11 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from pipeline.loader import data_json
 from pipeline.model import Char
+from pipeline.pages import make_char
 
 # The Tesseract command and the language data (Debian: tesseract-ocr, tesseract-ocr-chi-sim).
 DEFAULT_TESSERACT = "tesseract"
@@ -329,8 +329,6 @@ def line_chars(line: OcrLine, scale: float, image: Any = None) -> list[tuple[Cha
         a word's box split over its characters by width (CJK 1, ASCII ½),
         every character as tall as the line's font size, centred on the line.
     """
-    from pipeline.extract import make_char
-
     size = line_size(line, scale)
     mid = (line.top + line.bottom) / 2 * scale
     top, bottom = mid - size / 2, mid + size / 2
@@ -444,8 +442,7 @@ def _closes_earlier(text: list[str], i: int, kind: str) -> bool:
 @lru_cache(maxsize=1)
 def _numeral_lookalikes() -> dict[str, str]:
     """``data/ocr_numerals.json``: what OCR reads for a lone numeral in a marker, 入 -> 八."""
-    raw = json.loads(resources.files("pipeline.data").joinpath("ocr_numerals.json").read_text("utf-8"))
-    return {k: v for k, v in raw.items() if not k.startswith("_")}
+    return {k: v for k, v in data_json("ocr_numerals.json").items() if not k.startswith("_")}
 
 
 def marker_numerals(text: list[str]) -> list[str]:

@@ -5,10 +5,8 @@ extract -> clean -> structure -> extractors -> anchor (page and box of every spa
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -144,29 +142,9 @@ def analyse(ct: CleanText, source: Source, nlp: object | None = None,
     )
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector for one document, then restore it.
-
-    A parse allocates hundreds of thousands of small tuples (a Char per glyph,
-    boxes, line and block parts) that all stay alive until the document is
-    done, so the collector's full passes walk them again and again and find
-    nothing: about 12% of the pipeline's time (``make bench``). Everything a
-    parse drops is freed by reference counting; the few cycles it makes wait
-    for the collector's next pass after the document.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
               ner_model: bool = False, ocr: bool | None = None,
-              progress: Callable[[RawPage], object] | None = None) -> Document:
+              progress: Callable[[RawPage], object] | None = None, native: bool = True) -> Document:
     """Parse one policy PDF.
 
     Args:
@@ -175,10 +153,11 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
         password: the user password of an encrypted PDF.
         ner_model: also run the trained NER model (spaCy) after the entity
             rules; loaded once per process.
-        ocr: read pages without a usable text layer with Tesseract (True),
-            leave them unreadable (False), or follow ``PIPELINE_OCR`` (None: on
-            unless it is 0).
+        ocr: read pages without a usable text layer with Tesseract (True or
+            None), or leave them unreadable (False).
         progress: told each page as it is read (``extract_pages``), e.g. to draw a bar.
+        native: read through the C module ``pipeline._speedups`` when it is
+            built (False: the Python code, slower, the same output).
 
     Returns:
         The document with metadata, sections and every extracted item.
@@ -188,22 +167,21 @@ def parse_pdf(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | No
     """
     path = Path(path)
     nlp = load_nlp() if ner_model else None
-    with gc_paused():
-        notes: list[str] = []
-        ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr, progress=progress,
-                                      notes=notes))
-        source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=engine)
-        return analyse(ct, source, nlp, notes=tuple(notes))
+    notes: list[str] = []
+    ct = clean_text(extract_pages(path, engine=engine, password=password, ocr=ocr, progress=progress,
+                                  notes=notes, native=native), native)
+    source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=engine)
+    return analyse(ct, source, nlp, notes=tuple(notes))
 
 
 def parse_file(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | None = None,
                ner_model: bool = False, ocr: bool | None = None,
-               progress: Callable[[RawPage], object] | None = None) -> Document:
+               progress: Callable[[RawPage], object] | None = None, native: bool = True) -> Document:
     """Parse one policy file of any kind ``pipeline.read`` tells from its bytes: PDF, OFD, DOCX, DOC, WPS, HTML.
 
     Args:
         path: e.g. 东政办〔2023〕12号.ofd, a saved portal page, a .wps.
-        engine, password, ocr: as for ``parse_pdf`` (PDF only).
+        engine, password, ocr, native: as for ``parse_pdf`` (PDF only).
         progress: told each page as it is read (PDF and OFD).
         ner_model: also run the trained NER model.
 
@@ -220,19 +198,19 @@ def parse_file(path: str | Path, engine: str = DEFAULT_ENGINE, password: str | N
     path = Path(path)
     kind = sniff(path)
     if kind == "pdf":
-        return parse_pdf(path, engine=engine, password=password, ner_model=ner_model, ocr=ocr, progress=progress)
+        return parse_pdf(path, engine=engine, password=password, ner_model=ner_model, ocr=ocr, progress=progress,
+                         native=native)
     if kind == "unknown":
         raise FormatError(unknown_kind_message(path))
     nlp = load_nlp() if ner_model else None
-    with gc_paused():
-        reading = read_other(path, kind)
-        if reading.pages is not None:  # OFD: positioned characters, judged as a PDF engine's pages are (no OCR)
-            ct = clean_text(_told(judge_page(page, reading.engine), progress) for page in reading.pages)
-        else:
-            ct = clean_paragraphs(reading.paragraphs or ())
-        source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=reading.engine,
-                        format=reading.format)
-        return analyse(ct, source, nlp, labels=reading.labels)
+    reading = read_other(path, kind)
+    if reading.pages is not None:  # OFD: positioned characters, judged as a PDF engine's pages are (no OCR)
+        ct = clean_text((_told(judge_page(page, reading.engine), progress) for page in reading.pages), native)
+    else:
+        ct = clean_paragraphs(reading.paragraphs or ())
+    source = Source(file=path.name, sha256=sha256_of(path), pages=len(ct.pages), engine=reading.engine,
+                    format=reading.format)
+    return analyse(ct, source, nlp, labels=reading.labels)
 
 
 def _told(page: RawPage, progress: Callable[[RawPage], object] | None) -> RawPage:

@@ -6,8 +6,8 @@ reaching the right edge, 22 lines per page. No PDF is involved, so the
 tests see exactly the geometry they ask for.
 """
 
-from pipeline.extract import make_char
 from pipeline.model import RawPage
+from pipeline.pages import make_char
 
 WIDTH, HEIGHT = 595.28, 841.89
 LEFT, TOP, SIZE, PITCH = 79.0, 105.0, 16.0, 28.9

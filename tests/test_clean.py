@@ -1,13 +1,15 @@
 """Cleanup: folding, layout spaces, furniture, paragraph joining; property tests."""
 
+import os
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from layout import HEIGHT, LEFT, SIZE, TOP, WIDTH, layout, line_chars
 
 from pipeline.clean import clean_text, close_spaces, group_lines, is_page_number
-from pipeline.extract import dedupe_overprint, fold_char
 from pipeline.model import Char, RawPage
+from pipeline.pages import dedupe_overprint, fold_char
 
 FOLD_CASES = [
     ("⼗", "十"),  # Kangxi radical, as Chrome's print to PDF writes it
@@ -108,24 +110,24 @@ _GLYPHS = st.lists(
 )
 
 
+def _c_module():
+    """The C module; a failure when REQUIRE_C is set and it is missing or stale, else a skip."""
+    from pipeline.native import speedups
+
+    fast = speedups()
+    if fast is None:
+        if os.environ.get("REQUIRE_C"):  # CI sets it: a module that did not build must fail there, not skip
+            pytest.fail("REQUIRE_C is set but pipeline._speedups is not built or is stale")
+        pytest.skip("pipeline._speedups is not built or is stale")
+    return fast
+
+
 @settings(max_examples=300, deadline=None)
 @given(glyphs=_GLYPHS)
 def test_clean_overprint_screen_in_c_agrees_with_python(glyphs):
-    from pipeline.extract import speedups
-
+    _c_module()
     chars = [Char(t, x, y, x + 10, y + 10, 10.0, "F", None) for t, x, y in glyphs]
-    speedups.cache_clear()
-    try:
-        if speedups() is None:
-            pytest.skip("pipeline._speedups is not built")
-        with_c = dedupe_overprint(list(chars))
-        with pytest.MonkeyPatch.context() as m:
-            m.setenv("PIPELINE_NO_C", "1")
-            speedups.cache_clear()
-            assert speedups() is None
-            assert dedupe_overprint(list(chars)) == with_c
-    finally:
-        speedups.cache_clear()
+    assert dedupe_overprint(list(chars), native=True) == dedupe_overprint(list(chars), native=False)
 
 
 @pytest.mark.parametrize(("second", "expected"), [
@@ -136,13 +138,18 @@ def test_clean_overprint_screen_in_c_agrees_with_python(glyphs):
     ((" ", 0.0, 0.0), False),  # a blank over a blank is kept, not a copy
 ])
 def test_clean_overprint_screen_flags_only_copies(second, expected):
-    from pipeline.extract import speedups
-
-    if speedups() is None:
-        pytest.skip("pipeline._speedups is not built")
+    fast = _c_module()
     first = ("报", 0.0, 0.0) if second[0] != " " else (" ", 0.0, 0.0)
-    chars = [Char(t, 100 + x, 200 + y, 110 + x, 210 + y, 10.0, "F", None) for t, x, y in (first, second)]
-    assert speedups().may_overprint(chars, 1.5) is expected
+    glyphs = (first, second)
+    texts = [t for t, _x, _y in glyphs]
+    assert fast.may_overprint(texts, [100.0 + x for _t, x, _y in glyphs], [200.0 + y for _t, _x, y in glyphs],
+                              1.5) is expected
+
+
+def test_clean_overprint_screen_leaves_what_is_no_char_to_python():
+    fast = _c_module()
+    assert fast.may_overprint(["报", "告"], [1, 50.0], [0.0, 0.0], 1.5) is True  # an int: Python judges
+    assert fast.may_overprint(["报", "告"], [float("nan"), 50.0], [0.0, 0.0], 1.5) is True
 
 
 # glyphs on a coarse grid so rows merge and split, equal middles and x0 tie,
@@ -159,22 +166,10 @@ _PAGE_GLYPHS = st.lists(
 
 
 def _group_both_ways(glyphs) -> tuple[list, list]:
-    from pipeline.native import speedups
-
+    _c_module()
     chars = tuple(Char(t, x, y, x + w * 0.9, y + w, w, "F", color, bold) for t, x, y, w, color, bold in glyphs)
     page = RawPage(3, 595.0, 842.0, chars)
-    speedups.cache_clear()
-    try:
-        if speedups() is None:
-            pytest.skip("pipeline._speedups is not built")
-        with_c = group_lines(page)
-        with pytest.MonkeyPatch.context() as m:
-            m.setenv("PIPELINE_NO_C", "1")
-            speedups.cache_clear()
-            assert speedups() is None
-            return with_c, group_lines(page)
-    finally:
-        speedups.cache_clear()
+    return group_lines(page, native=True), group_lines(page, native=False)
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,16 +15,9 @@ import os
 import pytest
 
 from pipeline import parse_pdf, to_dict
-from pipeline.extract import (
-    ENGINES,
-    CorruptPdfError,
-    EmptyPdfError,
-    EncryptedPdfError,
-    NotAPdfError,
-    PdfError,
-    extract_pages,
-)
-from pipeline.extract_pdfium import page_frame
+from pipeline.extract import ENGINES, extract_pages
+from pipeline.pages import CorruptPdfError, EmptyPdfError, EncryptedPdfError, NotAPdfError, PdfError
+from pipeline.pdfium_api import page_frame
 from tests.conftest import SAMPLES
 from tests.fixtures import BAD_KINDS, ENCRYPTED_PASSWORD, FIXTURE_NAMES, make_bad_file
 
@@ -163,89 +156,89 @@ def test_engines_page_frame_follows_pdfminer(mediabox, rotation, point, expected
 # --- the C reads (pipeline._speedups) -------------------------------------------
 
 
-def _clear_c() -> None:
-    from pipeline.extract import speedups
-    from pipeline.extract_pdfium import _scan
+def _c_module():
+    """The C module bound to PDFium; a failure when REQUIRE_C is set and it is missing or stale, else a skip."""
+    from pipeline.pdfium_api import scanner
 
-    speedups.cache_clear()
-    _scan.cache_clear()
+    scan = scanner()
+    if scan is None:
+        if os.environ.get("REQUIRE_C"):  # CI sets it: a module that did not build must fail there, not skip
+            pytest.fail("REQUIRE_C is set but pipeline._speedups is not built or is stale "
+                        "(no C compiler at install? _speedups.c edited without `python setup.py build_ext --inplace`?)")
+        pytest.skip("pipeline._speedups is not built or is stale")
+    return scan
 
 
-def _pdfium_pages(path, c: bool, monkeypatch) -> list:
+def _pdfium_pages(path, native: bool) -> list:
     from pipeline.extract_pdfium import pdfium_pages
 
-    monkeypatch.setenv("PIPELINE_NO_C", "0" if c else "1")
-    _clear_c()
-    try:
-        return list(pdfium_pages(path, None))
-    finally:
-        _clear_c()
-
-
-def _require_c() -> None:
-    from pipeline.extract_pdfium import _scan
-
-    _clear_c()
-    if _scan() is None:
-        if os.environ.get("REQUIRE_C"):  # CI sets it: a module that did not build must fail there, not skip
-            pytest.fail("REQUIRE_C is set but pipeline._speedups is not built (no C compiler at install?)")
-        pytest.skip("pipeline._speedups is not built")
+    return list(pdfium_pages(path, None, native=native))
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
-def test_engines_c_reads_same_pages_as_ctypes_on_samples(path, monkeypatch):
-    _require_c()
-    assert _pdfium_pages(path, True, monkeypatch) == _pdfium_pages(path, False, monkeypatch)
+def test_engines_c_reads_same_pages_as_ctypes_on_samples(path):
+    _c_module()
+    assert _pdfium_pages(path, True) == _pdfium_pages(path, False)
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_engines_c_reads_same_pages_as_ctypes_on_fixtures(name, fixture_pdf, monkeypatch):
-    _require_c()
+def test_engines_c_reads_same_pages_as_ctypes_on_fixtures(name, fixture_pdf):
+    _c_module()
     path = fixture_pdf(name).pdf_path
-    assert _pdfium_pages(path, True, monkeypatch) == _pdfium_pages(path, False, monkeypatch)
+    assert _pdfium_pages(path, True) == _pdfium_pages(path, False)
 
 
-@pytest.mark.parametrize("value", ["1", "yes"])
-def test_engines_c_reads_can_be_switched_off(value, monkeypatch):
-    from pipeline.extract import speedups
-    from pipeline.extract_pdfium import _scan
+def test_engines_c_reads_are_an_option():
+    from pipeline.pdfium_api import scanner
 
-    monkeypatch.setenv("PIPELINE_NO_C", value)
-    _clear_c()
+    assert scanner(native=False) is None
+
+
+@pytest.mark.parametrize(("value", "native"), [(None, True), ("0", True), ("1", False), ("yes", False)])
+def test_engines_cli_reads_pipeline_no_c_into_the_option(value, native, monkeypatch):
+    from pipeline.cli import _native_option
+
+    if value is None:
+        monkeypatch.delenv("PIPELINE_NO_C", raising=False)
+    else:
+        monkeypatch.setenv("PIPELINE_NO_C", value)
+    assert _native_option() is native
+
+
+def test_engines_c_module_built_from_another_source_is_refused(tmp_path, monkeypatch):
+    """Editing _speedups.c without rebuilding gives the Python code, never the stale module."""
+    from pipeline import native
+
+    edited = tmp_path / "_speedups.c"
+    edited.write_bytes(native.SOURCE.read_bytes() + b"\n/* edited */\n")
+    monkeypatch.setattr(native, "SOURCE", edited)
+    native.speedups.cache_clear()
     try:
-        assert speedups() is None and _scan() is None
+        assert native.speedups() is None
     finally:
-        _clear_c()
+        monkeypatch.undo()
+        native.speedups.cache_clear()
 
 
-def test_engines_c_boxes_leave_slow_styles_and_unread_glyphs_to_python():
-    from types import SimpleNamespace
+def test_engines_c_module_records_its_source():
+    from pipeline import native
 
-    from pipeline.extract import speedups
-    from pipeline.model import Char
-
-    _require_c()
-    upright = SimpleNamespace(fast=(0.016, -2.0, 16.0, "F", "#000000", False), glyphs={"一": ("一", 1000.0)})
-    turned = SimpleNamespace(fast=None, glyphs={"一": ("一", 1000.0)})
-    got = speedups().boxes("一一二", [upright, turned, upright], [10.0, 20.0, 30.0], [700.0] * 3, 0.0, 842.0, Char)
-    # x0 = x + ex; bottom = base - y - drop; one size tall; the advance in 1/1000 em times size / 1000
-    assert got[0] == Char("一", 10.0, 128.0, 26.0, 144.0, 16.0, "F", "#000000", False)
-    assert type(got[0]) is Char
-    assert got[1] is None and got[2] is None  # no fast path; 二 not read yet
+    scan = _c_module()
+    assert scan.SOURCE_SHA256 == native.source_sha256()
 
 
 def _text_pages(path):
     """Each page of ``path`` with its text page: (api, page handle, text page handle), closed after use."""
     import pypdfium2 as pdfium
 
-    from pipeline.extract_pdfium import _api, _handle
+    from pipeline.pdfium_api import handle_of, pdfium_api
 
-    api = _api()
+    api = pdfium_api()
     pdf = pdfium.PdfDocument(path)
     try:
         for i in range(len(pdf)):
             page = pdf[i]
-            tp = api.load_page(_handle(page))
+            tp = api.load_page(handle_of(page))
             try:
                 yield api, page, tp
             finally:
@@ -256,14 +249,14 @@ def _text_pages(path):
 
 
 def _drawn_both_ways(path) -> list[tuple]:
-    """Per page of ``path``: ``_read_drawn`` (ctypes) and ``_scan_drawn`` (C), styles given as their keys."""
-    from pipeline.extract_pdfium import _read_drawn, _scan, _scan_drawn, _Styles
+    """Per page of ``path``: ``read_drawn`` (ctypes) and ``scan_drawn`` (C), styles given as their keys."""
+    from pipeline.pdfium_chars import Styles, read_drawn, scan_drawn
 
-    scan = _scan()
+    scan = _c_module()
     out = []
     for api, _page, tp in _text_pages(path):
         pair = []
-        for drawn in (_read_drawn(api, tp, _Styles(api)), _scan_drawn(scan, tp, _Styles(api))):
+        for drawn in (read_drawn(api, tp, Styles(api)), scan_drawn(scan, tp, Styles(api))):
             text, indices, sts, xs, ys, owners, firsts = drawn
             keys = [(st.font, st.size, st.color, st.matrix) for st in sts]
             pair.append((text, indices, keys, xs, ys, owners, firsts))
@@ -273,7 +266,7 @@ def _drawn_both_ways(path) -> list[tuple]:
 
 def _assert_c_chars_match_ctypes(path) -> None:
     for ctypes_read, c_read in _drawn_both_ways(path):
-        assert c_read == ctypes_read  # the ctypes path's firsts come from _first_of_each
+        assert c_read == ctypes_read  # the ctypes path's firsts come from first_of_each
         text, _indices, keys, *_rest, firsts = c_read
         seen: set = set()
         assert firsts == [k for k, pair in enumerate(zip(keys, text)) if not (pair in seen or seen.add(pair))]
@@ -281,91 +274,50 @@ def _assert_c_chars_match_ctypes(path) -> None:
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
 def test_engines_c_chars_match_ctypes_reads_on_samples(path):
-    _require_c()
     _assert_c_chars_match_ctypes(path)
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_engines_c_chars_match_ctypes_reads_on_fixtures(name, fixture_pdf):
-    _require_c()
     _assert_c_chars_match_ctypes(fixture_pdf(name).pdf_path)
 
 
-def _lines_both_ways(path, monkeypatch) -> tuple[list, list]:
-    """Every page's lines (``clean.group_lines``) with the C module and without it."""
-    from pipeline.clean import group_lines
-    from pipeline.extract import extract_pages
+def _skipped(path) -> list[tuple]:
+    """Per page of ``path``: ``find_skipped`` (blank runs, originals of fake-bold copies)."""
+    from pipeline.extract_pdfium import walk_page
+    from pipeline.pages import DEFAULT_OVERPRINT_TOLERANCE as tol
+    from pipeline.pdfium_api import handle_of, page_frame
+    from pipeline.pdfium_chars import Styles, page_chars
+    from pipeline.pdfium_skipped import find_skipped
 
-    pages = list(extract_pages(path))
-    out = []
-    for value in ("0", "1"):
-        monkeypatch.setenv("PIPELINE_NO_C", value)
-        _clear_c()
-        try:
-            out.append([group_lines(p) for p in pages])
-        finally:
-            _clear_c()
-    return out[0], out[1]
-
-
-@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
-def test_engines_c_lines_match_python_on_samples(path, monkeypatch):
-    _require_c()
-    with_c, without = _lines_both_ways(path, monkeypatch)
-    assert with_c == without
-
-
-@pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_engines_c_lines_match_python_on_fixtures(name, fixture_pdf, monkeypatch):
-    _require_c()
-    with_c, without = _lines_both_ways(fixture_pdf(name).pdf_path, monkeypatch)
-    assert with_c == without
-
-
-def _skipped_both_ways(path) -> list[tuple]:
-    """Per page of ``path``: ``_find_skipped`` (ctypes) and ``_speedups.skipped`` (C)."""
-    from pipeline.extract import DEFAULT_OVERPRINT_TOLERANCE as tol
-    from pipeline.extract_pdfium import _find_skipped, _handle, _page_chars, _scan, _Styles, _walk, page_frame
-
-    scan = _scan()
     out = []
     for api, page, tp in _text_pages(path):
         frame = page_frame(tuple(page.get_mediabox()), page.get_rotation())
         ctm, _width, height, dx, dtop = frame
-        walked, _rules = _walk(api, _handle(page), ctm, height, dx, dtop)
-        styles = _Styles(api)
-        _page_chars(api, tp, frame, styles)
-        out.append((_find_skipped(api, walked, styles.by_object, tol),
-                    scan.skipped(walked.texts, styles.by_object, walked.forms, walked.page, tol)))
+        walked, _rules = walk_page(api, handle_of(page), ctm, height, dx, dtop)
+        styles = Styles(api)
+        page_chars(api, tp, frame, styles)
+        out.append(find_skipped(api, walked, styles.by_object, tol))
     return out
-
-
-@pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_engines_c_finds_the_skipped_objects_ctypes_finds(name, fixture_pdf):
-    _require_c()
-    pages = _skipped_both_ways(fixture_pdf(name).pdf_path)
-    for python, c in pages:
-        assert (python[0], python[1]) == (c[0], c[1])
 
 
 def test_engines_skipped_objects_are_found_on_a_fake_bold_fixture(fixture_pdf):
     """The fixtures draw 标题 twice (fake bold) and write some U+3000 as objects of their own."""
-    _require_c()
-    found = [c for name in FIXTURE_NAMES for _python, c in _skipped_both_ways(fixture_pdf(name).pdf_path)]
+    found = [got for name in FIXTURE_NAMES for got in _skipped(fixture_pdf(name).pdf_path)]
     assert any(blanks for blanks, _bold in found) and any(bold for _blanks, bold in found)
 
 
 def _objects_both_ways(path) -> list[tuple]:
-    """Per page of ``path``: ``_page_objects`` (ctypes) and ``_speedups.objects`` (C)."""
-    from pipeline.extract_pdfium import _handle, _page_objects, _scan
+    """Per page of ``path``: ``page_objects`` (ctypes) and ``_speedups.objects`` (C)."""
+    from pipeline.extract_pdfium import page_objects
+    from pipeline.pdfium_api import handle_of
 
-    scan = _scan()
-    return [(_page_objects(api, _handle(page)), scan.objects(_handle(page))) for api, page, _tp in _text_pages(path)]
+    scan = _c_module()
+    return [(page_objects(api, handle_of(page)), scan.objects(handle_of(page))) for api, page, _tp in _text_pages(path)]
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_engines_c_lists_the_objects_ctypes_lists(name, fixture_pdf):
-    _require_c()
     for python, c in _objects_both_ways(fixture_pdf(name).pdf_path):
         assert python == c
 
@@ -398,12 +350,8 @@ def test_engines_read_text_and_rules_inside_form_xobjects(tmp_path):
     assert len(rules) == 1 and rules[0].color == "#de0000" and abs(rules[0].top - 152.0) < 0.5
     assert [(round(ch.x0, 2), round(ch.top, 2)) for ch in pages["pdfium"][0].chars] == \
         [(round(ch.x0, 2), round(ch.top, 2)) for ch in pages["pdfplumber"][0].chars]
-    if _scan_available():
+    from pipeline.pdfium_api import scanner
+
+    if scanner() is not None:
         [(python, c_objects)] = _objects_both_ways(path)
         assert python == c_objects and [kind for _place, _obj, kind in c_objects[1]] == [5]
-
-
-def _scan_available() -> bool:
-    from pipeline.extract_pdfium import _scan
-
-    return _scan() is not None

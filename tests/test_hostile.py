@@ -17,14 +17,11 @@ import pytest
 from conftest import ROOT
 
 import pipeline.extract as extract
-from pipeline.extract import (
-    EmptyPdfError,
-    OversizePdfError,
-    TimeLimitError,
-    check_inflated_size,
-    extract_pages,
-)
+import pipeline.pdf_bytes as pdf_bytes
+from pipeline.extract import extract_pages
 from pipeline.model import Char, RawPage
+from pipeline.pages import EmptyPdfError, OversizePdfError, TimeLimitError
+from pipeline.pdf_bytes import check_inflated_size
 from tests.fixtures import make_bad_file
 from tests.fixtures.hostile import CATALOG, HELVETICA, raw_pdf, stream
 
@@ -123,7 +120,7 @@ def test_hostile_font_without_tounicode_is_flagged_not_emitted(engine, tmp_path)
 
 def _fake_engine(texts: dict[int, str]):
     """An engine giving one page per entry, each reading ``texts[number]``."""
-    def pages(path, password, wanted=None):
+    def pages(path, password, wanted=None, **options):
         for number, text in texts.items():
             if wanted is not None and not wanted(number):
                 continue
@@ -164,7 +161,7 @@ def test_hostile_garbage_page_is_read_with_the_other_engine(a, b, qualities, rea
 
 
 def test_hostile_other_engine_failing_leaves_the_page_unreadable(monkeypatch, tmp_path):
-    def broken(path, password, wanted=None):
+    def broken(path, password, wanted=None, **options):
         raise extract.CorruptPdfError(f"{path}: corrupt PDF")
         yield  # a generator, as engines are
 
@@ -189,7 +186,7 @@ def test_hostile_page_far_past_the_glyph_limit_is_refused_unread(monkeypatch, tm
     # PDFium's count, read before any glyph is, holds the spaces it makes up between text objects
     path = make_many_glyphs(tmp_path / "many_glyphs.pdf", 3000)
     monkeypatch.setattr(extract, "DEFAULT_MAX_PAGE_CHARS", 1000)
-    monkeypatch.setattr("pipeline.extract_pdfium._page_chars", None)  # never reached
+    monkeypatch.setattr("pipeline.extract_pdfium.page_chars", None)  # never reached
     page = next(extract_pages(path, engine="pdfium"))
     assert page.quality == "unreadable" and page.chars == ()
     assert page.quality_reason == "too many characters (6,010 with spaces; the limit is 1,000)"
@@ -208,7 +205,7 @@ def test_hostile_page_of_many_glyphs_under_the_limit_is_read(engine, tmp_path):
 def test_hostile_zlib_bomb_is_refused_before_decoding(engine, monkeypatch, tmp_path):
     path = make_zlib_bomb(tmp_path / "bomb.pdf", 16 << 20)
     assert path.stat().st_size < 100_000  # 16 MB of blanks in a few KB
-    monkeypatch.setattr(extract, "DEFAULT_MAX_STREAM_BYTES", 1 << 20)
+    monkeypatch.setattr(pdf_bytes, "DEFAULT_MAX_STREAM_BYTES", 1 << 20)
     with pytest.raises(OversizePdfError, match=r"inflates beyond 1 MB \(the limit\)"):
         next(extract_pages(path, engine=engine))
 

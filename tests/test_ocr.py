@@ -35,6 +35,7 @@ import pipeline.ocr as ocr
 from pipeline.docnumber import find_doc_numbers, repair_agency_code
 from pipeline.extract import extract_pages
 from pipeline.model import Char
+from pipeline.ocr_pages import OcrPages
 from pipeline.references import find_references
 
 SAMPLE = ROOT / "samples" / "zhengzhengban-2017-30.pdf"
@@ -342,17 +343,29 @@ def test_ocr_blank_page_has_no_text(blank_page, tesseract):
     assert (page.quality, page.quality_reason, page.chars) == ("unreadable", "no text layer; OCR found no text", ())
 
 
-@pytest.mark.parametrize(("ocr_arg", "env"), [(False, None), (None, "0"), (None, "off")])
-def test_ocr_can_be_turned_off(ocr_arg, env, one_scanned_page, monkeypatch):
-    if env is not None:
-        monkeypatch.setenv(extract.DEFAULT_OCR_ENV, env)
-
+def test_ocr_can_be_turned_off(one_scanned_page, monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("OCR ran")
 
     monkeypatch.setattr(ocr, "ocr_image", never)
-    page = next(extract_pages(one_scanned_page, ocr=ocr_arg))
+    monkeypatch.setenv("PIPELINE_OCR", "1")  # the library takes its option, never the environment
+    page = next(extract_pages(one_scanned_page, ocr=False))
     assert (page.quality, page.quality_reason) == ("unreadable", "no text layer")
+
+
+@pytest.mark.parametrize(("no_ocr", "env", "expected"), [(True, None, False), (False, "0", False), (False, "off", False),
+                                                         (False, None, None), (False, "1", None)])
+def test_ocr_cli_reads_pipeline_ocr_into_the_option(no_ocr, env, expected, monkeypatch):
+    """``PIPELINE_OCR=0`` (or off, no, false) and ``--no-ocr`` turn OCR off; the CLI passes the option down."""
+    import argparse
+
+    from pipeline.cli import _ocr_option
+
+    if env is None:
+        monkeypatch.delenv("PIPELINE_OCR", raising=False)
+    else:
+        monkeypatch.setenv("PIPELINE_OCR", env)
+    assert _ocr_option(argparse.Namespace(no_ocr=no_ocr)) is expected
 
 
 def test_ocr_cli_no_ocr_flag(one_scanned_page, tmp_path):
@@ -391,7 +404,7 @@ def test_ocr_text_layer_pages_never_render(monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("a text-layer page was OCR'd")
 
-    monkeypatch.setattr(extract._Ocr, "read", never)
+    monkeypatch.setattr(OcrPages, "read", never)
     pages = list(extract_pages(SAMPLE))
     assert {p.quality for p in pages} == {"ok"}
     code = "import sys; from pipeline import parse_pdf; parse_pdf(sys.argv[1]); print('pipeline.ocr' in sys.modules)"

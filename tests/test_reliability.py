@@ -25,11 +25,14 @@ import pytest
 from conftest import ROOT
 
 import pipeline.extract as extract
+import pipeline.ocr_pages as ocr_pages
 from pipeline import cli
 from pipeline.emit import OutputError, invariant_errors, output_target, script_json
 from pipeline.export import neutralise, read_table, write_table
-from pipeline.extract import check_inflated_size, extract_pages, render_scale
+from pipeline.extract import extract_pages
 from pipeline.model import Char, RawPage
+from pipeline.ocr_pages import render_scale
+from pipeline.pdf_bytes import check_inflated_size
 from pipeline.quality import scan_behind_text, text_lost
 from tests.fixtures.hostile import (
     blank_pages,
@@ -307,7 +310,7 @@ def test_reliability_huge_page_with_ink_rendered_within_the_pixel_budget(tmp_pat
     monkeypatch.setattr(ocr, "ocr_image", fake_ocr)
     list(extract_pages(path, ocr=True))
     (w, h), dpi = seen[0]
-    assert w * h <= extract.DEFAULT_MAX_RENDER_PIXELS * 1.001 and dpi == pytest.approx(72 * w / 14_400, rel=0.01)
+    assert w * h <= ocr_pages.DEFAULT_MAX_RENDER_PIXELS * 1.001 and dpi == pytest.approx(72 * w / 14_400, rel=0.01)
 
 
 def test_reliability_many_blank_pages_cost_no_ocr(tmp_path, monkeypatch):

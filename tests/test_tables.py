@@ -356,7 +356,8 @@ PICTURES = [
 
 @pytest.mark.parametrize(("box", "covered", "read"), PICTURES)
 def test_tables_pictures_that_may_hold_text(box, covered, read):
-    from pipeline.extract import make_char, text_image_boxes
+    from pipeline.ocr_pages import text_image_boxes
+    from pipeline.pages import make_char
 
     x0, top = box[0] + 5, box[1] + 5
     chars = [make_char("字", x0 + i % 20 * 10, top + i // 20 * 12, x0 + i % 20 * 10 + 9, top + i // 20 * 12 + 9,
@@ -365,7 +366,7 @@ def test_tables_pictures_that_may_hold_text(box, covered, read):
 
 
 def test_tables_file_without_pictures_lists_nothing(table_plan, tmp_path):
-    from pipeline.extract import file_has_images
+    from pipeline.pdf_bytes import file_has_images
 
     path = _plan_with_table(tmp_path / "plan.pdf")
     assert not file_has_images(path)

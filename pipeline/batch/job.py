@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.emit import ValidationFailed, dumps, to_dict, validate
-from pipeline.extract import EncryptedPdfError, PdfError
+from pipeline.pages import EncryptedPdfError, PdfError
 from pipeline.read import sniff
 from pipeline.run import parse_file
 

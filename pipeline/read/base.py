@@ -11,8 +11,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.extract import PdfError
 from pipeline.model import Paragraph, RawPage
+from pipeline.pages import PdfError
 
 # Every kind ``sniff`` names, PDF first.
 FORMATS = ("pdf", "ofd", "docx", "doc", "wps", "html")

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from pipeline.extract import (
+from pipeline.model import Char, RawPage, Rule
+from pipeline.pages import (
     DEFAULT_RULE_MAX_THICKNESS,
     DEFAULT_RULE_MIN_LENGTH,
     dedupe_overprint,
     make_char,
 )
-from pipeline.model import Char, RawPage, Rule
 from pipeline.read.base import FormatError
 
 MM = 72 / 25.4  # points per millimetre

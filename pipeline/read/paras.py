@@ -19,8 +19,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from pipeline.clean import FULL_SPACE, close_spaces, is_red
-from pipeline.extract import fold_char
 from pipeline.model import Block, CleanText, Paragraph
+from pipeline.pages import fold_char
 
 # A paragraph this many points above the body size is a title line that may join the next.
 DEFAULT_TITLE_STEP = 1.0

@@ -13,7 +13,7 @@ from typing import Any
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.extract import render_scale
+from pipeline.ocr_pages import render_scale
 from pipeline.read.ofd import read_ofd
 
 DEFAULT_SCALE = 1.5  # 1.5 px per PDF point: a 595 pt A4 page is 893 px wide, sharp enough for 仿宋 16 pt

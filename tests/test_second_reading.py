@@ -43,8 +43,8 @@ def test_second_reading_fallback_reads_only_the_pages_asked_for(fixture_pdf, mon
     read: list[int] = []
     real = extract.ENGINES["pdfplumber"]
 
-    def counting(path, password, wanted=None):
-        for page in real(path, password, wanted):
+    def counting(path, password, wanted=None, **options):
+        for page in real(path, password, wanted, **options):
             read.append(page.number)
             yield page
 

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline import ocr
 from pipeline.extract_pdfium import count_objects, image_share, xref_rebuilt
 from pipeline.model import Char, RawPage
 from pipeline.pdf_bytes import file_has_images
@@ -54,6 +53,8 @@ class OcrPages:
             ``"no text layer; OCR found no text"``,
             ``"…; OCR unreliable (mean confidence 31)"``.
         """
+        from pipeline import ocr  # loaded by the first page OCR reads: text-layer pages never import it
+
         if not self.checked:
             self.unavailable, self.checked = ocr.ocr_unavailable(), True
         if self.unavailable:
@@ -107,6 +108,8 @@ class OcrPages:
             return page
         if not boxes:
             return page
+        from pipeline import ocr  # only for a page with such a picture
+
         if not self.checked:
             self.unavailable, self.checked = ocr.ocr_unavailable(), True
         if self.unavailable:
@@ -168,6 +171,7 @@ class OcrPages:
         """
         import pypdfium2 as pdfium
 
+        from pipeline.ocr import DEFAULT_OCR_DPI  # as in read: only for a page OCR reads
 
         if self.pdf is None:
             self.pdf = pdfium.PdfDocument(str(self.path), password=self.password)
@@ -176,7 +180,7 @@ class OcrPages:
             if count_objects(page) == 0:
                 return None
             width, height = page.get_size()
-            scale = render_scale(width, height, (dpi or ocr.DEFAULT_OCR_DPI) / 72)
+            scale = render_scale(width, height, (dpi or DEFAULT_OCR_DPI) / 72)
             bitmap = page.render(scale=scale)
             try:
                 return bitmap.to_pil().convert("RGB"), scale * 72  # a copy: the bitmap's buffer is freed below

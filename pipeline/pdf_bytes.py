@@ -12,8 +12,11 @@ from __future__ import annotations
 import os
 import re
 import stat
+import struct
 import zlib
 from collections.abc import Iterator
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 from pipeline.pages import EmptyPdfError, NotAPdfError, OversizePdfError, PdfError
@@ -146,21 +149,49 @@ def _ascii85_flate(f, i: int) -> bool:
     return a >= 0 and (head.find(b"/FlateDecode", a) > a or head.find(b"/Fl ", a) > a)
 
 
+_A85_BLANKS = b" \t\n\r\x0b\x0c"
+_A85_DIGITS = bytes(range(33, 118))  # ! to u
+_A85_VALUES = bytes((b - 33) % 256 for b in range(256))  # a translate table: ! -> 0, ..., u -> 84
+_POWERS = (85 ** 4, 85 ** 3, 85 ** 2, 85, 1)
+
+
+def a85decode(data: bytes) -> bytes:
+    """``base64.a85decode(data, adobe=False, ignorechars=whitespace)``, the same bytes or ValueError, faster.
+
+    A content stream's digits are taken five at a time in C-level loops
+    (slices, ``map``, ``struct``) rather than one byte at a time in Python;
+    data with a ``z`` or a byte that is not a digit goes to ``base64`` itself,
+    which knows where each is allowed: ``a85decode(b"87cURD]i,\"Ebo80")`` is
+    ``b"Hello, World"``.
+    """
+    digits = data.translate(None, _A85_BLANKS)
+    if digits.translate(None, _A85_DIGITS):
+        import base64
+
+        return base64.a85decode(data, adobe=False, ignorechars=_A85_BLANKS)
+    short = -len(digits) % 5
+    values = digits.translate(_A85_VALUES) + bytes([84]) * short  # padded with u, as a85decode pads
+    cols = [values[k::5] for k in range(5)]
+    words = list(map(sum, zip(*(map(mul, col, repeat(p)) for col, p in zip(cols, _POWERS)))))
+    if words and max(words) > 0xFFFFFFFF:
+        raise ValueError("Ascii85 overflow")
+    out = struct.pack(f">{len(words)}I", *words)
+    return out[:len(out) - short] if short else out
+
+
 def _a85_inflated_size(f, start: int, cap: int) -> tuple[int, bool, bool]:
     """``_inflated_size`` for ASCII85-then-Flate data (as reportlab writes content streams).
 
     A flipped or cut character breaks the ASCII85 or the zlib data inside it:
     (bytes out, over ``cap``, damaged).
     """
-    import base64
-
     f.seek(start)
     raw = f.read(DEFAULT_MAX_A85_BYTES)
     end = raw.find(b"~>")
     if end < 0:
         return 0, False, len(raw) < DEFAULT_MAX_A85_BYTES  # cut off before its end, or too long to check
     try:
-        data = base64.a85decode(raw[:end].replace(b"<~", b"", 1), adobe=False, ignorechars=b" \t\n\r\x0b\x0c")
+        data = a85decode(raw[:end].replace(b"<~", b"", 1))
     except ValueError:
         return 0, False, True
     if not _zlib_header(data[:2]):

@@ -7,6 +7,7 @@ font without /ToUnicode, a page of many tiny glyphs, a zlib bomb) or reportlab
 constants, so no test builds a million objects or gigabytes. No timed assertions.
 """
 
+import base64
 import json
 import subprocess
 import sys
@@ -15,13 +16,15 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipeline.extract as extract
 import pipeline.pdf_bytes as pdf_bytes
 from pipeline.extract import extract_pages
 from pipeline.model import Char, RawPage
 from pipeline.pages import EmptyPdfError, OversizePdfError, TimeLimitError
-from pipeline.pdf_bytes import check_inflated_size
+from pipeline.pdf_bytes import a85decode, check_inflated_size
 from tests.fixtures import make_bad_file
 from tests.fixtures.hostile import CATALOG, HELVETICA, raw_pdf, stream
 
@@ -346,3 +349,20 @@ def test_hostile_batch_records_every_bad_input(tmp_path):
     data = json.loads((out / ok["output"]).read_text(encoding="utf-8"))
     assert data["pages"][0]["quality"] == "unreadable"
     assert any(w.startswith("unreadable page 1") for w in data["warnings"])
+
+
+# ASCII85 as reportlab writes content streams: pdf_bytes.a85decode is base64.a85decode, faster
+_A85_BYTES = st.binary(max_size=64).map(lambda b: base64.a85encode(b, wrapcol=7))
+_A85_NOISE = st.binary(max_size=40).map(lambda b: bytes(b"!#$%uz\n t~yv"[x % 12] for x in b))
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.one_of(_A85_BYTES, _A85_NOISE, st.binary(max_size=30)))
+def test_hostile_a85decode_agrees_with_base64(data):
+    def read(decode):
+        try:
+            return decode(data)
+        except ValueError:
+            return ValueError
+
+    assert read(a85decode) == read(lambda d: base64.a85decode(d, adobe=False, ignorechars=b" \t\n\r\x0b\x0c"))

@@ -7,7 +7,6 @@ stderr), 2 a usage error.
 from __future__ import annotations
 
 import argparse
-import gc
 import glob
 import json
 import os
@@ -38,6 +37,7 @@ from pipeline.fingerprint import code_digest
 from pipeline.outputs import MANIFEST, is_output_folder
 from pipeline.pages import PdfError, TimeLimitError
 from pipeline.pdf_bytes import check_input
+from pipeline.process import gc_paused
 from pipeline.run import parse_file
 from pipeline.version import __version__
 
@@ -65,24 +65,6 @@ def _fail(message: str) -> int:
 
 def _to_stdout(output: str | None) -> bool:
     return output in (None, "-")
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector of this process for one parse, then restore it.
-
-    A parse keeps hundreds of thousands of small tuples (a Char per glyph,
-    line and block parts) alive until the document is done, so the
-    collector's full passes walk them again and again and find nothing. The
-    CLI owns its process, so it may say so; the library leaves the collector alone.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager
@@ -170,7 +152,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         return _fail(str(e))
     path = args.file
     try:
-        with _time_limit(args.timeout, args.file), _stdin_file(args.file) as path, _gc_paused():
+        with _time_limit(args.timeout, args.file), _stdin_file(args.file) as path, gc_paused():
             doc = parse_file(path, engine=args.engine, password=args.password, ner_model=args.ner_model,
                              ocr=_ocr_option(args), progress=bar, native=_native_option())
             data = to_dict(doc)

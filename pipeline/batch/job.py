@@ -46,7 +46,7 @@ def convert(path: str, ner_model: bool = False, ocr: bool | None = None) -> dict
         path: e.g. samples/zhengzhengban-2017-30.pdf.
         ner_model: also run the trained NER model (``parse --ner-model``).
         ocr: False leaves pages without a text layer unreadable (``--no-ocr``);
-            None follows ``PIPELINE_OCR``.
+            None is on (the CLI reads ``PIPELINE_OCR`` into it).
 
     Returns:
         ``{"status": "ok", "text": <JSON>, "pages": 17, "targets": 25, …, "seconds": 1.9}``

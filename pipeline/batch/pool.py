@@ -24,6 +24,7 @@ from pipeline.batch.job import DEFAULT_WORKER_MEMORY, Handler, convert, convert_
 from pipeline.batch.plan import Task
 from pipeline.batch.records import BatchError
 from pipeline.entities import load_nlp
+from pipeline.process import gc_paused
 
 # Seconds a new worker process may take to start (imports) before its first file's timeout runs.
 DEFAULT_STARTUP_GRACE = 120.0
@@ -107,7 +108,9 @@ def _worker_main(conn: Any, handler: Handler, log: str | None = None, parent: in
         if path is None:
             return
         conn.send(STARTED)  # the file's timeout runs from here, not from the process start
-        conn.send(guarded(handler, path))
+        with gc_paused():  # the worker owns its process (pipeline.process)
+            result = guarded(handler, path)
+        conn.send(result)
 
 
 class _Worker:

@@ -23,6 +23,7 @@ from operator import add, attrgetter, sub, truediv
 
 from pipeline.model import Block, Char, CleanText, Line, PageInfo, RawPage, Rule, evolve
 from pipeline.native import speedups
+from pipeline.pages import OCR_FONT
 
 # A gap between two glyphs wider than this many font sizes separates fields
 # on one line (印发机关 ... 印发日期 in 版记) and is kept as one U+3000.
@@ -374,9 +375,19 @@ def _align(ln: Line, left: float, right: float) -> str:
     return "left"
 
 
+# OCR measures a line's size from its ink and snaps it to a 号 size, so the lines of one paragraph may
+# come out a step apart (三号 body lines read as 16 and 18 points: 到12%。 has less ink than a full line)
+DEFAULT_OCR_SIZE_SLACK = 2.0
+
+
+def _read_by_ocr(ln: Line) -> bool:
+    return bool(ln.chars) and ln.chars[0].font == OCR_FONT
+
+
 def _continues(prev: Line, cur: Line, size: float, left: float, right: float) -> bool:
     """Whether ``cur`` carries on the paragraph of ``prev`` (a layout line break)."""
-    if abs(prev.size - cur.size) > 1.0 or (prev.color != cur.color and is_red(prev.color) != is_red(cur.color)):
+    slack = DEFAULT_OCR_SIZE_SLACK if _read_by_ocr(prev) and _read_by_ocr(cur) else 1.0
+    if abs(prev.size - cur.size) > slack or (prev.color != cur.color and is_red(prev.color) != is_red(cur.color)):
         return False
     same_page = prev.page == cur.page
     if same_page and cur.top - prev.bottom > 1.3 * max(prev.size, cur.size):

@@ -38,7 +38,7 @@ from typing import Any
 
 from pipeline.loader import data_json
 from pipeline.model import Char
-from pipeline.pages import make_char
+from pipeline.pages import OCR_FONT, make_char
 
 # The Tesseract command and the language data (Debian: tesseract-ocr, tesseract-ocr-chi-sim).
 DEFAULT_TESSERACT = "tesseract"
@@ -77,7 +77,6 @@ DEFAULT_DIGIT_INK_HEIGHT = 0.7
 DEFAULT_FONT_SIZES = (42.0, 36.0, 26.0, 24.0, 22.0, 18.0, 16.0, 15.0, 14.0, 12.0, 10.5, 9.0, 7.5)
 DEFAULT_SIZE_SNAP = 0.1
 # The font name OCR characters carry.
-OCR_FONT = "tesseract"
 # Pictures on a page with a text layer (``extract.text_image_boxes`` picks them)
 # are rendered at a higher resolution than whole pages, their text being set
 # smaller (10.5-14 pt in tables).

@@ -20,6 +20,8 @@ from pipeline.native import speedups
 
 _TEXT, _X0, _TOP = attrgetter("text"), attrgetter("x0"), attrgetter("top")
 
+# The font name of characters read by OCR (``pipeline.ocr``): their size is measured, not given.
+OCR_FONT = "tesseract"
 # Two copies of a glyph closer than this (in points) are one glyph drawn twice
 # to fake a bold face, as WPS and many 红头 templates do for 标题.
 DEFAULT_OVERPRINT_TOLERANCE = 1.5

@@ -252,3 +252,25 @@ def test_clean_is_idempotent(paras):
 @given(st.text(alphabet=st.sampled_from(list("郑州市 2023年B2B\u3000 ab，。")), max_size=40))
 def test_clean_close_spaces_idempotent(text):
     assert close_spaces(close_spaces(text)) == close_spaces(text)
+
+
+# OCR sizes a line by its ink and snaps it to a 号 size: lines of one paragraph may come out a step apart
+# (a full line at 18, its short last line 到12%。 at 16); a text layer's sizes are given, so there a step is a break
+OCR_SIZE_STEP = [
+    ("tesseract", 18.0, 16.0, "比重提高到12%。"),
+    ("tesseract", 16.0, 18.0, "比重提高到12%。"),
+    ("FangSong", 18.0, 16.0, "比重提高\n到12%。"),
+    ("tesseract", 22.0, 16.0, "比重提高\n到12%。"),  # two steps: a title over body text
+]
+
+
+@pytest.mark.parametrize(("font", "first", "second", "text"), OCR_SIZE_STEP)
+def test_clean_ocr_lines_a_size_step_apart_stay_one_paragraph(font, first, second, text):
+    full = "为加快推进数字产业化和产业数字化推动全市数字经济高质量发展"  # lines of one length: each reaches the right edge
+    head = "坚持创新驱动融合发展安全可控着力构建现代化数字经济比重提高"
+    chars = (line_chars(full, LEFT, TOP, size=first, advance=16.0, font=font)
+             + line_chars(full, LEFT, TOP + 29, size=first, advance=16.0, font=font)
+             + line_chars(head, LEFT, TOP + 58, size=first, advance=16.0, font=font)
+             + line_chars("到12%。", LEFT, TOP + 87, size=second, advance=16.0, font=font))
+    ct = clean_text([RawPage(1, WIDTH, HEIGHT, tuple(chars))])
+    assert text in ct.text

@@ -78,7 +78,8 @@ def close_spaces(text: str) -> str:
 
 def _dominant(values: Iterable):
     """The most frequent value, the first seen among equals; None for none: [16, 22, 16] -> 16."""
-    values = list(values)
+    if not isinstance(values, (list, tuple)):
+        values = list(values)
     if not values:
         return None
     if values.count(values[0]) == len(values):  # most lines are set in one size and one colour
@@ -137,13 +138,19 @@ def _with_separators(chars: list[Char], size: float, letter_spaced: bool, word_g
 def _line_from(page: int, chars: list[Char]) -> Line | None:
     """Compose a line's text from its glyphs in reading order."""
     chars = sorted(chars, key=_X0)
-    texts = list(map(_TEXT, chars))
+    # each field's values over the line's glyphs, by name, in one C-level pass: one pass for the
+    # common line instead of one per attribute
+    cols = dict(zip(Char._fields, zip(*chars)))
+    texts = cols["text"]
     joined = "".join(texts)
     blanks = "" in texts or _BLANK.search(joined) is not None
-    ink = [c for c in chars if not c.text.isspace() and c.text] if blanks else chars
-    if not ink:
-        return None
-    sizes = list(map(_SIZE, ink))
+    ink = chars
+    if blanks:
+        ink = [c for c in chars if not c.text.isspace() and c.text]
+        if not ink:
+            return None
+        cols = dict(zip(Char._fields, zip(*ink)))
+    sizes = cols["size"]
     if sizes.count(sizes[0]) == len(sizes):  # one size: round it once
         size = round(sizes[0], 1) or ink[0].size
     else:
@@ -167,7 +174,7 @@ def _line_from(page: int, chars: list[Char]) -> Line | None:
             prev_ink, seen_space = c, False
         gaps.sort()
     else:  # the same without blank glyphs, in C-level steps: most lines
-        gaps = sorted(map(sub, map(_X0, ink[1:]), map(_X1, ink[:-1])))
+        gaps = sorted(map(sub, cols["x0"][1:], cols["x1"][:-1]))
         apart = len(gaps) - bisect.bisect_right(gaps, space_gap)
     pairs = len(gaps)
     letter_spaced = pairs >= 2 and apart >= DEFAULT_LETTER_SPACED_SHARE * pairs
@@ -193,9 +200,9 @@ def _line_from(page: int, chars: list[Char]) -> Line | None:
                                  c.bold) for i, t in enumerate(c.text))
     return Line(
         page=page, text=text, chars=tuple(flat),
-        x0=min(map(_X0, ink)), top=min(map(_TOP, ink)), x1=max(map(_X1, ink)),
-        bottom=max(map(_BOTTOM, ink)), size=float(size),
-        color=_dominant(map(_COLOR, ink)), bold=sum(map(_BOLD, ink)) * 2 > len(ink),
+        x0=min(cols["x0"]), top=min(cols["top"]), x1=max(cols["x1"]),
+        bottom=max(cols["bottom"]), size=float(size),
+        color=_dominant(cols["color"]), bold=sum(cols["bold"]) * 2 > len(ink),
     )
 
 

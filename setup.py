@@ -30,10 +30,11 @@ class BuildWithSchemas(build_py):
 
 # the module records the source it was built from; pipeline.native refuses it once the .c file differs
 SOURCE = Path(__file__).resolve().parent / "pipeline" / "_speedups.c"
+SOURCE_SHA256 = hashlib.sha256(SOURCE.read_bytes()).hexdigest() if SOURCE.exists() else ""
 
 setup(
     cmdclass={"build_py": BuildWithSchemas},
     ext_modules=[Extension("pipeline._speedups", ["pipeline/_speedups.c"], optional=True,
-                           define_macros=[("SOURCE_SHA256", '"%s"' % hashlib.sha256(SOURCE.read_bytes()).hexdigest())],
+                           define_macros=[("SOURCE_SHA256", '"%s"' % SOURCE_SHA256)],
                            extra_compile_args=["-O2", "-ffp-contract=off"])],
 )

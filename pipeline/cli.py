@@ -229,7 +229,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         report = run_batch(args.inputs, args.outdir, workers=args.workers, timeout=args.timeout or None,
                            force=args.force, retry_failed=args.retry_failed, scheduler=args.scheduler,
                            progress=bar, review=args.review, ner_model=args.ner_model,
-                           ocr=_ocr_option(args))
+                           ocr=_ocr_option(args), native=_native_option())
     except BatchError as e:
         if e.report is not None and not args.quiet:
             print(format_summary(e.report), file=sys.stderr)
@@ -271,7 +271,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         if args.pdf:
             check_input(args.pdf)
         output_target(args.output)
-        _, warning = write_review(args.file, args.output, pdf=args.pdf, scale=args.scale, password=args.password)
+        _, warning = write_review(args.file, args.output, pdf=args.pdf, scale=args.scale, password=args.password,
+                                  ocr=False if _switched_off("PIPELINE_OCR") else None, native=_native_option())
     except (ReviewError, PdfError, OutputError) as e:
         return _fail(str(e))
     except OSError as e:
@@ -352,7 +353,8 @@ def _xref_corpus(inputs: Sequence[str], outdir: str, workers: int | None = None,
         parsed = Path(outdir) / "parsed"
         try:
             report = run_batch(to_parse, parsed, workers=workers,
-                               progress=ProgressBar(sys.stderr, enabled=not quiet))
+                               progress=ProgressBar(sys.stderr, enabled=not quiet),
+                               ocr=False if _switched_off("PIPELINE_OCR") else None, native=_native_option())
         except BatchError as e:
             raise XrefError(str(e)) from None
         for rec in report.failures:

@@ -1,9 +1,9 @@
 """PDF -> pages of positioned characters. The only module that opens PDFs.
 
-An engine is a function ``(path, password, *, native, max_chars) -> Iterator[RawPage]``
-that yields one page at a time (``native``: use the C module where the
-engine has one; ``max_chars``: a page over this many characters may be
-given unread), so a 1,000-page file never sits in memory whole. Every
+An engine is a function ``(path, password, wanted=None, *, native, max_chars) -> Iterator[RawPage]``
+that yields one page at a time (``wanted(number)`` False: the page is passed
+over unread; ``native``: use the C module where the engine has one;
+``max_chars``: a page over this many characters may be given unread), so a 1,000-page file never sits in memory whole. Every
 engine hands its characters to ``make_char``, which folds compatibility
 forms the same way whatever the engine: Kangxi radicals (⼗ -> 十), CJK
 radical supplements (⺠ -> 民, from ``data/compat_chars.json``), full-width
@@ -25,7 +25,7 @@ from pathlib import Path
 from pipeline.extract_pdfium import pdfium_pages
 from pipeline.model import RawPage, Rule
 from pipeline.ocr_pages import OcrPages
-from pipeline.pages import (  # the shared primitives, also importable from here
+from pipeline.pages import (  # the shared primitives this module uses (import them from pipeline.pages)
     DEFAULT_MAX_PAGE_CHARS,
     DEFAULT_RULE_MAX_THICKNESS,
     DEFAULT_RULE_MIN_LENGTH,
@@ -134,7 +134,7 @@ def _pdfium_pages(path: Path, password: str | None, wanted: Callable[[int], bool
         # PDFium's last-error code is process-wide: a file that fails to load
         # without setting it (zero pages) reads the code an earlier encrypted
         # file left. It is not encrypted, so pdfplumber says what it is.
-        yield from _pdfplumber_pages(path, password)
+        yield from _pdfplumber_pages(path, password, wanted, native=native, max_chars=max_chars)
     except CorruptPdfError as e:
         if yielded:
             raise
@@ -164,28 +164,43 @@ ENGINES: dict[str, Callable[..., Iterator[RawPage]]] = {
 class _Fallback:
     """Another engine's pages of the same file, read in step and only when first asked for.
 
-    Pages are asked for in order; those before the one asked for are passed
-    over unread, so one doubtful page at the end of a long file costs one
-    page of the slower engine, not all of them.
+    Pages before the one asked for are passed over unread, so one doubtful
+    page at the end of a long file costs one page of the slower engine, not
+    all of them. A page asked for again (the missing-font check, then the
+    quality gate, then the damaged-file check may each ask of one page) is
+    given again from memory (the last page only: a long damaged file is not
+    held twice); one before it starts the other engine again.
     """
 
-    def __init__(self, path: Path, password: str | None, engine: str | None, native: bool = True) -> None:
+    def __init__(self, path: Path, password: str | None, engine: str | None, native: bool = True,
+                 max_chars: int | None = None) -> None:
         self.path, self.password, self.engine, self.native = path, password, engine, native
+        self.max_chars = DEFAULT_MAX_PAGE_CHARS if max_chars is None else max_chars
         self.pages: Iterator[RawPage] | None = None
         self.failed = engine is None
         self.asking = 0
+        self.last: RawPage | None = None  # the last page given
+        self.position = 0  # the number of the last page the engine gave
 
     def page(self, number: int) -> RawPage | None:
         """The other engine's reading of page ``number`` (1-based), or None when it cannot give it."""
+        if self.last is not None and self.last.number == number:
+            return self.last
         if self.failed:
             return None
         try:
             self.asking = number
+            if self.pages is not None and number <= self.position:
+                self.close()  # asked out of order: read the file again from the start
             if self.pages is None:
+                self.position = 0
                 self.pages = ENGINES[self.engine](self.path, self.password,  # type: ignore[index]
-                                                  lambda n: n >= self.asking, native=self.native)
+                                                  lambda n: n >= self.asking, native=self.native,
+                                                  max_chars=self.max_chars)
             for page in self.pages:
+                self.position = page.number
                 if page.number == number:
+                    self.last = page
                     return page
                 if page.number > number:
                     break
@@ -358,7 +373,7 @@ def extract_pages(path: str | Path, engine: str = DEFAULT_ENGINE, password: str 
     limit = DEFAULT_MAX_SECONDS
     deadline = time.monotonic() + limit
     other = next((name for name in ENGINES if name != engine), None)
-    fallback = _Fallback(path, password, other, native)
+    fallback = _Fallback(path, password, other, native, DEFAULT_MAX_PAGE_CHARS)
     reader = OcrPages(path, password) if ocr is not False else None
     pdfium_doc = reader or OcrPages(path, password)  # for image shares, also when OCR is off
     rebuilt: bool | None = None

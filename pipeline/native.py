@@ -1,8 +1,10 @@
 """The optional C module ``pipeline._speedups``, found once per process.
 
 It reads a PDFium text page's characters in one C loop
-(``pdfium_chars.scan_drawn``); the PDFium engine keeps its ctypes code,
-which gives the same pages and runs when the module is missing.
+(``pdfium_chars.scan_drawn``) and lists the page's objects; it screens a
+page for overprinted glyphs (``pages.dedupe_overprint``) and sorts its
+glyphs into rows (``clean.group_lines``), both over plain lists. Each has
+Python code that gives the same results and runs when the module is missing.
 
 A build records the SHA-256 of the ``_speedups.c`` it was compiled from
 (``SOURCE_SHA256``). When the package holds a ``_speedups.c`` that differs

@@ -77,7 +77,7 @@ DEFAULT_DIGIT_INK_HEIGHT = 0.7
 DEFAULT_FONT_SIZES = (42.0, 36.0, 26.0, 24.0, 22.0, 18.0, 16.0, 15.0, 14.0, 12.0, 10.5, 9.0, 7.5)
 DEFAULT_SIZE_SNAP = 0.1
 # The font name OCR characters carry.
-# Pictures on a page with a text layer (``extract.text_image_boxes`` picks them)
+# Pictures on a page with a text layer (``ocr_pages.text_image_boxes`` picks them)
 # are rendered at a higher resolution than whole pages, their text being set
 # smaller (10.5-14 pt in tables).
 DEFAULT_IMAGE_OCR_DPI = 200

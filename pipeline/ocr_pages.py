@@ -91,7 +91,7 @@ class OcrPages:
 
         A plan's indicator table or 专栏 box pasted as a picture leaves the text
         layer without its targets. Each picture wide and tall enough for lines of
-        text and not under text already (``ocr.text_image_boxes``) is read by OCR;
+        text and not under text already (``text_image_boxes``) is read by OCR;
         what is read joins the page's characters, the page becomes ``ocr`` with
         the reason ``"text layer; 1 image read by OCR (tesseract chi_sim, mean
         confidence 88)"`` and ``ocr_regions`` holds the pictures' boxes. A file

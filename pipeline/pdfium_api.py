@@ -115,7 +115,10 @@ def scanner(native: bool = True):
 def _bound():
     module = speedups()
     if module is not None:
-        module.bind({name: address_of(name) for name in _SCAN_FUNCTIONS})
+        try:
+            module.bind({name: address_of(name) for name in _SCAN_FUNCTIONS})
+        except (ValueError, TypeError, AttributeError, OSError):
+            return None  # a PDFium without one of the functions: the ctypes reads, same pages
     return module
 
 

@@ -103,7 +103,7 @@ def find_skipped(api: PdfiumApi, walked: Walked, used: dict[int, Style], toleran
                   ) -> tuple[list[int], list[int]]:
     """The text objects the text page left out: runs of blank glyphs, and the originals of copies.
 
-    The reference for ``_speedups.skipped``. An object not in ``used`` whose box
+    An object not in ``used`` whose box
     has no width is a run of blank glyphs: its handle goes to the first list. Any other is taken for a copy drawn over an object
     just before it (fake bold): among the eight objects before it that the
     text page used and that sit in the same content stream (page or form),

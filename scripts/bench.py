@@ -29,15 +29,12 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -118,23 +115,12 @@ def _pdfium_bare(path: Path) -> None:
     pdf.close()
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic GC held off for one document, as ``pipeline parse`` holds it for its process (``cli._gc_paused``)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _pipeline(engine: str, ner_model: bool = False):
     def run(path: Path) -> None:
         from pipeline import parse_pdf, to_dict, validate
+        from pipeline.process import gc_paused
 
-        with _gc_paused():
+        with gc_paused():  # as pipeline parse holds it for its process (pipeline.process)
             validate(to_dict(parse_pdf(path, engine=engine, ner_model=ner_model)))
 
     return run
@@ -248,6 +234,7 @@ def measure_stages(engine: str, files: list[Path], repeat: int = DEFAULT_REPEAT)
     from pipeline.emit import to_dict, validate
     from pipeline.extract import extract_pages
     from pipeline.model import Source
+    from pipeline.process import gc_paused
 
     def steps(path: Path, clock: dict[str, float]) -> None:
         def timed(name, fn):
@@ -282,7 +269,7 @@ def measure_stages(engine: str, files: list[Path], repeat: int = DEFAULT_REPEAT)
     best: dict[str, float] = {}
     for _ in range(repeat):
         clock: dict[str, float] = {}
-        with _gc_paused():
+        with gc_paused():  # as pipeline parse holds it for its process (pipeline.process)
             for path in files:
                 steps(path, clock)
         best = {k: min(v, best.get(k, v)) for k, v in clock.items()}

@@ -153,3 +153,31 @@ def test_cli_export_offers_the_schema_tables_and_export_formats():
     actions = {a.dest: a for a in parser._subparsers._group_actions[0].choices["export"]._actions}
     assert tuple(actions["table"].choices) == TABLES
     assert [f".{c}" for c in actions["format"].choices] == list(FORMATS)
+
+
+@pytest.mark.parametrize("command", ["batch", "review"])
+def test_cli_environment_options_reach_every_parse(command, tmp_path, monkeypatch):
+    """PIPELINE_OCR=0 and PIPELINE_NO_C=1 are read by the CLI and passed as options to batch's and review's parses."""
+    import pipeline.batch as batch_pkg
+    import pipeline.review as review_pkg
+    from pipeline.cli import main
+
+    sample = str(SAMPLES[0])
+
+    seen: dict = {}
+    monkeypatch.setenv("PIPELINE_OCR", "0")
+    monkeypatch.setenv("PIPELINE_NO_C", "1")
+    if command == "batch":
+        def fake_run_batch(inputs, outdir, **kw):
+            seen.update(kw)
+            raise batch_pkg.BatchError("stop here")
+        monkeypatch.setattr(batch_pkg, "run_batch", fake_run_batch)
+        argv = ["batch", sample, "-o", str(tmp_path / "out")]
+    else:
+        def fake_write_review(path, out, **kw):
+            seen.update(kw)
+            raise review_pkg.ReviewError("stop here")
+        monkeypatch.setattr(review_pkg, "write_review", fake_write_review)
+        argv = ["review", sample, "-o", str(tmp_path / "r.html")]
+    assert main(argv) == 1
+    assert seen["ocr"] is False and seen["native"] is False

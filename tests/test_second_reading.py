@@ -56,3 +56,15 @@ def test_second_reading_fallback_reads_only_the_pages_asked_for(fixture_pdf, mon
     finally:
         fallback.close()
     assert read == [1, 3]
+
+
+@pytest.mark.parametrize("asks", [[2, 2, 3], [3, 1, 3], [1, 1, 1, 2, 2]])
+def test_second_reading_fallback_gives_a_page_asked_again_or_out_of_order(fixture_pdf, asks):
+    """The missing-font check, the quality gate and the damaged-file check may each ask for one page; a
+    page asked again must not end the other engine for the rest of the file."""
+    fallback = extract._Fallback(fixture_pdf("notice_transmits_plan").pdf_path, None, "pdfplumber")
+    try:
+        got = [fallback.page(n) for n in asks]
+    finally:
+        fallback.close()
+    assert [p.number if p else None for p in got] == asks

@@ -215,7 +215,7 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
               timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, retry_failed: bool = False,
               scheduler: str | None = None, progress: Progress | None = None,
               handler: Handler | None = None, review: bool = False, ner_model: bool = False,
-              ocr: bool | None = None) -> BatchReport:
+              ocr: bool | None = None, native: bool = True) -> BatchReport:
     """Convert many PDFs into ``outdir``, one JSON each, every input accounted for in the manifest.
 
     Args:
@@ -235,6 +235,8 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
             (or with it, when False) count as changed and are redone.
         ocr: False leaves pages without a text layer unreadable instead of
             OCR'ing them (``--no-ocr``); a change of it redoes files, as for ``ner_model``.
+        native: False parses with the Python code instead of the C module (the same output,
+            so no file is redone for it; the CLI reads ``PIPELINE_NO_C`` into it).
 
     Returns:
         The run's records in input order and its wall time.
@@ -252,8 +254,8 @@ def run_batch(inputs: Sequence[str | Path], outdir: str | Path, *, workers: int 
     try:
         remove_leftovers(out)
         version = pipeline_version() + ("+ner-model" if ner_model else "") + ("+no-ocr" if ocr is False else "")
-        if handler is None and (ner_model or ocr is not None):
-            handler = partial(convert, ner_model=ner_model, ocr=ocr)  # a partial pickles to workers
+        if handler is None and (ner_model or ocr is not None or not native):
+            handler = partial(convert, ner_model=ner_model, ocr=ocr, native=native)  # a partial pickles to workers
         run = _Run(out, version, progress)
         if progress:
             progress.start(len(paths))

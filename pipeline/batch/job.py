@@ -39,7 +39,7 @@ def failure(message: str, seconds: float = 0.0) -> dict[str, Any]:
     return {"status": "failed", "error": one_line(message), "seconds": seconds}
 
 
-def convert(path: str, ner_model: bool = False, ocr: bool | None = None) -> dict[str, Any]:
+def convert(path: str, ner_model: bool = False, ocr: bool | None = None, native: bool = True) -> dict[str, Any]:
     """Parse one PDF into its validated JSON text; never raises.
 
     Args:
@@ -47,6 +47,7 @@ def convert(path: str, ner_model: bool = False, ocr: bool | None = None) -> dict
         ner_model: also run the trained NER model (``parse --ner-model``).
         ocr: False leaves pages without a text layer unreadable (``--no-ocr``);
             None is on (the CLI reads ``PIPELINE_OCR`` into it).
+        native: False parses with the Python code, not the C module (``PIPELINE_NO_C``).
 
     Returns:
         ``{"status": "ok", "text": <JSON>, "pages": 17, "targets": 25, …, "seconds": 1.9}``
@@ -55,7 +56,7 @@ def convert(path: str, ner_model: bool = False, ocr: bool | None = None) -> dict
     t0 = time.perf_counter()
     kind = sniff(path)
     try:
-        data = to_dict(parse_file(path, ner_model=ner_model, ocr=ocr))
+        data = to_dict(parse_file(path, ner_model=ner_model, ocr=ocr, native=native))
         validate(data)
         text = dumps(data)
     except EncryptedPdfError as e:  # batch takes no password: say what to do instead

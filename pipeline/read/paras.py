@@ -2,7 +2,7 @@
 
 A PDF's cleanup rebuilds paragraphs from lines; a Word file or a web page
 states them, so here they only get the same character folding and spacing
-as PDF text (``extract.fold_char``, ``clean.close_spaces``, one U+3000 for a
+as PDF text (``pages.fold_char``, ``clean.close_spaces``, one U+3000 for a
 gap between fields) and become blocks with the layout cues structure reads:
 size, colour, bold, alignment, first-line indent. One step of cleanup's
 line joining is kept: title lines set as paragraphs of their own (a 2号

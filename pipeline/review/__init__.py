@@ -70,7 +70,8 @@ INDEX = "index.html"
 
 def write_review(path: str | Path, out: str | Path, *, pdf: str | Path | None = None,
                  scale: float = DEFAULT_SCALE, quality: int = DEFAULT_JPEG_QUALITY,
-                 password: str | None = None) -> tuple[dict[str, Any], str | None]:
+                 password: str | None = None, ocr: bool | None = None, native: bool = True
+                 ) -> tuple[dict[str, Any], str | None]:
     """Take a PDF or JSON output and write its review page to ``out``.
 
     Args:
@@ -80,6 +81,8 @@ def write_review(path: str | Path, out: str | Path, *, pdf: str | Path | None = 
         scale: pixels per PDF point of the page images.
         quality: JPEG quality of the page images.
         password: the user password of an encrypted PDF.
+        ocr, native: the parse's options when ``path`` is parsed here (the CLI reads
+            ``PIPELINE_OCR`` and ``PIPELINE_NO_C`` into them).
 
     Returns:
         ``(data, warning)``: the output dict shown, and why the boxes may not
@@ -88,7 +91,7 @@ def write_review(path: str | Path, out: str | Path, *, pdf: str | Path | None = 
     Raises:
         ReviewError, pipeline.extract.PdfError: one-line reasons.
     """
-    data, pdf_path = load_source(path, pdf, password)
+    data, pdf_path = load_source(path, pdf, password, ocr, native)
     if not drawn(data):
         emit.write_atomic(out, review_html(data, ()))
         return data, None

@@ -61,7 +61,8 @@ def _manifest_pdf(json_path: Path, sha256: Any) -> Path | None:
 
 
 def load_source(path: str | Path, pdf: str | Path | None = None,
-                password: str | None = None) -> tuple[dict[str, Any], Path]:
+                password: str | None = None, ocr: bool | None = None, native: bool = True
+                ) -> tuple[dict[str, Any], Path]:
     """Take a PDF or a JSON output and give the output dict and the PDF to draw.
 
     A PDF is parsed here; a JSON is read and its PDF found with ``find_pdf``
@@ -71,6 +72,7 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
         path: samples/zhengzhengban-2017-30.pdf or out/zhengzhengban-2017-30.json.
         pdf: the PDF of a JSON, when it is not beside it.
         password: the user password of an encrypted PDF.
+        ocr, native: the parse's options for a file parsed here (``parse_pdf``'s).
 
     Returns:
         ``(data, pdf_path)``.
@@ -86,9 +88,9 @@ def load_source(path: str | Path, pdf: str | Path | None = None,
     except OSError as e:
         raise ReviewError(f"{path}: cannot read: {e.strerror}") from None
     if b"%PDF-" in head:
-        return to_dict(parse_pdf(path, password=password)), Path(pdf) if pdf else path
+        return to_dict(parse_pdf(path, password=password, ocr=ocr, native=native)), Path(pdf) if pdf else path
     if sniff(path) not in ("pdf", "unknown"):  # OFD (its pages drawn from its characters), DOCX, DOC, WPS, HTML (as text)
-        return to_dict(parse_file(path)), path
+        return to_dict(parse_file(path, ocr=ocr, native=native)), path
     try:
         data = read_output(path)
     except NotAnOutput as e:

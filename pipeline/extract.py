@@ -27,8 +27,6 @@ from pipeline.model import RawPage, Rule
 from pipeline.ocr_pages import OcrPages
 from pipeline.pages import (  # the shared primitives this module uses (import them from pipeline.pages)
     DEFAULT_MAX_PAGE_CHARS,
-    DEFAULT_RULE_MAX_THICKNESS,
-    DEFAULT_RULE_MIN_LENGTH,
     CorruptPdfError,
     EmptyPdfError,
     EncryptedPdfError,
@@ -36,6 +34,7 @@ from pipeline.pages import (  # the shared primitives this module uses (import t
     TimeLimitError,
     color_hex,
     dedupe_overprint,
+    is_rule,
     make_char,
 )
 from pipeline.pdf_bytes import check_file, check_inflated_size, has_encrypt_entry
@@ -113,7 +112,7 @@ def _plumber_page(page, number: int, native: bool = True) -> RawPage:
     rules = []
     for obj in list(page.lines) + list(page.rects):
         x0, top, x1, bottom = obj["x0"], obj["top"], obj["x1"], obj["bottom"]
-        if bottom - top <= DEFAULT_RULE_MAX_THICKNESS and x1 - x0 >= DEFAULT_RULE_MIN_LENGTH:
+        if is_rule(x0, top, x1, bottom):
             kind = "stroking_color" if obj["object_type"] == "line" else "non_stroking_color"
             rules.append(Rule(x0, top, x1, bottom, color_hex(obj.get(kind))))
     return RawPage(number, float(page.width), float(page.height), tuple(dedupe_overprint(chars, native=native)),

@@ -48,13 +48,12 @@ from pathlib import Path
 from pipeline.model import RawPage, Rule
 from pipeline.pages import (
     DEFAULT_MAX_PAGE_CHARS,
-    DEFAULT_RULE_MAX_THICKNESS,
-    DEFAULT_RULE_MIN_LENGTH,
     CorruptPdfError,
     EmptyPdfError,
     EncryptedPdfError,
     PdfError,
     dedupe_overprint,
+    is_rule,
 )
 from pipeline.pdfium_api import (
     IDENTITY,
@@ -106,7 +105,7 @@ def walk_page(api: PdfiumApi, page: int, ctm: Matrix, height: float, dx: float, 
                 continue
             is_line, (x0, y0, x1, y1) = rule
             top, bottom = height - y1 + dtop, height - y0 + dtop
-            if bottom - top <= DEFAULT_RULE_MAX_THICKNESS and x1 - x0 >= DEFAULT_RULE_MIN_LENGTH:
+            if is_rule(x0, top, x1, bottom):
                 rules.append(Rule(x0 + dx, top, x1 + dx, bottom,
                                   color(api.stroke_color if is_line else api.fill_color, obj)))
 

@@ -60,7 +60,6 @@ def schemas_inside_package() -> bool:
     return _PACKAGE.joinpath("schemas").is_dir()
 
 
-@cache
 def schema_text(name: str = "document.schema.json") -> str:
-    """The text of one schema file: ``schema_text()`` is the document schema."""
+    """The text of one schema file: ``schema_text()`` is the document schema (``pipeline.schema`` keeps it parsed)."""
     return schema_dir().joinpath(name).read_text(encoding="utf-8")

@@ -111,6 +111,11 @@ def color_hex(color: object) -> str | None:
     return "#" + "".join(f"{max(0, min(255, round(v * 255))):02x}" for v in (r, g, b))
 
 
+def is_rule(x0: float, top: float, x1: float, bottom: float) -> bool:
+    """Whether a drawn line or rectangle (page coordinates) is a rule: the red line under a 版头, 156 mm by 0.5 mm."""
+    return bottom - top <= DEFAULT_RULE_MAX_THICKNESS and x1 - x0 >= DEFAULT_RULE_MIN_LENGTH
+
+
 def is_bold_font(font: str) -> bool:
     """黑体, 小标宋 and Bold faces read as bold: AAAAAA+SimHei, FZXiaoBiaoSong-B05S."""
     name = font.split("+", 1)[-1].lower()

@@ -31,7 +31,8 @@ def _modules() -> dict[str, Path]:
     return mods
 
 
-PY_MODULES = sorted((n, p) for n, p in _modules().items() if p.suffix == ".py")
+MODULES = _modules()
+PY_MODULES = sorted((n, p) for n, p in MODULES.items() if p.suffix == ".py")
 
 
 def _imports(name: str, path: Path, mods: dict[str, Path]) -> set[str]:
@@ -94,8 +95,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_architecture_no_import_cycle():
-    mods = _modules()
-    graph = {name: _imports(name, path, mods) for name, path in mods.items()}
+    graph = {name: _imports(name, path, MODULES) for name, path in MODULES.items()}
     assert _cycles(graph) == []
 
 
@@ -127,4 +127,4 @@ def test_architecture_process_state_left_alone(name, path):
     if name != "pipeline.process":
         assert not any(f"gc.{f}" in text for f in ("disable", "freeze", "set_threshold")), name
     if name not in PROCESS_OWNERS:
-        assert "pipeline.process" not in _imports(name, path, _modules()), name
+        assert "pipeline.process" not in _imports(name, path, MODULES), name

@@ -25,12 +25,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from pipeline.model import Char, RawPage, Rule
-from pipeline.pages import (
-    DEFAULT_RULE_MAX_THICKNESS,
-    DEFAULT_RULE_MIN_LENGTH,
-    dedupe_overprint,
-    make_char,
-)
+from pipeline.pages import dedupe_overprint, is_rule, make_char
 from pipeline.read.base import FormatError
 
 MM = 72 / 25.4  # points per millimetre
@@ -210,7 +205,7 @@ def _path_rule(obj: ET.Element, doc: _Doc, origin: tuple[float, float]) -> Rule 
     pad = width / 2 if stroked else 0.0
     x0, x1 = (origin[0] + bx + x0) * MM, (origin[0] + bx + x1) * MM
     top, bottom = (origin[1] + by + top - pad) * MM, (origin[1] + by + bottom + pad) * MM
-    if bottom - top > DEFAULT_RULE_MAX_THICKNESS or x1 - x0 < DEFAULT_RULE_MIN_LENGTH:
+    if not is_rule(x0, top, x1, bottom):
         return None
     col = colour(_child(obj, "FillColor"), doc.spaces) if filled else colour(_child(obj, "StrokeColor"), doc.spaces)
     return Rule(x0, top, x1, bottom, col or "#000000")
